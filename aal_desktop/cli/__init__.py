@@ -1,0 +1,1 @@
+"""The `aal` command: one module per command group, each with `register(subparsers)`."""

@@ -1,0 +1,1 @@
+"""PyMuPDF work: validate, render and read words, in killable worker processes."""

@@ -1,0 +1,337 @@
+"""Long-lived, killable worker processes for PyMuPDF calls.
+
+PyMuPDF holds the GIL while it works and some real PDFs hang MuPDF for minutes,
+so slow calls run in a child process that the parent can kill and replace.
+A child is long-lived (``import pymupdf`` costs about a second) and serves many
+calls; it is started lazily and restarted after a timeout or a crash.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes
+import importlib
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_SPAWN = multiprocessing.get_context("spawn")
+_PR_SET_PDEATHSIG = 1
+
+
+class WorkerError(Exception):
+    """An exception raised by the function inside the worker; the child stays alive."""
+
+    def __init__(self, type_name: str, message: str, remote_traceback: str = "") -> None:
+        super().__init__(f"{type_name}: {message}")
+        self.type_name = type_name
+        self.message = message
+        self.remote_traceback = remote_traceback
+
+
+class WorkerTimeout(Exception):
+    """The call ran past its time limit; the child was killed."""
+
+
+class WorkerCrashed(Exception):
+    """The child died during the call (segfault, kill, out of memory...)."""
+
+
+def function_name(func: Callable[..., Any]) -> str:
+    """Name a module-level function as "module:qualname" so the child can import it."""
+    module = func.__module__
+    qualname = func.__qualname__
+    if "<locals>" in qualname or "<lambda>" in qualname:
+        raise ValueError(f"{qualname} is not a module-level function")
+    return f"{module}:{qualname}"
+
+
+def _resolve(name: str) -> Callable[..., Any]:
+    """Import the function a "module:qualname" string names."""
+    module_name, _, qualname = name.partition(":")
+    if module_name == "__main__" and "__mp_main__" in sys.modules:
+        module: Any = sys.modules["__mp_main__"]
+    else:
+        module = importlib.import_module(module_name)
+    obj: Any = module
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Exit when the parent is gone (polling: works while Python code runs)."""
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _die_with_parent(parent_pid: int, deathsig: bool) -> None:
+    """Make sure the child never outlives the parent.
+
+    PR_SET_PDEATHSIG works even while MuPDF holds the GIL, but fires when the
+    *thread* that started the child ends, so it is only used for children started
+    from the main thread; the polling watchdog and the pipe's EOF cover the rest.
+    """
+    if deathsig and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True
+    ).start()
+
+
+def _child_main(conn: Connection, parent_pid: int, deathsig: bool) -> None:
+    """Serve calls until the pipe closes: the parent closed us or died."""
+    _die_with_parent(parent_pid, deathsig)
+    cache: dict[str, Callable[..., Any]] = {}
+    while True:
+        try:
+            name, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            func = cache.get(name)
+            if func is None:
+                func = cache[name] = _resolve(name)
+            reply: tuple[Any, ...] = ("ok", func(*args))
+        except BaseException as exc:  # everything goes back to the parent
+            reply = ("err", type(exc).__name__, str(exc), traceback.format_exc())
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # e.g. the result cannot be pickled
+            conn.send(("err", type(exc).__name__, f"cannot send the result: {exc}", ""))
+
+
+class WorkerProcess:
+    """One child process that runs one call at a time and is replaced when it hangs."""
+
+    def __init__(self, name: str = "aal-pdf-worker") -> None:
+        self.name = name
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def pid(self) -> int | None:
+        """The running child's pid, or None when no child is running."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    def _start(self) -> None:
+        parent_conn, child_conn = _SPAWN.Pipe(duplex=True)
+        deathsig = threading.current_thread() is threading.main_thread()
+        process = _SPAWN.Process(
+            target=_child_main,
+            args=(child_conn, os.getpid(), deathsig),
+            name=self.name,
+            daemon=True,
+        )
+        process.start()
+        child_conn.close()
+        self._process, self._conn = process, parent_conn
+
+    def _kill(self) -> None:
+        """Kill the child (SIGKILL) and forget it; the next call starts a fresh one."""
+        process, conn = self._process, self._conn
+        self._process, self._conn = None, None
+        if process is not None:
+            if process.is_alive():
+                process.kill()
+            process.join(5.0)
+            try:
+                process.close()
+            except ValueError:
+                pass
+        if conn is not None:
+            conn.close()
+
+    def call(self, func: Callable[..., T], *args: Any, timeout: float) -> T:
+        """Run module-level ``func(*args)`` in the child and return its result."""
+        name = function_name(func)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"{self.name} is closed")
+            if self._process is None or not self._process.is_alive():
+                self._kill()
+                self._start()
+            conn, process = self._conn, self._process
+            assert conn is not None and process is not None
+            try:
+                conn.send((name, args))
+                ready = conn.poll(timeout)
+            except (OSError, EOFError, BrokenPipeError) as exc:
+                self._kill()
+                raise WorkerCrashed(f"{self.name} died: {exc}") from exc
+            if not ready:
+                self._kill()
+                raise WorkerTimeout(f"{name} timed out after {timeout:g} s")
+            try:
+                reply = conn.recv()
+            except (OSError, EOFError) as exc:
+                process.join(1.0)
+                code = process.exitcode
+                self._kill()
+                raise WorkerCrashed(f"{self.name} died (exit code {code})") from exc
+        if reply[0] == "ok":
+            return reply[1]  # type: ignore[no-any-return]
+        raise WorkerError(reply[1], reply[2], reply[3])
+
+    def abort(self) -> None:
+        """Kill the child now, even during a call (which then raises WorkerCrashed)."""
+        process = self._process
+        if process is not None:
+            try:
+                process.kill()
+            except (ValueError, AttributeError):
+                pass
+
+    def close(self) -> None:
+        """Stop the child; a call in progress ends with WorkerCrashed."""
+        self._closed = True
+        self.abort()
+        with self._lock:
+            self._kill()
+
+    def __enter__(self) -> WorkerProcess:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+_Job = tuple[concurrent.futures.Future[Any], Callable[..., Any], tuple[Any, ...], float]
+
+
+class WorkerPool:
+    """A few WorkerProcesses fed from one queue; a small thread per worker waits on its pipe."""
+
+    def __init__(self, size: int | None = None) -> None:
+        if size is None:
+            size = min(os.cpu_count() or 1, 4)
+        self.size = max(1, size)
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._workers = [WorkerProcess(f"aal-pdf-worker-{i}") for i in range(self.size)]
+        self._threads: list[threading.Thread] = []
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def _ensure_threads(self) -> None:
+        if self._threads:
+            return
+        for worker in self._workers:
+            thread = threading.Thread(
+                target=self._serve, args=(worker,), name=f"{worker.name}-wait", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _serve(self, worker: WorkerProcess) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            future, func, args, timeout = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = worker.call(func, *args, timeout=timeout)
+            except BaseException as exc:  # handed to the future
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+    def submit(
+        self, func: Callable[..., T], *args: Any, timeout: float
+    ) -> concurrent.futures.Future[T]:
+        """Queue ``func(*args)`` for the next free worker."""
+        function_name(func)  # fail here, not in a thread, for lambdas and locals
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("pool is closed")
+            self._ensure_threads()
+            self._queue.put((future, func, tuple(args), timeout))
+        return future
+
+    def map_unordered(
+        self,
+        func: Callable[..., T],
+        argslist: Iterable[Sequence[Any]],
+        timeout: float,
+    ) -> Iterator[tuple[int, T | BaseException]]:
+        """Yield (index, result or exception) as jobs finish, in completion order."""
+        futures = {self.submit(func, *args, timeout=timeout): i for i, args in enumerate(argslist)}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                if future.cancelled():
+                    yield futures[future], concurrent.futures.CancelledError()
+                    continue
+                exc = future.exception()
+                yield futures[future], exc if exc is not None else future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def cancel_pending(self) -> None:
+        """Cancel the jobs that have not started; running jobs finish."""
+        kept: list[_Job | None] = []
+        while True:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job is None:
+                kept.append(job)
+            else:
+                job[0].cancel()
+        for item in kept:
+            self._queue.put(item)
+
+    def close(self) -> None:
+        """Cancel pending jobs, kill the children and stop the waiting threads."""
+        with self._lock:
+            self._closed = True
+        self.cancel_pending()
+        for _ in self._threads:
+            self._queue.put(None)
+        for worker in self._workers:
+            worker.close()
+        for thread in self._threads:
+            thread.join(10.0)
+        self._threads = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

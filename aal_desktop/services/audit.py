@@ -1,0 +1,31 @@
+"""The event log as people read it: filtered listings and the hash-chain check."""
+
+from __future__ import annotations
+
+from ..core.records import Event
+from ..store import events as event_log
+from ..store.events import ChainReport, EventFilter
+from .project import Project
+
+
+def list_events(project: Project, flt: EventFilter | None = None, limit: int | None = None,
+                offset: int = 0, descending: bool = False) -> list[Event]:
+    return event_log.query(project.db, flt, limit=limit, offset=offset, descending=descending)
+
+
+def count_events(project: Project, flt: EventFilter | None = None) -> int:
+    return event_log.count(project.db, flt)
+
+
+def get_event(project: Project, event_id: int) -> Event:
+    from ..core.errors import NotFound
+
+    e = event_log.get(project.db, event_id)
+    if e is None:
+        raise NotFound(f"no event {event_id} (see `aal events list`)")
+    return e
+
+
+def verify(project: Project) -> ChainReport:
+    """Recompute the chain; the first event that does not match is named."""
+    return event_log.verify_chain(project.db)

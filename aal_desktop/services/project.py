@@ -1,0 +1,154 @@
+"""A project: one folder holding the database and the managed PDF copies."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from ..core.errors import AalError, PermissionDenied
+from ..core.records import Role
+from ..store import db as store_db
+from ..store.blobs import BlobStore
+from ..store.events import now_iso
+
+T = TypeVar("T")
+DB_FILENAME = "aal.sqlite3"
+BLOB_FOLDER = "pdfs"
+
+
+def default_db_path() -> Path:
+    """`AAL_DB`, else `aal.sqlite3` in the platform's user data folder."""
+    env = os.environ.get("AAL_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("aal-desktop", appauthor=False)) / DB_FILENAME
+
+
+def default_user() -> str:
+    """`AAL_USER`, else the operating-system login name."""
+    env = os.environ.get("AAL_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "user"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed service call changed; sent to listeners after the commit."""
+
+    kind: str  # "region", "document", "schema", "review", "version", "model", ...
+    ids: tuple[Any, ...] = ()
+    document_id: int | None = None
+    page: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Project:
+    """Database, blob store and the acting user; every service takes one of these.
+
+    `isolate_pdf` sends PyMuPDF work (words under a box) to a killable worker process:
+    the window sets it, so a pathological page can never freeze it; the CLI and tests
+    call PyMuPDF in-process.
+    """
+
+    def __init__(self, db_path: Path | str | None = None, user: str | None = None,
+                 isolate_pdf: bool = False) -> None:
+        self.path = Path(db_path).expanduser() if db_path else default_db_path()
+        self.folder = self.path.parent
+        self.db: sqlite_utils.Database = store_db.open_database(self.path)
+        self.blobs = BlobStore(self.folder / BLOB_FOLDER)
+        self.blobs.sweep_temporaries()
+        self.isolate_pdf = isolate_pdf
+        self._worker: Any = None
+        self._listeners: list[Callable[[Change], None]] = []
+        self.user = user or default_user()
+        self._ensure_user()
+
+    # --- users and roles ------------------------------------------------------------------
+
+    def _ensure_user(self) -> None:
+        """The first person to use a project owns it (lead); later newcomers are annotators."""
+        if self.db.execute("SELECT 1 FROM users WHERE name = ?", [self.user]).fetchone():
+            return
+        first = self.db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+        role = Role.lead if first else Role.annotator
+        with store_db.transaction(self.db):
+            self.db.execute(
+                "INSERT OR IGNORE INTO users (name, role, created_at, created_by) VALUES (?,?,?,?)",
+                [self.user, role.value, now_iso(), self.user],
+            )
+
+    @property
+    def role(self) -> Role:
+        row = self.db.execute("SELECT role FROM users WHERE name = ?", [self.user]).fetchone()
+        return Role(row[0]) if row else Role.annotator
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.lead
+
+    def require_lead(self, action: str) -> None:
+        if not self.is_lead:
+            raise PermissionDenied(
+                f"only a lead can {action}; '{self.user}' is an annotator "
+                "(ask a lead, or run as a lead with --user)"
+            )
+
+    def switch_user(self, name: str) -> None:
+        self.user = name
+        self._ensure_user()
+
+    # --- change notification --------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def notify(self, change: Change) -> None:
+        """Called by services after their transaction committed."""
+        for listener in list(self._listeners):
+            listener(change)
+
+    # --- PyMuPDF calls --------------------------------------------------------------------
+
+    def pdf_call(self, func: Callable[..., T], *args: Any, timeout: float = 20.0) -> T:
+        """Run a PyMuPDF function in-process, or in the project's worker when isolated."""
+        if not self.isolate_pdf:
+            return func(*args)
+        from ..pdf.worker import WorkerProcess
+
+        if self._worker is None:
+            self._worker = WorkerProcess("aal-project-pdf")
+        return self._worker.call(func, *args, timeout=timeout)
+
+    def pdf_path(self, sha256: str) -> Path:
+        path = self.blobs.path(sha256)
+        if not path.is_file():
+            raise AalError(
+                f"the managed copy of document {sha256[:12]} is missing from {self.blobs.root}; "
+                "re-import the original file"
+            )
+        return path
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        self.db.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,374 @@
+"""Region use cases. Each call writes the new state and its event in one transaction.
+
+Change types: creating a region is `additive`; every change to an existing region is
+`corrective`; schema migrations write `schema` events (services/migrations). An undo or a
+review revert is itself a corrective change, recorded with `reverts` pointing at the event
+it takes back: events are never removed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import NotFound, ValidationFailed
+from ..core.geometry import Box
+from ..core.records import ChangeType, Event, EventKind, Region
+from ..core.schema import LabelClass, LabelSchema, validate_attributes
+from ..store import events as event_log
+from ..store import regions as region_rows
+from ..store.db import transaction
+from ..store.events import NewEvent, now_iso
+from . import documents, schemas, text
+from .project import Change, Project
+
+MIN_SIDE_PT = 0.5
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A region's state before and after one change, and the event that records it."""
+
+    before: Region | None
+    after: Region
+    event_id: int
+
+
+def get(project: Project, region_id: str) -> Region:
+    r = region_rows.get(project.db, region_id)
+    if r is None:
+        raise NotFound(f"no region {region_id} (see `aal region list`)")
+    return r
+
+
+def list_regions(project: Project, document_id: int | None = None, page: int | None = None,
+                 include_deleted: bool = False, annotator: str | None = None,
+                 attention_only: bool = False) -> list[Region]:
+    return region_rows.list_regions(project.db, document_id, page, include_deleted, annotator,
+                                    attention_only)
+
+
+def history(project: Project, region_id: str) -> list[Event]:
+    get(project, region_id)
+    return event_log.query(project.db, event_log.EventFilter(region_id=region_id))
+
+
+def _check_box(box: Box, width: float, height: float, page_no: int) -> Box:
+    box = Box.normalized(*box).rounded()
+    if box.width < MIN_SIDE_PT or box.height < MIN_SIDE_PT:
+        raise ValidationFailed(
+            f"box {tuple(box)} has (almost) zero area; draw at least {MIN_SIDE_PT} pt each way"
+        )
+    if not box.within(width, height, tolerance=0.5):
+        raise ValidationFailed(
+            f"box {tuple(box)} lies outside page {page_no + 1} "
+            f"(0 0 {width:g} {height:g} pt, displayed space)"
+        )
+    return box.clipped(width, height)
+
+
+def _usable_class(schema: LabelSchema, class_key: str) -> LabelClass:
+    cls = schema.require(class_key)
+    if cls.deprecated:
+        raise ValidationFailed(
+            f"class '{class_key}' is deprecated in schema v{schema.version}; "
+            "new regions cannot use it"
+        )
+    return cls
+
+
+def _event(project: Project, kind: EventKind, change: ChangeType, before: Region | None,
+           after: Region, reason: str | None, schema: LabelSchema, batch: str | None,
+           reverts: int | None = None) -> NewEvent:
+    return NewEvent(
+        kind=kind.value, user=project.user, change_type=change.value, region_id=after.id,
+        document_id=after.document_id, page=after.page,
+        original=before.snapshot() if before is not None else None, new=after.snapshot(),
+        reason=reason, schema_version=schema.version,
+        guideline_version=schema.guideline_version, batch=batch, reverts=reverts,
+    )
+
+
+def add_region(
+    project: Project,
+    doc: str | int,
+    page: int,
+    box: Sequence[float],
+    class_key: str,
+    attrs: dict[str, Any] | None = None,
+    reason: str | None = None,
+    *,
+    snap: bool = False,
+    region_id: str | None = None,
+    parent_id: str | None = None,
+    reading_order: int | None = None,
+    origin: str = "human",
+    model_name: str | None = None,
+    model_version: str | None = None,
+    confidence: float | None = None,
+    annotator: str | None = None,
+    batch: str | None = None,
+    notify: bool = True,
+) -> Region:
+    """Draw a new region (page is 0-based). Validates everything before writing anything."""
+    document = documents.resolve(project, doc)
+    if document.retired_at:
+        raise ValidationFailed(f"document {document.id} is retired; it takes no new regions")
+    pg = documents.page(project, document.id, page)
+    schema = schemas.current(project)
+    cls = _usable_class(schema, class_key)
+    values = validate_attributes(cls, attrs or {})
+    b = _check_box(Box(*box), pg.width, pg.height, page)
+    if snap and cls.snap_to_text:
+        b = text.snapped(project, document.id, document.sha256, page, b)
+    if parent_id is not None:
+        get(project, parent_id)
+    rid = region_id or str(uuid.uuid4())
+    if region_id is not None and region_rows.get(project.db, rid) is not None:
+        raise ValidationFailed(f"a region with id {rid} already exists")
+    now = now_iso()
+    region = Region(
+        id=rid, document_id=document.id, page=page, box=b, class_key=cls.key, attrs=values,
+        schema_version=schema.version, parent_id=parent_id, reading_order=reading_order,
+        origin=origin, model_name=model_name, model_version=model_version,
+        confidence=confidence, prelabel_state="pending" if origin == "model" else None,
+        annotator=annotator or project.user,
+        text=text.text_under(project, document.id, document.sha256, page, b),
+        created_by=project.user, created_at=now,
+    )
+    with transaction(project.db):
+        region_rows.insert(project.db, region)
+        event_log.append(project.db, _event(project, EventKind.region_create, ChangeType.additive,
+                                            None, region, reason, schema, batch), at=now)
+        if document.status == "todo" and origin == "human":
+            _start_document(project, document.id, now)
+    if notify:
+        project.notify(Change("region", (rid,), document_id=document.id, page=page))
+    return region
+
+
+def _start_document(project: Project, document_id: int, now: str) -> None:
+    """The first human region moves a document from todo to in progress (recorded)."""
+    project.db.execute("UPDATE documents SET status = 'in_progress' WHERE id = ?", [document_id])
+    project.db.execute(
+        "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
+        "reason) VALUES (?,?,?,?,?,?)",
+        [document_id, "todo", "in_progress", project.user, now, "first region drawn"],
+    )
+
+
+def _touched(region: Region, **changes: Any) -> Region:
+    """A person changed it: a pending pre-label stops being one."""
+    if region.prelabel_state == "pending":
+        changes.setdefault("prelabel_state", "touched")
+    return region.model_copy(update=changes)
+
+
+def _apply(project: Project, items: list[tuple[Region, Region, EventKind]], reason: str | None,
+           schema: LabelSchema, batch: str | None = None,
+           reverts: int | None = None) -> list[Edit]:
+    """Write several changes and their events in ONE transaction (one gesture, one undo step)."""
+    if not items:
+        return []
+    now = now_iso()
+    edits: list[Edit] = []
+    with transaction(project.db):
+        for before, after, kind in items:
+            after = after.model_copy(update={"updated_by": project.user, "updated_at": now})
+            region_rows.replace(project.db, after)
+            eid = event_log.append(project.db, _event(project, kind, ChangeType.corrective,
+                                                      before, after, reason, schema, batch,
+                                                      reverts), at=now)
+            edits.append(Edit(before, after, eid))
+    first = edits[0].after
+    project.notify(Change("region", tuple(e.after.id for e in edits),
+                          document_id=first.document_id, page=first.page))
+    return edits
+
+
+def _batch_id(n: int) -> str | None:
+    return str(uuid.uuid4()) if n > 1 else None
+
+
+def relabel_many(project: Project, region_ids: Sequence[str], class_key: str,
+                 reason: str | None = None) -> list[Edit]:
+    schema = schemas.current(project)
+    cls = _usable_class(schema, class_key)
+    items = []
+    for rid in region_ids:
+        r = get(project, rid)
+        if r.deleted:
+            raise ValidationFailed(f"region {rid} is deleted; restore it before relabelling")
+        if r.class_key == cls.key:
+            continue
+        values = validate_attributes(cls, {k: v for k, v in r.attrs.items()
+                                            if cls.attribute(k) is not None})
+        items.append((r, _touched(r, class_key=cls.key, attrs=values,
+                                  schema_version=schema.version, attention=None),
+                      EventKind.region_relabel))
+    return _apply(project, items, reason, schema, _batch_id(len(items)))
+
+
+def relabel(project: Project, region_id: str, class_key: str,
+            reason: str | None = None) -> Region:
+    edits = relabel_many(project, [region_id], class_key, reason)
+    return edits[0].after if edits else get(project, region_id)
+
+
+def move_many(project: Project, moves: Sequence[tuple[str, Sequence[float]]],
+              reason: str | None = None, snap: bool = False) -> list[Edit]:
+    """Move/resize regions to new boxes (points, displayed space)."""
+    schema = schemas.current(project)
+    items = []
+    for rid, box in moves:
+        r = get(project, rid)
+        if r.deleted:
+            raise ValidationFailed(f"region {rid} is deleted; restore it before moving it")
+        document = documents.resolve(project, r.document_id)
+        pg = documents.page(project, r.document_id, r.page)
+        b = _check_box(Box(*box), pg.width, pg.height, r.page)
+        cls = schema.get(r.class_key)
+        if snap and cls is not None and cls.snap_to_text:
+            b = text.snapped(project, r.document_id, document.sha256, r.page, b)
+        if b == r.box:
+            continue
+        new_text = text.text_under(project, r.document_id, document.sha256, r.page, b)
+        items.append((r, _touched(r, box=b, text=new_text), EventKind.region_move))
+    return _apply(project, items, reason, schema, _batch_id(len(items)))
+
+
+def move(project: Project, region_id: str, box: Sequence[float], reason: str | None = None,
+         snap: bool = False) -> Region:
+    edits = move_many(project, [(region_id, box)], reason, snap)
+    return edits[0].after if edits else get(project, region_id)
+
+
+def set_attributes(project: Project, region_id: str, values: dict[str, Any],
+                   reason: str | None = None) -> Region:
+    """Change some attributes; a value of None or "" clears one."""
+    schema = schemas.current(project)
+    r = get(project, region_id)
+    if r.deleted:
+        raise ValidationFailed(f"region {region_id} is deleted; restore it first")
+    cls = schema.require(r.class_key)
+    merged = {**r.attrs, **values}
+    merged = {k: v for k, v in merged.items() if v is not None and v != ""}
+    checked = validate_attributes(cls, merged)
+    if checked == r.attrs:
+        return r
+    edits = _apply(project, [(r, _touched(r, attrs=checked), EventKind.region_set)], reason, schema)
+    return edits[0].after
+
+
+def delete_many(project: Project, region_ids: Sequence[str],
+                reason: str | None = None) -> list[Edit]:
+    """Soft-delete (invariant 4): the row stays, flagged, and can be restored."""
+    schema = schemas.current(project)
+    items = []
+    for rid in region_ids:
+        r = get(project, rid)
+        if not r.deleted:
+            items.append((r, r.model_copy(update={"deleted": True}), EventKind.region_delete))
+    return _apply(project, items, reason, schema, _batch_id(len(items)))
+
+
+def delete(project: Project, region_id: str, reason: str | None = None) -> Region:
+    get(project, region_id)
+    edits = delete_many(project, [region_id], reason)
+    return edits[0].after if edits else get(project, region_id)
+
+
+def restore_many(project: Project, region_ids: Sequence[str],
+                 reason: str | None = None) -> list[Edit]:
+    schema = schemas.current(project)
+    items = []
+    for rid in region_ids:
+        r = get(project, rid)
+        if r.deleted:
+            items.append((r, r.model_copy(update={"deleted": False}), EventKind.region_restore))
+    return _apply(project, items, reason, schema, _batch_id(len(items)))
+
+
+def restore(project: Project, region_id: str, reason: str | None = None) -> Region:
+    get(project, region_id)
+    edits = restore_many(project, [region_id], reason)
+    return edits[0].after if edits else get(project, region_id)
+
+
+def link(project: Project, region_id: str, *, parent_id: str | None = ...,  # type: ignore[assignment]
+         reading_order: int | None = ..., continues_id: str | None = ...,  # type: ignore[assignment]
+         reason: str | None = None) -> Region:
+    """Set document-level links: parent (caption → figure), reading order, continuation."""
+    schema = schemas.current(project)
+    r = get(project, region_id)
+    update: dict[str, Any] = {}
+    for field, value in (("parent_id", parent_id), ("continues_id", continues_id)):
+        if value is not ...:
+            if value is not None:
+                if value == region_id:
+                    raise ValidationFailed("a region cannot link to itself")
+                other = get(project, value)
+                if other.document_id != r.document_id:
+                    raise ValidationFailed("linked regions must be in the same document")
+            update[field] = value
+    if reading_order is not ...:
+        update["reading_order"] = reading_order
+    after = r.model_copy(update=update)
+    if after == r:
+        return r
+    return _apply(project, [(r, after, EventKind.region_link)], reason, schema)[0].after
+
+
+def accept_prelabels(project: Project, region_ids: Sequence[str],
+                     reason: str | None = None) -> list[Edit]:
+    """A person confirms model pre-labels as they are."""
+    schema = schemas.current(project)
+    items = []
+    for rid in region_ids:
+        r = get(project, rid)
+        if r.prelabel_state == "pending" and not r.deleted:
+            items.append((r, r.model_copy(update={"prelabel_state": "accepted"}),
+                          EventKind.region_accept))
+    return _apply(project, items, reason, schema, _batch_id(len(items)))
+
+
+def _kind_between(current: Region, target: Region) -> EventKind:
+    if current.deleted != target.deleted:
+        return EventKind.region_restore if not target.deleted else EventKind.region_delete
+    if current.class_key != target.class_key:
+        return EventKind.region_relabel
+    if current.box != target.box:
+        return EventKind.region_move
+    if current.attrs != target.attrs:
+        return EventKind.region_set
+    return EventKind.region_link
+
+
+def revert_to(project: Project, targets: Sequence[tuple[str, dict[str, Any]]],
+              reason: str | None = None, reverts: int | None = None) -> list[Edit]:
+    """Bring regions back to recorded snapshots (undo, redo, review revert) as new events.
+
+    A snapshot of None-region (the state before a create) means "deleted".
+    """
+    schema = schemas.current(project)
+    items = []
+    for rid, snap in targets:
+        r = get(project, rid)
+        if snap is None:
+            target = r.model_copy(update={"deleted": True})
+        else:
+            target = r.model_copy(update={
+                "box": Box(*snap["box"]), "class_key": snap["class_key"],
+                "attrs": dict(snap.get("attrs") or {}), "deleted": bool(snap["deleted"]),
+                "parent_id": snap.get("parent_id"), "reading_order": snap.get("reading_order"),
+                "continues_id": snap.get("continues_id"), "text": snap.get("text"),
+                "prelabel_state": snap.get("prelabel_state"),
+                "schema_version": snap.get("schema_version", r.schema_version),
+                "attention": snap.get("attention"),
+            })
+        if target == r:
+            continue
+        items.append((r, target, _kind_between(r, target)))
+    return _apply(project, items, reason, schema, _batch_id(len(items)), reverts)

@@ -1,0 +1,64 @@
+"""Content-addressed copies of imported PDFs, beside the database, named by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class BlobStore:
+    """`<root>/ab/abcdef….pdf`: a project folder can be backed up or moved as it is."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}.pdf"
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def put_bytes(self, sha256: str, data: bytes) -> Path:
+        """Write atomically: a killed import never leaves a half-written blob under its name."""
+        target = self.path(sha256)
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        return target
+
+    def put_file(self, sha256: str, source: Path) -> Path:
+        return self.put_bytes(sha256, Path(source).read_bytes())
+
+    def sweep_temporaries(self) -> int:
+        """Remove leftovers of killed imports (never visible under a real name)."""
+        n = 0
+        if self.root.is_dir():
+            for p in self.root.glob("*/.tmp-*"):
+                p.unlink(missing_ok=True)
+                n += 1
+        return n

@@ -1,0 +1,245 @@
+"""The append-only, hash-chained event log (DESIGN.md invariant 3).
+
+Rows are never updated or deleted (triggers refuse it). Each row's hash covers its content
+and the previous row's hash, so an edit made behind the app's back breaks the chain at
+that row, and `verify_chain` names it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "id", "at", "user", "kind", "change_type", "region_id", "document_id", "page",
+    "original", "new", "reason", "schema_version", "guideline_version", "batch", "reverts",
+)
+
+
+def now_iso() -> str:
+    """UTC time with microseconds: sortable as text and unambiguous across machines."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def canonical_json(value: Any) -> str | None:
+    """The one JSON spelling of a value used in events, so hashes are reproducible."""
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    payload = json.dumps([row.get(f) for f in HASHED_FIELDS], separators=(",", ":"),
+                         ensure_ascii=False)
+    return hashlib.sha256((prev_hash + "\n" + payload).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """What a service says happened; the log adds id, time, chain hashes."""
+
+    kind: str
+    user: str
+    change_type: str | None = None
+    region_id: str | None = None
+    document_id: int | None = None
+    page: int | None = None
+    original: Any = None
+    new: Any = None
+    reason: str | None = None
+    schema_version: int | None = None
+    guideline_version: str | None = None
+    batch: str | None = None
+    reverts: int | None = None
+
+
+def last_hash(db: sqlite_utils.Database) -> tuple[int, str]:
+    row = db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+
+def append(db: sqlite_utils.Database, event: NewEvent, at: str | None = None) -> int:
+    """Append one event; call inside the transaction that writes the state it describes."""
+    prev_id, prev = last_hash(db)
+    row: dict[str, Any] = {
+        "id": prev_id + 1,
+        "at": at or now_iso(),
+        "user": event.user,
+        "kind": event.kind,
+        "change_type": event.change_type,
+        "region_id": event.region_id,
+        "document_id": event.document_id,
+        "page": event.page,
+        "original": canonical_json(event.original),
+        "new": canonical_json(event.new),
+        "reason": event.reason or None,
+        "schema_version": event.schema_version,
+        "guideline_version": event.guideline_version,
+        "batch": event.batch,
+        "reverts": event.reverts,
+    }
+    row["prev_hash"] = prev
+    row["hash"] = event_hash(prev, row)
+    cols = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    db.execute(f"INSERT INTO events ({cols}) VALUES ({marks})", list(row.values()))
+    return int(row["id"])
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    problem: str | None = None
+
+
+def verify_chain(db: sqlite_utils.Database, batch_size: int = 5000) -> ChainReport:
+    """Recompute every hash in order; report the first row that does not match."""
+    prev = GENESIS
+    expected_id = 1
+    checked = 0
+    cols = ", ".join((*HASHED_FIELDS, "prev_hash", "hash"))
+    last_id = 0
+    while True:
+        rows = db.execute(
+            f"SELECT {cols} FROM events WHERE id > ? ORDER BY id LIMIT ?", [last_id, batch_size]
+        ).fetchall()
+        if not rows:
+            break
+        for values in rows:
+            row = dict(zip((*HASHED_FIELDS, "prev_hash", "hash"), values, strict=True))
+            rid = int(row["id"])
+            if rid != expected_id:
+                return ChainReport(False, checked, rid,
+                                   f"event {expected_id} is missing (next found is {rid})")
+            if row["prev_hash"] != prev:
+                return ChainReport(False, checked, rid,
+                                   f"event {rid} does not follow event {rid - 1} (chain broken)")
+            if event_hash(prev, row) != row["hash"]:
+                return ChainReport(False, checked, rid,
+                                   f"event {rid} was altered after it was written (hash mismatch)")
+            prev = row["hash"]
+            expected_id += 1
+            checked += 1
+            last_id = rid
+    seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+    if seq is not None and int(seq[0]) > last_id:
+        return ChainReport(False, checked, last_id + 1,
+                           f"events after {last_id} up to {seq[0]} were removed")
+    return ChainReport(True, checked)
+
+
+# --- reading the log -----------------------------------------------------------------------
+
+EVENT_COLUMNS = (
+    "id", "at", "user", "kind", "change_type", "region_id", "document_id", "page", "original",
+    "new", "reason", "schema_version", "guideline_version", "batch", "reverts", "prev_hash", "hash",
+)
+REVIEW_STATE_SQL = (
+    "COALESCE((SELECT decision FROM reviews r WHERE r.event_id = events.id "
+    "ORDER BY r.id DESC LIMIT 1), 'pending')"
+)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Filters of `aal events list` and the review table; None means any."""
+
+    user: str | None = None
+    kind: str | None = None  # exact kind, or a prefix ending in "." (e.g. "region.")
+    change_type: str | None = None
+    document_id: int | None = None
+    region_id: str | None = None
+    since: str | None = None  # ISO time, inclusive
+    until: str | None = None  # ISO time, exclusive
+    class_before: str | None = None
+    class_after: str | None = None
+    review: str | None = None  # pending / accepted / reverted
+    batch: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.user:
+            clauses.append("user = ?")
+            params.append(self.user)
+        if self.kind:
+            if self.kind.endswith("."):
+                clauses.append("kind LIKE ?")
+                params.append(self.kind + "%")
+            else:
+                clauses.append("kind = ?")
+                params.append(self.kind)
+        if self.change_type:
+            clauses.append("change_type = ?")
+            params.append(self.change_type)
+        if self.document_id is not None:
+            clauses.append("document_id = ?")
+            params.append(self.document_id)
+        if self.region_id:
+            clauses.append("region_id = ?")
+            params.append(self.region_id)
+        if self.since:
+            clauses.append("at >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("at < ?")
+            params.append(self.until)
+        if self.class_before:
+            clauses.append("json_extract(original, '$.class_key') = ?")
+            params.append(self.class_before)
+        if self.class_after:
+            clauses.append("json_extract(new, '$.class_key') = ?")
+            params.append(self.class_after)
+        if self.review:
+            clauses.append(f"{REVIEW_STATE_SQL} = ?")
+            params.append(self.review)
+        if self.batch:
+            clauses.append("batch = ?")
+            params.append(self.batch)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _event_from_row(values: Any) -> Any:
+    from ..core.records import Event
+
+    r = dict(zip((*EVENT_COLUMNS, "review"), values, strict=True))
+    r["original"] = json.loads(r["original"]) if r["original"] is not None else None
+    r["new"] = json.loads(r["new"]) if r["new"] is not None else None
+    return Event.model_validate(r)
+
+
+def query(db: sqlite_utils.Database, flt: EventFilter | None = None, limit: int | None = None,
+          offset: int = 0, order: str = "id", descending: bool = False) -> list[Any]:
+    """Events matching a filter, with their review state, in a stable order."""
+    flt = flt or EventFilter()
+    where, params = flt.where()
+    allowed = {"id", "at", "user", "kind", "change_type", "document_id", "region_id"}
+    col = order if order in allowed else "id"
+    direction = "DESC" if descending else "ASC"
+    sql = (f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events{where} "
+           f"ORDER BY {col} {direction}, id {direction}")
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, limit, offset]
+    return [_event_from_row(r) for r in db.execute(sql, params).fetchall()]
+
+
+def count(db: sqlite_utils.Database, flt: EventFilter | None = None) -> int:
+    where, params = (flt or EventFilter()).where()
+    return int(db.execute(f"SELECT COUNT(*) FROM events{where}", params).fetchone()[0])
+
+
+def get(db: sqlite_utils.Database, event_id: int) -> Any:
+    rows = db.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events WHERE id = ?",
+        [event_id],
+    ).fetchall()
+    return _event_from_row(rows[0]) if rows else None

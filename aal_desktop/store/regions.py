@@ -1,0 +1,115 @@
+"""Queries on the regions table; the one place region rows become `Region` records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import sqlite_utils
+
+from ..core.geometry import Box
+from ..core.records import Region
+
+COLUMNS = (
+    "id", "document_id", "page", "x0", "y0", "x1", "y1", "class_key", "attrs", "schema_version",
+    "parent_id", "reading_order", "continues_id", "origin", "model_name", "model_version",
+    "confidence", "prelabel_state", "annotator", "text", "attention", "deleted", "created_by",
+    "created_at", "updated_by", "updated_at",
+)
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM regions"
+
+
+def from_row(values: Iterable[Any]) -> Region:
+    r = dict(zip(COLUMNS, values, strict=True))
+    return Region(
+        id=r["id"], document_id=r["document_id"], page=r["page"],
+        box=Box(r["x0"], r["y0"], r["x1"], r["y1"]), class_key=r["class_key"],
+        attrs=json.loads(r["attrs"] or "{}"), schema_version=r["schema_version"],
+        parent_id=r["parent_id"], reading_order=r["reading_order"],
+        continues_id=r["continues_id"], origin=r["origin"], model_name=r["model_name"],
+        model_version=r["model_version"], confidence=r["confidence"],
+        prelabel_state=r["prelabel_state"], annotator=r["annotator"], text=r["text"],
+        attention=r["attention"], deleted=bool(r["deleted"]), created_by=r["created_by"],
+        created_at=r["created_at"], updated_by=r["updated_by"], updated_at=r["updated_at"],
+    )
+
+
+def to_row(region: Region) -> dict[str, Any]:
+    x0, y0, x1, y1 = region.box
+    return {
+        "id": region.id, "document_id": region.document_id, "page": region.page,
+        "x0": x0, "y0": y0, "x1": x1, "y1": y1, "class_key": region.class_key,
+        "attrs": json.dumps(region.attrs, sort_keys=True), "schema_version": region.schema_version,
+        "parent_id": region.parent_id, "reading_order": region.reading_order,
+        "continues_id": region.continues_id, "origin": region.origin,
+        "model_name": region.model_name, "model_version": region.model_version,
+        "confidence": region.confidence, "prelabel_state": region.prelabel_state,
+        "annotator": region.annotator, "text": region.text, "attention": region.attention,
+        "deleted": int(region.deleted), "created_by": region.created_by,
+        "created_at": region.created_at, "updated_by": region.updated_by,
+        "updated_at": region.updated_at,
+    }
+
+
+def get(db: sqlite_utils.Database, region_id: str) -> Region | None:
+    row = db.execute(f"{SELECT} WHERE id = ?", [region_id]).fetchone()
+    return None if row is None else from_row(row)
+
+
+def insert(db: sqlite_utils.Database, region: Region) -> None:
+    row = to_row(region)
+    db.execute(
+        f"INSERT INTO regions ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+        list(row.values()),
+    )
+
+
+def replace(db: sqlite_utils.Database, region: Region) -> None:
+    """Write the new state of an existing region (its event is written beside it)."""
+    row = to_row(region)
+    rid = row.pop("id")
+    sets = ", ".join(f"{k} = ?" for k in row)
+    db.execute(f"UPDATE regions SET {sets} WHERE id = ?", [*row.values(), rid])
+
+
+def list_regions(
+    db: sqlite_utils.Database,
+    document_id: int | None = None,
+    page: int | None = None,
+    include_deleted: bool = False,
+    annotator: str | None = None,
+    attention_only: bool = False,
+) -> list[Region]:
+    where, params = [], []
+    if document_id is not None:
+        where.append("document_id = ?")
+        params.append(document_id)
+    if page is not None:
+        where.append("page = ?")
+        params.append(page)
+    if not include_deleted:
+        where.append("deleted = 0")
+    if annotator is not None:
+        where.append("annotator = ?")
+        params.append(annotator)
+    if attention_only:
+        where.append("attention IS NOT NULL")
+    sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY document_id, page, COALESCE(reading_order, 1e9), y0, x0"
+    return [from_row(r) for r in db.execute(sql, params).fetchall()]
+
+
+def class_counts(db: sqlite_utils.Database, document_id: int | None = None) -> dict[str, int]:
+    """Live regions per class, for a document or the whole project (served by an index)."""
+    if document_id is None:
+        rows = db.execute(
+            "SELECT class_key, COUNT(*) FROM regions WHERE deleted = 0 GROUP BY class_key"
+        ).fetchall()
+    else:
+        rows = db.execute(
+            "SELECT class_key, COUNT(*) FROM regions WHERE document_id = ? AND deleted = 0 "
+            "GROUP BY class_key",
+            [document_id],
+        ).fetchall()
+    return {k: int(n) for k, n in rows}

@@ -1,0 +1,69 @@
+"""Shared fixtures: a fresh project, small PDFs made with PyMuPDF, the real corpus."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from aal_desktop.services import documents  # noqa: E402
+from aal_desktop.services.project import Project  # noqa: E402
+
+
+def make_pdf(path: Path, pages: int = 1, rotation: int = 0,
+             cropbox: tuple[float, float, float, float] | None = None,
+             width: float = 612, height: float = 792, text: str = "Hello world") -> Path:
+    """A small PDF whose page i carries `text` and 'Page i+1' at known unrotated spots."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page(width=width, height=height)
+        page.insert_text((72, 100), text, fontsize=12)
+        page.insert_text((72, 140), f"Page {i + 1}", fontsize=12)
+        if cropbox is not None:
+            page.set_cropbox(pymupdf.Rect(*cropbox))
+        if rotation:
+            page.set_rotation(rotation)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    p = Project(tmp_path / "project" / "aal.sqlite3", user="lead1")
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def pdf(tmp_path: Path) -> Path:
+    return make_pdf(tmp_path / "doc.pdf", pages=3)
+
+
+@pytest.fixture
+def doc_id(project: Project, pdf: Path) -> int:
+    (outcome,) = documents.import_paths(project, [pdf])
+    assert outcome.status == "imported", outcome.reason
+    assert outcome.document_id is not None
+    return outcome.document_id
+
+
+@pytest.fixture
+def corpus() -> Path:
+    folder = os.environ.get("AAL_CORPUS")
+    if not folder or not Path(folder).is_dir():
+        pytest.skip("AAL_CORPUS is not set to the corpus folder")
+    return Path(folder)
+
+
+def read_manifest(corpus: Path) -> list[dict[str, str]]:
+    import csv
+
+    with open(corpus / "MANIFEST.tsv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))

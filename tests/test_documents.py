@@ -1,0 +1,143 @@
+"""Document import: identity by SHA-256, provenance, rejections, status workflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aal_desktop.core.errors import NotFound, PermissionDenied, ValidationFailed
+from aal_desktop.services import documents, users
+from aal_desktop.services.project import Project
+from aal_desktop.store.blobs import sha256_file
+
+from .conftest import make_pdf
+
+
+def test_import_records_provenance_and_every_page(project: Project, tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "rot.pdf", pages=2, rotation=90)
+    (o,) = documents.import_paths(project, [path], source="unit test", license="CC0-1.0")
+    assert o.status == "imported" and o.pages == 2
+    doc = documents.resolve(project, o.document_id)
+    assert doc.sha256 == sha256_file(path)
+    assert (doc.filename, doc.source, doc.license) == ("rot.pdf", "unit test", "CC0-1.0")
+    assert doc.original_path == str(path.resolve())
+    assert doc.imported_by == "lead1"
+    pages = documents.pages(project, doc.id)
+    assert [(p.width, p.height, p.rotation) for p in pages] == [(792, 612, 90)] * 2
+    assert project.blobs.path(doc.sha256).read_bytes() == path.read_bytes()
+
+
+def test_cropbox_offset_pages_store_displayed_size(project: Project, tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "crop.pdf", cropbox=(50, 60, 350, 460))
+    (o,) = documents.import_paths(project, [path])
+    (p,) = documents.pages(project, o.document_id)
+    assert (p.width, p.height) == (300, 400)
+    assert p.cropbox == (50, 60, 350, 460)
+
+
+def test_same_bytes_twice_is_a_no_op_that_says_so(project: Project, pdf: Path,
+                                                  tmp_path: Path) -> None:
+    (first,) = documents.import_paths(project, [pdf])
+    copy = tmp_path / "renamed copy.pdf"
+    copy.write_bytes(pdf.read_bytes())
+    (second,) = documents.import_paths(project, [copy])
+    assert second.status == "present" and second.document_id == first.document_id
+    assert "already present" in second.line()
+    assert len(documents.list_documents(project)) == 1
+
+
+def test_bad_files_are_rejected_one_line_each_and_do_not_stop_the_rest(
+        project: Project, tmp_path: Path) -> None:
+    good = make_pdf(tmp_path / "good.pdf")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.pdf"
+    text.write_text("just some text, not a PDF at all\n" * 20)
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(make_pdf(tmp_path / "big.pdf", pages=5).read_bytes()[:300])
+    outcomes = documents.import_paths(project, [empty, text, truncated, good])
+    by_name = {o.path.name: o for o in outcomes}
+    assert by_name["good.pdf"].status == "imported"
+    assert by_name["empty.pdf"].kind == "empty"
+    assert by_name["notes.pdf"].kind == "not_pdf"
+    assert by_name["truncated.pdf"].status == "rejected"
+    for o in outcomes:
+        assert "\n" not in o.line()
+        if o.status == "rejected":
+            assert o.path.name in o.line() and o.reason
+    assert len(documents.list_documents(project)) == 1
+
+
+def test_encrypted_file_needs_password_once(project: Project, tmp_path: Path) -> None:
+    import pymupdf
+
+    plain = make_pdf(tmp_path / "plain.pdf", text="Secret words")
+    doc = pymupdf.open(plain)
+    enc = tmp_path / "enc.pdf"
+    doc.save(enc, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="s3cret", owner_pw="owner")
+    doc.close()
+    (no_pw,) = documents.import_paths(project, [enc])
+    assert no_pw.kind == "encrypted" and "password" in (no_pw.reason or "")
+    (wrong,) = documents.import_paths(project, [enc], password="nope")
+    assert wrong.kind == "wrong_password"
+    (ok,) = documents.import_paths(project, [enc], password="s3cret")
+    assert ok.status == "imported"
+    d = documents.resolve(project, ok.document_id)
+    assert d.encrypted and d.sha256 == sha256_file(enc)
+    managed = pymupdf.open(project.blobs.path(d.sha256))
+    assert not managed.needs_pass and "Secret words" in managed[0].get_text()
+
+
+def test_folders_are_walked_recursively(project: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "a" / "b").mkdir(parents=True)
+    make_pdf(folder / "one.pdf", text="one")
+    make_pdf(folder / "a" / "b" / "two.PDF", text="two")
+    (folder / "a" / "readme.txt").write_text("ignored")
+    outcomes = documents.import_paths(project, [folder])
+    assert sorted(o.path.name for o in outcomes) == ["one.pdf", "two.PDF"]
+    assert all(o.status == "imported" for o in outcomes)
+
+
+def test_resolve_by_id_and_sha_prefix(project: Project, doc_id: int) -> None:
+    d = documents.resolve(project, doc_id)
+    assert documents.resolve(project, d.sha256[:8]).id == d.id
+    with pytest.raises(NotFound):
+        documents.resolve(project, "deadbeefdeadbeef")
+    with pytest.raises(NotFound):
+        documents.resolve(project, "abc")
+
+
+def test_status_changes_are_recorded_and_approval_is_for_leads(
+        project: Project, doc_id: int) -> None:
+    users.add_user(project, "ann", "annotator")
+    documents.set_status(project, doc_id, "submitted", reason="done")
+    documents.set_status(project, doc_id, "approved")
+    history = documents.status_history(project, doc_id)
+    assert [(h.old_status, h.new_status) for h in history] == [
+        (None, "todo"), ("todo", "submitted"), ("submitted", "approved")]
+    assert history[1].reason == "done" and history[2].user == "lead1"
+    project.switch_user("ann")
+    with pytest.raises(PermissionDenied, match="only a lead"):
+        documents.set_status(project, doc_id, "rejected")
+    documents.set_status(project, doc_id, "in_progress")
+    with pytest.raises(ValidationFailed):
+        documents.set_status(project, doc_id, "finished")
+
+
+def test_status_history_is_append_only(project: Project, doc_id: int) -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        project.db.execute("DELETE FROM document_status_changes")
+
+
+def test_assignments_for_double_annotation(project: Project, doc_id: int) -> None:
+    users.add_user(project, "ann", "annotator")
+    users.add_user(project, "bob", "annotator")
+    documents.assign(project, doc_id, ["ann", "bob"])
+    assert documents.assignees(project, doc_id) == ["ann", "bob"]
+    assert [d.id for d in documents.list_documents(project, assignee="bob")] == [doc_id]
+    with pytest.raises(NotFound):
+        documents.assign(project, doc_id, ["nobody"])

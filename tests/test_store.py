@@ -1,0 +1,82 @@
+"""The store: pragmas, upgrades keyed on user_version, append-only tables."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from aal_desktop.core.errors import AalError
+from aal_desktop.services import regions
+from aal_desktop.services.project import Project
+from aal_desktop.store import db as store_db
+
+V1_FIXTURE = Path(__file__).parent / "data" / "project_v1.sqlite3"
+
+
+def test_new_database_has_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    db = store_db.open_database(tmp_path / "a.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == store_db.BUSY_TIMEOUT_MS
+    assert store_db.schema_version(db) == store_db.latest_version()
+
+
+def test_upgrade_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite3"
+    store_db.open_database(path).conn.close()
+    db = store_db.connect(path)
+    assert store_db.upgrade(db) == []
+
+
+def test_upgrade_from_a_database_written_by_the_first_version(tmp_path: Path) -> None:
+    """tests/data/project_v1.sqlite3 was written by schema 1 and holds a document, a region
+    and its events; upgrading keeps them and the event chain."""
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(V1_FIXTURE, path)
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    raw.close()
+    project = Project(path, user="lead1")
+    try:
+        assert store_db.schema_version(project.db) == store_db.latest_version()
+        (region,) = regions.list_regions(project)
+        assert region.class_key == "title"
+        assert [e.kind for e in regions.history(project, region.id)] == [
+            "region.create", "region.relabel"]
+        from aal_desktop.services import audit
+
+        assert audit.verify(project).ok
+        moved = regions.move(project, region.id, (10, 10, 50, 50))
+        assert moved.box == (10, 10, 50, 50)
+        assert store_db.integrity_ok(project.db)
+    finally:
+        project.close()
+
+
+def test_a_newer_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    store_db.open_database(path).conn.close()
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 9999")
+    raw.commit()
+    raw.close()
+    with pytest.raises(AalError, match="newer AAL Desktop"):
+        store_db.open_database(path)
+
+
+def test_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(AalError, match="cannot open project database"):
+        store_db.open_database(path)
+
+
+def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    db = store_db.open_database(tmp_path / "a.sqlite3")
+    with pytest.raises(RuntimeError), store_db.transaction(db):
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')")
+        raise RuntimeError("boom")
+    assert db.execute("SELECT COUNT(*) FROM settings").fetchone()[0] == 0
