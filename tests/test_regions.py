@@ -225,3 +225,21 @@ def test_listeners_hear_only_after_commit(project: Project, doc_id: int) -> None
     project.subscribe(listener)
     regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text")
     assert heard == [1]
+
+
+def test_listeners_inside_an_outer_transaction_hear_after_its_commit(project: Project,
+                                                                     doc_id: int) -> None:
+    from aal_desktop.store.db import transaction
+
+    r = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text")
+    heard: list[bool] = []
+    project.subscribe(lambda change: heard.append(project.db.conn.in_transaction))
+    with transaction(project.db):
+        regions.relabel(project, r.id, "title")
+        assert heard == []
+    assert heard == [False]
+    with pytest.raises(RuntimeError), transaction(project.db):
+        regions.relabel(project, r.id, "text")
+        raise RuntimeError("rolled back")
+    assert heard == [False]
+    assert regions.get(project, r.id).class_key == "title"

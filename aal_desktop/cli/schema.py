@@ -87,9 +87,13 @@ def cmd_show(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, project: Project) -> int:
-    s = schemas.publish(project, args.version)
+    from ..services import migrations
+
+    # a migration's draft also brings along regions drawn under the old version meanwhile
+    s, caught_up = migrations.publish(project, args.version)
     if args.json:
         print_json(s)
     else:
-        print(f"schema version {s.version} published; new regions use it")
+        extra = f" ({caught_up} regions brought along)" if caught_up else ""
+        print(f"schema version {s.version} published; new regions use it{extra}")
     return 0

@@ -72,6 +72,10 @@ class Project:
         self.isolate_pdf = isolate_pdf
         self._worker: Any = None
         self._listeners: list[Callable[[Change], None]] = []
+        # per-project memo of frozen things (published schema bodies); never of live data
+        self.cache: dict[str, Any] = {}
+        self._pending: list[Change] = []
+        self.db.aal_hooks = self  # type: ignore[attr-defined]  # see store.db.transaction
         self.user = user or default_user()
         self._ensure_user()
 
@@ -116,9 +120,21 @@ class Project:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def notify(self, change: Change) -> None:
-        """Called by services after their transaction committed."""
+        """Tell listeners what changed; held back until the outermost transaction commits
+        (a service may run inside another's transaction), dropped if it rolls back."""
+        if self.db.conn.in_transaction:
+            self._pending.append(change)
+            return
         for listener in list(self._listeners):
             listener(change)
+
+    def committed(self) -> None:
+        pending, self._pending = self._pending, []
+        for change in pending:
+            self.notify(change)
+
+    def rolled_back(self) -> None:
+        self._pending = []
 
     # --- PyMuPDF calls --------------------------------------------------------------------
 

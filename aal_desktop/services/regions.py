@@ -69,6 +69,15 @@ def _check_box(box: Box, width: float, height: float, page_no: int) -> Box:
     return box.clipped(width, height)
 
 
+def _schema_for(project: Project, region: Region) -> LabelSchema:
+    """The schema a region is checked against: the current published one, or the newer
+    draft a migration moved it to (its new class exists only there until publication)."""
+    current = schemas.current_version(project)
+    if region.schema_version > current:
+        return schemas.get(project, region.schema_version)
+    return schemas.get(project, current)
+
+
 def _usable_class(schema: LabelSchema, class_key: str) -> LabelClass:
     cls = schema.require(class_key)
     if cls.deprecated:
@@ -177,7 +186,7 @@ def _apply(project: Project, items: list[tuple[Region, Region, EventKind]], reas
     with transaction(project.db):
         for before, after, kind in items:
             after = after.model_copy(update={"updated_by": project.user, "updated_at": now})
-            region_rows.replace(project.db, after)
+            region_rows.replace(project.db, after, before)
             eid = event_log.append(project.db, _event(project, kind, ChangeType.corrective,
                                                       before, after, reason, schema, batch,
                                                       reverts), at=now)
@@ -229,7 +238,7 @@ def move_many(project: Project, moves: Sequence[tuple[str, Sequence[float]]],
         document = documents.resolve(project, r.document_id)
         pg = documents.page(project, r.document_id, r.page)
         b = _check_box(Box(*box), pg.width, pg.height, r.page)
-        cls = schema.get(r.class_key)
+        cls = _schema_for(project, r).get(r.class_key)
         if snap and cls is not None and cls.snap_to_text:
             b = text.snapped(project, r.document_id, document.sha256, r.page, b)
         if b == r.box:
@@ -248,10 +257,10 @@ def move(project: Project, region_id: str, box: Sequence[float], reason: str | N
 def set_attributes(project: Project, region_id: str, values: dict[str, Any],
                    reason: str | None = None) -> Region:
     """Change some attributes; a value of None or "" clears one."""
-    schema = schemas.current(project)
     r = get(project, region_id)
     if r.deleted:
         raise ValidationFailed(f"region {region_id} is deleted; restore it first")
+    schema = _schema_for(project, r)
     cls = schema.require(r.class_key)
     merged = {**r.attrs, **values}
     merged = {k: v for k, v in merged.items() if v is not None and v != ""}

@@ -31,7 +31,10 @@ class SchemaVersionInfo:
 
 def ensure_default(project: Project) -> None:
     """A new project starts with the published DocLayNet schema (version 1)."""
+    if project.cache.get("schema_ready"):
+        return
     if project.db.execute("SELECT 1 FROM schema_versions LIMIT 1").fetchone():
+        project.cache["schema_ready"] = True
         return
     schema = default_schema()
     now = now_iso()
@@ -53,19 +56,30 @@ def _load(body: str, status: str) -> LabelSchema:
 
 
 def get(project: Project, version: int) -> LabelSchema:
+    """A schema version; published bodies are frozen, so their parse is cached per project."""
     ensure_default(project)
-    row = project.db.execute(
-        "SELECT body, status FROM schema_versions WHERE version = ?", [version]
+    row = project.db.conn.execute(
+        "SELECT status FROM schema_versions WHERE version = ?", [version]
     ).fetchone()
     if row is None:
         raise NotFound(f"no schema version {version} (see `aal schema list`)")
-    return _load(row[0], row[1])
+    cache: dict[int, LabelSchema] = project.cache.setdefault("schemas", {})
+    frozen = cache.get(version)
+    if frozen is not None and row[0] != "draft":
+        return frozen if frozen.status == row[0] else frozen.model_copy(
+            update={"status": SchemaStatus(row[0])})
+    body = project.db.conn.execute(
+        "SELECT body FROM schema_versions WHERE version = ?", [version]).fetchone()[0]
+    schema = _load(body, row[0])
+    if row[0] != "draft":
+        cache[version] = schema
+    return schema
 
 
 def current_version(project: Project) -> int:
     """The published version new regions are made under (the newest published one)."""
     ensure_default(project)
-    row = project.db.execute(
+    row = project.db.conn.execute(
         "SELECT MAX(version) FROM schema_versions WHERE status = 'published'"
     ).fetchone()
     if row is None or row[0] is None:
@@ -144,7 +158,8 @@ def update_draft(project: Project, schema: LabelSchema) -> LabelSchema:
     if row[0] != "draft":
         raise Frozen(f"schema version {schema.version} is {row[0]} and frozen; "
                      "make a new version instead")
-    stored = LabelSchema.model_validate(schema.model_copy(update={"status": "draft"}).model_dump())
+    stored = LabelSchema.model_validate(
+        schema.model_copy(update={"status": SchemaStatus.draft}).model_dump())
     with transaction(project.db):
         project.db.execute(
             "UPDATE schema_versions SET body = ?, name = ?, guideline_version = ? "

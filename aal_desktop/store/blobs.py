@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -52,7 +53,22 @@ class BlobStore:
         return target
 
     def put_file(self, sha256: str, source: Path) -> Path:
-        return self.put_bytes(sha256, Path(source).read_bytes())
+        """Copy in the kernel (copy_file_range/sendfile), fsync, then rename into place."""
+        target = self.path(sha256)
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp)
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
 
     def sweep_temporaries(self) -> int:
         """Remove leftovers of killed imports (never visible under a real name)."""

@@ -128,11 +128,14 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
     conn.execute("BEGIN IMMEDIATE")
+    hooks = getattr(db, "aal_hooks", None)
     try:
         yield db
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        if hooks is not None:
+            hooks.rolled_back()
         raise
     else:
         try:
@@ -140,7 +143,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if hooks is not None:
+                hooks.rolled_back()
             raise
+    if hooks is not None:
+        hooks.committed()
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:

@@ -60,7 +60,7 @@ class NewEvent:
 
 
 def last_hash(db: sqlite_utils.Database) -> tuple[int, str]:
-    row = db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    row = db.conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
 
@@ -88,7 +88,7 @@ def append(db: sqlite_utils.Database, event: NewEvent, at: str | None = None) ->
     row["hash"] = event_hash(prev, row)
     cols = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    db.execute(f"INSERT INTO events ({cols}) VALUES ({marks})", list(row.values()))
+    db.conn.execute(f"INSERT INTO events ({cols}) VALUES ({marks})", list(row.values()))
     return int(row["id"])
 
 
@@ -108,7 +108,7 @@ def verify_chain(db: sqlite_utils.Database, batch_size: int = 5000) -> ChainRepo
     cols = ", ".join((*HASHED_FIELDS, "prev_hash", "hash"))
     last_id = 0
     while True:
-        rows = db.execute(
+        rows = db.conn.execute(
             f"SELECT {cols} FROM events WHERE id > ? ORDER BY id LIMIT ?", [last_id, batch_size]
         ).fetchall()
         if not rows:
@@ -129,7 +129,7 @@ def verify_chain(db: sqlite_utils.Database, batch_size: int = 5000) -> ChainRepo
             expected_id += 1
             checked += 1
             last_id = rid
-    seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+    seq = db.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
     if seq is not None and int(seq[0]) > last_id:
         return ChainReport(False, checked, last_id + 1,
                            f"events after {last_id} up to {seq[0]} were removed")
@@ -229,16 +229,16 @@ def query(db: sqlite_utils.Database, flt: EventFilter | None = None, limit: int 
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params = [*params, limit, offset]
-    return [_event_from_row(r) for r in db.execute(sql, params).fetchall()]
+    return [_event_from_row(r) for r in db.conn.execute(sql, params).fetchall()]
 
 
 def count(db: sqlite_utils.Database, flt: EventFilter | None = None) -> int:
     where, params = (flt or EventFilter()).where()
-    return int(db.execute(f"SELECT COUNT(*) FROM events{where}", params).fetchone()[0])
+    return int(db.conn.execute(f"SELECT COUNT(*) FROM events{where}", params).fetchone()[0])
 
 
 def get(db: sqlite_utils.Database, event_id: int) -> Any:
-    rows = db.execute(
+    rows = db.conn.execute(
         f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events WHERE id = ?",
         [event_id],
     ).fetchall()

@@ -147,7 +147,7 @@ CREATE TABLE events (
     batch TEXT,
     reverts INTEGER,
     prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE
+    hash TEXT NOT NULL
 );
 CREATE INDEX events_region ON events (region_id);
 CREATE INDEX events_user ON events (user);

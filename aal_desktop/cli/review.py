@@ -1,0 +1,101 @@
+"""`aal review accept|revert` and `aal audit summary`."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.errors import ValidationFailed
+from ..services import documents, review
+from ..services.project import Project
+from ..store.events import EventFilter
+from .common import add_json_flag, group, print_json, table, with_project
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    g = group(sub, "review", "accept or revert region changes (leads)")
+
+    acc = g.add_parser(
+        "accept",
+        help="mark changes as reviewed: EVENT ids, or every pending change a filter matches",
+    )
+    acc.add_argument("events", nargs="*", type=int, metavar="EVENT")
+    acc.add_argument("--reason", help="why (kept with the decision)")
+    acc.add_argument("--user", dest="by_user", metavar="U", help="batch: changes made by U")
+    acc.add_argument("--kind", metavar="K", help="batch: e.g. region.relabel, or region.")
+    acc.add_argument("--change-type", choices=["additive", "corrective", "schema"])
+    acc.add_argument("--doc", metavar="DOC")
+    acc.add_argument("--since", metavar="ISO")
+    acc.add_argument("--until", metavar="ISO")
+    acc.add_argument("--class-before", metavar="CLASS")
+    acc.add_argument("--class-after", metavar="CLASS")
+    acc.add_argument("--all", action="store_true", help="batch: every pending change")
+    add_json_flag(acc)
+    acc.set_defaults(handler=with_project(cmd_accept))
+
+    rv = g.add_parser("revert", help="put back what a change replaced, as a new event")
+    rv.add_argument("event", type=int, metavar="EVENT")
+    rv.add_argument("--reason", help="why the change is reverted (kept in the new event)")
+    add_json_flag(rv)
+    rv.set_defaults(handler=with_project(cmd_revert))
+
+    a = group(sub, "audit", "check the event log")
+    sm = a.add_parser("summary", help="per person: regions made, corrections, review outcome")
+    add_json_flag(sm)
+    sm.set_defaults(handler=with_project(cmd_summary))
+
+
+def _batch_filter(args: argparse.Namespace, project: Project) -> EventFilter | None:
+    doc_id = documents.resolve(project, args.doc).id if args.doc else None
+    flt = EventFilter(user=args.by_user, kind=args.kind, change_type=args.change_type,
+                      document_id=doc_id, since=args.since, until=args.until,
+                      class_before=args.class_before, class_after=args.class_after)
+    return flt if flt != EventFilter() or args.all else None
+
+
+def cmd_accept(args: argparse.Namespace, project: Project) -> int:
+    flt = _batch_filter(args, project)
+    if args.events and flt is not None:
+        raise ValidationFailed("give EVENT ids or a filter (--user, --kind, ..., --all), not both")
+    if not args.events and flt is None:
+        raise ValidationFailed(
+            "nothing to accept: give EVENT ids, or a filter such as --user U --kind "
+            "region.relabel, or --all for every pending change"
+        )
+    if flt is not None:
+        n = review.accept_filtered(project, flt, args.reason)
+        if args.json:
+            print_json({"accepted": n})
+        else:
+            print(f"accepted {n} pending change{'s' if n != 1 else ''}")
+        return 0
+    decisions = review.accept_many(project, args.events, args.reason)
+    if args.json:
+        print_json(decisions)
+        return 0
+    for d in decisions:
+        if d.already:
+            print(f"event {d.event_id} was already accepted by {d.user} at {d.at[:19]}")
+        else:
+            print(f"accepted event {d.event_id}")
+    return 0
+
+
+def cmd_revert(args: argparse.Namespace, project: Project) -> int:
+    d = review.revert(project, args.event, args.reason)
+    if args.json:
+        print_json(d)
+    else:
+        print(f"reverted event {d.event_id}: new event {d.revert_event_id} puts back the "
+              "original value")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace, project: Project) -> int:
+    rows = review.annotator_summary(project)
+    if args.json:
+        print_json(rows)
+        return 0
+    print(table([[r.user, r.role or "", r.regions_made, r.corrections_made, r.accepted,
+                  r.reverted, r.pending] for r in rows],
+                ["user", "role", "regions", "corrections", "accepted", "reverted", "pending"]))
+    return 0

@@ -1,0 +1,279 @@
+"""Schema migrations over a project: preview, apply (one transaction), publish, diff.
+
+The same computation serves the dry run and the apply, so the counts a lead sees before
+applying are exactly what applying does. Applying creates the next DRAFT schema version
+and rewrites every affected region (class, attributes, attention, schema_version = the new
+version) with one `schema` event per region, all under one batch id. Regions drawn under
+the old version while the draft waits are brought along when it is published (`publish`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import AalError, ValidationFailed
+from ..core.migration import Label, MigrationPlan, parse_plan, rewrite_region, source_keys, steps
+from ..core.records import ChangeType, EventKind, Region
+from ..core.schema import LabelSchema
+from ..core.schema_diff import SchemaDiff, diff
+from ..store import events as event_log
+from ..store import regions as region_rows
+from ..store.db import transaction
+from ..store.events import NewEvent, now_iso
+from . import schemas
+from .project import Change, Project
+
+
+@dataclass(frozen=True)
+class OperationEffect:
+    """What one operation does: regions whose label it changes, in how many documents."""
+
+    index: int  # 1-based, as people count operations
+    op: str
+    label: str
+    regions: int
+    documents: int
+    deleted: int  # how many of `regions` are soft-deleted (rewritten too, so a restore is valid)
+
+
+@dataclass(frozen=True)
+class MigrationPreview:
+    from_version: int
+    to_version: int
+    schema: LabelSchema  # the draft the plan makes
+    operations: list[OperationEffect]
+    regions: int  # distinct regions that change: one schema event each
+    documents: int
+    region_ids: list[str] = field(default_factory=list, repr=False)
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    preview: MigrationPreview
+    version: int
+    batch: str
+    events: int
+
+
+@dataclass(frozen=True)
+class MigrationRecord:
+    version: int
+    from_version: int
+    plan: MigrationPlan
+    reason: str | None
+    regions: int
+    applied_by: str
+    applied_at: str
+    batch: str
+
+
+def read_plan(path: Path | str) -> MigrationPlan:
+    """A plan file (YAML or JSON); errors name the line."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationFailed(f"{p}: no such file") from None
+    except UnicodeDecodeError:
+        raise ValidationFailed(f"{p}: not a text file (a migration is YAML or JSON)") from None
+    return parse_plan(text, str(p))
+
+
+def _pending_draft(project: Project) -> int | None:
+    """A version made by a migration and not yet published: it blocks another migration."""
+    row = project.db.execute(
+        "SELECT m.version FROM schema_migrations m JOIN schema_versions s "
+        "ON s.version = m.version WHERE s.status = 'draft' ORDER BY m.version LIMIT 1"
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _check_start(project: Project, plan: MigrationPlan) -> LabelSchema:
+    current = schemas.current_version(project)
+    if plan.from_version != current:
+        raise ValidationFailed(
+            f"the plan starts from schema v{plan.from_version}, but the current published "
+            f"version is v{current}; migrations go from the current version to the next "
+            f"(write `from_version: {current}`)"
+        )
+    pending = _pending_draft(project)
+    if pending is not None:
+        raise ValidationFailed(
+            f"schema v{pending} from an earlier migration is still a draft; publish it "
+            f"(`aal schema publish {pending}`) before migrating again"
+        )
+    return schemas.get(project, current)
+
+
+def _regions_for(project: Project, keys: set[str], below_version: int | None) -> list[Region]:
+    if not keys:
+        return []
+    marks = ", ".join("?" for _ in keys)
+    sql = f"{region_rows.SELECT} WHERE class_key IN ({marks})"
+    params: list[object] = sorted(keys)
+    if below_version is not None:
+        sql += " AND schema_version < ?"
+        params.append(below_version)
+    sql += " ORDER BY document_id, page, id"
+    return [region_rows.from_row(r) for r in project.db.execute(sql, params).fetchall()]
+
+
+Changes = list[tuple[Region, Label]]
+
+
+def _compute(project: Project, plan: MigrationPlan, start: LabelSchema, to_version: int,
+             below_version: int | None = None) -> tuple[MigrationPreview, Changes]:
+    """Run the plan over the regions it concerns: per-operation counts and the final labels."""
+    plan_steps = steps(start, plan)
+    final_schema = plan_steps[-1].after.model_copy(update={"version": to_version})
+    regions = _regions_for(project, source_keys(plan) & {c.key for c in start.classes},
+                           below_version)
+    labels = {r.id: Label(r.class_key, dict(r.attrs), r.attention) for r in regions}
+    by_id = {r.id: r for r in regions}
+    effects: list[OperationEffect] = []
+    for st in plan_steps:
+        touched: list[str] = []
+        for rid, label in labels.items():
+            new = rewrite_region(st, label)
+            if new is not label and new != label:
+                labels[rid] = new
+                touched.append(rid)
+        effects.append(OperationEffect(
+            index=st.index + 1, op=st.op.op, label=st.op.label(), regions=len(touched),
+            documents=len({by_id[r].document_id for r in touched}),
+            deleted=sum(1 for r in touched if by_id[r].deleted)))
+    changes = [(r, labels[r.id]) for r in regions
+               if labels[r.id] != Label(r.class_key, dict(r.attrs), r.attention)]
+    preview = MigrationPreview(
+        from_version=start.version, to_version=to_version, schema=final_schema,
+        operations=effects, regions=len(changes),
+        documents=len({r.document_id for r, _ in changes}),
+        region_ids=[r.id for r, _ in changes])
+    return preview, changes
+
+
+def dry_run(project: Project, plan: MigrationPlan) -> MigrationPreview:
+    """What applying would do, per operation; writes nothing."""
+    start = _check_start(project, plan)
+    return _compute(project, plan, start, schemas.latest_version(project) + 1)[0]
+
+
+def _write_changes(project: Project, changes: Changes, schema: LabelSchema,
+                   batch: str, reason: str | None, now: str) -> int:
+    for before, label in changes:
+        after = before.model_copy(update={
+            "class_key": label.class_key, "attrs": label.attrs, "attention": label.attention,
+            "schema_version": schema.version, "updated_by": project.user, "updated_at": now})
+        region_rows.replace(project.db, after)
+        event_log.append(project.db, NewEvent(
+            kind=EventKind.region_schema.value, user=project.user,
+            change_type=ChangeType.schema.value, region_id=after.id,
+            document_id=after.document_id, page=after.page, original=before.snapshot(),
+            new=after.snapshot(), reason=reason, schema_version=schema.version,
+            guideline_version=schema.guideline_version, batch=batch), at=now)
+    return len(changes)
+
+
+def apply(project: Project, plan: MigrationPlan, reason: str | None = None) -> MigrationResult:
+    """Create the next draft version and rewrite every affected region, in ONE transaction."""
+    project.require_lead("migrate the label schema")
+    batch = str(uuid.uuid4())
+    now = now_iso()
+    with transaction(project.db):
+        start = _check_start(project, plan)
+        version = schemas.latest_version(project) + 1
+        preview, changes = _compute(project, plan, start, version)
+        schema = preview.schema
+        project.db.execute(
+            "INSERT INTO schema_versions (version, name, status, guideline_version, body, "
+            "parent_version, created_by, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            [version, schema.name, "draft", schema.guideline_version, schema.to_json(),
+             start.version, project.user, now])
+        event_log.append(project.db, NewEvent(
+            kind="schema.migrate", user=project.user, change_type=ChangeType.schema.value,
+            original={"version": start.version},
+            new={"version": version, "operations": [op.label() for op in plan.operations],
+                 "regions": preview.regions},
+            reason=reason, schema_version=version,
+            guideline_version=schema.guideline_version, batch=batch), at=now)
+        written = _write_changes(project, changes, schema, batch, reason, now)
+        project.db.execute(
+            "INSERT INTO schema_migrations (version, from_version, plan, reason, regions, "
+            "applied_by, applied_at, batch) VALUES (?,?,?,?,?,?,?,?)",
+            [version, start.version, plan.to_json(), reason, written, project.user, now, batch])
+    project.notify(Change("schema", (version,), detail={"batch": batch}))
+    if written:
+        project.notify(Change("region", tuple(preview.region_ids), detail={"batch": batch}))
+    return MigrationResult(preview, version, batch, written)
+
+
+def record(project: Project, version: int) -> MigrationRecord | None:
+    """The migration that made `version`, if a migration made it."""
+    row = project.db.execute(
+        "SELECT version, from_version, plan, reason, regions, applied_by, applied_at, batch "
+        "FROM schema_migrations WHERE version = ?", [version]).fetchone()
+    if row is None:
+        return None
+    v, f, plan, reason, n, by, at, batch = row
+    return MigrationRecord(v, f, MigrationPlan.model_validate(json.loads(plan)), reason, n, by,
+                           at, batch)
+
+
+def list_records(project: Project) -> list[MigrationRecord]:
+    rows = project.db.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    return [r for (v,) in rows if (r := record(project, int(v))) is not None]
+
+
+def publish(project: Project, version: int | None = None) -> tuple[LabelSchema, int]:
+    """Publish a draft; for a migration's draft, first bring along the regions made under the
+    old version since the migration was applied. Returns the schema and how many regions
+    were caught up."""
+    project.require_lead("publish schema versions")
+    caught_up = 0
+    ids: list[str] = []
+    with transaction(project.db):
+        if version is None:
+            row = project.db.execute(
+                "SELECT MAX(version) FROM schema_versions WHERE status = 'draft'").fetchone()
+            if row is None or row[0] is None:
+                raise ValidationFailed("there is no draft schema version to publish")
+            version = int(row[0])
+        rec = record(project, version)
+        target = schemas.get(project, version)
+        if rec is not None and target.status.value == "draft":
+            current = schemas.current_version(project)
+            if current != rec.from_version:
+                raise AalError(
+                    f"v{version} was migrated from v{rec.from_version}, but v{current} has been "
+                    "published since; write a new migration from the current version")
+            start = schemas.get(project, rec.from_version)
+            preview, changes = _compute(project, rec.plan, start, version, below_version=version)
+            caught_up = _write_changes(project, changes, target, rec.batch,
+                                       "brought along when the migrated schema was published",
+                                       now_iso())
+            ids = preview.region_ids
+        published = schemas.publish(project, version)
+    if caught_up:
+        project.notify(Change("region", tuple(ids), detail={"batch": rec.batch if rec else None}))
+    return published, caught_up
+
+
+def plans_between(project: Project, a: int, b: int) -> list[MigrationPlan]:
+    """The recorded plans that lead from version a to version b (empty if b is not after a)."""
+    if b <= a:
+        return []
+    return [r.plan for r in list_records(project) if a < r.version <= b]
+
+
+def diff_versions(project: Project, a: int, b: int) -> tuple[SchemaDiff, LabelSchema, LabelSchema]:
+    """The diff between two stored versions, using the migration records between them."""
+    sa, sb = schemas.get(project, a), schemas.get(project, b)
+    return diff(sa, sb, plans_between(project, a, b)), sa, sb
+
+
+def attention(project: Project, document_id: int | None = None) -> list[Region]:
+    """Live regions still flagged after a split or deprecation."""
+    return region_rows.list_regions(project.db, document_id, attention_only=True)

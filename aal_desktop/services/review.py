@@ -1,0 +1,422 @@
+"""Correction review: a lead accepts a region change, or reverts it with a reason.
+
+Decisions are rows in the append-only `reviews` table; an event's review state is its
+latest decision (else 'pending'). A revert never removes anything: it writes a NEW
+corrective event (through `regions.revert_to`, with `reverts` = the reverted event) that
+puts back the values the reviewed event changed, and records the decision beside it, in
+one transaction.
+
+Which events can be reviewed: region changes (`region.*` events with a region). Other
+events (schema versions, documents) are reviewed elsewhere or not at all.
+
+What a revert restores, when the region changed again after the reviewed event: only the
+fields that event changed go back (a relabel's revert does not undo a later move). If a
+LATER event changed one of those same fields again, reverting would silently throw that
+later work away, so the revert is refused and names the later event: revert newest first.
+Reverting a create deletes the region (soft), whatever happened to it since: the lead is
+saying the region should not exist. Schema-migration events are not reverted here (a schema
+change is taken back by another migration); they can be accepted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import NotFound, ValidationFailed
+from ..core.records import ChangeType, Event, EventKind
+from ..store import events as event_log
+from ..store.db import transaction
+from ..store.events import REVIEW_STATE_SQL, EventFilter, now_iso
+from . import regions
+from .project import Change, Project
+
+REVIEW_STATES = ("pending", "accepted", "reverted")
+# Fields a region change is ABOUT; a revert puts these back and checks them for conflicts.
+CONTENT_FIELDS = ("class_key", "box", "attrs", "deleted", "parent_id", "reading_order",
+                  "continues_id")
+# Fields that follow from the content (text under the box, schema the label was made under,
+# attention flags, pre-label state): restored only when nothing changed them since.
+DERIVED_FIELDS = ("schema_version", "attention", "prelabel_state", "text")
+FIELD_LABELS = {
+    "class_key": "class", "box": "box", "attrs": "attributes", "deleted": "deleted",
+    "parent_id": "parent", "reading_order": "order", "continues_id": "continues",
+    "prelabel_state": "pre-label", "schema_version": "schema", "attention": "attention",
+    "text": "text",
+}
+STORE_ORDERS = {"id", "at", "user", "kind", "change_type", "document_id", "region_id"}
+EXTRA_ORDERS = {
+    "page": "page",
+    "class_before": "json_extract(original, '$.class_key')",
+    "class_after": "json_extract(new, '$.class_key')",
+    "reason": "reason",
+    "review": REVIEW_STATE_SQL,
+}
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """One row of `reviews`: who decided what about which event, and the revert it wrote."""
+
+    id: int
+    event_id: int
+    decision: str  # accepted / reverted
+    user: str
+    at: str
+    reason: str | None = None
+    revert_event_id: int | None = None
+    already: bool = False  # True when accept found the event already accepted (no new row)
+
+
+@dataclass(frozen=True)
+class AnnotatorSummary:
+    """What one person did, and what review made of it."""
+
+    user: str
+    role: str | None
+    regions_made: int  # region.create events
+    corrections_made: int  # corrective events, not counting review reverts
+    accepted: int  # their events accepted in review
+    reverted: int  # their events reverted in review
+    pending: int  # their reviewable events still waiting
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+_REVIEW_COLS = "id, event_id, decision, user, at, reason, revert_event_id"
+
+
+def _decision(row: Sequence[Any], already: bool = False) -> ReviewDecision:
+    return ReviewDecision(int(row[0]), int(row[1]), str(row[2]), str(row[3]), str(row[4]),
+                          row[5], row[6], already)
+
+
+def decisions(project: Project, event_id: int) -> list[ReviewDecision]:
+    """Every decision ever made about an event, oldest first (the last one counts)."""
+    rows = project.db.execute(
+        f"SELECT {_REVIEW_COLS} FROM reviews WHERE event_id = ? ORDER BY id", [event_id]
+    ).fetchall()
+    return [_decision(r) for r in rows]
+
+
+def latest_decision(project: Project, event_id: int) -> ReviewDecision | None:
+    found = decisions(project, event_id)
+    return found[-1] if found else None
+
+
+def get_event(project: Project, event_id: int) -> Event:
+    e = event_log.get(project.db, event_id)
+    if e is None:
+        raise NotFound(f"no event {event_id} (see `aal events list`)")
+    return e
+
+
+def is_reviewable(event: Event) -> bool:
+    return event.kind.startswith("region.") and bool(event.region_id)
+
+
+def query_events(project: Project, flt: EventFilter | None = None, limit: int | None = None,
+                 offset: int = 0, order: str = "id", descending: bool = False) -> list[Event]:
+    """Events for the review table, in any column's order.
+
+    The store orders by its own columns; class before/after, page, reason and review state
+    are ordered here (ids in that order, then each event read by its key).
+    """
+    if order not in EXTRA_ORDERS:
+        return event_log.query(project.db, flt, limit=limit, offset=offset,
+                               order=order if order in STORE_ORDERS else "id",
+                               descending=descending)
+    where, params = (flt or EventFilter()).where()
+    direction = "DESC" if descending else "ASC"
+    sql = (f"SELECT id FROM events{where} ORDER BY {EXTRA_ORDERS[order]} {direction}, "
+           f"id {direction}")
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, limit, offset]
+    ids = [int(r[0]) for r in project.db.execute(sql, params).fetchall()]
+    found = [event_log.get(project.db, i) for i in ids]
+    return [e for e in found if e is not None]
+
+
+def count_events(project: Project, flt: EventFilter | None = None) -> int:
+    return event_log.count(project.db, flt)
+
+
+def history(project: Project, region_id: str) -> list[Event]:
+    """Every event of a region, oldest first, with review states (no lead needed)."""
+    return regions.history(project, region_id)
+
+
+# --- describing a change ---------------------------------------------------------------------
+
+def _norm(field: str, value: Any) -> Any:
+    if field == "box" and value is not None:
+        return [round(float(v), 2) for v in value]
+    if field == "attrs":
+        return dict(value or {})
+    if field == "deleted":
+        return bool(value)
+    return value
+
+
+def changed_fields(original: Any, new: Any) -> list[str]:
+    """The content fields an event changed (all of them for a create or a deletion view)."""
+    if not isinstance(new, dict):
+        return []
+    if not isinstance(original, dict):
+        return ["class_key", "box"] + (["attrs"] if new.get("attrs") else [])
+    fields = [f for f in (*CONTENT_FIELDS, "prelabel_state")
+              if _norm(f, original.get(f)) != _norm(f, new.get(f))]
+    return fields
+
+
+def format_value(field: str, value: Any) -> str:
+    if field == "box" and value is not None:
+        return "(" + ", ".join(f"{float(v):g}" for v in value) + ")"
+    if field == "attrs":
+        return json.dumps(value or {}, sort_keys=True, ensure_ascii=False)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def describe(snapshot: Any, fields: Iterable[str]) -> str:
+    """'class text; box (70, 90, 200, 110)' for the given fields of a snapshot."""
+    if not isinstance(snapshot, dict):
+        return "(none)"
+    return "; ".join(f"{FIELD_LABELS.get(f, f)} {format_value(f, snapshot.get(f))}"
+                     for f in fields)
+
+
+def describe_change(event: Event) -> tuple[str, str]:
+    """Before and after of an event, naming only what it changed."""
+    fields = changed_fields(event.original, event.new)
+    if event.original is None:
+        return "(did not exist)", describe(event.new, fields)
+    if not fields:
+        return "(no change)", "(no change)"
+    return describe(event.original, fields), describe(event.new, fields)
+
+
+# --- deciding --------------------------------------------------------------------------------
+
+def _require_reviewable(event: Event) -> None:
+    if not is_reviewable(event):
+        raise ValidationFailed(
+            f"event {event.id} is a {event.kind} event; only region changes are reviewed"
+        )
+
+
+def _insert_decision(project: Project, event_id: int, decision: str, reason: str | None,
+                     revert_event_id: int | None = None, at: str | None = None) -> int:
+    cur = project.db.execute(
+        "INSERT INTO reviews (event_id, decision, user, at, reason, revert_event_id) "
+        "VALUES (?,?,?,?,?,?)",
+        [event_id, decision, project.user, at or now_iso(), reason or None, revert_event_id],
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _decision_by_id(project: Project, review_id: int) -> ReviewDecision:
+    row = project.db.execute(f"SELECT {_REVIEW_COLS} FROM reviews WHERE id = ?",
+                             [review_id]).fetchone()
+    return _decision(row)
+
+
+def _check_acceptable(project: Project, event: Event) -> ReviewDecision | None:
+    """None if the event can be accepted now; its decision if already accepted."""
+    _require_reviewable(event)
+    last = latest_decision(project, event.id)
+    if last is not None and last.decision == "reverted":
+        raise ValidationFailed(
+            f"event {event.id} was reverted in review by {last.user} (event "
+            f"{last.revert_event_id}); a reverted change cannot be accepted"
+        )
+    if last is not None and last.decision == "accepted":
+        return dataclasses.replace(last, already=True)
+    return None
+
+
+def accept(project: Project, event_id: int, reason: str | None = None) -> ReviewDecision:
+    """Mark a change as reviewed and kept. Accepting twice changes nothing."""
+    return accept_many(project, [event_id], reason)[0]
+
+
+def accept_many(project: Project, event_ids: Sequence[int],
+                reason: str | None = None) -> list[ReviewDecision]:
+    """Accept several changes in ONE transaction; every id is checked before any is written.
+
+    Returns one decision per id, in the order given (`already=True` for those accepted
+    before).
+    """
+    project.require_lead("review corrections")
+    events = [get_event(project, int(i)) for i in event_ids]
+    previous = {e.id: _check_acceptable(project, e) for e in events}
+    out: dict[int, ReviewDecision] = {}
+    now = now_iso()
+    with transaction(project.db):
+        for e in events:
+            before = previous[e.id]
+            if before is not None:
+                out[e.id] = before
+            elif e.id not in out:
+                out[e.id] = _decision_by_id(
+                    project, _insert_decision(project, e.id, "accepted", reason, at=now))
+    fresh = [d.event_id for d in out.values() if not d.already]
+    if fresh:
+        project.notify(Change("review", tuple(fresh), detail={"decision": "accepted"}))
+    return [out[e.id] for e in events]
+
+
+def accept_filtered(project: Project, flt: EventFilter,
+                    reason: str | None = None) -> int:
+    """Accept every PENDING reviewable event the filter matches; returns how many.
+
+    One INSERT ... SELECT in one transaction, so accepting a day's work is instant.
+    """
+    project.require_lead("review corrections")
+    pending = dataclasses.replace(flt, review="pending")
+    where, params = pending.where()
+    where += (" AND " if where else " WHERE ") + "kind LIKE 'region.%' AND region_id IS NOT NULL"
+    with transaction(project.db):
+        ids = [int(r[0]) for r in
+               project.db.execute(f"SELECT id FROM events{where} ORDER BY id", params)]
+        now = now_iso()
+        project.db.conn.executemany(
+            "INSERT INTO reviews (event_id, decision, user, at, reason) VALUES (?,?,?,?,?)",
+            [(i, "accepted", project.user, now, reason or None) for i in ids],
+        )
+    if ids:
+        project.notify(Change("review", tuple(ids), detail={"decision": "accepted"}))
+    return len(ids)
+
+
+def _later_change(project: Project, event: Event, field: str) -> Event | None:
+    """The first event after `event` that changed `field` of the same region."""
+    for later in event_log.query(project.db, EventFilter(region_id=event.region_id)):
+        if later.id <= event.id:
+            continue
+        o, n = later.original or {}, later.new or {}
+        if _norm(field, o.get(field)) != _norm(field, n.get(field)):
+            return later
+    return None
+
+
+def revert_target(project: Project, event: Event) -> dict[str, Any] | None:
+    """The snapshot a revert of `event` brings the region to (None: deleted, for a create).
+
+    Raises ValidationFailed when the revert cannot be made (see module docstring).
+    """
+    _require_reviewable(event)
+    if event.change_type == ChangeType.schema:
+        raise ValidationFailed(
+            f"event {event.id} comes from a schema migration; take it back with a new schema "
+            "migration, or accept it"
+        )
+    assert event.region_id is not None
+    current = regions.get(project, event.region_id)
+    if event.original is None:  # a create: the region should not exist
+        if current.deleted:
+            raise ValidationFailed(f"region {current.id} is already deleted; nothing to revert")
+        return None
+    original, new, now = event.original, event.new or {}, current.snapshot()
+    fields = [f for f in CONTENT_FIELDS if _norm(f, original.get(f)) != _norm(f, new.get(f))]
+    if event.kind == EventKind.region_accept.value:
+        fields.append("prelabel_state")
+    for f in fields:
+        if _norm(f, now.get(f)) != _norm(f, new.get(f)):
+            later = _later_change(project, event, f)
+            who = f" (event {later.id}, {later.kind} by {later.user})" if later else ""
+            raise ValidationFailed(
+                f"the {FIELD_LABELS.get(f, f)} of region {current.id} changed again after "
+                f"event {event.id}{who}; review that later event first (revert newest first)"
+            )
+    target = dict(now)
+    for f in fields:
+        target[f] = original.get(f)
+    for f in DERIVED_FIELDS:
+        if f not in fields and _norm(f, now.get(f)) == _norm(f, new.get(f)):
+            target[f] = original.get(f)
+    if "box" in fields:
+        target["text"] = original.get("text")
+    if all(_norm(f, target.get(f)) == _norm(f, now.get(f))
+           for f in (*CONTENT_FIELDS, *DERIVED_FIELDS)):
+        raise ValidationFailed(
+            f"region {current.id} already has the values event {event.id} replaced; "
+            "nothing to revert"
+        )
+    return target
+
+
+def revert(project: Project, event_id: int, reason: str | None = None) -> ReviewDecision:
+    """Put back what an event changed, as a new corrective event, and record the decision.
+
+    The corrective event carries the lead's reason and `reverts` = the reverted event; it is
+    itself recorded as accepted (a lead's review decision needs no second review).
+    """
+    project.require_lead("review corrections")
+    event = get_event(project, event_id)
+    _require_reviewable(event)
+    last = latest_decision(project, event_id)
+    if last is not None and last.decision == "reverted":
+        raise ValidationFailed(
+            f"event {event_id} was already reverted by {last.user} (event "
+            f"{last.revert_event_id})"
+        )
+    target = revert_target(project, event)
+    assert event.region_id is not None
+    why = (reason or "").strip() or f"reverted in review (event {event_id})"
+    with transaction(project.db):
+        edits = regions.revert_to(project, [(event.region_id, target)], reason=why,
+                                  reverts=event_id)  # type: ignore[list-item]
+        if not edits:
+            raise ValidationFailed(f"event {event_id}: nothing to revert")
+        revert_id = edits[0].event_id
+        now = now_iso()
+        rid = _insert_decision(project, event_id, "reverted", why, revert_id, at=now)
+        _insert_decision(project, revert_id, "accepted", f"revert of event {event_id}", at=now)
+    project.notify(Change("review", (event_id, revert_id), document_id=event.document_id,
+                          page=event.page, detail={"decision": "reverted"}))
+    return _decision_by_id(project, rid)
+
+
+# --- summary ---------------------------------------------------------------------------------
+
+def annotator_summary(project: Project) -> list[AnnotatorSummary]:
+    """Per person: regions made, corrections made, and how review treated their changes.
+
+    Corrections exclude the corrective events a review revert writes (those are review
+    decisions, counted under the person whose change was reverted).
+    """
+    rows = project.db.execute(
+        f"""
+        WITH e AS (
+            SELECT user, kind, change_type, region_id, id, {REVIEW_STATE_SQL} AS state
+            FROM events
+        ),
+        reverts AS (SELECT revert_event_id AS id FROM reviews WHERE revert_event_id IS NOT NULL)
+        SELECT e.user, u.role,
+            SUM(e.kind = 'region.create'),
+            SUM(e.change_type = 'corrective' AND e.id NOT IN (SELECT id FROM reverts)),
+            SUM(e.state = 'accepted' AND e.id NOT IN (SELECT id FROM reverts)),
+            SUM(e.state = 'reverted'),
+            SUM(e.state = 'pending' AND e.kind LIKE 'region.%' AND e.region_id IS NOT NULL)
+        FROM e LEFT JOIN users u ON u.name = e.user
+        GROUP BY e.user
+        UNION ALL
+        SELECT name, role, 0, 0, 0, 0, 0 FROM users
+        WHERE name NOT IN (SELECT DISTINCT user FROM events)
+        ORDER BY 1
+        """
+    ).fetchall()
+    return [AnnotatorSummary(str(r[0]), r[1], int(r[2] or 0), int(r[3] or 0), int(r[4] or 0),
+                             int(r[5] or 0), int(r[6] or 0)) for r in rows]
+
+
+def event_users(project: Project) -> list[str]:
+    """Everyone who wrote an event (for the annotator filter)."""
+    return [str(r[0]) for r in
+            project.db.execute("SELECT DISTINCT user FROM events ORDER BY user").fetchall()]

@@ -1,0 +1,224 @@
+"""The schema editor, driven as a lead and as an annotator would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
+
+from aal_desktop.services import documents, migrations, regions, schemas
+from aal_desktop.services.project import Project
+from aal_desktop.ui.schema_editor import SchemaEditorDialog
+
+from ..conftest import make_pdf
+
+
+class StandIn(QObject):
+    """What the dialog needs of a Session: the project and the schemaChanged signal."""
+
+    schemaChanged = Signal()
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+
+
+@pytest.fixture
+def labelled(project: Project, tmp_path: Path) -> dict[str, str]:
+    (o,) = documents.import_paths(project, [make_pdf(tmp_path / "a.pdf", pages=2)])
+    assert o.document_id is not None
+    ids = {}
+    for key, y in (("text", 100), ("list_item", 200), ("page_header", 20), ("title", 300)):
+        ids[key] = regions.add_region(project, o.document_id, 0, (70, y, 300, y + 20), key).id
+    return ids
+
+
+@pytest.fixture
+def dialog(qtbot, project: Project, labelled: dict[str, str]) -> Iterator[SchemaEditorDialog]:
+    d = SchemaEditorDialog(StandIn(project))
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    yield d
+    d.close()
+
+
+def click_class(qtbot, d: SchemaEditorDialog, key: str, modifier=Qt.KeyboardModifier.NoModifier
+                ) -> None:
+    for row in range(d.classes.count()):
+        item = d.classes.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == key:
+            d.classes.scrollToItem(item)
+            rect = d.classes.visualItemRect(item)
+            qtbot.mouseClick(d.classes.viewport(), Qt.MouseButton.LeftButton, modifier,
+                             rect.center())
+            return
+    raise AssertionError(f"no class {key} in the list")
+
+
+def preview_rows(d: SchemaEditorDialog) -> list[tuple[str, str, str]]:
+    return [(d.preview.item(r, 1).text(), d.preview.item(r, 2).text(),
+             d.preview.item(r, 3).text()) for r in range(d.preview.rowCount())]
+
+
+def test_rename_merge_split_with_live_preview_then_apply_and_publish(
+        qtbot, dialog: SchemaEditorDialog, project: Project, labelled: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    d = dialog
+    assert d.versions.count() == 1 and "published (current)" in d.versions.item(0).text()
+    click_class(qtbot, d, "text")
+    assert d.key_edit.text() == "text"
+    d.key_edit.clear()
+    qtbot.keyClicks(d.key_edit, "paragraph")
+    d.name_edit.clear()
+    qtbot.keyClicks(d.name_edit, "Paragraph")
+    qtbot.mouseClick(d.stage_button, Qt.MouseButton.LeftButton)
+    assert "staged 1 operation" in d.form_status.text()
+
+    click_class(qtbot, d, "page_header")
+    click_class(qtbot, d, "page_footer", Qt.KeyboardModifier.ControlModifier)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("furniture", True))
+    qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton)
+
+    click_class(qtbot, d, "list_item")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("list_item, enum_item", True))
+    qtbot.mouseClick(d.split_button, Qt.MouseButton.LeftButton)
+
+    d.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: d.preview.rowCount() == 3)
+    assert preview_rows(d) == [
+        ("rename text → paragraph (name 'Paragraph')", "1", "1"),
+        ("merge page_header + page_footer → furniture", "1", "1"),
+        ("split list_item → list_item | enum_item", "1", "1")]
+    assert "rewrites 3 regions in 1 documents" in d.preview_status.text()
+    assert schemas.latest_version(project) == 1  # the preview wrote nothing
+
+    qtbot.keyClicks(d.reason_edit, "v2 taxonomy")
+    qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
+    assert schemas.latest_version(project) == 2
+    assert regions.get(project, labelled["text"]).class_key == "paragraph"
+    assert regions.history(project, labelled["text"])[-1].reason == "v2 taxonomy"
+    assert regions.get(project, labelled["list_item"]).attention is not None
+    assert "v2  draft" in d.versions.item(1).text()
+    assert d.publish_button.isEnabled() and d.publish_button.text() == "Publish v2…"
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.No)
+    qtbot.mouseClick(d.publish_button, Qt.MouseButton.LeftButton)
+    assert schemas.current_version(project) == 1  # declined: nothing published
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(d.publish_button, Qt.MouseButton.LeftButton)
+    assert schemas.current_version(project) == 2
+    assert "Schema v2 published" in d.preview_status.text()
+
+    d.tabs.setCurrentIndex(2)
+    d.diff_a.setCurrentIndex(d.diff_a.findData(1))
+    d.diff_b.setCurrentIndex(d.diff_b.findData(2))
+    md = d.diff_markdown()
+    assert "Renamed" in md and "paragraph" in md and "Merged" in md and "Split" in md
+
+
+def test_hotkey_clash_is_shown_inline_and_blocks_staging(
+        qtbot, dialog: SchemaEditorDialog) -> None:
+    d = dialog
+    click_class(qtbot, d, "text")
+    d.hotkey_edit.clear()
+    qtbot.keyClicks(d.hotkey_edit, "i")
+    assert d.hotkey_clash.text() == "already used by Title [title]"
+    assert not d.stage_button.isEnabled()
+    d.hotkey_edit.clear()
+    qtbot.keyClicks(d.hotkey_edit, "z")
+    assert d.hotkey_clash.text() == ""
+    assert d.stage_button.isEnabled()
+    qtbot.mouseClick(d.stage_button, Qt.MouseButton.LeftButton)
+    assert "op: update" in d.plan_edit.toPlainText()
+    assert "hotkey: z" in d.plan_edit.toPlainText()
+
+
+def test_colour_picker_and_attributes_stage_operations(
+        qtbot, dialog: SchemaEditorDialog, project: Project,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    d = dialog
+    click_class(qtbot, d, "title")
+    monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
+    qtbot.mouseClick(d.colour_button, Qt.MouseButton.LeftButton)
+    assert d.colour_button.text() == "#123456"
+    qtbot.mouseClick(d.add_attr_button, Qt.MouseButton.LeftButton)
+    d.attributes.item(0, 0).setText("language")
+    d.attributes.cellWidget(0, 1).setCurrentText("enum")
+    d.attributes.item(0, 3).setText("en, de")
+    d.attributes.item(0, 4).setText("en")
+    qtbot.mouseClick(d.stage_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: d.preview.rowCount() == 2)
+    assert preview_rows(d) == [("update title (color)", "0", "0"),
+                               ("add attribute title.language", "1", "1")]
+    qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
+    draft = schemas.get(project, 2)
+    assert draft.require("title").color == "#123456"
+    assert draft.require("title").attribute("language").options == ["en", "de"]
+
+
+def test_invalid_plan_shows_the_reason_and_cannot_be_applied(
+        qtbot, dialog: SchemaEditorDialog, project: Project) -> None:
+    d = dialog
+    d.tabs.setCurrentIndex(1)
+    d.plan_edit.setFocus()
+    for line in ("from_version: 1", "operations:", "  - {op: split, source: text}"):
+        qtbot.keyClicks(d.plan_edit, line)
+        qtbot.keyClick(d.plan_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "needs at least two targets" in d.preview_status.text())
+    assert not d.apply_button.isEnabled()
+    d.apply_migration()
+    assert schemas.latest_version(project) == 1
+
+
+def test_draft_presentation_can_be_saved_but_not_its_keys(
+        qtbot, dialog: SchemaEditorDialog, project: Project) -> None:
+    d = dialog
+    migrations.apply(project, migrations.parse_plan(
+        "from_version: 1\noperations: [{op: deprecate, key: formula}]\n"))
+    d.refresh()
+    d.select_version(2)
+    click_class(qtbot, d, "caption")
+    assert d.save_draft_button.isEnabled() and not d.stage_button.isEnabled()
+    d.description_edit.setPlainText("Text under a figure or above a table.")
+    qtbot.mouseClick(d.save_draft_button, Qt.MouseButton.LeftButton)
+    assert schemas.get(project, 2).require("caption").description.startswith("Text under")
+    d.key_edit.setText("legend")
+    qtbot.mouseClick(d.save_draft_button, Qt.MouseButton.LeftButton)
+    assert "keeps its keys and attributes" in d.form_status.text()
+    assert schemas.get(project, 2).get("legend") is None
+
+
+def test_annotators_see_the_schema_read_only(qtbot, project: Project,
+                                             labelled: dict[str, str]) -> None:
+    project.switch_user("ann1")
+    d = SchemaEditorDialog(StandIn(project))
+    qtbot.addWidget(d)
+    assert "read-only" in d.windowTitle()
+    for b in (d.stage_button, d.merge_button, d.split_button, d.deprecate_button,
+              d.apply_button, d.publish_button, d.save_draft_button):
+        assert not b.isEnabled()
+    assert d.plan_edit.isReadOnly() and not d.tabs.isTabEnabled(1)
+    click_class(qtbot, d, "table")
+    assert d.description_edit.toPlainText() == "A table, including its header rows."
+    assert "DocLayNet" in d.guideline.toPlainText()
+    d.close()
+
+
+def test_screenshot(qtbot, dialog: SchemaEditorDialog) -> None:
+    d = dialog
+    click_class(qtbot, d, "table")
+    d.grab().save("/tmp/schema_editor.png")
+    assert Path("/tmp/schema_editor.png").stat().st_size > 10_000
+    d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+                             "  - {op: rename, key: text, new_key: paragraph}\n"
+                             "  - {op: split, source: list_item, targets: [list_item, title]}\n")
+    d.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: d.preview.rowCount() == 2)
+    d.grab().save("/tmp/schema_editor_migration.png")
