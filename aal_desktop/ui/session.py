@@ -1,0 +1,98 @@
+"""The window's handle on one project: Qt signals for committed changes, undo, renders.
+
+Services tell listeners what they changed after each commit (`Project.subscribe`); the
+Session turns those plain callbacks into Qt signals delivered on the GUI thread, so panels
+redraw from what the services say happened and never poll the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QUndoStack
+
+from ..core.schema import LabelSchema
+from ..services import schemas
+from ..services.project import Change, Project
+from .render_service import RenderService
+
+
+class Session(QObject):
+    """The window's handle on one project: Qt signals for committed changes, the undo stack,
+    renders."""
+
+    regionsChanged = Signal(int, int)  # document_id, page (-1: several/unknown pages)
+    documentsChanged = Signal()
+    schemaChanged = Signal()
+    eventsChanged = Signal()  # any new event / review decision
+    versionsChanged = Signal()  # dataset versions, releases, models
+    usersChanged = Signal()  # acting user added or switched (extra: not in the contract)
+    commandFailed = Signal(str)  # an undo/redo the services refused, with the reason (extra)
+
+    _incoming = Signal(object)  # a Change, from whatever thread committed it
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = QUndoStack(self)
+        self.renderer = RenderService(parent=self)
+        self.renderer.warm_up()  # PyMuPDF loads in the workers while the window builds
+        self._schema: LabelSchema | None = None
+        self._closed = False
+        # Always queued: a listener that redraws must never run inside the service call
+        # (e.g. in the middle of a mouse-release handler whose item it would delete).
+        self._incoming.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe: Callable[[], None] = project.subscribe(self._on_change)
+
+    @property
+    def schema(self) -> LabelSchema:
+        """The current published schema, cached until a schema change arrives."""
+        if self._schema is None:
+            self._schema = schemas.current(self.project)
+        return self._schema
+
+    def refresh_schema(self) -> LabelSchema:
+        """Drop the cached schema now (e.g. right after publishing) and read it again."""
+        self._schema = None
+        return self.schema
+
+    def _on_change(self, change: Change) -> None:
+        """Project listener: may run on any thread, so it only hands the change over."""
+        if not self._closed:
+            self._incoming.emit(change)
+
+    @Slot(object)
+    def _dispatch(self, change: Change) -> None:
+        if self._closed:
+            return
+        kind = change.kind
+        if kind == "region":
+            doc = change.document_id if change.document_id is not None else -1
+            page = change.page if change.page is not None else -1
+            self.regionsChanged.emit(doc, page)
+            self.eventsChanged.emit()
+        elif kind == "document":
+            self.documentsChanged.emit()
+        elif kind == "schema":
+            self._schema = None
+            self.schemaChanged.emit()
+            self.eventsChanged.emit()
+        elif kind in ("review", "event"):
+            self.eventsChanged.emit()  # a revert also sends its own "region" change
+        elif kind in ("version", "release", "model", "dataset"):
+            self.versionsChanged.emit()
+        elif kind == "user":
+            self.usersChanged.emit()
+        else:
+            self.eventsChanged.emit()
+
+    def close(self) -> None:
+        """Stop listening and rendering, drop undo history, and close the project."""
+        if self._closed:
+            return
+        self._closed = True
+        self._unsubscribe()
+        self.undo_stack.clear()
+        self.renderer.close()
+        self.project.close()

@@ -1,0 +1,230 @@
+"""How quickly the canvas shows a page, against a bare in-process PyMuPDF render (issue 9).
+
+page_display_vs_raw_render: from `PageCanvas.show_page()` until `pageReady` (image and
+regions on the scene), for real corpus pages, divided by `page.get_pixmap()` of the same
+page at the same zoom in this process (document already open). The main value is the
+common case of paging forward: the next page was prefetched while the current one was
+read. The cold case (nothing cached, render in a worker process and sent back) is in the
+note.
+
+scene_2000_regions_ms: `show_page()` to `pageReady` (emitted after the first paint), for a
+page holding 2,000 regions (value) against the same page with none (baseline); the image
+is cached in both, so this is the scene's own cost.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from common import BenchResult, timeit_best  # noqa: E402
+
+CORPUS = Path(os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared"
+                             / "corpus"))
+DOCS = ("pdfjs--tracemonkey.pdf", "plumber--federal-register-2020-17221.pdf",
+        "pdfjs--TAMReview.pdf")
+ZOOM = 1.5  # a typical reading zoom; the canvas renders at the zoom's bucket (1.54)
+VIEW_SIZE = (1100, 1300)
+
+
+def _app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _wait(predicate: Callable[[], bool], timeout: float = 120.0) -> None:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    end = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > end:
+            raise TimeoutError("the canvas did not become ready in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+
+def _corpus_docs() -> list[Path]:
+    found = [CORPUS / d for d in DOCS if (CORPUS / d).is_file()]
+    if not found:
+        raise FileNotFoundError(f"none of {', '.join(DOCS)} in {CORPUS} (set AAL_CORPUS)")
+    return found
+
+
+class _Bench:
+    """A project, session and canvas on the given PDFs, shown offscreen."""
+
+    def __init__(self, pdfs: list[Path]) -> None:
+        from aal_desktop.services import documents
+        from aal_desktop.services.project import Project
+        from aal_desktop.ui.page_canvas import PageCanvas
+        from aal_desktop.ui.session import Session
+
+        self.app = _app()
+        self.tmp = tempfile.TemporaryDirectory(prefix="aal-bench-canvas-")
+        self.project = Project(Path(self.tmp.name) / "aal.sqlite3", user="bench",
+                               isolate_pdf=True)
+        outcomes = documents.import_paths(self.project, pdfs)
+        self.docs = [o.document_id for o in outcomes if o.document_id is not None]
+        self.session = Session(self.project)
+        self.canvas = PageCanvas(self.session)
+        self.canvas.resize(*VIEW_SIZE)
+        self.canvas.show()
+        self.canvas.set_zoom(ZOOM)
+        self.settled: list[tuple[int, int]] = []
+        self.canvas.pageReady.connect(lambda d, p: self.settled.append((d, p)))
+        self.canvas.pageFailed.connect(lambda d, p, r: self.settled.append((d, p)))
+
+    def show(self, doc: int, page: int) -> float:
+        """Seconds from show_page() to pageReady."""
+        self.settled.clear()
+        start = time.perf_counter()
+        self.canvas.show_page(doc, page)
+        _wait(lambda: (doc, page) in self.settled)
+        return time.perf_counter() - start
+
+    def wait_prefetched(self, doc: int, page: int) -> None:
+        from aal_desktop.services import documents
+
+        d = documents.resolve(self.project, doc)
+        zoom = self.canvas._render_zoom()
+        _wait(lambda: self.session.renderer.cached(d.sha256, page, zoom) is not None
+              or self.session.renderer.failure(d.sha256, page) is not None)
+
+    def close(self) -> None:
+        self.canvas.close()
+        self.canvas.deleteLater()
+        self.session.close()
+        self.tmp.cleanup()
+
+
+def _raw_first_render_s(pdf: Path, page: int, zoom: float) -> float:
+    """The first render of a page in a freshly opened document: what a cold display faces."""
+    import pymupdf
+
+    doc = pymupdf.open(pdf)
+    try:
+        start = time.perf_counter()
+        doc.load_page(page).get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        return time.perf_counter() - start
+    finally:
+        doc.close()
+
+
+def _raw_render_s(pdf: Path, page: int, zoom: float) -> float:
+    """A bare in-process PyMuPDF render of one page (document open; page load included)."""
+    import pymupdf
+
+    doc = pymupdf.open(pdf)
+    try:
+        matrix = pymupdf.Matrix(zoom, zoom)
+        return timeit_best(lambda: doc.load_page(page).get_pixmap(matrix=matrix, alpha=False),
+                           repeat=5)
+    finally:
+        doc.close()
+
+
+def page_display_vs_raw_render(quick: bool) -> BenchResult:
+    from aal_desktop.ui.render_service import zoom_bucket
+
+    pdfs = _corpus_docs()
+    bench = _Bench(pdfs)
+    cold: list[float] = []
+    prefetched: list[float] = []
+    raw_cold: list[float] = []
+    raw_cold_first: list[float] = []
+    raw_next: list[float] = []
+    try:
+        bench.session.renderer.warm_up()
+        pairs = 1 if quick else 3
+        for pdf, doc in zip(pdfs, bench.docs, strict=False):
+            import pymupdf
+
+            with pymupdf.open(pdf) as d:
+                count = d.page_count
+            for i in range(pairs):
+                first = (3 * i) % max(count - 1, 1)
+                nxt = first + 1
+                cold.append(bench.show(doc, first))
+                bench.wait_prefetched(doc, nxt)
+                prefetched.append(bench.show(doc, nxt))
+                zoom = zoom_bucket(bench.canvas._render_zoom())
+                raw_cold_first.append(_raw_first_render_s(pdf, first, zoom))
+                raw_cold.append(_raw_render_s(pdf, first, zoom))
+                raw_next.append(_raw_render_s(pdf, nxt, zoom))
+    finally:
+        bench.close()
+    value = statistics.median(prefetched)
+    baseline = statistics.median(raw_next)
+    cold_ratio = statistics.median(c / r for c, r in zip(cold, raw_cold, strict=True))
+    cold_first_ratio = statistics.median(c / r for c, r in zip(cold, raw_cold_first,
+                                                                strict=True))
+    return BenchResult(
+        "page_display_vs_raw_render", value * 1000, baseline * 1000, "ms",
+        f"prefetched next page, median of {len(prefetched)} pages over {len(pdfs)} corpus "
+        f"documents at zoom {ZOOM}; cold (nothing cached, worker render): median "
+        f"{statistics.median(cold) * 1000:.1f} ms, ratio {cold_ratio:.2f} to the best of 5 "
+        f"raw renders ({statistics.median(raw_cold) * 1000:.1f} ms), {cold_first_ratio:.2f} to "
+        f"a raw first render of the page ({statistics.median(raw_cold_first) * 1000:.1f} ms)",
+    )
+
+
+def scene_2000_regions_ms(quick: bool) -> BenchResult:
+    from aal_desktop.core.geometry import Box
+    from aal_desktop.core.records import Region
+    from aal_desktop.services import documents
+    from aal_desktop.store import regions as region_rows
+    from aal_desktop.store.db import transaction
+    from aal_desktop.store.events import now_iso
+
+    pdfs = _corpus_docs()[:1]
+    bench = _Bench(pdfs)
+    try:
+        doc = bench.docs[0]
+        page = documents.page(bench.project, doc, 0)
+        repeat = 3 if quick else 7
+
+        def time_page_zero() -> float:
+            """Best of `repeat`: leave for page 2, then time showing page 1 and painting."""
+            best = float("inf")
+            for _ in range(repeat + 1):  # the first run warms caches
+                bench.show(doc, 1)
+                start = time.perf_counter()
+                bench.show(doc, 0)  # pageReady comes after the first paint
+                best = min(best, time.perf_counter() - start)
+            return best
+
+        empty = time_page_zero()
+        assert len(bench.canvas._items) == 0
+        classes = [c.key for c in bench.session.schema.classes]
+        now = now_iso()
+        cols, rows = 40, 50
+        w, h = page.width / cols, page.height / rows
+        with transaction(bench.project.db):  # set-up only: bypasses the event log
+            for n in range(2000):
+                x, y = (n % cols) * w, (n // cols) * h
+                region_rows.insert(bench.project.db, Region(
+                    id=str(uuid.uuid4()), document_id=doc, page=0,
+                    box=Box(x + 0.5, y + 0.5, x + w - 0.5, y + h - 0.5).rounded(),
+                    class_key=classes[n % len(classes)], schema_version=1, annotator="bench",
+                    created_by="bench", created_at=now))
+        with_regions = time_page_zero()
+        assert len(bench.canvas._items) == 2000
+    finally:
+        bench.close()
+    return BenchResult("scene_2000_regions_ms", with_regions * 1000, empty * 1000, "ms",
+                       "show_page → pageReady (after the first paint; image cached), page 1 "
+                       f"of {pdfs[0].name}: with 2,000 regions vs the same page with none")
+
+
+BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
+    "page_display_vs_raw_render": page_display_vs_raw_render,
+    "scene_2000_regions_ms": scene_2000_regions_ms,
+}

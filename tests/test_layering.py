@@ -1,0 +1,46 @@
+"""The domain, store, pdf, services and export layers never import Qt (STYLE.md)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "aal_desktop"
+PURE = ["core", "store", "pdf", "services", "export", "cli"]
+QT = ("PySide6", "pyqtgraph", "shiboken6")
+
+
+def imported_modules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", PURE)
+def test_layer_does_not_import_qt(layer: str) -> None:
+    offenders = []
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        if layer == "cli" and path.name == "gui.py":
+            continue  # `aal gui` opens the window, lazily, inside its handler
+        for name in imported_modules(path):
+            if name.split(".")[0] in QT:
+                offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert offenders == []
+
+
+def test_cli_starts_without_loading_qt_or_pymupdf() -> None:
+    """`aal --help` must stay quick: no Qt, no PyMuPDF (~1 s) on its import path."""
+    code = ("import sys; from aal_desktop.cli.main import build_parser; build_parser(); "
+            "print(','.join(m for m in ('PySide6', 'pymupdf', 'pyqtgraph') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PACKAGE.parent, check=True)
+    assert out.stdout.strip() == ""

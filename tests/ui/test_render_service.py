@@ -1,0 +1,103 @@
+"""Rendering in worker processes: results, cache, time limits and failures."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from aal_desktop.pdf.render import RenderedPage, render_page  # noqa: E402
+from aal_desktop.ui.render_service import RenderService, zoom_bucket  # noqa: E402
+from tests.conftest import make_pdf  # noqa: E402
+
+
+def hang_on_first_page(pdf_path: str, page: int, zoom: float) -> RenderedPage:
+    """Stands for a real page that takes minutes to render."""
+    if page == 0:
+        time.sleep(120)
+    return render_page(pdf_path, page, zoom)
+
+
+@pytest.fixture
+def service(qtbot):
+    s = RenderService()
+    yield s
+    s.close()
+
+
+def test_zoom_buckets_are_the_zoom_to_a_thousandth():
+    assert zoom_bucket(1.5) == 1.5 and zoom_bucket(1.50049) == 1.5
+    assert zoom_bucket(1.5006) == 1.501
+    assert zoom_bucket(1000) == 16.0 and zoom_bucket(0) == 0.05
+
+
+def test_renders_in_a_worker_then_answers_from_the_cache(qtbot, service, pdf: Path):
+    with qtbot.waitSignal(service.rendered, timeout=30000) as blocker:
+        key = service.request("sha", str(pdf), 1, 2.0)
+    got_key, image = blocker.args
+    assert got_key == key == ("sha", 1, 2.0)
+    assert (image.width(), image.height()) == (1224, 1584)  # 612 x 792 pt at 2.0
+    assert service.cached("sha", 1, 2.0) == image
+
+    received = []
+    service.rendered.connect(lambda k, im: received.append(k))
+    service.request("sha", str(pdf), 1, 2.0)
+    assert received == [key]  # emitted before request() returned: no worker involved
+    assert service.best_cached("sha", 1, 3.0)[0] == key  # shown scaled at once
+
+
+def test_a_damaged_page_is_reported_with_a_reason(qtbot, service, pdf: Path):
+    with qtbot.waitSignal(service.failed, timeout=30000) as blocker:
+        service.request("sha", str(pdf), 7, 1.0)  # the file has 3 pages
+    assert blocker.args[1].startswith("damaged page:")
+    assert service.failure("sha", 7) == blocker.args[1]
+
+
+def test_a_render_past_its_time_limit_fails_and_the_next_page_still_renders(qtbot, pdf: Path):
+    service = RenderService(render=hang_on_first_page, timeout=8.0, workers=1)
+    try:
+        service.warm_up()
+        with qtbot.waitSignal(service.failed, timeout=60000) as blocker:
+            service.request("sha", str(pdf), 0, 1.0)
+        assert blocker.args == [("sha", 0, 1.0), "timed out after 8 s"]
+        # the single worker was killed and replaced: page 2 renders on the new one
+        with qtbot.waitSignal(service.rendered, timeout=60000) as blocker:
+            service.request("sha", str(pdf), 1, 1.0)
+        assert blocker.args[0] == ("sha", 1, 1.0)
+    finally:
+        service.close()
+
+
+def test_the_cache_is_bounded_by_bytes(qtbot, tmp_path: Path):
+    pdf = make_pdf(tmp_path / "five.pdf", pages=5)
+    one_page = 612 * 792 * 4
+    service = RenderService(cache_bytes=int(2.5 * one_page))
+    try:
+        for page in range(5):
+            with qtbot.waitSignal(service.rendered, timeout=30000):
+                service.request("sha", str(pdf), page, 1.0)
+        assert service.cached_bytes() <= 2.5 * one_page
+        assert service.cached("sha", 4, 1.0) is not None
+        assert service.cached("sha", 0, 1.0) is None
+    finally:
+        service.close()
+
+
+def test_visible_pages_go_before_prefetches(qtbot, tmp_path: Path):
+    pdf = make_pdf(tmp_path / "six.pdf", pages=6)
+    service = RenderService(workers=1)
+    order: list[int] = []
+    service.rendered.connect(lambda k, im: order.append(k[1]))
+    try:
+        service.request("sha", str(pdf), 0, 0.5)  # goes to the worker at once
+        for page in (1, 2, 3):
+            service.request("sha", str(pdf), page, 0.5, prefetch=True)
+        service.request("sha", str(pdf), 5, 0.5)
+        qtbot.waitUntil(lambda: len(order) == 5, timeout=60000)
+        assert order[:2] == [0, 5]
+    finally:
+        service.close()
