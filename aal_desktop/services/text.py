@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 
 from ..core.geometry import Box
 from ..pdf.words import Word, snap_box, text_in_box
 from ..store.db import transaction
 from .project import Project
 
+MEMO_PAGES = 64
+
 
 def page_words(project: Project, document_id: int, sha256: str, page: int) -> list[Word] | None:
-    """The page's words, from the cache or extracted once (None if extraction failed)."""
-    row = project.db.execute(
+    """The page's words, from the cache or extracted once (None if extraction failed).
+
+    Words of a page never change (the managed PDF is immutable), so the parsed list is also
+    kept in memory for the pages used last: pre-labelling asks for one page per region.
+    """
+    memo: OrderedDict[tuple[int, int], list[Word]] = project.cache.setdefault(
+        "words", OrderedDict())
+    key = (document_id, page)
+    if key in memo:
+        memo.move_to_end(key)
+        return memo[key]
+    row = project.db.conn.execute(
         "SELECT words FROM page_words WHERE document_id = ? AND page = ?", [document_id, page]
     ).fetchone()
     if row is not None:
-        return [Word(*w) for w in json.loads(row[0])]
+        words = [Word(*w) for w in json.loads(row[0])]
+        _remember(memo, key, words)
+        return words
     from ..pdf import words as pdf_words
 
     try:
@@ -30,7 +45,15 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
             "INSERT OR REPLACE INTO page_words (document_id, page, words) VALUES (?,?,?)",
             [document_id, page, payload],
         )
+    _remember(memo, key, words)
     return words
+
+
+def _remember(memo: OrderedDict[tuple[int, int], list[Word]], key: tuple[int, int],
+              words: list[Word]) -> None:
+    memo[key] = words
+    while len(memo) > MEMO_PAGES:
+        memo.popitem(last=False)
 
 
 def text_under(project: Project, document_id: int, sha256: str, page: int, box: Box) -> str | None:

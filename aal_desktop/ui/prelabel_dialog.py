@@ -1,0 +1,232 @@
+"""Pre-label the current page, document or a selection of documents, with progress and cancel.
+
+The layout model runs in a worker PROCESS owned by this dialog (kept warm across runs);
+a QThread only waits on it and writes the regions through services.prelabel, so the
+window never freezes. Cancel stops after the current page, or at once: the worker process
+is aborted and the page it was on is left out.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..pdf.worker import WorkerProcess
+from ..services import documents, prelabel
+from .session import Session
+
+
+class _Runner(QObject):
+    """Lives in the QThread: runs the service document by document."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(list, str)  # reports, error message ("" when none)
+
+    def __init__(self, session: Session, jobs: list[tuple[int, list[int] | None]],
+                 min_confidence: float, worker: WorkerProcess) -> None:
+        super().__init__()
+        self.session = session
+        self.jobs = jobs
+        self.min_confidence = min_confidence
+        self.worker = worker
+        self.cancel_flag = threading.Event()
+        self.totals = [len(p) if p is not None else
+                       documents.resolve(session.project, d).page_count for d, p in jobs]
+
+    @Slot()
+    def run(self) -> None:
+        reports: list[prelabel.PrelabelReport] = []
+        error = ""
+        done_before = 0
+        total = sum(self.totals)
+        try:
+            for (doc, pages), n in zip(self.jobs, self.totals, strict=True):
+                if self.cancel_flag.is_set():
+                    break
+
+                def step(done: int, _total: int, message: str, base: int = done_before) -> None:
+                    self.progress.emit(base + done, total, message)
+
+                reports.append(prelabel.prelabel(
+                    self.session.project, doc, pages, self.min_confidence, progress=step,
+                    cancelled=self.cancel_flag.is_set, worker=self.worker))
+                done_before += n
+        except Exception as exc:  # shown in the dialog; the regions written so far stay
+            error = str(exc)
+        self.finished.emit(reports, error)
+
+
+class PrelabelDialog(QDialog):
+    """Run the layout model over pages and say what it created, skipped and could not map."""
+
+    runFinished = Signal()
+
+    def __init__(self, session: Session, document_ids: list[int], pages: list[int] | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.document_ids = list(document_ids)
+        self.pages = pages
+        self.reports: list[prelabel.PrelabelReport] = []
+        self.error = ""
+        self._worker = WorkerProcess("aal-layout-model")
+        self._thread: QThread | None = None
+        self._runner: _Runner | None = None
+        self._cancel_requested = False
+        self.setWindowTitle("Pre-label with the layout model")
+
+        self.scope = QLabel(self._scope_text())
+        self.min_confidence = QDoubleSpinBox()
+        self.min_confidence.setRange(0.0, 1.0)
+        self.min_confidence.setSingleStep(0.05)
+        self.min_confidence.setDecimals(2)
+        self.min_confidence.setValue(0.5)
+        self.min_confidence.setToolTip("Detections less confident than this are not created")
+        form = QFormLayout()
+        form.addRow("Pages:", self.scope)
+        form.addRow("Minimum confidence:", self.min_confidence)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.status = QLabel("Pre-labels appear dashed until someone accepts or edits them.")
+        self.status.setWordWrap(True)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.run_button = QPushButton("Run")
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel run")
+        self.cancel_button.setEnabled(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.summary)
+        layout.addWidget(buttons)
+
+    def _scope_text(self) -> str:
+        if len(self.document_ids) != 1:
+            return f"all pages of {len(self.document_ids)} documents"
+        doc = documents.resolve(self.session.project, self.document_ids[0])
+        if self.pages is None:
+            return f"all {doc.page_count} pages of {doc.filename}"
+        shown = ", ".join(str(p + 1) for p in self.pages)
+        return f"page{'s' if len(self.pages) > 1 else ''} {shown} of {doc.filename}"
+
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    @Slot()
+    def start(self) -> None:
+        if self._thread is not None or not self.document_ids:
+            return
+        jobs: list[tuple[int, list[int] | None]] = [
+            (d, self.pages if len(self.document_ids) == 1 else None) for d in self.document_ids]
+        self.reports, self.error = [], ""
+        self._cancel_requested = False
+        self.summary.setText("")
+        runner = _Runner(self.session, jobs, self.min_confidence.value(), self._worker)
+        thread = QThread(self)
+        runner.moveToThread(thread)
+        thread.started.connect(runner.run)
+        runner.progress.connect(self._on_progress)
+        runner.finished.connect(self._on_finished)
+        self._runner, self._thread = runner, thread
+        self.bar.setRange(0, max(1, sum(runner.totals)))
+        self.bar.setValue(0)
+        self.status.setText("Loading the layout model…")
+        self.run_button.setEnabled(False)
+        self.min_confidence.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        thread.start()
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop now: the page in progress is abandoned (its worker process is killed)."""
+        if self._runner is None:
+            return
+        self._runner.cancel_flag.set()
+        self._cancel_requested = True
+        self._worker.abort()
+        self.status.setText("Cancelling…")
+        self.cancel_button.setEnabled(False)
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        self.bar.setValue(done)
+        if message != "done":
+            self.status.setText(f"Pre-labelling {message} ({done + 1} of {total})")
+
+    @Slot(list, str)
+    def _on_finished(self, reports: list[Any], error: str) -> None:
+        thread = self._thread
+        self._thread, self._runner = None, None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+            thread.deleteLater()
+        self.reports, self.error = reports, error
+        cancelled = self._cancel_requested or any(r.cancelled for r in reports)
+        self.bar.setValue(self.bar.maximum() if not cancelled and not error else self.bar.value())
+        self.status.setText("Cancelled." if cancelled else ("Failed: " + error if error
+                                                            else "Done."))
+        self.summary.setText(summary_text(reports))
+        self.run_button.setEnabled(True)
+        self.min_confidence.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.runFinished.emit()
+
+    def done(self, result: int) -> None:  # Close / Escape / accept
+        if self._runner is not None:
+            self.cancel()
+            if self._thread is not None:
+                self._thread.quit()
+                self._thread.wait(30000)
+        self._worker.close()
+        super().done(result)
+
+
+def summary_text(reports: list[prelabel.PrelabelReport]) -> str:
+    """What a person needs after a run: created (by class), skipped, unmapped, failures."""
+    if not reports:
+        return "Nothing was pre-labelled."
+    created = sum(r.created for r in reports)
+    by_class: dict[str, int] = {}
+    unmapped: dict[str, int] = {}
+    for r in reports:
+        for k, n in r.created_by_class.items():
+            by_class[k] = by_class.get(k, 0) + n
+        for k, n in r.unmapped.items():
+            unmapped[k] = unmapped.get(k, 0) + n
+    pages = sum(len(r.pages_done) for r in reports)
+    lines = [f"{created} regions created on {pages} page{'s' if pages != 1 else ''} "
+             f"({reports[0].model_name} {reports[0].model_version})."]
+    if by_class:
+        lines.append("By class: " + ", ".join(f"{k} {n}" for k, n in sorted(by_class.items())))
+    lines.append(f"Skipped: {sum(r.skipped_duplicates for r in reports)} already labelled, "
+                 f"{sum(r.below_threshold for r in reports)} below the minimum confidence.")
+    if unmapped:
+        lines.append("Model classes the schema does not map (skipped): "
+                     + ", ".join(f"{k} {n}" for k, n in sorted(unmapped.items())))
+    failed = [(r.document_id, p, why) for r in reports for p, why in r.failed_pages.items()]
+    for doc, page, why in failed:
+        lines.append(f"Document {doc} page {page + 1} failed: {why}")
+    return "\n".join(lines)
