@@ -50,6 +50,8 @@ def run_tests(extra: list[str]) -> int:
     """Lint first (a red lint is a red build), then the whole pytest suite."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("HF_DATASETS_OFFLINE", "1")  # tests load local Parquet; never the hub
+    env.setdefault("HF_HUB_OFFLINE", "1")
     corpus = ROOT.parent / "shared" / "corpus"
     if "AAL_CORPUS" not in env and corpus.is_dir():
         env["AAL_CORPUS"] = str(corpus)

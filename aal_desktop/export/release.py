@@ -1,0 +1,270 @@
+"""Write a dataset version as one dated, self-describing folder, atomically.
+
+Everything is written into a hidden folder beside the destination (same filesystem), each
+file fsync'd, the manifest last, then the folder is renamed into place: a reader of the
+shared folder sees either nothing or a complete release, never half of one. An existing
+release is never overwritten; on error or cancel the temporary folder is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..core.errors import AalError, ValidationFailed
+from ..store.events import now_iso
+from .images import Cancelled, Progress, ReleaseCancelled, jobs_for, render_images
+from .manifest import fsync_dir, write_manifest
+from .snapshot import ReleaseSnapshot
+
+if TYPE_CHECKING:
+    from ..services.project import Project
+
+FORMATS: tuple[str, ...] = ("coco", "yolo", "jsonl", "parquet")
+IMAGE_FORMATS = {"coco", "yolo"}
+PARTIAL = ".partial-"
+MIN_DPI, MAX_DPI = 18.0, 1200.0
+
+
+@dataclass(frozen=True)
+class WrittenRelease:
+    """What `write_files` produced: the manifest's SHA-256 and the metadata it holds."""
+
+    manifest_sha256: str
+    meta: dict[str, Any]
+
+
+def parse_formats(formats: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """'coco,yolo' or a sequence -> known formats in canonical order, without repeats."""
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    wanted = {f.strip().lower() for f in items if f.strip()}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown:
+        raise ValidationFailed(f"unknown format(s) {', '.join(unknown)}; "
+                               f"use some of {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def check_dpi(dpi: float) -> float:
+    if not MIN_DPI <= float(dpi) <= MAX_DPI:
+        raise ValidationFailed(f"--dpi {dpi:g} is outside {MIN_DPI:g}-{MAX_DPI:g}")
+    return float(dpi)
+
+
+def safe_name(text: str) -> str:
+    """A folder name that is the same on every platform (no separators or odd characters)."""
+    name = re.sub(r"[^A-Za-z0-9._+-]+", "-", text).strip(".-")
+    return name or "dataset"
+
+
+def _step(progress: Progress | None, done: int, total: int, what: str) -> None:
+    if progress is not None:
+        progress(done, total, what)
+
+
+def _check(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ReleaseCancelled("the release was cancelled")
+
+
+def _json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n",
+                    encoding="utf-8")
+
+
+def write_files(
+    snapshot: ReleaseSnapshot,
+    root: Path,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    dpi: float = 144.0,
+    include_pdfs: bool = False,
+    final_root: Path | None = None,
+    previous_manifest_sha256: str | None = None,
+    released_by: str = "",
+    released_at: str = "",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    workers: int | None = None,
+) -> WrittenRelease:
+    """Write every file of a release into `root` (an empty folder), the manifest last."""
+    from .chart import write_chart
+    from .coco import write_coco
+    from .croissant import write_croissant
+    from .datasheet import write_datasheet
+    from .jsonl import write_jsonl
+    from .parquet import write_parquet
+    from .yolo import write_yolo
+
+    formats = parse_formats(formats)
+    dpi = check_dpi(dpi)
+    jobs = jobs_for(snapshot) if IMAGE_FORMATS & set(formats) else []
+    pdfs = snapshot.documents if include_pdfs else []
+    steps = 8 + len(formats)
+    total = len(jobs) + len(pdfs) + steps
+    done = 0
+
+    def tick(what: str, n: int = 1) -> None:
+        nonlocal done
+        done += n
+        _step(progress, done, total, what)
+        _check(cancelled)
+
+    _check(cancelled)
+    sizes: dict[tuple[str, int], tuple[int, int]] = {}
+    if jobs:
+        base = done
+        sizes = render_images(
+            jobs, root, dpi, workers=workers, cancelled=cancelled,
+            progress=lambda n, _t, what: _step(progress, base + n, total, what))
+        done += len(jobs)
+    for doc in pdfs:
+        if doc.pdf_path is None:
+            raise AalError(f"the managed copy of document {doc.document.id} is missing; "
+                           "re-import it to include PDFs")
+        target = root / "pdfs" / f"{doc.document.sha256}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(doc.pdf_path, target)
+        tick(target.name)
+    writers = {
+        "coco": lambda: write_coco(snapshot, root, dpi, sizes),
+        "yolo": lambda: write_yolo(snapshot, root, dpi, sizes, final_root),
+        "jsonl": lambda: write_jsonl(snapshot, root, dpi),
+        "parquet": lambda: write_parquet(snapshot, root, dpi),
+    }
+    for fmt in formats:
+        writers[fmt]()
+        tick(fmt)
+    _json(root / "schema.json", json.loads(snapshot.schema.model_dump_json()))
+    tick("schema.json")
+    _json(root / "stats.json", {"version": snapshot.name, "parent": snapshot.parent,
+                                **snapshot.stats})
+    tick("stats.json")
+    write_chart(snapshot, root)
+    tick("stats_chart.svg")
+    (root / "CHANGELOG.md").write_text(snapshot.changelog_md or
+                                       f"# {snapshot.name}\n\nNo changelog recorded.\n",
+                                       encoding="utf-8")
+    with open(root / "changes.jsonl", "w", encoding="utf-8") as f:
+        for change in snapshot.changes:
+            f.write(json.dumps(change, ensure_ascii=False, default=str) + "\n")
+    tick("CHANGELOG.md")
+    write_datasheet(snapshot, root, formats, dpi)
+    tick("README.md")
+    write_croissant(snapshot, root, dpi)
+    tick("croissant.json")
+    meta = {
+        "dataset": snapshot.dataset,
+        "version": snapshot.name,
+        "semver": snapshot.semantic_version(),
+        "parent_version": snapshot.parent,
+        "schema_version": snapshot.schema_version,
+        "guideline_version": snapshot.guideline_version,
+        "app": {"name": "aal-desktop", "version": __version__},
+        "created_by": snapshot.created_by,
+        "created_at": snapshot.created_at,
+        "released_by": released_by,
+        "released_at": released_at,
+        "formats": list(formats),
+        "dpi": dpi,
+        "include_pdfs": bool(include_pdfs),
+        "counts": {"documents": len(snapshot.documents), "pages": snapshot.page_count(),
+                   "regions": snapshot.region_count()},
+        "previous_manifest_sha256": previous_manifest_sha256,
+    }
+    _check(cancelled)
+    digest = write_manifest(root, meta)
+    tick("manifest.json")
+    return WrittenRelease(digest, meta)
+
+
+def release_folder(dest_dir: Path | str, dataset: str, version: str, released_at: str) -> Path:
+    """`<dest>/<dataset>/<YYYY-MM-DD>_<version>/`."""
+    return (Path(dest_dir).expanduser().absolute() / safe_name(dataset)
+            / f"{released_at[:10]}_{safe_name(version)}")
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "_", os.uname().nodename if hasattr(os, "uname") else "")
+
+
+def _sweep_dead_partials(parent: Path) -> None:
+    """Remove temporary folders left by killed releases on this host (their pid is gone)."""
+    pattern = re.compile(re.escape(PARTIAL) + r"(\d+)@([^-]*)-[^-]+$")
+    for entry in parent.glob(f".*{PARTIAL}*"):
+        m = pattern.search(entry.name)
+        if m and m.group(2) == _host() and not _pid_alive(int(m.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_release(
+    project: Project,
+    version_name: str,
+    dest_dir: Path | str,
+    formats: tuple[str, ...] | str = FORMATS,
+    dpi: float = 144.0,
+    include_pdfs: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    workers: int | None = None,
+) -> Path:
+    """Release a version under `dest_dir` and record it; return the final folder."""
+    from ..services import releases
+    from .snapshot import assemble
+
+    project.require_lead("release a dataset version")
+    formats = parse_formats(formats)
+    dpi = check_dpi(dpi)
+    snapshot = assemble(project, version_name)
+    retired = project.db.execute(
+        "SELECT retired_at, retired_reason FROM dataset_versions WHERE name = ?",
+        [version_name]).fetchone()
+    if retired and retired[0]:
+        raise AalError(f"version {version_name} was retired ({retired[1] or 'no reason given'}); "
+                       "release its successor instead")
+    released_at = now_iso()
+    final = release_folder(dest_dir, snapshot.dataset, snapshot.name, released_at)
+    if final.exists():
+        raise AalError(f"{final} already exists; releases are never overwritten "
+                       "(choose another destination, or cut a new version)")
+    parent = final.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _sweep_dead_partials(parent)
+    # not mkdtemp: its 0700 mode would follow the folder into place on shared storage
+    tmp = parent / f".{final.name}{PARTIAL}{os.getpid()}@{_host()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        previous = releases.latest_manifest_sha256(project)
+        written = write_files(
+            snapshot, tmp, formats=formats, dpi=dpi, include_pdfs=include_pdfs,
+            final_root=final, previous_manifest_sha256=previous,
+            released_by=project.user, released_at=released_at,
+            progress=progress, cancelled=cancelled, workers=workers)
+        if final.exists():
+            raise AalError(f"{final} appeared while this release was being written; "
+                           "releases are never overwritten")
+        os.rename(tmp, final)
+        fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    releases.record(project, version_name, final, formats, dpi, written.manifest_sha256,
+                    previous, released_at)
+    return final

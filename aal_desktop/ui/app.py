@@ -1,0 +1,197 @@
+"""`aal-desktop`: start the window on a project (first run: default schema and a sample).
+
+    aal-desktop [--db PATH] [--user NAME] [--screenshot FILE] [--doc DOC] [--page N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from ..core.errors import AalError
+from ..resources import resource
+from ..services import documents, schemas
+from ..services.documents import ImportOutcome
+from ..services.project import Project, default_user
+from .dialogs.user_dialog import UserDialog
+from .main_window import MainWindow, remember_project
+from .session import Session
+from .theme import apply_theme
+
+APP_NAME = "AAL Desktop"
+ORG_NAME = "AAL"
+SAMPLE = "sample.pdf"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aal-desktop", description="Label regions of PDF pages.")
+    p.add_argument("--db", default=os.environ.get("AAL_DB"),
+                   help="project database (default: AAL_DB or the user data folder)")
+    p.add_argument("--user", default=os.environ.get("AAL_USER"),
+                   help="acting user (default: AAL_USER, else ask, remembering the choice)")
+    p.add_argument("--screenshot", metavar="FILE",
+                   help="save a PNG of the window once the page is drawn, then exit")
+    p.add_argument("--doc", help="document id or SHA-256 prefix to open")
+    p.add_argument("--page", type=int, help="page to open, from 1")
+    return p
+
+
+def first_run(project: Project) -> ImportOutcome | None:
+    """The default schema, and the shipped sample when the project has no documents, so a
+    new user sees a real page at once."""
+    schemas.ensure_default(project)
+    if documents.list_documents(project):
+        return None
+    sample = resource(SAMPLE)
+    if not sample.is_file():
+        return None
+    (outcome,) = documents.import_paths(project, [sample], source="AAL Desktop sample",
+                                        license="CC0-1.0")
+    return outcome
+
+
+def application() -> QApplication:
+    """The QApplication with name, organisation (QSettings), icon and theme."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    icon = resource("icons/aal-desktop-256.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    apply_theme(app)
+    return app
+
+
+def open_project(db: str | Path | None, user: str) -> Project:
+    """Open the project for the window (PyMuPDF work isolated in a worker process)."""
+    try:
+        return Project(db, user, isolate_pdf=True)
+    except AalError:
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        where = db or "the default project"
+        raise AalError(f"cannot open the project database {where}: {exc}") from exc
+
+
+class App:
+    """Holds the one window and its session; reopens both on another project."""
+
+    def __init__(self, settings: QSettings, user: str) -> None:
+        self.settings = settings
+        self.user = user
+        self.session: Session | None = None
+        self.window: MainWindow | None = None
+
+    def start(self, project: Project) -> MainWindow:
+        self.session = Session(project)
+        self.window = MainWindow(self.session, self.settings)
+        self.window.projectRequested.connect(self.switch_project)
+        self.window.userSwitched.connect(self._remember_user)
+        return self.window
+
+    def _remember_user(self, name: str) -> None:
+        self.user = name
+
+    def switch_project(self, path: str) -> None:
+        """Open another project; the current one stays open if the new one cannot."""
+        old = self.window
+        try:
+            project = open_project(path, self.user)
+            first_run(project)
+        except AalError as exc:
+            if old is not None:
+                old.show_error(str(exc))
+            return
+        geometry = old.saveGeometry() if old is not None else None
+        if old is not None:
+            old.save_layout()
+            old.hide()
+            old.deleteLater()
+        if self.session is not None:
+            self.session.close()
+        remember_project(self.settings, project.path)
+        window = self.start(project)
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        window.show()
+        window.open_initial()
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+def _fail(message: str, quiet: bool) -> int:
+    print(f"aal-desktop: {message}", file=sys.stderr)
+    if not quiet:
+        QMessageBox.critical(None, APP_NAME, message)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # render and import workers in a frozen build
+    args = build_parser().parse_args(argv)
+    shot = args.screenshot
+    if shot and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = application()
+    settings = QSettings()
+    remembered = str(settings.value("user", "") or "")
+    user = args.user or remembered or default_user()
+    try:
+        project = open_project(args.db, user)
+        sample = first_run(project)
+    except AalError as exc:
+        return _fail(str(exc), quiet=bool(shot))
+    if not args.user and not shot:
+        chooser = UserDialog(project, user)
+        if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.chosen():
+            project.close()
+            return 0
+        user = str(chooser.chosen())
+        project.switch_user(user)
+    if not shot:
+        settings.setValue("user", user)
+    controller = App(settings, user)
+    window = controller.start(project)
+    if sample is not None and sample.status == "rejected":
+        window.show_message(f"The sample document could not be imported: {sample.reason}")
+    page = args.page - 1 if args.page is not None else None
+    try:
+        if shot:
+            from .screenshot import capture
+
+            try:
+                capture(window, shot, args.doc, page)
+            except AalError as exc:
+                return _fail(str(exc), quiet=True)
+            print(f"saved {shot}")
+            return 0
+        window.show()
+        try:
+            window.open_initial(args.doc, page)
+        except AalError as exc:
+            window.show_error(str(exc))
+        return int(app.exec())
+    finally:
+        if controller.window is not None:
+            controller.window.close()
+        controller.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

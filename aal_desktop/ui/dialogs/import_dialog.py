@@ -1,0 +1,233 @@
+"""Import PDFs from the window: progress, cancel, and a summary naming every rejected file.
+
+services.documents.import_paths checks each file in a worker process; waiting on it is
+fine in a QThread (the GIL is released while waiting). The thread opens its own Project
+on the same database (one SQLite connection per thread), and the window's project is
+told about the new documents when the thread is done.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import documents
+from ...services.documents import ImportOutcome
+from ...services.project import Change, Project
+from ..session import Session
+
+
+class ImportWorker(QObject):
+    """Runs one import in a QThread with its own Project (SQLite connection)."""
+
+    progress = Signal(int, int, str)  # done, total, path of the file just handled
+    finished = Signal(list)  # list[ImportOutcome]
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, user: str, paths: list[str]) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.user = user
+        self.paths = paths
+        self._cancel = False
+
+    def cancel(self) -> None:
+        """Stop after the file being checked now (files already imported stay)."""
+        self._cancel = True
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            project = Project(self.db_path, self.user)
+        except Exception as exc:  # e.g. the database vanished: a message, not a traceback
+            self.failed.emit(str(exc))
+            return
+        try:
+            outcomes = documents.import_paths(
+                project, self.paths,
+                progress=lambda i, n, o: self.progress.emit(i, n, str(o.path)),
+                cancelled=lambda: self._cancel,
+            )
+        except Exception as exc:
+            self.failed.emit(str(exc))
+            return
+        finally:
+            project.close()
+        self.finished.emit(outcomes)
+
+
+def summary_text(outcomes: list[ImportOutcome], cancelled: bool = False) -> str:
+    """One sentence: what was imported, already there, and rejected."""
+    imported = sum(o.status == "imported" for o in outcomes)
+    present = sum(o.status == "present" for o in outcomes)
+    rejected = sum(o.status == "rejected" for o in outcomes)
+    parts = [f"{imported} imported"]
+    if present:
+        parts.append(f"{present} already present")
+    parts.append(f"{rejected} rejected")
+    text = ", ".join(parts) + "."
+    if cancelled:
+        text = "Import cancelled. " + text
+    return text
+
+
+class ImportSummaryDialog(QDialog):
+    """Every file with its outcome; rejected files first, with the reason."""
+
+    def __init__(self, outcomes: list[ImportOutcome], cancelled: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished")
+        self.outcomes = outcomes
+        rejected = [o for o in outcomes if o.status == "rejected"]
+        self.headline = QLabel(summary_text(outcomes, cancelled))
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.hint = QLabel("Rejected files were not added; fix or replace them and import "
+                           "again." if rejected else "All files are in the project.")
+        self.hint.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["File", "Result", "Details"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        style = self.style()
+        icons = {
+            "rejected": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
+            "imported": style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
+            "present": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation),
+        }
+        order = {"rejected": 0, "imported": 1, "present": 2}
+        for o in sorted(outcomes, key=lambda o: order.get(o.status, 3)):
+            if o.status == "imported":
+                details = f"document {o.document_id}, {o.pages} page{'s' if o.pages != 1 else ''}"
+            elif o.status == "present":
+                details = f"already document {o.document_id}"
+            else:
+                details = o.reason or "rejected"
+            item = QTreeWidgetItem([o.path.name, o.status, details])
+            item.setIcon(0, icons.get(o.status, icons["present"]))
+            item.setToolTip(0, str(o.path))
+            item.setToolTip(2, details)
+            self.tree.addTopLevelItem(item)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.tree)
+        layout.addWidget(buttons)
+        self.resize(640, 320)
+
+    def text(self) -> str:
+        """Everything the dialog says, as plain text (tests, copying)."""
+        lines = [self.headline.text()]
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            lines.append(f"{item.text(1)}: {item.text(0)}: {item.text(2)}")
+        return "\n".join(lines)
+
+
+class ImportRun(QObject):
+    """One import started from the window: thread, progress dialog, then the summary."""
+
+    finished = Signal(list)  # outcomes, after the summary is shown
+
+    def __init__(self, session: Session, paths: list[str], parent: QWidget | None = None,
+                 show_summary: bool = True) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.paths = [str(p) for p in paths]
+        self.parent_widget = parent
+        self.show_summary = show_summary
+        self.outcomes: list[ImportOutcome] | None = None
+        self.summary: ImportSummaryDialog | None = None
+        self.cancelled = False
+        project = session.project
+        self.thread = QThread(self)
+        self.worker = ImportWorker(project.path, project.user, self.paths)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        self.progress = QProgressDialog("Checking files…", "Cancel", 0, 0, parent)
+        self.progress.setWindowTitle("Importing PDFs")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(300)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel)
+
+    def start(self) -> ImportRun:
+        self.thread.start()
+        return self
+
+    @Slot()
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.worker.cancel()
+        self.progress.setLabelText("Cancelling after the current file…")
+
+    def is_running(self) -> bool:
+        return self.outcomes is None
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, path: str) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+        self.progress.setLabelText(f"Checked {done} of {total}: {Path(path).name}")
+
+    def _stop_thread(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.progress.canceled.disconnect(self.cancel)  # closing it emits canceled
+        self.progress.close()
+
+    @Slot(list)
+    def _on_finished(self, outcomes: list[ImportOutcome]) -> None:
+        self._stop_thread()
+        self.outcomes = outcomes
+        ids = tuple(o.document_id for o in outcomes if o.status == "imported")
+        if ids:  # the thread's project had no listeners: tell the window's
+            self.session.project.notify(Change("document", ids))
+        if self.show_summary:
+            self.summary = ImportSummaryDialog(outcomes, self.cancelled, self.parent_widget)
+            self.summary.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.summary.open()
+        self.finished.emit(outcomes)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._stop_thread()
+        self.outcomes = []
+        box = QMessageBox(QMessageBox.Icon.Warning, "Import failed",
+                          f"The import stopped: {message}", QMessageBox.StandardButton.Ok,
+                          self.parent_widget)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.finished.emit([])
+
+
+def import_paths_with_progress(session: Session, paths: list[str],
+                               parent: QWidget | None = None) -> ImportRun:
+    """Start importing `paths` (files or folders) in the background; returns the run."""
+    return ImportRun(session, paths, parent).start()

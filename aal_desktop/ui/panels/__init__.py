@@ -1,0 +1,1 @@
+"""Dock panels around the page canvas; each redraws from the session's signals."""
