@@ -14,16 +14,7 @@ from .common import add_json_flag, group, print_json, table, with_project
 def register(sub: argparse._SubParsersAction) -> None:
     g = group(sub, "events", "the append-only event log")
     ls = g.add_parser("list", help="list events, oldest first")
-    ls.add_argument("--user", dest="by_user", metavar="U")
-    ls.add_argument("--kind", metavar="K", help="e.g. region.relabel, or a prefix like region.")
-    ls.add_argument("--change-type", choices=["additive", "corrective", "schema"])
-    ls.add_argument("--doc", metavar="DOC")
-    ls.add_argument("--region", metavar="REGION")
-    ls.add_argument("--since", metavar="ISO", help="events at or after this time")
-    ls.add_argument("--until", metavar="ISO", help="events before this time")
-    ls.add_argument("--class-before", metavar="CLASS")
-    ls.add_argument("--class-after", metavar="CLASS")
-    ls.add_argument("--review", choices=["pending", "accepted", "reverted"])
+    add_filter_args(ls, by_region_and_review=True)
     ls.add_argument("--limit", type=int)
     add_json_flag(ls)
     ls.set_defaults(handler=with_project(cmd_list))
@@ -34,12 +25,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.set_defaults(handler=with_project(cmd_verify))
 
 
+def add_filter_args(p: argparse.ArgumentParser, by_region_and_review: bool = False,
+                    prefix: str = "") -> None:
+    """The EventFilter options, shared by `aal events list` and `aal review accept`.
+
+    `prefix` starts the help of --user/--kind ("batch: " where the filter picks a batch);
+    --region and --review only where the command may filter by them.
+    """
+    p.add_argument("--user", dest="by_user", metavar="U", help=f"{prefix}changes made by U")
+    p.add_argument("--kind", metavar="K",
+                   help=f"{prefix}e.g. region.relabel, or a prefix like region.")
+    p.add_argument("--change-type", choices=["additive", "corrective", "schema"])
+    p.add_argument("--doc", metavar="DOC")
+    if by_region_and_review:
+        p.add_argument("--region", metavar="REGION")
+    p.add_argument("--since", metavar="ISO", help="events at or after this time")
+    p.add_argument("--until", metavar="ISO", help="events before this time")
+    p.add_argument("--class-before", metavar="CLASS")
+    p.add_argument("--class-after", metavar="CLASS")
+    if by_region_and_review:
+        p.add_argument("--review", choices=["pending", "accepted", "reverted"])
+
+
 def filter_from_args(args: argparse.Namespace, project: Project) -> EventFilter:
+    """The EventFilter that `add_filter_args`' options describe (absent options match any)."""
     doc_id = documents.resolve(project, args.doc).id if getattr(args, "doc", None) else None
     return EventFilter(user=args.by_user, kind=args.kind, change_type=args.change_type,
-                       document_id=doc_id, region_id=args.region, since=args.since,
-                       until=args.until, class_before=args.class_before,
-                       class_after=args.class_after, review=args.review)
+                       document_id=doc_id, region_id=getattr(args, "region", None),
+                       since=args.since, until=args.until, class_before=args.class_before,
+                       class_after=args.class_after, review=getattr(args, "review", None))
 
 
 def cmd_list(args: argparse.Namespace, project: Project) -> int:

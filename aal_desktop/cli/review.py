@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 from ..core.errors import ValidationFailed
-from ..services import documents, review
+from ..services import review
 from ..services.project import Project
 from ..store.events import EventFilter
 from .common import add_json_flag, group, print_json, table, with_project
+from .events import add_filter_args, filter_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,14 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     acc.add_argument("events", nargs="*", type=int, metavar="EVENT")
     acc.add_argument("--reason", help="why (kept with the decision)")
-    acc.add_argument("--user", dest="by_user", metavar="U", help="batch: changes made by U")
-    acc.add_argument("--kind", metavar="K", help="batch: e.g. region.relabel, or region.")
-    acc.add_argument("--change-type", choices=["additive", "corrective", "schema"])
-    acc.add_argument("--doc", metavar="DOC")
-    acc.add_argument("--since", metavar="ISO")
-    acc.add_argument("--until", metavar="ISO")
-    acc.add_argument("--class-before", metavar="CLASS")
-    acc.add_argument("--class-after", metavar="CLASS")
+    add_filter_args(acc, prefix="batch: ")
     acc.add_argument("--all", action="store_true", help="batch: every pending change")
     add_json_flag(acc)
     acc.set_defaults(handler=with_project(cmd_accept))
@@ -45,10 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _batch_filter(args: argparse.Namespace, project: Project) -> EventFilter | None:
-    doc_id = documents.resolve(project, args.doc).id if args.doc else None
-    flt = EventFilter(user=args.by_user, kind=args.kind, change_type=args.change_type,
-                      document_id=doc_id, since=args.since, until=args.until,
-                      class_before=args.class_before, class_after=args.class_after)
+    flt = filter_from_args(args, project)
     return flt if flt != EventFilter() or args.all else None
 
 

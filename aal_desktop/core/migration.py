@@ -21,8 +21,8 @@ from .schema import (
     LabelClass,
     LabelSchema,
     SchemaStatus,
-    _format_loc,
-    _yaml_line_index,
+    format_validation_error,
+    load_mapping,
 )
 
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
@@ -238,46 +238,29 @@ def op_from_dict(data: dict[str, Any]) -> Operation:
     return plan.operations[0]
 
 
+def _plan_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(loc) >= 3 and loc[0] == "operations" and loc[2] in OP_NAMES:
+        return loc[:2] + loc[3:]  # drop pydantic's union tag from the path
+    return loc
+
+
+def _explain_plan_error(err: dict[str, Any], loc: tuple[Any, ...], msg: str) -> str | None:
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return f"'op' must be one of {', '.join(OP_NAMES)}"
+    return None
+
+
 def parse_plan(text: str, source: str = "<migration>") -> MigrationPlan:
     """Parse a YAML or JSON plan; errors name the file, line, operation and field."""
-    import yaml
-
-    try:
-        data = json.loads(text) if source.lower().endswith(".json") else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"{source} line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ValidationFailed(f"{source}{where}: not valid YAML ({problem})") from None
-    if not isinstance(data, dict):
-        raise ValidationFailed(
-            f"{source}: a migration file must hold a mapping with 'from_version' and 'operations'"
-        )
+    data = load_mapping(
+        text, source, "a migration file must hold a mapping with 'from_version' and 'operations'"
+    )
     try:
         return MigrationPlan.model_validate(data)
     except ValidationError as exc:
-        lines = _yaml_line_index(text)
-        messages = []
-        for err in exc.errors()[:5]:
-            loc = tuple(err["loc"])
-            if len(loc) >= 3 and loc[0] == "operations" and loc[2] in OP_NAMES:
-                loc = loc[:2] + loc[3:]  # drop pydantic's union tag from the path
-            line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines),
-                        None)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown field '{loc[-1]}' (check the spelling)"
-            elif err["type"] == "missing":
-                msg = f"field '{loc[-1]}' is required"
-            elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                msg = f"'op' must be one of {', '.join(OP_NAMES)}"
-            where = f" line {line}" if line else ""
-            messages.append(f"{source}{where} ({_format_loc(loc)}): {msg}")
-        more = len(exc.errors()) - 5
-        tail = f" (and {more} more)" if more > 0 else ""
-        raise ValidationFailed("; ".join(messages) + tail) from None
+        raise format_validation_error(
+            exc, text, source, relocate=_plan_loc, explain=_explain_plan_error
+        ) from None
 
 
 # --- applying a plan to a schema ------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -267,8 +268,12 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def parse_schema(text: str, source: str = "<schema>") -> LabelSchema:
-    """Parse YAML or JSON text into a schema; errors name the file, line, field and the fix."""
+def load_mapping(text: str, source: str, shape: str) -> dict[str, Any]:
+    """Load YAML or JSON (by the source's suffix) that must be a mapping.
+
+    Schema and migration files share this so both report syntax errors the same way;
+    `shape` completes "a ... file must hold ..." in the error for a non-mapping.
+    """
     import yaml
 
     try:
@@ -284,33 +289,54 @@ def parse_schema(text: str, source: str = "<schema>") -> LabelSchema:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ValidationFailed(f"{source}{where}: not valid YAML ({problem})") from None
     if not isinstance(data, dict):
-        raise ValidationFailed(
-            f"{source}: a schema file must hold a mapping with 'name' and 'classes'"
-        )
+        raise ValidationFailed(f"{source}: {shape}")
+    return data
+
+
+def format_validation_error(
+    exc: ValidationError,
+    text: str,
+    source: str,
+    relocate: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
+    explain: Callable[[dict[str, Any], tuple[Any, ...], str], str | None] | None = None,
+) -> ValidationFailed:
+    """Turn pydantic's errors into at most five "file line N (path): fix" messages.
+
+    `relocate` rewrites an error's path before it is looked up and shown (migration plans drop
+    the union tag); `explain` may replace the message for error types only one format knows.
+    """
+    lines = _yaml_line_index(text)
+    messages = []
+    for err in exc.errors()[:5]:
+        loc = tuple(err["loc"])
+        if relocate is not None:
+            loc = relocate(loc)
+        line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field '{loc[-1]}' (check the spelling)"
+        elif err["type"] == "missing":
+            msg = f"field '{loc[-1]}' is required"
+        elif explain is not None:
+            msg = explain(err, loc, msg) or msg
+        where = f" line {line}" if line else ""
+        messages.append(f"{source}{where} ({_format_loc(loc)}): {msg}")
+    more = len(exc.errors()) - 5
+    tail = f" (and {more} more)" if more > 0 else ""
+    return ValidationFailed("; ".join(messages) + tail)
+
+
+def _explain_schema_error(err: dict[str, Any], loc: tuple[Any, ...], msg: str) -> str | None:
+    return f"{msg} (got {err.get('input')!r})" if err["type"] == "enum" else None
+
+
+def parse_schema(text: str, source: str = "<schema>") -> LabelSchema:
+    """Parse YAML or JSON text into a schema; errors name the file, line, field and the fix."""
+    data = load_mapping(text, source, "a schema file must hold a mapping with 'name' and 'classes'")
     try:
         return LabelSchema.model_validate(data)
     except ValidationError as exc:
-        lines = _yaml_line_index(text)
-        messages = []
-        for err in exc.errors()[:5]:
-            loc = tuple(err["loc"])
-            line = None
-            for n in range(len(loc), -1, -1):
-                if loc[:n] in lines:
-                    line = lines[loc[:n]]
-                    break
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown field '{loc[-1]}' (check the spelling)"
-            elif err["type"] == "missing":
-                msg = f"field '{loc[-1]}' is required"
-            elif err["type"] == "enum":
-                msg = f"{msg} (got {err.get('input')!r})"
-            where = f" line {line}" if line else ""
-            messages.append(f"{source}{where} ({_format_loc(loc)}): {msg}")
-        more = len(exc.errors()) - 5
-        tail = f" (and {more} more)" if more > 0 else ""
-        raise ValidationFailed("; ".join(messages) + tail) from None
+        raise format_validation_error(exc, text, source, explain=_explain_schema_error) from None
 
 
 DOCLAYNET_CLASSES: list[tuple[str, str, str, str, bool, str]] = [

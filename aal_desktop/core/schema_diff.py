@@ -202,42 +202,27 @@ def to_markdown(d: SchemaDiff, a: LabelSchema | None = None, b: LabelSchema | No
     if d.empty:
         lines.append("No changes.")
         return "\n".join(lines) + "\n"
-    if d.added:
-        lines += ["## Added", *[f"- {name(b, k)}" for k in d.added], ""]
-    if d.removed:
-        lines += ["## Removed", *[f"- {name(a, k)}" for k in d.removed], ""]
-    if d.renamed:
-        lines += ["## Renamed"]
-        for r in d.renamed:
-            lines.append(f"- `{r.old_key}` ({r.old_name}) → `{r.new_key}` ({r.new_name})")
-        lines.append("")
-    if d.merged:
-        lines += ["## Merged"]
-        for m in d.merged:
-            what = "existing class" if m.into_existed else "new class"
-            lines.append(f"- {', '.join(f'`{s}`' for s in m.sources)} → `{m.into}` ({what})")
-        lines.append("")
-    if d.split:
-        lines += ["## Split (regions flagged for review)"]
-        for s in d.split:
-            lines.append(f"- `{s.source}` → {', '.join(f'`{t}`' for t in s.targets)}")
-        lines.append("")
-    if d.changed:
-        lines += ["## Changed"]
-        for c in d.changed:
-            parts = [f"{f.field} {_v(f.old)} → {_v(f.new)}" for f in c.fields]
-            parts += [f"attribute `{k}` added" for k in c.attributes_added]
-            parts += [f"attribute `{k}` removed" for k in c.attributes_removed]
-            parts += [f"attribute {f.field} {_v(f.old)} → {_v(f.new)}"
-                      for f in c.attributes_changed]
-            lines.append(f"- `{c.key}`: " + "; ".join(parts))
-        lines.append("")
-    if d.schema_fields:
-        lines += ["## Schema"]
-        for f in d.schema_fields:
-            if f.field in ("guideline", "model_mapping"):
-                lines.append(f"- {f.field} changed")
-            else:
-                lines.append(f"- {f.field} {_v(f.old)} → {_v(f.new)}")
-        lines.append("")
+    def section(title: str, items: list[str]) -> None:
+        if items:
+            lines.extend([f"## {title}", *items, ""])
+
+    def attribute_parts(c: ClassChange) -> list[str]:
+        parts = [f"{f.field} {_v(f.old)} → {_v(f.new)}" for f in c.fields]
+        parts += [f"attribute `{k}` added" for k in c.attributes_added]
+        parts += [f"attribute `{k}` removed" for k in c.attributes_removed]
+        parts += [f"attribute {f.field} {_v(f.old)} → {_v(f.new)}" for f in c.attributes_changed]
+        return parts
+
+    section("Added", [f"- {name(b, k)}" for k in d.added])
+    section("Removed", [f"- {name(a, k)}" for k in d.removed])
+    section("Renamed", [f"- `{r.old_key}` ({r.old_name}) → `{r.new_key}` ({r.new_name})"
+                        for r in d.renamed])
+    section("Merged", [
+        f"- {', '.join(f'`{s}`' for s in m.sources)} → `{m.into}` "
+        f"({'existing class' if m.into_existed else 'new class'})" for m in d.merged])
+    section("Split (regions flagged for review)",
+            [f"- `{s.source}` → {', '.join(f'`{t}`' for t in s.targets)}" for s in d.split])
+    section("Changed", [f"- `{c.key}`: " + "; ".join(attribute_parts(c)) for c in d.changed])
+    section("Schema", [f"- {f.field} changed" if f.field in ("guideline", "model_mapping")
+                       else f"- {f.field} {_v(f.old)} → {_v(f.new)}" for f in d.schema_fields])
     return "\n".join(lines).rstrip() + "\n"

@@ -72,14 +72,7 @@ class MigrationRecord:
 
 def read_plan(path: Path | str) -> MigrationPlan:
     """A plan file (YAML or JSON); errors name the line."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationFailed(f"{p}: no such file") from None
-    except UnicodeDecodeError:
-        raise ValidationFailed(f"{p}: not a text file (a migration is YAML or JSON)") from None
-    return parse_plan(text, str(p))
+    return parse_plan(schemas.read_text_file(path, "a migration"), str(Path(path)))
 
 
 def _pending_draft(project: Project) -> int | None:

@@ -719,6 +719,26 @@ def _record_retirement(project: Project, kind: str, asset: str, reason: str,
     return int(cur.lastrowid)
 
 
+def _retire_row(project: Project, table: str, where: str, key: list[Any], kind: str, asset: str,
+                reason: str, successor: str | int | None, archive: str | None,
+                active_from: str | None, dates: ActiveDates, at: datetime | str | None,
+                schema_version: int | None, extra_set: str = "") -> int:
+    """Mark the asset's own row retired and record the retirement, in one transaction.
+
+    Models, dataset versions and schema versions all retire this way; `extra_set` carries
+    what only one table needs (schema versions also change status).
+    """
+    stamp = to_iso(at)
+    with transaction(project.db):
+        project.db.execute(
+            f"UPDATE {table} SET {extra_set}retired_at = ?, retired_by = ?, retired_reason = ?, "
+            f"successor = ?, archive = ? WHERE {where}",
+            [stamp, project.user, reason, successor, archive, *key])
+        return _record_retirement(project, kind, asset, reason,
+                                  None if successor is None else str(successor), archive,
+                                  active_from, dates, stamp, schema_version)
+
+
 def get_retirement(project: Project, kind: str, asset: str) -> Retirement | None:
     row = project.db.execute(
         "SELECT id, asset_kind, asset, reason, successor, archive, active_from, active_until, "
@@ -753,14 +773,9 @@ def retire_model(project: Project, model: str, reason: str, successor: str | Non
         raise ValidationFailed(
             f"{m.ref} is still in production in {', '.join(dates.still_deployed)}: deploy its "
             "successor (or roll back) there first, then retire it")
-    stamp = to_iso(at)
-    with transaction(project.db):
-        project.db.execute(
-            "UPDATE models SET retired_at = ?, retired_by = ?, retired_reason = ?, successor = ?, "
-            "archive = ? WHERE name = ? AND version = ?",
-            [stamp, project.user, why, succ, archive, m.name, m.version])
-        rid = _record_retirement(project, "model", m.ref, why, succ, archive, m.registered_at,
-                                 dates, stamp, m.schema_version)
+    rid = _retire_row(project, "models", "name = ? AND version = ?", [m.name, m.version],
+                      "model", m.ref, why, succ, archive, m.registered_at, dates, at,
+                      m.schema_version)
     project.notify(Change("model", (m.ref,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
@@ -778,14 +793,8 @@ def retire_version(project: Project, name: str, reason: str, successor: str | No
         if successor == name:
             raise ValidationFailed("a dataset version cannot be its own successor")
     dates = dataset_active_dates(project, name)
-    stamp = to_iso(at)
-    with transaction(project.db):
-        project.db.execute(
-            "UPDATE dataset_versions SET retired_at = ?, retired_by = ?, retired_reason = ?, "
-            "successor = ?, archive = ? WHERE name = ?",
-            [stamp, project.user, why, successor, archive, name])
-        rid = _record_retirement(project, "dataset_version", name, why, successor, archive,
-                                 row[5], dates, stamp, int(row[1]))
+    rid = _retire_row(project, "dataset_versions", "name = ?", [name], "dataset_version", name,
+                      why, successor, archive, row[5], dates, at, int(row[1]))
     project.notify(Change("version", (name,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
@@ -821,15 +830,9 @@ def retire_schema(project: Project, version: int, reason: str, successor: int | 
         if successor == version:
             raise ValidationFailed("a schema version cannot be its own successor")
     dates = schema_active_dates(project, version)
-    stamp = to_iso(at)
-    with transaction(project.db):
-        project.db.execute(
-            "UPDATE schema_versions SET status = 'retired', retired_at = ?, retired_by = ?, "
-            "retired_reason = ?, successor = ?, archive = ? WHERE version = ?",
-            [stamp, project.user, why, successor, archive, version])
-        rid = _record_retirement(project, "schema_version", str(version), why,
-                                 None if successor is None else str(successor), archive,
-                                 published_at, dates, stamp, version)
+    rid = _retire_row(project, "schema_versions", "version = ?", [version], "schema_version",
+                      str(version), why, successor, archive, published_at, dates, at, version,
+                      extra_set="status = 'retired', ")
     project.notify(Change("schema", (version,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 

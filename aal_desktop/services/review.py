@@ -26,12 +26,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import NotFound, ValidationFailed
+from ..core.errors import ValidationFailed
 from ..core.records import ChangeType, Event, EventKind
 from ..store import events as event_log
 from ..store.db import transaction
 from ..store.events import REVIEW_STATE_SQL, EventFilter, now_iso
 from . import regions
+from .audit import count_events as count_events  # the review table counts the same way
+from .audit import get_event
 from .project import Change, Project
 
 REVIEW_STATES = ("pending", "accepted", "reverted")
@@ -46,14 +48,6 @@ FIELD_LABELS = {
     "parent_id": "parent", "reading_order": "order", "continues_id": "continues",
     "prelabel_state": "pre-label", "schema_version": "schema", "attention": "attention",
     "text": "text",
-}
-STORE_ORDERS = {"id", "at", "user", "kind", "change_type", "document_id", "region_id"}
-EXTRA_ORDERS = {
-    "page": "page",
-    "class_before": "json_extract(original, '$.class_key')",
-    "class_after": "json_extract(new, '$.class_key')",
-    "reason": "reason",
-    "review": REVIEW_STATE_SQL,
 }
 
 
@@ -107,42 +101,15 @@ def latest_decision(project: Project, event_id: int) -> ReviewDecision | None:
     return found[-1] if found else None
 
 
-def get_event(project: Project, event_id: int) -> Event:
-    e = event_log.get(project.db, event_id)
-    if e is None:
-        raise NotFound(f"no event {event_id} (see `aal events list`)")
-    return e
-
-
 def is_reviewable(event: Event) -> bool:
     return event.kind.startswith("region.") and bool(event.region_id)
 
 
 def query_events(project: Project, flt: EventFilter | None = None, limit: int | None = None,
                  offset: int = 0, order: str = "id", descending: bool = False) -> list[Event]:
-    """Events for the review table, in any column's order.
-
-    The store orders by its own columns; class before/after, page, reason and review state
-    are ordered here (ids in that order, then each event read by its key).
-    """
-    if order not in EXTRA_ORDERS:
-        return event_log.query(project.db, flt, limit=limit, offset=offset,
-                               order=order if order in STORE_ORDERS else "id",
-                               descending=descending)
-    where, params = (flt or EventFilter()).where()
-    direction = "DESC" if descending else "ASC"
-    sql = (f"SELECT id FROM events{where} ORDER BY {EXTRA_ORDERS[order]} {direction}, "
-           f"id {direction}")
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params = [*params, limit, offset]
-    ids = [int(r[0]) for r in project.db.execute(sql, params).fetchall()]
-    found = [event_log.get(project.db, i) for i in ids]
-    return [e for e in found if e is not None]
-
-
-def count_events(project: Project, flt: EventFilter | None = None) -> int:
-    return event_log.count(project.db, flt)
+    """Events for the review table, in the order of any of its columns (store.events.query)."""
+    return event_log.query(project.db, flt, limit=limit, offset=offset, order=order,
+                           descending=descending)
 
 
 def history(project: Project, region_id: str) -> list[Event]:

@@ -135,15 +135,24 @@ def add_draft(project: Project, schema: LabelSchema, parent: int | None = None,
     return stored
 
 
-def import_file(project: Project, path: Path | str) -> LabelSchema:
-    """Read a YAML or JSON schema file (errors name the line) into a new draft."""
+def read_text_file(path: Path | str, what: str) -> str:
+    """A schema or migration file's text; a missing or binary file is the user's error.
+
+    `what` names the kind of file in the message ("a schema", "a migration").
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ValidationFailed(f"{p}: no such file") from None
     except UnicodeDecodeError:
-        raise ValidationFailed(f"{p}: not a text file (a schema is YAML or JSON)") from None
+        raise ValidationFailed(f"{p}: not a text file ({what} is YAML or JSON)") from None
+
+
+def import_file(project: Project, path: Path | str) -> LabelSchema:
+    """Read a YAML or JSON schema file (errors name the line) into a new draft."""
+    p = Path(path)
+    text = read_text_file(p, "a schema")
     return add_draft(project, parse_schema(text, str(p)), reason=f"imported from {p.name}")
 
 

@@ -207,6 +207,16 @@ class EventFilter:
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
+# What `query` may order by (the review table sorts by any of its columns): name -> SQL.
+ORDER_COLUMNS = {
+    **{c: c for c in ("id", "at", "user", "kind", "change_type", "document_id", "region_id",
+                      "page", "reason")},
+    "class_before": "json_extract(original, '$.class_key')",
+    "class_after": "json_extract(new, '$.class_key')",
+    "review": REVIEW_STATE_SQL,
+}
+
+
 def _event_from_row(values: Any) -> Any:
     from ..core.records import Event
 
@@ -218,11 +228,13 @@ def _event_from_row(values: Any) -> Any:
 
 def query(db: sqlite_utils.Database, flt: EventFilter | None = None, limit: int | None = None,
           offset: int = 0, order: str = "id", descending: bool = False) -> list[Any]:
-    """Events matching a filter, with their review state, in a stable order."""
+    """Events matching a filter, with their review state, in a stable order.
+
+    `order` is a key of ORDER_COLUMNS (anything else orders by id); ties go by id.
+    """
     flt = flt or EventFilter()
     where, params = flt.where()
-    allowed = {"id", "at", "user", "kind", "change_type", "document_id", "region_id"}
-    col = order if order in allowed else "id"
+    col = ORDER_COLUMNS.get(order, "id")
     direction = "DESC" if descending else "ASC"
     sql = (f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events{where} "
            f"ORDER BY {col} {direction}, id {direction}")

@@ -6,13 +6,12 @@ the dialog is first opened, never at start-up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..services import audit, review
 from ..services.review import AnnotatorSummary
 from ..store.events import ChainReport
+from .background import ProjectTask, busy_bar, run_in_background
 
 if TYPE_CHECKING:
     from .session import Session
@@ -51,12 +51,15 @@ class AuditDialog(QDialog):
         self.setWindowTitle("Audit")
         self.resize(980, 620)
         self.report: ChainReport | None = None
+        self.task: ProjectTask | None = None  # the verification running, if any
+        self._closed = False
         self.rows: list[AnnotatorSummary] = []
 
         self.verify_button = QPushButton("Verify audit log", self)
         self.verify_button.setToolTip("Recompute every event's hash: any edit made behind the "
                                       "app's back is found and named")
         self.verify_button.clicked.connect(self.verify)
+        self.busy = busy_bar(self)
         self.result = QLabel("Not verified yet.", self)
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -79,6 +82,7 @@ class AuditDialog(QDialog):
 
         top = QHBoxLayout()
         top.addWidget(self.verify_button)
+        top.addWidget(self.busy)
         top.addWidget(self.result, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
@@ -93,13 +97,22 @@ class AuditDialog(QDialog):
         session.eventsChanged.connect(self.refresh_summary)
         self.refresh_summary()
 
-    def verify(self) -> ChainReport:
-        """Recompute the hash chain (about a second per 100,000 events) and show the result."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            report = audit.verify(self.session.project)
-        finally:
-            QApplication.restoreOverrideCursor()
+    def verify(self) -> ProjectTask | None:
+        """Recompute the hash chain (about a second per 100,000 events) on its own connection
+        in a QThread, so the window keeps drawing; the result replaces the label when done."""
+        if self.task is not None:
+            return None
+        self.verify_button.setEnabled(False)
+        self.busy.setVisible(True)
+        self.result.setStyleSheet("")
+        self.result.setText("Verifying the audit log…")
+        self.task = run_in_background(self.session.project, audit.verify, self._show_report,
+                                      self._verify_failed, self._verify_finished)
+        return self.task
+
+    def _show_report(self, report: ChainReport) -> None:
+        if self._closed:
+            return
         self.report = report
         if report.ok:
             self.result.setStyleSheet("color: #2e7d32")
@@ -109,7 +122,27 @@ class AuditDialog(QDialog):
             self.result.setText(f"Audit log BROKEN at event {report.first_bad_id}: "
                                 f"{report.problem} ({report.checked} events before it "
                                 "check out).")
-        return report
+
+    def _verify_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.result.setStyleSheet("color: #c62828; font-weight: bold")
+        self.result.setText(f"Could not verify the audit log: {exc}")
+
+    def _verify_finished(self) -> None:
+        self.task = None
+        if not self._closed:
+            self.busy.setVisible(False)
+            self.verify_button.setEnabled(True)
+
+    def done(self, result: int) -> None:
+        """A verification still running only reads: it ends on its own, unheard."""
+        self._closed = True
+        super().done(result)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        self._closed = False  # shown again after a close: listen to background results again
+        super().showEvent(event)
 
     def refresh_summary(self) -> None:
         self.rows = review.annotator_summary(self.session.project)

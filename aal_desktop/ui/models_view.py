@@ -10,6 +10,7 @@ deployments.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -69,7 +70,45 @@ def _metrics_text(metrics: dict[str, object], limit: int = 3) -> str:
 
 # --- dialogs ----------------------------------------------------------------------------------
 
-class DeployDialog(QDialog):
+class _ActionDialog(QDialog):
+    """A form, a red error line and OK/Cancel; OK runs one service call.
+
+    Deploy, rollback and retire all behave alike: a refusal stays in the dialog with the
+    service's reason, so the lead can fix the input and try again.
+    """
+
+    error: QLabel
+    buttons: QDialogButtonBox
+    ok_button: QPushButton
+
+    def _lay_out(self, form: QFormLayout, ok_text: str, *notes: QWidget) -> None:
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        for note in notes:
+            layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _run(self, action: Callable[[], None]) -> None:
+        """Run the service call; close on success, show the refusal otherwise."""
+        try:
+            action()
+        except AalError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class DeployDialog(_ActionDialog):
     """Deploy one model version: environment, gates (checked live), limitations, override."""
 
     def __init__(self, session: Session, model: str, parent: QWidget | None = None) -> None:
@@ -93,9 +132,6 @@ class DeployDialog(QDialog):
         self.force = QCheckBox("Deploy even if a gate fails (recorded with the reason)", self)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("why (required to force)")
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828")
         metrics = QLabel(html.escape(_metrics_text(self.model.metrics, 12)) or
                          "(no metrics recorded)", self)
         metrics.setWordWrap(True)
@@ -108,16 +144,7 @@ class DeployDialog(QDialog):
         form.addRow("Limitations", self.limitations)
         form.addRow("", self.force)
         form.addRow("Reason", self.reason)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Deploy")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, "Deploy")
         self.gates.textChanged.connect(self.update_gates)
         self.update_gates()
 
@@ -139,18 +166,17 @@ class DeployDialog(QDialog):
 
     def accept(self) -> None:
         """Deploy through the service; a refusal stays in the dialog with its reason."""
-        try:
+
+        def deploy() -> None:
             self.deployment = models.deploy(
                 self.session.project, self.model.ref, self.env.currentText(), self.gate_lines(),
                 [t for t in self.limitations.toPlainText().splitlines() if t.strip()],
                 force=self.force.isChecked(), reason=self.reason.text() or None)
-        except AalError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+
+        self._run(deploy)
 
 
-class RollbackDialog(QDialog):
+class RollbackDialog(_ActionDialog):
     """Put back what the current deployment of an environment replaced."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -164,22 +190,11 @@ class RollbackDialog(QDialog):
         self.current.setWordWrap(True)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("why (recorded)")
-        self.error = QLabel(self)
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Environment", self.env)
         form.addRow("", self.current)
         form.addRow("Reason", self.reason)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Roll back")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, "Roll back")
         self.env.currentTextChanged.connect(self._describe)
         self._describe()
 
@@ -197,16 +212,14 @@ class RollbackDialog(QDialog):
                                  f"{back.ref} (#{back.id}).")
 
     def accept(self) -> None:
-        try:
+        def rollback() -> None:
             self.deployment = models.rollback(self.session.project, self.env.currentText(),
                                               self.reason.text() or None)
-        except AalError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+
+        self._run(rollback)
 
 
-class RetireDialog(QDialog):
+class RetireDialog(_ActionDialog):
     """Retire a model version or a dataset version: reason, successor, archive location."""
 
     def __init__(self, session: Session, kind: str, asset: str,
@@ -231,9 +244,6 @@ class RetireDialog(QDialog):
         self.successor.addItems(["(none)", *choices])
         self.archive = QLineEdit(self)
         self.archive.setPlaceholderText("e.g. s3://archive/… (optional)")
-        self.error = QLabel(self)
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow(what.capitalize(), QLabel(f"<b>{html.escape(asset)}</b>", self))
         form.addRow("Reason", self.reason)
@@ -241,32 +251,19 @@ class RetireDialog(QDialog):
         form.addRow("Archived at", self.archive)
         note = QLabel("Retired assets stay listed and traceable; nothing is deleted.", self)
         note.setStyleSheet("color: #555")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Retire")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, "Retire", note)
 
     def accept(self) -> None:
         successor = self.successor.currentText()
         succ = None if self.successor.currentIndex() == 0 else successor
         archive = self.archive.text().strip() or None
-        try:
-            if self.kind == "model":
-                self.retirement = models.retire_model(self.session.project, self.asset,
-                                                      self.reason.text(), succ, archive)
-            else:
-                self.retirement = models.retire_version(self.session.project, self.asset,
-                                                        self.reason.text(), succ, archive)
-        except AalError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+        retire = models.retire_model if self.kind == "model" else models.retire_version
+
+        def run() -> None:
+            self.retirement = retire(self.session.project, self.asset, self.reason.text(), succ,
+                                     archive)
+
+        self._run(run)
 
 
 # --- lineage graph ----------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from ..core.schema import (
 from ..core.schema_diff import to_markdown
 from ..services import migrations, schemas
 from ..services.project import Project
+from .background import ProjectTask, busy_bar, run_in_background
 
 PREVIEW_DELAY_MS = 300
 NEW_CLASS_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
@@ -159,6 +160,12 @@ class SchemaEditorDialog(QDialog):
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.update_preview)
         self._plan: MigrationPlan | None = None
+        # dry runs: one at a time in a QThread; only the newest request's result is shown
+        self._preview_seq = 0
+        self._preview_task: ProjectTask | None = None
+        self._pending_preview: tuple[int, MigrationPlan] | None = None
+        self._apply_task: ProjectTask | None = None
+        self._closed = False
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_classes_tab(), "Classes")
@@ -174,13 +181,30 @@ class SchemaEditorDialog(QDialog):
         self._apply_role()
 
     def done(self, result: int) -> None:
-        """Stop the pending preview: it must not read a project the caller may close next."""
-        self._preview_timer.stop()
+        """Stop the pending preview and stop listening: a dry run still running reads on its
+        own connection and is dropped; an apply still running completes (one transaction) and
+        the session hears of it."""
+        self._stop_listening()
         super().done(result)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        self._preview_timer.stop()
+        self._stop_listening()
         super().closeEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        self._closed = False  # shown again after a close: listen to background results again
+        super().showEvent(event)
+
+    def _stop_listening(self) -> None:
+        self._preview_timer.stop()
+        self._closed = True
+        self._pending_preview = None
+        self._preview_seq += 1
+
+    @property
+    def busy(self) -> bool:
+        """A dry run or an apply is running in the background."""
+        return self._preview_task is not None or self._apply_task is not None
 
     # --- building -----------------------------------------------------------------------------
 
@@ -300,6 +324,7 @@ class SchemaEditorDialog(QDialog):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_status = QLabel("")
         self.preview_status.setWordWrap(True)
+        self.preview_busy = busy_bar()
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText("Why (recorded with every region's schema event)")
         split = QSplitter(Qt.Orientation.Vertical)
@@ -307,7 +332,10 @@ class SchemaEditorDialog(QDialog):
         split.addWidget(self.preview)
         v.addWidget(QLabel("Operations (YAML, as `aal schema migrate FILE` reads them)"))
         v.addWidget(split, 1)
-        v.addWidget(self.preview_status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.preview_status, 1)
+        status_row.addWidget(self.preview_busy)
+        v.addLayout(status_row)
         v.addWidget(self.reason_edit)
         row = QHBoxLayout()
         self.load_button = QPushButton("Load plan…")
@@ -687,8 +715,11 @@ class SchemaEditorDialog(QDialog):
     # --- the migration tab ----------------------------------------------------------------------
 
     def update_preview(self) -> None:
-        """Parse the plan and dry-run it: counts per operation, or the reason it is refused."""
+        """Parse the plan and dry-run it in the background: counts per operation, or the reason
+        it is refused. A newer request supersedes an older one (its result is dropped)."""
         text = self.plan_edit.toPlainText()
+        self._preview_seq += 1
+        self._pending_preview = None
         self._plan = None
         self.preview.setRowCount(0)
         if not text.strip():
@@ -698,12 +729,51 @@ class SchemaEditorDialog(QDialog):
             return
         try:
             plan = parse_plan(text, "plan")
-            result = migrations.dry_run(self.project, plan)
         except AalError as exc:
             self._set_preview_status(str(exc), error=True)
             self._update_migration_buttons()
             return
+        self._pending_preview = (self._preview_seq, plan)
+        self._set_preview_status("Counting the regions each operation touches…")
+        self._update_migration_buttons()
+        self._start_pending_preview()
+
+    def _start_pending_preview(self) -> None:
+        """Run the newest requested dry run, unless one is running (it starts when that ends)."""
+        if self._preview_task is not None or self._pending_preview is None or self._closed:
+            self._show_busy()
+            return
+        seq, plan = self._pending_preview
+        self._pending_preview = None
+        self._preview_task = run_in_background(
+            self.project, lambda project: migrations.dry_run(project, plan),
+            lambda result: self._preview_ready(seq, plan, result),
+            lambda exc: self._preview_failed(seq, exc), self._preview_finished)
+        self._show_busy()
+
+    def _preview_ready(self, seq: int, plan: MigrationPlan,
+                       result: migrations.MigrationPreview) -> None:
+        if seq != self._preview_seq or self._closed:
+            return  # stale: the plan changed since this dry run started
+        self._show_preview(plan, result)
+
+    def _preview_failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._preview_seq or self._closed:
+            return
+        self._set_preview_status(str(exc) or type(exc).__name__, error=True)
+        self._update_migration_buttons()
+
+    def _preview_finished(self) -> None:
+        self._preview_task = None
+        self._start_pending_preview()
+
+    def _show_busy(self) -> None:
+        if not self._closed:
+            self.preview_busy.setVisible(self.busy)
+
+    def _show_preview(self, plan: MigrationPlan, result: migrations.MigrationPreview) -> None:
         self._plan = plan
+        self.preview.setRowCount(0)
         for e in result.operations:
             row = self.preview.rowCount()
             self.preview.insertRow(row)
@@ -730,22 +800,50 @@ class SchemaEditorDialog(QDialog):
     def _update_migration_buttons(self) -> None:
         if not self.lead:
             return
-        self.apply_button.setEnabled(self._plan is not None)
+        applying = self._apply_task is not None
+        self.apply_button.setEnabled(self._plan is not None and not applying)
         draft = self._draft_version()
-        self.publish_button.setEnabled(draft is not None)
+        self.publish_button.setEnabled(draft is not None and not applying)
         self.publish_button.setText(f"Publish v{draft}…" if draft else "Publish draft…")
+        for w in (self.load_button, self.save_plan_button):
+            w.setEnabled(not applying)
+        self.plan_edit.setReadOnly(applying)
+        self.reason_edit.setReadOnly(applying)
+        self.tabs.widget(0).setEnabled(not applying)  # staging would edit the plan
 
-    def apply_migration(self) -> None:
+    def apply_migration(self) -> ProjectTask | None:
+        """Apply the plan as typed now, in the background; the buttons wait for it."""
+        if self._apply_task is not None:
+            return None
+        if self._plan is None and not self._preview_timer.isActive() \
+                and self._pending_preview is None and self._preview_task is None:
+            return None  # the dry run of this very text refused it; the status says why
         self._preview_timer.stop()
-        self.update_preview()
-        if self._plan is None:
-            return
+        text = self.plan_edit.toPlainText()
         try:
-            result = migrations.apply(self.project, self._plan,
-                                      self.reason_edit.text().strip() or None)
-        except AalError as exc:
-            self._set_preview_status(str(exc), error=True)
+            plan = parse_plan(text, "plan") if text.strip() else None
+        except AalError:
+            plan = None
+        if plan is None:  # show why (nothing to apply, or the parse error) as the preview does
+            self.update_preview()
+            return None
+        self._preview_seq += 1  # a dry run still running is stale now
+        self._pending_preview = None
+        reason = self.reason_edit.text().strip() or None
+        self._set_preview_status("Applying the migration…")
+        self._apply_task = run_in_background(
+            self.project, lambda project: migrations.apply(project, plan, reason),
+            lambda result: self._applied(plan, result), self._apply_failed,
+            self._apply_finished)
+        self._update_migration_buttons()
+        self._show_busy()
+        return self._apply_task
+
+    def _applied(self, plan: MigrationPlan, result: migrations.MigrationResult) -> None:
+        if self._closed:
             return
+        self._apply_task = None
+        self._show_preview(plan, result.preview)  # what was applied, as the preview said
         self.plan_edit.blockSignals(True)
         self.plan_edit.clear()
         self.plan_edit.blockSignals(False)
@@ -755,6 +853,21 @@ class SchemaEditorDialog(QDialog):
             f"Draft v{result.version} created; {result.events} regions rewritten. Check it in "
             f"the Classes and Diff tabs, then publish it.")
         self._update_migration_buttons()
+
+    def _apply_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self._apply_task = None
+        self._plan = None
+        self.preview.setRowCount(0)
+        self._set_preview_status(str(exc) or type(exc).__name__, error=True)
+        self._update_migration_buttons()
+
+    def _apply_finished(self) -> None:
+        self._apply_task = None
+        if not self._closed:
+            self._update_migration_buttons()
+            self._show_busy()
 
     def publish_draft(self) -> None:
         version = self._draft_version()

@@ -18,37 +18,40 @@ def is_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
+_R = QPalette.ColorRole
+# Each themed role once, with its (light, dark) colour: the two schemes cannot drift apart.
+_COLOURS: tuple[tuple[QPalette.ColorRole, str, str], ...] = (
+    (_R.Window, "#f3f3f4", "#2b2d30"),
+    (_R.WindowText, "#1f2328", "#dfe1e5"),
+    (_R.Base, "#ffffff", "#1e1f22"),
+    (_R.AlternateBase, "#f6f8fa", "#26282b"),
+    (_R.ToolTipBase, "#ffffe1", "#3c3f41"),
+    (_R.ToolTipText, "#1f2328", "#dfe1e5"),
+    (_R.PlaceholderText, "#8c959f", "#8c8f94"),
+    (_R.Text, "#1f2328", "#dfe1e5"),
+    (_R.Button, "#f0f0f1", "#393b40"),
+    (_R.ButtonText, "#1f2328", "#dfe1e5"),
+    (_R.BrightText, "#cf222e", "#ff6b68"),
+    (_R.Light, "#ffffff", "#4a4d52"),
+    (_R.Midlight, "#e6e7e9", "#3e4045"),
+    (_R.Mid, "#a9adb3", "#5a5d63"),
+    (_R.Dark, "#8c9096", "#1b1c1f"),
+    (_R.Shadow, "#5a5d63", "#000000"),
+    (_R.Highlight, "#2f6fdb", "#2f65ca"),
+    (_R.HighlightedText, "#ffffff", "#ffffff"),
+    (_R.Link, "#0b63ce", "#6fa8ff"),
+)
+_DISABLED_TEXT = ("#9aa0a6", "#6f737a")  # (light, dark) for text of disabled widgets
+
+
 def palette(dark: bool) -> QPalette:
     """The application palette for one scheme: neutral greys, a calm blue accent."""
     p = QPalette()
-    role = QPalette.ColorRole
-    group = QPalette.ColorGroup
-    if dark:
-        colours = {
-            role.Window: "#2b2d30", role.WindowText: "#dfe1e5", role.Base: "#1e1f22",
-            role.AlternateBase: "#26282b", role.ToolTipBase: "#3c3f41",
-            role.ToolTipText: "#dfe1e5", role.PlaceholderText: "#8c8f94", role.Text: "#dfe1e5",
-            role.Button: "#393b40", role.ButtonText: "#dfe1e5", role.BrightText: "#ff6b68",
-            role.Light: "#4a4d52", role.Midlight: "#3e4045", role.Mid: "#5a5d63",
-            role.Dark: "#1b1c1f", role.Shadow: "#000000", role.Highlight: "#2f65ca",
-            role.HighlightedText: "#ffffff", role.Link: "#6fa8ff",
-        }
-        disabled = "#6f737a"
-    else:
-        colours = {
-            role.Window: "#f3f3f4", role.WindowText: "#1f2328", role.Base: "#ffffff",
-            role.AlternateBase: "#f6f8fa", role.ToolTipBase: "#ffffe1",
-            role.ToolTipText: "#1f2328", role.PlaceholderText: "#8c959f", role.Text: "#1f2328",
-            role.Button: "#f0f0f1", role.ButtonText: "#1f2328", role.BrightText: "#cf222e",
-            role.Light: "#ffffff", role.Midlight: "#e6e7e9", role.Mid: "#a9adb3",
-            role.Dark: "#8c9096", role.Shadow: "#5a5d63", role.Highlight: "#2f6fdb",
-            role.HighlightedText: "#ffffff", role.Link: "#0b63ce",
-        }
-        disabled = "#9aa0a6"
-    for r, c in colours.items():
-        p.setColor(r, QColor(c))
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        p.setColor(group.Disabled, r, QColor(disabled))
+    for r, light, dark_colour in _COLOURS:
+        p.setColor(r, QColor(dark_colour if dark else light))
+    disabled = QColor(_DISABLED_TEXT[dark])
+    for r in (_R.WindowText, _R.Text, _R.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, r, disabled)
     return p
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,12 +40,15 @@ from ..core.errors import AalError
 from ..core.records import DocStatus
 from ..core.splits import SPLITS
 from ..services import versions
+from ..services.project import Project
+from .background import ProjectTask, busy_bar, run_in_background
 
 if TYPE_CHECKING:
     from .session import Session
 
 SPLIT_COLOURS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c"}
 BEFORE_COLOUR, AFTER_COLOUR = "#9e9e9e", "#3f51b5"
+ERROR_STYLE = "color: #b00020"
 AUTO_PARENT, NO_PARENT = "newest version", "none (new line)"
 
 
@@ -91,11 +94,13 @@ class CreateVersionForm(QGroupBox):
         self.resplit_box = QCheckBox("Draw every document's split again (breaking)", self)
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.busy = busy_bar(self)
         self.submit_button = QPushButton("Create", self)
         self.cancel_button = QPushButton("Cancel", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.error_label, 1)
+        buttons.addWidget(self.busy)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.submit_button)
         form = QFormLayout(self)
@@ -138,6 +143,8 @@ class VersionsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.project = session.project
+        self.create_task: ProjectTask | None = None  # the version being cut, if any
+        self._closed = False
         self.setWindowTitle("Dataset versions")
         self.resize(1100, 720)
         self.release_dialog: QDialog | None = None
@@ -389,22 +396,60 @@ class VersionsDialog(QDialog):
         self.form.name_edit.setFocus()
         self.form.name_edit.selectAll()
 
-    def create(self) -> None:
-        """Cut the version described by the form; errors stay in the form to be fixed."""
+    def create(self) -> ProjectTask | None:
+        """Cut the version described by the form in a QThread on its own connection (freezing
+        tens of thousands of regions takes a while); errors stay in the form to be fixed."""
+        if self.create_task is not None:
+            return None
         v = self.form.values()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            info = versions.create_version(self.project, v["name"], statuses=v["statuses"],
+        self._set_creating(True)
+
+        def work(project: Project) -> versions.VersionInfo:
+            return versions.create_version(project, v["name"], statuses=v["statuses"],
                                            split=v["split"], seed=v["seed"],
                                            parent=v["parent"], resplit=v["resplit"])
-        except AalError as exc:
-            self.form.error_label.setText(str(exc))
+
+        self.create_task = run_in_background(self.project, work, self._created,
+                                             self._create_failed, self._create_finished)
+        return self.create_task
+
+    def _set_creating(self, on: bool) -> None:
+        self.form.busy.setVisible(on)
+        self.form.error_label.setText("Creating the version…" if on else "")
+        self.form.error_label.setStyleSheet("" if on else ERROR_STYLE)
+        for w in (self.form.submit_button, self.form.cancel_button, self.create_button):
+            w.setEnabled(not on)
+        if not on:
+            self.create_button.setEnabled(self.project.is_lead)
+
+    def _created(self, info: versions.VersionInfo) -> None:
+        if self._closed:
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.form.hide()
         self.refresh()
         self.select_version(info.name)
+
+    def _create_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self._set_creating(False)
+        self.form.error_label.setText(
+            str(exc) if isinstance(exc, AalError) else f"the version could not be created: {exc}")
+
+    def _create_finished(self) -> None:
+        self.create_task = None
+        if not self._closed and not self.form.busy.isHidden():
+            self._set_creating(False)
+
+    def done(self, result: int) -> None:
+        """A version being cut still completes (one transaction); the dialog stops listening,
+        and the window hears of the new version through the session."""
+        self._closed = True
+        super().done(result)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        self._closed = False  # shown again after a close: listen to background results again
+        super().showEvent(event)
 
     def open_release(self) -> None:
         name = self.selected_name()

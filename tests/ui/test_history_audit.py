@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
-from aal_desktop.services import review
+from aal_desktop.services import audit, review
 from aal_desktop.services.project import Project
 from aal_desktop.ui.audit_view import AuditDialog
 from aal_desktop.ui.history_dialog import RegionHistoryDialog
 from aal_desktop.ui.session import Session
 
-from ..test_review import Day, build_day
+from ..test_review import Day
 
-
-@pytest.fixture
-def day(project: Project, tmp_path: Path) -> Day:
-    return build_day(project, tmp_path)
-
-
-@pytest.fixture
-def session(project: Project, day: Day) -> Iterator[Session]:
-    s = Session(project)
-    yield s
-    s.close()
+# the day's edits exist before the session (from conftest) opens
+pytestmark = pytest.mark.usefixtures("day")
 
 
 def test_history_shows_every_event_with_before_after_who_when_why(
@@ -71,6 +62,7 @@ def test_audit_verify_button_reports_ok_then_the_first_bad_event(
     qtbot.addWidget(d)
     d.show()
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: d.task is None)
     n = len(day.events)
     assert d.result.text() == f"Audit log OK: {n} events, hash chain intact."
     # someone edits an event behind the app's back (dropping the guard trigger first)
@@ -81,6 +73,7 @@ def test_audit_verify_button_reports_ok_then_the_first_bad_event(
     conn.commit()
     conn.close()
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: d.task is None)
     bad = day.events["ann2_relabel_r3"]
     assert d.result.text().startswith(f"Audit log BROKEN at event {bad}: event {bad} was "
                                       "altered after it was written")
@@ -106,3 +99,50 @@ def test_audit_summary_table_and_bar_chart_follow_review(session: Session, day: 
     assert d.table.item(row, 5).text() == "1"
     d.grab().save("/tmp/audit.png")
 
+
+
+def test_a_slow_verification_leaves_the_window_responsive_then_shows_the_result(
+        session: Session, day: Day, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = AuditDialog(session)
+    qtbot.addWidget(d)
+    d.show()
+    real = audit.verify
+
+    def slow(project: Project) -> object:
+        assert project is not session.project  # its own connection, in its own thread
+        time.sleep(1.0)  # a few hundred thousand events
+        return real(project)
+
+    monkeypatch.setattr(audit, "verify", slow)
+    ticks_while_busy = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: d.task is not None and ticks_while_busy.append(1))
+    timer.start()
+    qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
+    assert d.task is not None and not d.verify_button.isEnabled()
+    assert d.busy.isVisible() and d.result.text() == "Verifying the audit log…"
+    qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)  # disabled: one at a time
+    assert d.verify() is None
+    qtbot.waitUntil(lambda: d.task is None, timeout=10_000)
+    timer.stop()
+    assert d.result.text() == f"Audit log OK: {len(day.events)} events, hash chain intact."
+    assert d.report is not None and d.report.ok
+    assert d.verify_button.isEnabled() and not d.busy.isVisible()
+    assert len(ticks_while_busy) >= 10  # the GUI thread kept running during that second
+
+
+def test_a_verification_that_fails_says_why_and_can_be_retried(
+        session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = AuditDialog(session)
+    qtbot.addWidget(d)
+    d.show()
+
+    def broken(project: Project) -> object:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(audit, "verify", broken)
+    qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: d.task is None)
+    assert d.result.text() == "Could not verify the audit log: disk I/O error"
+    assert d.report is None and d.verify_button.isEnabled()

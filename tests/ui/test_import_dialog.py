@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,13 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl  # no
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 
 from aal_desktop.services import documents  # noqa: E402
-from aal_desktop.services.project import Project  # noqa: E402
 from aal_desktop.ui.dialogs.import_dialog import (  # noqa: E402
     ImportRun,
     ImportSummaryDialog,
     import_paths_with_progress,
 )
 from aal_desktop.ui.main_window import MainWindow  # noqa: E402
-from aal_desktop.ui.session import Session  # noqa: E402
 from tests.conftest import make_pdf  # noqa: E402
-
-
-@pytest.fixture
-def session(project: Project, qtbot) -> Iterator[Session]:  # noqa: ANN001
-    s = Session(project)
-    yield s
-    s.close()
 
 
 @pytest.fixture

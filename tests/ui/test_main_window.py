@@ -33,19 +33,13 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Project]:
-    """A brand-new project, as the app opens it on first run (sample imported)."""
+def project(tmp_path: Path) -> Iterator[Project]:
+    """A brand-new project, as the app opens it on first run (sample imported); the session
+    (from conftest) opens it."""
     p = Project(tmp_path / "fresh" / "aal.sqlite3", user="lead1", isolate_pdf=True)
     outcome = first_run(p)
     assert outcome is not None and outcome.status == "imported", outcome
     yield p
-
-
-@pytest.fixture
-def session(fresh: Project, qtbot) -> Iterator[Session]:  # noqa: ANN001
-    s = Session(fresh)
-    yield s
-    s.close()
 
 
 def open_window(qtbot, session: Session, settings: QSettings) -> MainWindow:  # noqa: ANN001

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from aal_desktop.services import models
+from aal_desktop.services.project import Project
 from aal_desktop.ui.models_view import RETIRED_FILL, ModelsDialog
 from aal_desktop.ui.session import Session
 
@@ -25,10 +26,9 @@ def life(tmp_path: Path) -> Iterator[Lifecycle]:
 
 
 @pytest.fixture
-def session(life: Lifecycle) -> Iterator[Session]:
-    s = Session(life.project)
-    yield s
-    s.close()
+def project(life: Lifecycle) -> Project:
+    """The lifecycle's project is the one the session (from conftest) opens."""
+    return life.project
 
 
 def click_row(qtbot: QtBot, dialog: ModelsDialog, row: int) -> None:

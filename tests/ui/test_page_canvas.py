@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,13 +31,6 @@ def hang_on_first_page(pdf_path: str, page: int, zoom: float) -> RenderedPage:
     if page == 0:
         time.sleep(120)
     return render_page(pdf_path, page, zoom)
-
-
-@pytest.fixture
-def session(project: Project, qtbot: object) -> Iterator[Session]:
-    s = Session(project)
-    yield s
-    s.close()
 
 
 def open_canvas(qtbot, session: Session, doc: int, page: int = 0) -> PageCanvas:  # noqa: ANN001

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,17 +22,9 @@ from aal_desktop.ui.panels.documents_panel import DocumentsPanel  # noqa: E402
 from aal_desktop.ui.panels.labels_palette import GuidelineDialog, LabelsPalette  # noqa: E402
 from aal_desktop.ui.panels.regions_panel import RegionsPanel  # noqa: E402
 from aal_desktop.ui.panels.thumbnails import ThumbnailStrip  # noqa: E402
-from aal_desktop.ui.session import Session  # noqa: E402
 from tests.conftest import make_pdf  # noqa: E402
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def session(project: Project, qtbot) -> Iterator[Session]:  # noqa: ANN001
-    s = Session(project)
-    yield s
-    s.close()
 
 
 @pytest.fixture

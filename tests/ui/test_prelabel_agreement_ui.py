@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from aal_desktop.ui.agreement_view import AgreementDialog
 from aal_desktop.ui.prelabel_dialog import PrelabelDialog
 from aal_desktop.ui.session import Session
 from tests.conftest import make_pdf
-
-
-@pytest.fixture
-def session(project: Project) -> Iterator[Session]:
-    s = Session(project)
-    yield s
-    s.close()
 
 
 def _doc(project: Project, tmp_path: Path, pages: int = 2) -> int:

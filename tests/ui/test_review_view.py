@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -19,23 +16,12 @@ from aal_desktop.ui.event_table_model import EventTableModel
 from aal_desktop.ui.review_view import ReviewWindow
 from aal_desktop.ui.session import Session
 
-from ..test_review import Day, build_day
+from ..test_review import Day
 
 
 @pytest.fixture
-def day(project: Project, tmp_path: Path) -> Day:
-    return build_day(project, tmp_path)
-
-
-@pytest.fixture
-def session(project: Project, day: Day) -> Iterator[Session]:
-    s = Session(project)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def window(session: Session, qtbot: QtBot) -> ReviewWindow:
+def window(day: Day, session: Session, qtbot: QtBot) -> ReviewWindow:
+    """The review window over the day's edits (made before the session opens)."""
     w = ReviewWindow(session)
     qtbot.addWidget(w)
     w.show()

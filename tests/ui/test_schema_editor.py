@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
 
@@ -99,6 +101,7 @@ def test_rename_merge_split_with_live_preview_then_apply_and_publish(
 
     qtbot.keyClicks(d.reason_edit, "v2 taxonomy")
     qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not d.busy)
     assert schemas.latest_version(project) == 2
     assert regions.get(project, labelled["text"]).class_key == "paragraph"
     assert regions.history(project, labelled["text"])[-1].reason == "v2 taxonomy"
@@ -158,6 +161,7 @@ def test_colour_picker_and_attributes_stage_operations(
     assert preview_rows(d) == [("update title (color)", "0", "0"),
                                ("add attribute title.language", "1", "1")]
     qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not d.busy)
     draft = schemas.get(project, 2)
     assert draft.require("title").color == "#123456"
     assert draft.require("title").attribute("language").options == ["en", "de"]
@@ -173,7 +177,8 @@ def test_invalid_plan_shows_the_reason_and_cannot_be_applied(
         qtbot.keyClick(d.plan_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "needs at least two targets" in d.preview_status.text())
     assert not d.apply_button.isEnabled()
-    d.apply_migration()
+    assert d.apply_migration() is None  # refused at once: nothing runs in the background
+    assert not d.busy and "needs at least two targets" in d.preview_status.text()
     assert schemas.latest_version(project) == 1
 
 
@@ -222,3 +227,108 @@ def test_screenshot(qtbot, dialog: SchemaEditorDialog) -> None:
     d.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: d.preview.rowCount() == 2)
     d.grab().save("/tmp/schema_editor_migration.png")
+
+
+def gate(monkeypatch: pytest.MonkeyPatch, name: str, real: Callable[..., object]
+         ) -> tuple[list[str], list[threading.Event]]:
+    """Replace migrations.<name> by one that waits for its own gate, then does the real work:
+    the test decides when each background call may end. Returns (calls, gates)."""
+    calls: list[str] = []
+    gates = [threading.Event() for _ in range(4)]
+
+    def gated(project: Project, plan: migrations.MigrationPlan, *args: object) -> object:
+        n = len(calls)
+        calls.append(plan.operations[0].label())
+        assert gates[n].wait(10), "the test never opened this gate"
+        return real(project, plan, *args)
+
+    monkeypatch.setattr(migrations, name, gated)
+    return calls, gates
+
+
+def test_a_slow_dry_run_leaves_the_window_responsive_then_shows_its_result(
+        qtbot, dialog: SchemaEditorDialog, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = dialog
+    real = migrations.dry_run
+
+    def slow(project: Project, plan: migrations.MigrationPlan) -> object:
+        time.sleep(1.0)  # tens of thousands of regions
+        return real(project, plan)
+
+    monkeypatch.setattr(migrations, "dry_run", slow)
+    ticks_while_busy = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: d.busy and ticks_while_busy.append(1))
+    timer.start()
+    d.tabs.setCurrentIndex(1)
+    d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+                             "  - {op: rename, key: text, new_key: paragraph}\n")
+    qtbot.waitUntil(lambda: d.busy)
+    assert d.preview_busy.isVisible() and not d.apply_button.isEnabled()
+    qtbot.waitUntil(lambda: d.preview.rowCount() == 1, timeout=10_000)
+    timer.stop()
+    assert preview_rows(d) == [("rename text → paragraph", "1", "1")]
+    assert not d.busy and not d.preview_busy.isVisible() and d.apply_button.isEnabled()
+    # the GUI thread kept running its timers during the second the dry run took
+    assert len(ticks_while_busy) >= 10
+
+
+def test_a_newer_preview_request_drops_the_older_result(
+        qtbot, dialog: SchemaEditorDialog, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = dialog
+    calls, gates = gate(monkeypatch, "dry_run", migrations.dry_run)
+    try:
+        d.tabs.setCurrentIndex(1)
+        d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+                                 "  - {op: rename, key: text, new_key: paragraph}\n")
+        qtbot.waitUntil(lambda: len(calls) == 1)  # the first dry run is running
+        d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+                                 "  - {op: rename, key: title, new_key: heading}\n")
+        qtbot.waitUntil(lambda: d._pending_preview is not None)  # queued behind the first
+        gates[0].set()  # the first ends; its result is stale and the second starts
+        qtbot.waitUntil(lambda: len(calls) == 2)
+        qtbot.wait(50)  # let any (wrong) delivery of the first result happen
+        assert d.preview.rowCount() == 0 and "Counting" in d.preview_status.text()
+        assert not d.apply_button.isEnabled()
+        gates[1].set()
+        qtbot.waitUntil(lambda: d.preview.rowCount() == 1)
+        assert calls == ["rename text → paragraph", "rename title → heading"]
+        assert preview_rows(d) == [("rename title → heading", "1", "1")]
+        assert "rewrites 1 regions in 1 documents" in d.preview_status.text()
+    finally:
+        for g in gates:
+            g.set()
+        qtbot.waitUntil(lambda: not d.busy)
+
+
+def test_apply_runs_in_the_background_with_the_buttons_disabled(
+        qtbot, dialog: SchemaEditorDialog, project: Project, labelled: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    d = dialog
+    d.tabs.setCurrentIndex(1)
+    d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+                             "  - {op: rename, key: text, new_key: paragraph}\n")
+    qtbot.waitUntil(lambda: d.preview.rowCount() == 1)
+    calls, gates = gate(monkeypatch, "apply", migrations.apply)
+    try:
+        qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(calls) == 1)
+        for b in (d.apply_button, d.publish_button, d.load_button, d.save_plan_button):
+            assert not b.isEnabled()
+        assert d.plan_edit.isReadOnly() and not d.tabs.widget(0).isEnabled()
+        assert d.preview_busy.isVisible() and "Applying" in d.preview_status.text()
+        qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)  # disabled: no 2nd apply
+        assert d.apply_migration() is None
+        assert schemas.latest_version(project) == 1
+        gates[0].set()
+        qtbot.waitUntil(lambda: not d.busy)
+    finally:
+        gates[0].set()
+    assert calls == ["rename text → paragraph"]
+    assert schemas.latest_version(project) == 2
+    assert regions.get(project, labelled["text"]).class_key == "paragraph"
+    assert "Draft v2 created; 1 regions rewritten" in d.preview_status.text()
+    assert d.publish_button.isEnabled() and d.publish_button.text() == "Publish v2…"
+    assert not d.plan_edit.isReadOnly() and d.tabs.widget(0).isEnabled()
+    assert "v2  draft" in d.versions.item(1).text()

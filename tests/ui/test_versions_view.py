@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from aal_desktop.services import regions, versions
@@ -26,11 +26,8 @@ def built(project: Project, tmp_path: Path) -> Built:
     return b
 
 
-@pytest.fixture
-def session(built: Built) -> Iterator[Session]:
-    s = Session(built.project)
-    yield s
-    s.close()
+# the versions exist before the session (from conftest) opens
+pytestmark = pytest.mark.usefixtures("built")
 
 
 def widths(bars: object) -> list[float]:
@@ -89,6 +86,7 @@ def test_a_lead_creates_a_version_from_the_form(session: Session, built: Built,
     d.form.name_edit.selectAll()
     qtbot.keyClicks(d.form.name_edit, "v1")
     qtbot.mouseClick(d.form.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: d.create_task is None)
     assert "already exists" in d.form.error_label.text()
     assert len(versions.list_versions(session.project)) == 2
     # include the in-progress document too, with another seed
@@ -97,6 +95,8 @@ def test_a_lead_creates_a_version_from_the_form(session: Session, built: Built,
     qtbot.mouseClick(d.form.status_boxes["in_progress"], Qt.MouseButton.LeftButton)
     d.form.seed_spin.setValue(5)
     qtbot.mouseClick(d.form.submit_button, Qt.MouseButton.LeftButton)
+    assert not d.form.submit_button.isEnabled()  # until the background work reports
+    qtbot.waitUntil(lambda: d.create_task is None)
     info = versions.get_version(session.project, "v3-all")
     assert info.statuses == ["in_progress", "approved"] or info.statuses == [
         "approved", "in_progress"]
@@ -131,3 +131,38 @@ def test_an_annotator_sees_versions_but_cannot_create_or_release(built: Built,
     finally:
         s.close()
 
+
+
+def test_creating_a_version_leaves_the_window_responsive_and_tells_the_session(
+        session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = VersionsDialog(session)
+    qtbot.addWidget(d)
+    d.show()
+    real = versions.create_version
+
+    def slow(project: Project, *args: object, **kwargs: object) -> object:
+        assert project is not session.project  # its own connection, in its own thread
+        time.sleep(1.0)  # tens of thousands of regions to freeze
+        return real(project, *args, **kwargs)
+
+    monkeypatch.setattr(versions, "create_version", slow)
+    heard: list[int] = []
+    session.versionsChanged.connect(lambda: heard.append(1))
+    ticks_while_busy = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: d.create_task is not None and ticks_while_busy.append(1))
+    timer.start()
+    qtbot.mouseClick(d.create_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(d.form.submit_button, Qt.MouseButton.LeftButton)
+    assert d.create_task is not None and d.form.busy.isVisible()
+    assert not d.form.submit_button.isEnabled() and not d.create_button.isEnabled()
+    assert d.create() is None  # one at a time
+    qtbot.waitUntil(lambda: d.create_task is None, timeout=10_000)
+    timer.stop()
+    assert [i.name for i in versions.list_versions(session.project)] == ["v1", "v2", "v3"]
+    assert not d.form.isVisible() and d.selected_name() == "v3"
+    assert d.version_list.count() == 3
+    assert d.create_button.isEnabled() and d.form.submit_button.isEnabled()
+    assert len(ticks_while_busy) >= 10  # the GUI thread kept running during that second
+    qtbot.waitUntil(lambda: len(heard) >= 1)  # the window hears of it through the session
