@@ -9,41 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QIcon,
-    QKeySequence,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
     QInputDialog,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QStyle,
-    QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from ..core.errors import AalError
 from ..core.records import DocStatus, Document
-from ..services import documents, users
+from ..services import documents
+from . import window_actions
 from .dialogs.import_dialog import ImportRun, import_paths_with_progress
 from .dialogs.user_dialog import UserDialog
 from .page_canvas import PageCanvas
@@ -53,69 +38,8 @@ from .panels.labels_palette import LabelsPalette
 from .panels.regions_panel import RegionsPanel
 from .panels.thumbnails import ThumbnailStrip
 from .session import Session
-
-RECENT_KEY = "recent_projects"
-MAX_RECENT = 8
-SP = QStyle.StandardPixmap
-
-
-def module_available(name: str) -> bool:
-    """True when `aal_desktop.ui.<name>` is installed (its menu entry is then shown)."""
-    try:
-        return importlib.util.find_spec(f"aal_desktop.ui.{name}") is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def recent_projects(settings: QSettings) -> list[str]:
-    value = settings.value(RECENT_KEY, [])
-    if isinstance(value, str):
-        value = [value]
-    return [str(v) for v in (value or [])]
-
-
-def remember_project(settings: QSettings, path: Path | str) -> None:
-    """Put a project at the top of the recent list."""
-    p = str(Path(path).resolve())
-    items = [p] + [r for r in recent_projects(settings) if r != p]
-    settings.setValue(RECENT_KEY, items[:MAX_RECENT])
-
-
-class AssignDialog(QDialog):
-    """Tick the people a document is given to (leads)."""
-
-    def __init__(self, session: Session, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Assign {doc.filename}")
-        project = session.project
-        already = set(documents.assignees(project, doc.id))
-        self.list = QListWidget()
-        for u in users.list_users(project):
-            item = QListWidgetItem(f"{u.name} ({u.role.value})")
-            item.setData(Qt.ItemDataRole.UserRole, u.name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if u.name in already
-                               else Qt.CheckState.Unchecked)
-            if u.name in already:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)  # no un-assign service
-            self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Give this document to:"))
-        layout.addWidget(self.list)
-        layout.addWidget(buttons)
-
-    def chosen(self) -> list[str]:
-        out = []
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if (item.checkState() == Qt.CheckState.Checked
-                    and item.flags() & Qt.ItemFlag.ItemIsEnabled):
-                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return out
+from .window_actions import RECENT_KEY, module_available, recent_projects
+from .window_actions import remember_project as remember_project  # app.py imports it here
 
 
 class MainWindow(QMainWindow):
@@ -155,10 +79,10 @@ class MainWindow(QMainWindow):
             "attributes": self._dock("Attributes", self.attributes, right),
         }
 
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
-        self._build_status_bar()
+        window_actions.build_actions(self)
+        window_actions.build_menus(self)
+        window_actions.build_toolbar(self)
+        window_actions.build_status_bar(self)
         self._connect()
         self._apply_role()
         self.resize(1400, 900)
@@ -184,214 +108,6 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
-
-    def _icon(self, pixmap: QStyle.StandardPixmap) -> QIcon:
-        return self.style().standardIcon(pixmap)
-
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: str | None = None,
-                icon: QStyle.StandardPixmap | None = None, tip: str | None = None,
-                checkable: bool = False) -> QAction:
-        """An action whose service errors show as a message, never a traceback."""
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        if icon is not None:
-            action.setIcon(self._icon(icon))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
-        action.setCheckable(checkable)
-        if checkable:
-            action.toggled.connect(lambda on: self._guard(lambda: slot(on)))  # type: ignore[call-arg]
-        else:
-            action.triggered.connect(lambda _=False: self._guard(slot))
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
-
-    def _build_actions(self) -> None:
-        c = self.canvas
-        a = self._action
-        self.import_action = a("&Import PDFs…", self.choose_and_import, "Ctrl+I",
-                               SP.SP_DialogOpenButton, "Import PDF files into the project")
-        self.import_folder_action = a("Import &folder…", self.choose_folder_and_import, None,
-                                      SP.SP_DirOpenIcon, "Import every PDF under a folder")
-        self.open_project_action = a("&Open project…", self.choose_project, "Ctrl+O",
-                                     SP.SP_DriveHDIcon, "Open another project database")
-        self.open_folder_action = a("Open project &folder…", self.choose_project_folder, None,
-                                    SP.SP_DirIcon, "Open the project kept in a folder")
-        self.switch_user_action = a("Switch &user…", self.switch_user, None, None,
-                                    "Choose the person whose work is recorded")
-        self.quit_action = a("&Quit", self.close, "Ctrl+Q")
-        stack = self.session.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.undo_action.setIcon(self._icon(SP.SP_ArrowBack))
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setIcon(self._icon(SP.SP_ArrowForward))
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
-        self.delete_action = a("&Delete", c.delete_selection, "Delete", SP.SP_DialogDiscardButton,
-                               "Delete the selected regions")
-        self.copy_action = a("&Copy", c.copy_selection, "Ctrl+C")
-        self.paste_action = a("&Paste", c.paste, "Ctrl+V")
-        self.select_all_action = a("Select &all", c.select_all, "Ctrl+A")
-        self.zoom_in_action = a("Zoom &in", c.zoom_in, "Ctrl++", None, "Zoom in")
-        self.zoom_out_action = a("Zoom &out", c.zoom_out, "Ctrl+-", None, "Zoom out")
-        self.fit_width_action = a("Fit &width", c.fit_width, "Ctrl+9", None,
-                                  "Zoom so the page fills the width")
-        self.fit_page_action = a("Fit &page", c.fit_page, "Ctrl+0", None,
-                                 "Zoom so the whole page is visible")
-        self.snap_action = a("&Snap to text", self.set_snap, "Ctrl+T", None,
-                             "Shrink drawn and moved boxes to the words they cover",
-                             checkable=True)
-        self.next_page_action = a("&Next page", lambda: self.go_page(self.page + 1), "PgDown",
-                                  SP.SP_ArrowDown, "Next page")
-        self.prev_page_action = a("&Previous page", lambda: self.go_page(self.page - 1), "PgUp",
-                                  SP.SP_ArrowUp, "Previous page")
-        self.first_page_action = a("&First page", lambda: self.go_page(0), "Home")
-        self.last_page_action = a("&Last page", lambda: self.go_page(10**9), "End")
-        self.goto_page_action = a("&Go to page…", self.ask_page, "Ctrl+G")
-        self.next_doc_action = a("Next &document", lambda: self.go_document(+1), "Ctrl+PgDown",
-                                 SP.SP_MediaSkipForward, "Next document")
-        self.prev_doc_action = a("Previous d&ocument", lambda: self.go_document(-1), "Ctrl+PgUp",
-                                 SP.SP_MediaSkipBackward, "Previous document")
-        self.submit_action = a("Mark &submitted", lambda: self.set_status(DocStatus.submitted),
-                               "Ctrl+Return", SP.SP_DialogApplyButton,
-                               "Hand this document in for review")
-        self.approve_action = a("&Approve", lambda: self.set_status(DocStatus.approved), None,
-                                SP.SP_DialogYesButton, "Accept this document (leads)")
-        self.reject_action = a("&Reject…", self.reject_document, None, SP.SP_DialogNoButton,
-                               "Send this document back (leads)")
-        self.assign_action = a("Assi&gn…", self.assign_document, None, None,
-                               "Give this document to annotators (leads)")
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        file.addActions([self.import_action, self.import_folder_action])
-        file.addSeparator()
-        file.addActions([self.open_project_action, self.open_folder_action])
-        self.recent_menu = file.addMenu("&Recent projects")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._fill_recent()
-        file.addSeparator()
-        file.addAction(self.switch_user_action)
-        file.addSeparator()
-        file.addAction(self.quit_action)
-
-        edit = bar.addMenu("&Edit")
-        edit.addActions([self.undo_action, self.redo_action])
-        edit.addSeparator()
-        edit.addActions([self.delete_action, self.copy_action, self.paste_action,
-                         self.select_all_action])
-
-        view = bar.addMenu("&View")
-        view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_width_action,
-                         self.fit_page_action])
-        view.addSeparator()
-        view.addAction(self.snap_action)
-        view.addSeparator()
-        panels = view.addMenu("&Panels")
-        for dock in self.docks.values():
-            panels.addAction(dock.toggleViewAction())
-
-        go = bar.addMenu("&Go")
-        go.addActions([self.next_page_action, self.prev_page_action, self.first_page_action,
-                       self.last_page_action, self.goto_page_action])
-        go.addSeparator()
-        go.addActions([self.next_doc_action, self.prev_doc_action])
-
-        doc = bar.addMenu("&Document")
-        doc.addAction(self.submit_action)
-        doc.addSeparator()
-        doc.addActions([self.approve_action, self.reject_action, self.assign_action])
-
-        self.optional_actions: dict[str, QAction] = {}
-        self._optional_menu(bar, "&Schema", [
-            ("schema_editor", "Schema &editor…", self.open_schema_editor, False),
-        ])
-        self._optional_menu(bar, "&Review", [
-            ("review_view", "&Review corrections…", self.open_review, True),
-            ("audit_view", "&Audit…", self.open_audit, False),
-            ("history_dialog", "Region &history…", self.open_history_of_selection, False),
-        ])
-        self._optional_menu(bar, "D&ataset", [
-            ("versions_view", "&Versions…", self.open_versions, False),
-            ("prelabel_dialog", "&Pre-label…", self.open_prelabel, False),
-            ("agreement_view", "&Agreement…", self.open_agreement, False),
-            ("models_view", "&Models…", self.open_models, False),
-        ])
-
-    def _optional_menu(self, bar: Any, title: str,
-                       entries: list[tuple[str, str, Callable[[], Any], bool]]) -> None:
-        present = [e for e in entries if module_available(e[0])]
-        if not present:
-            return
-        menu: QMenu = bar.addMenu(title)
-        for module, text, slot, leads_only in present:
-            action = self._action(text, slot)
-            action.setProperty("leads_only", leads_only)
-            if module == "history_dialog":
-                action.setShortcut(QKeySequence("Ctrl+H"))
-            menu.addAction(action)
-            self.optional_actions[module] = action
-
-    def _build_toolbar(self) -> None:
-        tools = QToolBar("Tools", self)
-        tools.setObjectName("toolbar-main")
-        tools.setIconSize(QSize(18, 18))
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        tools.addActions([self.import_action])
-        tools.addSeparator()
-        tools.addActions([self.undo_action, self.redo_action, self.delete_action])
-        tools.addSeparator()
-        tools.addActions([self.prev_doc_action, self.prev_page_action, self.next_page_action,
-                          self.next_doc_action])
-        tools.addSeparator()
-        for action, label in ((self.zoom_out_action, "−"), (self.zoom_in_action, "+"),
-                              (self.fit_width_action, "Width"), (self.fit_page_action, "Page")):
-            action.setIconText(label)
-        tools.addActions([self.zoom_out_action, self.zoom_in_action, self.fit_width_action,
-                          self.fit_page_action])
-        for action in (self.zoom_out_action, self.zoom_in_action, self.fit_width_action,
-                       self.fit_page_action):
-            tools.widgetForAction(action).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        tools.addSeparator()
-        self.snap_action.setIconText("Snap")
-        tools.addAction(self.snap_action)
-        tools.widgetForAction(self.snap_action).setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonTextOnly)
-        tools.addSeparator()
-        self.class_label = QLabel()
-        self.class_label.setToolTip("The class new boxes are drawn with: click one in Labels "
-                                    "or press its key on the page")
-        self.class_label.setContentsMargins(6, 0, 6, 0)
-        tools.addWidget(self.class_label)
-        tools.addSeparator()
-        self.submit_action.setIconText("Submit")
-        self.approve_action.setIconText("Approve")
-        self.reject_action.setIconText("Reject")
-        tools.addActions([self.submit_action, self.approve_action, self.reject_action])
-        for action in (self.submit_action, self.approve_action, self.reject_action):
-            tools.widgetForAction(action).setToolButtonStyle(
-                Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(tools)
-        self.toolbar = tools
-
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.user_label = QLabel()
-        self.schema_label = QLabel()
-        self.page_label = QLabel()
-        self.zoom_label = QLabel()
-        self.cursor_label = QLabel()
-        self.cursor_label.setMinimumWidth(150)
-        self.cursor_label.setText("x —  y — pt")
-        for label in (self.user_label, self.schema_label, self.page_label, self.zoom_label,
-                      self.cursor_label):
-            label.setContentsMargins(6, 0, 6, 0)
-            status.addPermanentWidget(label)
 
     def _connect(self) -> None:
         s, c = self.session, self.canvas
@@ -564,7 +280,7 @@ class MainWindow(QMainWindow):
     def assign_document(self) -> None:
         if self.doc is None:
             return
-        dialog = AssignDialog(self.session, self.doc, self)
+        dialog = window_actions.AssignDialog(self.session, self.doc, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
             documents.assign(self.session.project, self.doc.id, dialog.chosen())
             self.show_message(f"{self.doc.filename} assigned to {', '.join(dialog.chosen())}.")
@@ -617,28 +333,16 @@ class MainWindow(QMainWindow):
         return run
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_paths(event.mimeData()):
+        if window_actions.dropped_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._dropped_paths(event.mimeData())
+        paths = window_actions.dropped_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
-
-    @staticmethod
-    def _dropped_paths(mime: Any) -> list[str]:
-        if not mime.hasUrls():
-            return []
-        out = []
-        for url in mime.urls():
-            if url.isLocalFile():
-                p = Path(url.toLocalFile())
-                if p.is_dir() or p.suffix.lower() == ".pdf":
-                    out.append(str(p))
-        return out
 
     @Slot()
     def _on_documents_changed(self) -> None:
@@ -672,19 +376,9 @@ class MainWindow(QMainWindow):
         self.projectRequested.emit(path)
 
     def _fill_recent(self) -> None:
-        self.recent_menu.clear()
         current = str(self.session.project.path.resolve())
-        entries = [p for p in recent_projects(self.settings) if p != current]
-        for p in entries:
-            action = self.recent_menu.addAction(p)
-            action.triggered.connect(lambda _=False, path=p: self.request_project(path))
-        if not entries:
-            empty = self.recent_menu.addAction("No other recent projects")
-            empty.setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            clear = self.recent_menu.addAction("Clear list")
-            clear.triggered.connect(lambda: self.settings.setValue(RECENT_KEY, [current]))
+        window_actions.fill_recent(self, recent_projects(self.settings), current,
+                                   lambda: self.settings.setValue(RECENT_KEY, [current]))
 
     # --- other engineers' dialogs ----------------------------------------------------------
 
@@ -697,15 +391,6 @@ class MainWindow(QMainWindow):
         self._dialogs.append(dialog)
         dialog.show()
         return dialog
-
-    def open_schema_editor(self) -> None:
-        self._open_dialog("schema_editor", "SchemaEditorDialog")
-
-    def open_review(self) -> None:
-        self._open_dialog("review_view", "ReviewWindow")
-
-    def open_audit(self) -> None:
-        self._open_dialog("audit_view", "AuditDialog")
 
     def open_history_of_selection(self) -> None:
         ids = self.canvas.selected_ids()
@@ -720,20 +405,17 @@ class MainWindow(QMainWindow):
             self._guard(lambda: self._open_dialog("history_dialog", "RegionHistoryDialog",
                                                   region_id))
 
-    def open_versions(self) -> None:
-        self._open_dialog("versions_view", "VersionsDialog")
+    def open_prelabel(self, scope: str = "document") -> None:
+        """Pre-label the current "page", this "document" or the "selected" documents."""
+        chosen = window_actions.prelabel_scope(self, scope)
+        if chosen is not None:
+            self._open_dialog("prelabel_dialog", "PrelabelDialog", *chosen)
 
-    def open_prelabel(self) -> None:
-        if self.doc is None:
-            self.show_message("Open a document to pre-label it.")
-            return
-        self._open_dialog("prelabel_dialog", "PrelabelDialog", [self.doc.id], None)
+    def accept_prelabels_on_page(self) -> int:
+        return window_actions.accept_on_page(self)
 
-    def open_agreement(self) -> None:
-        self._open_dialog("agreement_view", "AgreementDialog")
-
-    def open_models(self) -> None:
-        self._open_dialog("models_view", "ModelsDialog")
+    def accept_prelabels_above(self) -> int:
+        return window_actions.accept_above(self)
 
     # --- feedback ------------------------------------------------------------------------
 
@@ -781,7 +463,9 @@ class MainWindow(QMainWindow):
         for action in (self.submit_action, self.approve_action, self.reject_action,
                        self.assign_action, self.next_page_action, self.prev_page_action,
                        self.first_page_action, self.last_page_action, self.goto_page_action,
-                       self.paste_action, self.select_all_action):
+                       self.paste_action, self.select_all_action, self.accept_page_action,
+                       self.accept_above_action,
+                       *(a for k, a in self.prelabel_actions.items() if k != "selected")):
             action.setEnabled(has_doc)
 
     # --- layout memory -------------------------------------------------------------------
