@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtWidgets import QCheckBox, QComboBox  # noqa: E402
 
 from aal_desktop.core.schema import AttributeDef, AttributeType, default_schema  # noqa: E402
@@ -23,34 +22,15 @@ from aal_desktop.ui.app import first_run  # noqa: E402
 from aal_desktop.ui.main_window import MainWindow  # noqa: E402
 from aal_desktop.ui.session import Session  # noqa: E402
 from tests.conftest import make_pdf  # noqa: E402
+from tests.ui.conftest import open_window  # noqa: E402
 
 LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
-    """A brand-new project, as the app opens it on first run (sample imported); the session
-    (from conftest) opens it."""
-    p = Project(tmp_path / "fresh" / "aal.sqlite3", user="lead1", isolate_pdf=True)
-    outcome = first_run(p)
-    assert outcome is not None and outcome.status == "imported", outcome
-    yield p
-
-
-def open_window(qtbot, session: Session, settings: QSettings) -> MainWindow:  # noqa: ANN001
-    window = MainWindow(session, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.canvas.pageReady, timeout=60000):
-        assert window.open_initial()
-    window.canvas.setFocus()
-    return window
+def project(first_run_project: Project) -> Project:
+    """The window tests start from a first-run project (the session opens it)."""
+    return first_run_project
 
 
 def drag(qtbot, window: MainWindow, a: tuple[float, float], b: tuple[float, float]) -> None:  # noqa: ANN001

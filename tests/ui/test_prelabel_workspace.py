@@ -4,15 +4,13 @@ accept them from the keyboard as one undo step each."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QInputDialog, QWidget  # noqa: E402
 
 from aal_desktop.services import documents  # noqa: E402
@@ -20,37 +18,19 @@ from aal_desktop.services import regions as region_service  # noqa: E402
 from aal_desktop.services.project import Project  # noqa: E402
 from aal_desktop.store import events as event_log  # noqa: E402
 from aal_desktop.ui import prelabel_dialog  # noqa: E402
-from aal_desktop.ui.app import first_run  # noqa: E402
 from aal_desktop.ui.main_window import MainWindow  # noqa: E402
 from aal_desktop.ui.session import Session  # noqa: E402
 from tests.conftest import make_pdf  # noqa: E402
+from tests.ui.conftest import open_window  # noqa: E402
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
-    p = Project(tmp_path / "fresh" / "aal.sqlite3", user="lead1", isolate_pdf=True)
-    outcome = first_run(p)
-    assert outcome is not None and outcome.status == "imported", outcome
-    yield p
-
-
-def open_window(qtbot: Any, session: Session, settings: QSettings) -> MainWindow:
-    window = MainWindow(session, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.canvas.pageReady, timeout=60000):
-        assert window.open_initial()
-    window.canvas.setFocus()
-    return window
+def project(first_run_project: Project) -> Project:
+    """The window tests start from a first-run project (the session opens it)."""
+    return first_run_project
 
 
 def prelabel(project: Project, doc_id: int, page: int, y: float, confidence: float) -> str:
