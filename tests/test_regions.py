@@ -213,6 +213,18 @@ def test_first_region_moves_document_to_in_progress(project: Project, doc_id: in
     assert documents.resolve(project, doc_id).status == "in_progress"
 
 
+def test_first_correction_of_pre_labels_moves_document_to_in_progress(
+        project: Project, doc_id: int) -> None:
+    r = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text", origin="model",
+                           model_name="layout", model_version="2.0", confidence=0.8)
+    assert documents.resolve(project, doc_id).status == "todo"  # a model's work is not a start
+    regions.accept_prelabels(project, [r.id])
+    assert documents.resolve(project, doc_id).status == "in_progress"
+    last = documents.status_history(project, doc_id)[-1]
+    assert (last.new_status, last.reason, last.user) == ("in_progress", "first correction",
+                                                         "lead1")
+
+
 def test_listeners_hear_only_after_commit(project: Project, doc_id: int) -> None:
     heard: list[int] = []
 

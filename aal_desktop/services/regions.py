@@ -158,13 +158,14 @@ def add_region(
     return region
 
 
-def _start_document(project: Project, document_id: int, now: str) -> None:
-    """The first human region moves a document from todo to in progress (recorded)."""
+def _start_document(project: Project, document_id: int, now: str,
+                    reason: str = "first region drawn") -> None:
+    """A person's first work on a document moves it from todo to in progress (recorded)."""
     project.db.execute("UPDATE documents SET status = 'in_progress' WHERE id = ?", [document_id])
     project.db.execute(
         "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
         "reason) VALUES (?,?,?,?,?,?)",
-        [document_id, "todo", "in_progress", project.user, now, "first region drawn"],
+        [document_id, "todo", "in_progress", project.user, now, reason],
     )
 
 
@@ -191,6 +192,11 @@ def _apply(project: Project, items: list[tuple[Region, Region, EventKind]], reas
                                                       before, after, reason, schema, batch,
                                                       reverts), at=now)
             edits.append(Edit(before, after, eid))
+        for doc_id in {e.after.document_id for e in edits}:
+            row = project.db.conn.execute("SELECT status FROM documents WHERE id = ?",
+                                          [doc_id]).fetchone()
+            if row is not None and row[0] == "todo":
+                _start_document(project, doc_id, now, "first correction")
     first = edits[0].after
     project.notify(Change("region", tuple(e.after.id for e in edits),
                           document_id=first.document_id, page=first.page))
