@@ -1,0 +1,314 @@
+"""The model registry: register a model version once, look it up, and check its weights.
+
+A model version is registered once and frozen: the weights stay where they are, but their
+path, SHA-256 and size are recorded so a later `check_weights` can say whether the file is
+still the one that was registered. Registration writes a hash-chained event, which makes it
+part of the tamper-evident audit trail. `to_iso` lives here because every model record
+(registration, deployment, retirement) stores its times in this one spelling.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import NotFound, ValidationFailed
+from ..store.blobs import sha256_file
+from ..store.db import transaction
+from ..store.events import NewEvent, append, now_iso
+from .project import Change, Project
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+
+
+# --- time -------------------------------------------------------------------------------------
+
+def to_iso(value: datetime | date | str | None, end_of_day: bool = False) -> str:
+    """One spelling for every stored time (UTC, microseconds), so text order is time order.
+
+    A bare date means its start, or its end with `end_of_day` ("in production on D" asks
+    about the state at the end of that day). Times without a zone are taken as UTC.
+    """
+    if value is None:
+        return now_iso()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                value = date.fromisoformat(text)
+            else:
+                value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationFailed(
+                f"'{value}' is not an ISO date or time (e.g. 2025-03-01 or 2025-03-01T12:00:00Z)"
+            ) from None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time.max if end_of_day else time.min)
+    assert isinstance(value, datetime)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# --- records ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """One registered version of a named model: what it is and what it learned from."""
+
+    name: str
+    version: int
+    weights_path: str
+    weights_sha256: str
+    weights_size: int
+    framework: str | None
+    config_name: str | None
+    config_text: str | None
+    metrics: dict[str, Any]
+    schema_version: int | None
+    datasets: tuple[str, ...]
+    override_reason: str | None
+    registered_by: str
+    registered_at: str
+    retired_at: str | None = None
+    retired_by: str | None = None
+    retired_reason: str | None = None
+    successor: str | None = None
+    archive: str | None = None
+    event_id: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}:{self.version}"
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+
+@dataclass(frozen=True)
+class WeightsCheck:
+    """Whether the weights file of a model version is still the one that was registered."""
+
+    model: str
+    path: str
+    expected_sha256: str
+    expected_size: int
+    exists: bool
+    actual_sha256: str | None
+    actual_size: int | None
+
+    @property
+    def matches(self) -> bool:
+        return self.exists and self.actual_sha256 == self.expected_sha256
+
+    def describe(self) -> str:
+        if not self.exists:
+            return f"{self.model}: weights file {self.path} is missing"
+        if self.matches:
+            return f"{self.model}: {self.path} matches sha256 {self.expected_sha256}"
+        return (f"{self.model}: {self.path} has CHANGED: sha256 {self.actual_sha256} "
+                f"({self.actual_size} bytes), registered {self.expected_sha256} "
+                f"({self.expected_size} bytes)")
+
+
+# --- references -------------------------------------------------------------------------------
+
+def parse_ref(ref: str) -> tuple[str, int | None]:
+    """`name:version` → (name, version); a bare `name` means its newest version."""
+    text = ref.strip()
+    if ":" in text:
+        name, _, ver = text.rpartition(":")
+        try:
+            version = int(ver)
+        except ValueError:
+            raise ValidationFailed(f"'{ref}' is not NAME:VERSION (version is a number)") from None
+        return name, version
+    return text, None
+
+
+def _model_row_sql(where: str) -> str:
+    return (
+        "SELECT name, version, weights_path, weights_sha256, weights_size, framework, "
+        "config_name, config_text, metrics, schema_version, override_reason, registered_by, "
+        "registered_at, retired_at, retired_by, retired_reason, successor, archive, event_id "
+        f"FROM models {where}"
+    )
+
+
+def _datasets_of(project: Project, name: str, version: int) -> tuple[str, ...]:
+    rows = project.db.execute(
+        "SELECT md.dataset_version FROM model_datasets md "
+        "LEFT JOIN dataset_versions dv ON dv.name = md.dataset_version "
+        "WHERE md.model = ? AND md.version = ? ORDER BY dv.created_at, md.dataset_version",
+        [name, version],
+    ).fetchall()
+    return tuple(r[0] for r in rows)
+
+
+def _model_from_row(project: Project, row: Sequence[Any]) -> ModelVersion:
+    (name, version, path, sha, size, framework, cname, ctext, metrics, schema_version, override,
+     rby, rat, retired_at, retired_by, retired_reason, successor, archive, event_id) = row
+    return ModelVersion(
+        name=name, version=int(version), weights_path=path, weights_sha256=sha,
+        weights_size=int(size), framework=framework, config_name=cname, config_text=ctext,
+        metrics=json.loads(metrics or "{}"), schema_version=schema_version,
+        datasets=_datasets_of(project, name, int(version)), override_reason=override,
+        registered_by=rby, registered_at=rat, retired_at=retired_at, retired_by=retired_by,
+        retired_reason=retired_reason, successor=successor, archive=archive, event_id=event_id)
+
+
+def get_model(project: Project, ref: str) -> ModelVersion:
+    """A model version by `name:version` (or `name` for its newest version)."""
+    name, version = parse_ref(ref)
+    if version is None:
+        row = project.db.execute(
+            _model_row_sql("WHERE name = ? ORDER BY version DESC LIMIT 1"), [name]).fetchone()
+    else:
+        row = project.db.execute(
+            _model_row_sql("WHERE name = ? AND version = ?"), [name, version]).fetchone()
+    if row is None:
+        raise NotFound(f"no model {ref} (see `aal model list`)")
+    return _model_from_row(project, row)
+
+
+def list_models(project: Project, name: str | None = None) -> list[ModelVersion]:
+    """Every model version, retired ones included (they stay listed and traceable)."""
+    if name:
+        rows = project.db.execute(_model_row_sql("WHERE name = ? ORDER BY version"),
+                                  [name]).fetchall()
+    else:
+        rows = project.db.execute(_model_row_sql("ORDER BY name, version")).fetchall()
+    return [_model_from_row(project, r) for r in rows]
+
+
+def models_trained_on(project: Project, dataset_version: str) -> list[ModelVersion]:
+    rows = project.db.execute(
+        "SELECT model, version FROM model_datasets WHERE dataset_version = ? "
+        "ORDER BY model, version", [dataset_version]).fetchall()
+    return [get_model(project, f"{m}:{v}") for m, v in rows]
+
+
+# --- registration -----------------------------------------------------------------------------
+
+def _dataset_row(project: Project, name: str) -> tuple[Any, ...]:
+    row = project.db.execute(
+        "SELECT name, schema_version, retired_at, retired_reason, successor, created_at "
+        "FROM dataset_versions WHERE name = ?", [name]).fetchone()
+    if row is None:
+        raise NotFound(f"no dataset version '{name}' (see `aal version list`)")
+    return tuple(row)
+
+
+def _read_metrics(metrics: dict[str, Any] | Path | str | None) -> dict[str, Any]:
+    if metrics is None:
+        return {}
+    if isinstance(metrics, str | Path):
+        p = Path(metrics)
+        try:
+            value = json.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValidationFailed(f"{p}: no such metrics file") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValidationFailed(f"{p}: not a JSON metrics file ({exc})") from None
+    else:
+        value = metrics
+    if not isinstance(value, dict):
+        raise ValidationFailed("metrics must be a JSON object like {\"mAP\": 0.81}")
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(f"metrics are not plain JSON: {exc}") from None
+
+
+def _read_config(config: Path | str | None) -> tuple[str | None, str | None]:
+    if config is None:
+        return None, None
+    p = Path(config)
+    try:
+        return p.name, p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationFailed(f"{p}: no such training config file") from None
+    except UnicodeDecodeError:
+        raise ValidationFailed(f"{p}: the training config must be a text file") from None
+
+
+def register_model(project: Project, name: str, weights: Path | str, datasets: Iterable[str],
+                   metrics: dict[str, Any] | Path | str | None = None,
+                   config: Path | str | None = None, framework: str | None = None,
+                   allow_retired: bool = False, reason: str | None = None,
+                   at: datetime | str | None = None) -> ModelVersion:
+    """Record the next version of `name`: weights hash and size, training data, config, metrics.
+
+    A retired dataset version is refused unless `allow_retired` with a `reason` (recorded),
+    so nobody trains on withdrawn data by accident.
+    """
+    name = name.strip()
+    if not NAME_RE.match(name):
+        raise ValidationFailed(f"'{name}' is not a model name: use letters, digits, '.', '_' "
+                               "or '-' (no ':')")
+    wpath = Path(weights).expanduser()
+    if not wpath.is_file():
+        raise ValidationFailed(f"{wpath}: no such weights file")
+    names = list(dict.fromkeys(d.strip() for d in datasets if d.strip()))
+    if not names:
+        raise ValidationFailed("name the dataset version(s) the model was trained on (--dataset)")
+    rows = [_dataset_row(project, d) for d in names]
+    retired = [r for r in rows if r[2] is not None]
+    override = None
+    if retired:
+        listed = ", ".join(
+            f"'{r[0]}' (retired {r[2][:10]}: {r[3]}" + (f"; successor {r[4]}" if r[4] else "")
+            + ")" for r in retired)
+        if not allow_retired:
+            raise ValidationFailed(f"dataset version {listed} is retired; train on its successor, "
+                                   "or pass --allow-retired with --reason")
+        if not (reason and reason.strip()):
+            raise ValidationFailed("using a retired dataset version needs a --reason")
+        override = reason.strip()
+    metric_values = _read_metrics(metrics)
+    config_name, config_text = _read_config(config)
+    size = wpath.stat().st_size
+    sha = sha256_file(wpath)
+    schema_version = max(int(r[1]) for r in rows)
+    stamp = to_iso(at)
+    with transaction(project.db):
+        version = int(project.db.execute(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM models WHERE name = ?", [name]
+        ).fetchone()[0])
+        event_id = append(project.db, NewEvent(
+            kind="model.register", user=project.user, reason=override,
+            schema_version=schema_version,
+            new={"model": f"{name}:{version}", "weights_sha256": sha, "weights_size": size,
+                 "weights_path": str(wpath.resolve()), "datasets": names,
+                 "framework": framework, "metrics": metric_values, "config": config_name,
+                 "registered_at": stamp}))
+        project.db.execute(
+            "INSERT INTO models (name, version, weights_path, weights_sha256, weights_size, "
+            "framework, config_name, config_text, metrics, schema_version, override_reason, "
+            "event_id, registered_by, registered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [name, version, str(wpath.resolve()), sha, size, framework, config_name, config_text,
+             json.dumps(metric_values, sort_keys=True), schema_version, override, event_id,
+             project.user, stamp])
+        for d in names:
+            project.db.execute(
+                "INSERT INTO model_datasets (model, version, dataset_version) VALUES (?,?,?)",
+                [name, version, d])
+    project.notify(Change("model", (f"{name}:{version}",)))
+    return get_model(project, f"{name}:{version}")
+
+
+def check_weights(project: Project, ref: str) -> WeightsCheck:
+    """Re-hash the weights file where it was registered and compare."""
+    m = get_model(project, ref)
+    p = Path(m.weights_path)
+    if not p.is_file():
+        return WeightsCheck(m.ref, m.weights_path, m.weights_sha256, m.weights_size, False,
+                            None, None)
+    return WeightsCheck(m.ref, m.weights_path, m.weights_sha256, m.weights_size, True,
+                        sha256_file(p), p.stat().st_size)
