@@ -21,6 +21,7 @@ from ..resources import resource
 from ..services import documents, schemas
 from ..services.documents import ImportOutcome
 from ..services.project import Project, default_user
+from . import platform_check
 from .dialogs.user_dialog import UserDialog
 from .main_window import MainWindow, remember_project
 from .session import Session
@@ -148,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     if shot and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
             and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = platform_check.check()
+    if problem is not None:  # Qt would abort the process with a cryptic plugin error
+        print(f"aal-desktop: {problem.message}", file=sys.stderr)
+        return 1
     app = application()
     settings = QSettings()
     remembered = str(settings.value("user", "") or "")
