@@ -77,12 +77,9 @@ def load(text: str | bytes, source: str = "YAML") -> Any:
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
-        raise ValidationFailed(f"{source}: not valid YAML: {_one_line(exc)}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValidationFailed(f"{source}{where}: not valid YAML ({problem})") from None
     finally:
         loader.dispose()
-
-
-def _one_line(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"{problem} (line {mark.line + 1})" if mark is not None else str(problem)
