@@ -143,4 +143,4 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "aal_desktop.cli.main", "--db",
                           str(tmp_path / "x.sqlite3"), "init", "--json"], cwd=ROOT,
                          capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout)["schema_version"] >= 1
+    assert json.loads(out.stdout)["db_version"] >= 1

@@ -53,15 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_init(args: argparse.Namespace, project: Project) -> int:
     schemas.ensure_default(project)
-    from ..store.db import schema_version
-
     info = {"database": str(project.path), "pdfs": str(project.blobs.root),
-            "schema_version": schema_version(project.db), "user": project.user,
+            "db_version": project.db_version, "user": project.user,
             "role": project.role.value}
     if args.json:
         print_json(info)
     else:
-        print(f"project database {project.path} ready (schema {info['schema_version']}); "
+        print(f"project database {project.path} ready (database version {info['db_version']}); "
               f"you are '{project.user}' ({project.role.value})")
     return 0
 
