@@ -18,11 +18,10 @@ from ..store import regions as region_rows
 from ..store import users as user_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
-from ..store.documents import COLUMNS as DOC_COLUMNS
 from ..store.events import now_iso
 from .project import Change, Project
 
-__all__ = ["DOC_COLUMNS"]  # read by services.versions
+DOC_COLUMNS = document_rows.COLUMNS  # services.versions reads it until its SQL moves to store
 LEAD_STATUSES = {DocStatus.approved, DocStatus.rejected}
 DEFAULT_TIMEOUT = 20.0
 
