@@ -38,8 +38,10 @@ def test_layer_does_not_import_qt(layer: str) -> None:
 
 
 def test_cli_starts_without_loading_qt_or_pymupdf() -> None:
-    """`aal --help` must stay quick: no Qt, no PyMuPDF (~1 s) on its import path."""
-    code = ("import sys; from aal_desktop.cli.main import build_parser; build_parser(); "
+    """`aal --help` must stay quick: no Qt, no PyMuPDF (~1 s) on its import path, nor on the
+    path of any command's parser (every command module is loaded here)."""
+    code = ("import sys; from aal_desktop.cli.main import COMMANDS, build_parser; "
+            "[build_parser(name) for name in COMMANDS]; "
             "print(','.join(m for m in ('PySide6', 'pymupdf', 'pyqtgraph') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=PACKAGE.parent, check=True)
