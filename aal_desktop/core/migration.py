@@ -573,3 +573,17 @@ def source_keys(plan: MigrationPlan) -> set[str]:
     for op in plan.operations:
         keys.update(op.source_keys())
     return keys
+
+
+@dataclass(frozen=True)
+class MigrationRecord:
+    """One row of `schema_migrations`: the plan that made a schema version, kept for ever."""
+
+    version: int
+    from_version: int
+    plan: MigrationPlan
+    reason: str | None
+    regions: int
+    applied_by: str
+    applied_at: str
+    batch: str

@@ -6,6 +6,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -407,3 +408,20 @@ def default_schema() -> LabelSchema:
         ],
         model_mapping=dict(DEFAULT_MODEL_MAPPING),
     )
+
+
+@dataclass(frozen=True)
+class SchemaVersionInfo:
+    """One stored label schema version as `aal schema list` shows it (classes counted)."""
+
+    version: int
+    name: str
+    status: str
+    guideline_version: str
+    classes: int
+    parent_version: int | None
+    created_by: str
+    created_at: str
+    published_at: str | None
+    retired_at: str | None
+    retired_reason: str | None

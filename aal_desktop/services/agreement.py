@@ -119,7 +119,7 @@ def _labelled(r: Region) -> core.Labelled:
 def _rejected(project: Project) -> set[str]:
     """Regions a lead decided to leave out of the adjudicated set ("reject" picks)."""
     out: set[str] = set()
-    for e in event_log.query(project.db, event_log.EventFilter(kind=ADJUDICATE_EVENT_KIND)):
+    for e in event_log.list_events(project.db, event_log.EventFilter(kind=ADJUDICATE_EVENT_KIND)):
         for p in (e.new or {}).get("picks", []):
             if p.get("choice") == "reject":
                 out.update(r for r in (p.get("region_a"), p.get("region_b")) if r)

@@ -246,7 +246,7 @@ def runs(project: Project, document_id: int | None = None) -> list[dict[str, Any
     flt = event_log.EventFilter(kind=RUN_EVENT_KIND, document_id=document_id)
     return [{"event_id": e.id, "at": e.at, "user": e.user, "document_id": e.document_id,
              **(e.new or {})}
-            for e in event_log.query(project.db, flt, descending=True)]
+            for e in event_log.list_events(project.db, flt, descending=True)]
 
 
 # --- accepting pre-labels -------------------------------------------------------------------

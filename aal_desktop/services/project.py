@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from ..core.errors import AalError, PermissionDenied
 from ..core.records import Role
 from ..store import db as store_db
+from ..store import users as user_rows
 from ..store.blobs import BlobStore
 from ..store.events import now_iso
 
@@ -66,7 +65,7 @@ class Project:
                  isolate_pdf: bool = False) -> None:
         self.path = Path(db_path).expanduser() if db_path else default_db_path()
         self.folder = self.path.parent
-        self.db: sqlite_utils.Database = store_db.open_database(self.path)
+        self.db: store_db.Database = store_db.open_database(self.path)
         self.blobs = BlobStore(self.folder / BLOB_FOLDER)
         self.blobs.sweep_temporaries()
         self.isolate_pdf = isolate_pdf
@@ -75,7 +74,7 @@ class Project:
         # per-project memo of frozen things (published schema bodies); never of live data
         self.cache: dict[str, Any] = {}
         self._pending: list[Change] = []
-        self.db.aal_hooks = self  # type: ignore[attr-defined]  # see store.db.transaction
+        self.db.aal_hooks = self  # see store.db.transaction
         self.user = user or default_user()
         self._ensure_user()
 
@@ -83,20 +82,20 @@ class Project:
 
     def _ensure_user(self) -> None:
         """The first person to use a project owns it (lead); later newcomers are annotators."""
-        if self.db.execute("SELECT 1 FROM users WHERE name = ?", [self.user]).fetchone():
+        if user_rows.exists(self.db, self.user):
             return
-        first = self.db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
-        role = Role.lead if first else Role.annotator
+        role = Role.lead if user_rows.count(self.db) == 0 else Role.annotator
         with store_db.transaction(self.db):
-            self.db.execute(
-                "INSERT OR IGNORE INTO users (name, role, created_at, created_by) VALUES (?,?,?,?)",
-                [self.user, role.value, now_iso(), self.user],
-            )
+            user_rows.insert_if_absent(self.db, self.user, role, now_iso(), self.user)
 
     @property
     def role(self) -> Role:
-        row = self.db.execute("SELECT role FROM users WHERE name = ?", [self.user]).fetchone()
-        return Role(row[0]) if row else Role.annotator
+        return user_rows.role_of(self.db, self.user) or Role.annotator
+
+    @property
+    def db_version(self) -> int:
+        """The database's own version (its upgrade step), not a label schema version."""
+        return store_db.db_version(self.db)
 
     @property
     def is_lead(self) -> bool:

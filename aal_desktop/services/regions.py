@@ -17,6 +17,7 @@ from ..core.errors import NotFound, ValidationFailed
 from ..core.geometry import Box
 from ..core.records import ChangeType, Event, EventKind, Region
 from ..core.schema import LabelClass, LabelSchema, validate_attributes
+from ..store import documents as document_rows
 from ..store import events as event_log
 from ..store import regions as region_rows
 from ..store.db import transaction
@@ -52,7 +53,7 @@ def list_regions(project: Project, document_id: int | None = None, page: int | N
 
 def history(project: Project, region_id: str) -> list[Event]:
     get(project, region_id)
-    return event_log.query(project.db, event_log.EventFilter(region_id=region_id))
+    return event_log.list_events(project.db, event_log.EventFilter(region_id=region_id))
 
 
 def _check_box(box: Box, width: float, height: float, page_no: int) -> Box:
@@ -161,12 +162,7 @@ def add_region(
 def _start_document(project: Project, document_id: int, now: str,
                     reason: str = "first region drawn") -> None:
     """A person's first work on a document moves it from todo to in progress (recorded)."""
-    project.db.execute("UPDATE documents SET status = 'in_progress' WHERE id = ?", [document_id])
-    project.db.execute(
-        "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
-        "reason) VALUES (?,?,?,?,?,?)",
-        [document_id, "todo", "in_progress", project.user, now, reason],
-    )
+    document_rows.start(project.db, document_id, project.user, now, reason)
 
 
 def _touched(region: Region, **changes: Any) -> Region:
@@ -193,9 +189,7 @@ def _apply(project: Project, items: list[tuple[Region, Region, EventKind]], reas
                                                       reverts), at=now)
             edits.append(Edit(before, after, eid))
         for doc_id in {e.after.document_id for e in edits}:
-            row = project.db.conn.execute("SELECT status FROM documents WHERE id = ?",
-                                          [doc_id]).fetchone()
-            if row is not None and row[0] == "todo":
+            if document_rows.status_of(project.db, doc_id) == "todo":
                 _start_document(project, doc_id, now, "first correction")
     first = edits[0].after
     project.notify(Change("region", tuple(e.after.id for e in edits),

@@ -1,6 +1,6 @@
 """Dataset versions (frozen snapshots of documents, regions and splits) and their releases."""
 
-VERSION = 30
+VERSION = 3
 NAME = "dataset_versions"
 SQL = """
 CREATE TABLE dataset_versions (

@@ -6,7 +6,7 @@ deployment is never updated: the time it stopped serving is DERIVED from the nex
 deployment in the same environment, so there is no second copy of that fact to drift.
 """
 
-VERSION = 50
+VERSION = 4
 NAME = "models"
 SQL = """
 CREATE TABLE models (

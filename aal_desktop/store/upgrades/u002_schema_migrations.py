@@ -1,6 +1,6 @@
 """Schema migrations: the plan that made each migrated schema version, kept for ever."""
 
-VERSION = 10
+VERSION = 2
 NAME = "schema_migrations"
 SQL = """
 CREATE TABLE schema_migrations (
