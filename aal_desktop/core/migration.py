@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import ErrorDetails
 
 from .errors import ValidationFailed
+from .plan_format import PLAN_FORMAT_HELP as PLAN_FORMAT_HELP  # `aal schema migrate --help`
 from .schema import (
     KEY_PATTERN,
     AttributeDef,
