@@ -147,18 +147,39 @@ def _pytest(extra: list[str], env: dict[str, str], steps: dict[str, str]) -> boo
         steps["pytest"] = "ok" if rc == 0 else f"FAILED (exit {rc})"
         return rc == 0
     no_qt = {**env, "AAL_NO_QT": "1"}
-    first = _call([str(PY), "-m", "pytest", "-p", "no:pytest-qt", "-W",
-                   "ignore:Unknown config option:pytest.PytestConfigWarning",
-                   "-m", "not qt", *extra], no_qt)
+    qt_free_args = _without_ui_paths(extra)
+    first = 5 if qt_free_args is None else _call(
+        [str(PY), "-m", "pytest", "-p", "no:pytest-qt", "-W",
+         "ignore:Unknown config option:pytest.PytestConfigWarning", "-m", "not qt",
+         *qt_free_args], no_qt)
     steps["pytest, Qt blocked (not qt)"] = _pytest_result(first)
     if first not in (0, 5) and ("-x" in extra or "--exitfirst" in extra):
         return False
     second = _call([str(PY), "-m", "pytest", "-m", "qt", *extra], env)
     steps["pytest, with Qt (qt)"] = _pytest_result(second)
     if first == 5 and second == 5:
-        print("No test was collected in either pass.")
+        steps["pytest"] = "FAILED (no test was collected in either pass)"
         return False
     return first in (0, 5) and second in (0, 5)
+
+
+def _without_ui_paths(extra: list[str]) -> list[str] | None:
+    """`extra` minus test paths under tests/ui/ (their conftest imports Qt); None if only
+    such paths were named."""
+    ui = (ROOT / "tests" / "ui").resolve()
+    kept: list[str] = []
+    named = dropped = 0
+    takes_value = {"-k", "-m", "-p", "-W", "-o", "-c", "--rootdir", "--deselect", "--ignore"}
+    for i, arg in enumerate(extra):
+        is_value = i > 0 and extra[i - 1] in takes_value
+        path = (ROOT / arg.split("::")[0]).resolve()
+        if not arg.startswith("-") and not is_value and path.exists():
+            named += 1
+            if path == ui or ui in path.parents:
+                dropped += 1
+                continue
+        kept.append(arg)
+    return None if named and named == dropped else kept
 
 
 def _pytest_result(rc: int) -> str:
