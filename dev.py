@@ -90,7 +90,7 @@ def _contract_ids() -> list[str]:
 def _import_contracts(env: dict[str, str]) -> str:
     """Enforced contracts print in full; pending ones print one line each."""
     ids = _contract_ids()
-    pending = set() if _strict(env) else PENDING_CONTRACTS & set(ids)
+    pending = set() if _strict(env) else set(PENDING_CONTRACTS) & set(ids)
     enforced = [i for i in ids if i not in pending]
     lint = [str(BIN / "lint-imports"), "--no-logo"]
     ok = not enforced or _call([*lint, *(a for i in enforced for a in ("--contract", i))],
@@ -105,7 +105,7 @@ def _import_contracts(env: dict[str, str]) -> str:
 
 def _mypy(env: dict[str, str]) -> str:
     """mypy over [tool.mypy] files; errors in PENDING_MYPY packages are counted, not fatal."""
-    pending = set() if _strict(env) else PENDING_MYPY
+    pending = set() if _strict(env) else set(PENDING_MYPY)
     proc = subprocess.run([str(PY), "-m", "mypy"], cwd=ROOT, env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     counts: dict[str, int] = {}
