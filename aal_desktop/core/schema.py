@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from . import safe_yaml
 from .errors import ValidationFailed
@@ -318,7 +319,7 @@ def format_validation_error(
     text: str,
     source: str,
     relocate: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
-    explain: Callable[[dict[str, Any], tuple[Any, ...], str], str | None] | None = None,
+    explain: Callable[[ErrorDetails, tuple[Any, ...], str], str | None] | None = None,
 ) -> ValidationFailed:
     """Turn pydantic's errors into at most five "file line N (path): fix" messages.
 
@@ -346,7 +347,7 @@ def format_validation_error(
     return ValidationFailed("; ".join(messages) + tail)
 
 
-def _explain_schema_error(err: dict[str, Any], loc: tuple[Any, ...], msg: str) -> str | None:
+def _explain_schema_error(err: ErrorDetails, loc: tuple[Any, ...], msg: str) -> str | None:
     return f"{msg} (got {err.get('input')!r})" if err["type"] == "enum" else None
 
 
