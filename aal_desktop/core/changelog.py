@@ -21,18 +21,12 @@ from typing import Any
 
 from .records import Region
 from .schema import LabelSchema
+from .schema_diff import diff, to_markdown
+from .snapshot import SnapshotDocument
 from .stats import source_of
 
 ARROW = "→"
 MIGRATION_KIND = "region.schema"
-
-
-@dataclass(frozen=True)
-class SnapshotDocument:
-    id: int
-    sha256: str
-    filename: str
-    split: str
 
 
 @dataclass(frozen=True)
@@ -104,14 +98,6 @@ def _schema_section(parent: Snapshot, child: Snapshot, plans: Sequence[Any],
         return out
     if parent.schema_version == child.schema_version:
         out["changed"] = bool(migrated)
-        return out
-    try:
-        from .schema_diff import diff, to_markdown
-    except ImportError:  # a plain class-list diff when the schema differ is not installed
-        old = {c.key for c in parent.schema.classes}
-        new = {c.key for c in child.schema.classes}
-        out["diff"] = {"added": sorted(new - old), "removed": sorted(old - new)}
-        out["changed"] = bool(new ^ old) or bool(migrated)
         return out
     d = diff(parent.schema, child.schema, list(plans))
     out["diff"] = d.model_dump(mode="json")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -122,3 +122,16 @@ def class_counts(db: sqlite_utils.Database, document_id: int | None = None) -> d
             [document_id],
         ).fetchall()
     return {k: int(n) for k, n in rows}
+
+
+def live_regions_of(db: sqlite_utils.Database, document_ids: Sequence[int]) -> list[Region]:
+    """The live regions of these documents, by document, page and id (chunked: SQLite
+    limits the number of parameters of one statement)."""
+    out: list[Region] = []
+    for i in range(0, len(document_ids), 500):
+        chunk = list(document_ids[i:i + 500])
+        marks = ",".join("?" for _ in chunk)
+        out.extend(from_row(r) for r in db.conn.execute(
+            f"{SELECT} WHERE deleted = 0 AND document_id IN ({marks}) "
+            "ORDER BY document_id, page, id", chunk).fetchall())
+    return out
