@@ -186,6 +186,14 @@ def insert_version(db: sqlite_utils.Database, v: NewVersion) -> None:
           r.reading_order, r.continues_id, r.schema_version) for r in v.regions])
 
 
+def mark_retired(db: sqlite_utils.Database, name: str, at: str, by: str, reason: str,
+                 successor: str | None, archive: str | None) -> None:
+    """The one change a frozen version allows (its triggers refuse the rest)."""
+    db.conn.execute(
+        "UPDATE dataset_versions SET retired_at = ?, retired_by = ?, retired_reason = ?, "
+        "successor = ?, archive = ? WHERE name = ?", [at, by, reason, successor, archive, name])
+
+
 # --- version_documents ------------------------------------------------------------------------
 
 def splits(db: sqlite_utils.Database, name: str) -> dict[int, str]:
