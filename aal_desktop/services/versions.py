@@ -217,20 +217,24 @@ def changes_between(project: Project, a: str | None, b: str) -> list[dict[str, A
 def _version_stats_from(docs: Sequence[SnapshotDocument], regions: Sequence[Region],
                         parent_stats: dict[str, Any] | None) -> dict[str, Any]:
     sdocs = [stats_core.StatsDocument(d.document.id, d.split, len(d.pages)) for d in docs]
-    out = stats_core.compute(sdocs, regions, split_core.SPLITS)
-    out["change"] = stats_core.change(parent_stats, out)
-    return out
+    figures = stats_core.compute(sdocs, regions, split_core.SPLITS)
+    return stats_core.VersionStats(figures, stats_core.change(parent_stats, figures)).to_json()
 
 
-def project_stats(project: Project) -> dict[str, Any]:
+def project_statistics(project: Project) -> stats_core.ProjectStats:
     """Live figures of the whole project (documents not retired), per document status."""
     docs = document_service.list_documents(project, include_retired=False)
     sdocs = [stats_core.StatsDocument(d.id, d.status.value, d.page_count) for d in docs]
     ids = {d.id for d in docs}
     regions = [r for r in region_rows.list_regions(project.db) if r.document_id in ids]
-    out = stats_core.compute(sdocs, regions, [s.value for s in DocStatus], "statuses")
-    out["schema_version"] = schemas.current_version(project)
-    return out
+    return stats_core.ProjectStats(
+        stats_core.compute(sdocs, regions, [s.value for s in DocStatus], "statuses"),
+        schemas.current_version(project))
+
+
+def project_stats(project: Project) -> dict[str, Any]:
+    """`project_statistics` as the JSON document `aal stats --json` prints."""
+    return project_statistics(project).to_json()
 
 
 # --- creating ---------------------------------------------------------------------------
@@ -342,15 +346,16 @@ def create_version(
             _plans(project, parent_snap.schema_version, schema_version))
         sdocs = [stats_core.StatsDocument(d.id, assignment[d.id], d.page_count)
                  for d in records]
-        stats = stats_core.compute(sdocs, regions, split_core.SPLITS)
-        stats["change"] = stats_core.change(
-            version_stats(project, parent_name) if parent_name else None, stats)
+        figures = stats_core.compute(sdocs, regions, split_core.SPLITS)
+        stats = stats_core.VersionStats(figures, stats_core.change(
+            version_stats(project, parent_name) if parent_name else None, figures))
         semver = (_semver_for(project, dataset_name, parent_name, log["change_type"])
                   if semver_bump else None)
         now = now_iso()
         version_rows.insert_version(project.db, version_rows.NewVersion(
             name=name, dataset=dataset_name, parent=parent_name, schema_version=schema_version,
-            statuses=wanted, split_ratios=list(ratios), seed=seed, semver=semver, stats=stats,
+            statuses=wanted, split_ratios=list(ratios), seed=seed, semver=semver,
+            stats=stats.to_json(),
             changelog=log, quality=quality_baseline(project, doc_ids,
                                                     as_of_event=last_event_id),
             last_event_id=last_event_id, created_by=project.user, created_at=now,
