@@ -195,9 +195,10 @@ def histogram(values: Iterable[float], edges: Sequence[float]) -> Histogram:
 def distribution(values: Sequence[float], edges: Sequence[float]) -> Distribution:
     """Quantiles, mean and a fixed-edge histogram of some sizes (points or points²)."""
     ordered = sorted(values)
+    q = {name: round(quantile(ordered, at), 2) for name, at in QUANTILES}
     return Distribution(
-        *(round(quantile(ordered, q), 2) for _, q in QUANTILES),
-        mean=round(sum(ordered) / len(ordered), 2) if ordered else 0.0,
+        min=q["min"], p10=q["p10"], p25=q["p25"], p50=q["p50"], p75=q["p75"], p90=q["p90"],
+        max=q["max"], mean=round(sum(ordered) / len(ordered), 2) if ordered else 0.0,
         histogram=histogram(ordered, edges))
 
 
@@ -270,11 +271,15 @@ def change(parent: Stats | Mapping[str, Any] | None,
     for s in sorted(set(p.get("splits", {})) | set(c.get("splits", {}))):
         pa = p.get("splits", {}).get(s, {})
         ch = c.get("splits", {}).get(s, {})
-        splits[s] = SplitChange(*(ch.get(k, 0) - pa.get(k, 0)
-                                  for k in ("documents", "pages", "regions")),
-                                _delta(pa.get("classes", {}), ch.get("classes", {})))
+        splits[s] = SplitChange(
+            documents=ch.get("documents", 0) - pa.get("documents", 0),
+            pages=ch.get("pages", 0) - pa.get("pages", 0),
+            regions=ch.get("regions", 0) - pa.get("regions", 0),
+            classes=_delta(pa.get("classes", {}), ch.get("classes", {})))
     return StatsChange(
-        *(b.get(k, 0) - a.get(k, 0) for k in ("documents", "pages", "regions")),
+        documents=b.get("documents", 0) - a.get("documents", 0),
+        pages=b.get("pages", 0) - a.get("pages", 0),
+        regions=b.get("regions", 0) - a.get("regions", 0),
         classes=_delta(a.get("classes", {}), b.get("classes", {})),
         sources=_delta(a.get("sources", {}), b.get("sources", {})),
         annotators=_delta(a.get("annotators", {}), b.get("annotators", {})),

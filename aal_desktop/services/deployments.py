@@ -112,7 +112,8 @@ def _with_ends(project: Project, deps: list[Deployment]) -> list[Deployment]:
 def list_deployments(project: Project, env: str | None = None,
                      model: str | None = None) -> list[Deployment]:
     """Deployments in time order, optionally of one environment or one model version."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if env:
         where.append("env = ?")
         params.append(env)

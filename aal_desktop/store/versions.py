@@ -128,7 +128,8 @@ def get(db: sqlite_utils.Database, name: str) -> VersionRow | None:
 def list_versions(db: sqlite_utils.Database, *, parent: str | None = None,
                   schema_version: int | None = None) -> list[VersionRow]:
     """Versions oldest first (by creation, then insertion order), optionally filtered."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if parent is not None:
         where.append("v.parent = ?")
         params.append(parent)
