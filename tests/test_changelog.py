@@ -166,7 +166,7 @@ def test_pure_attribute_changes_and_relabel_with_attributes_count_once() -> None
     child = changelog.Snapshot("b", 1, doc, {
         "r1": _region("r1", "table", attrs={"borderless": True}),
         "r2": _region("r2", "title")}, default_schema())
-    log = changelog.compute(parent, child)
+    log = changelog.compute(parent, child).to_json()
     assert log["corrections"]["attributes"] == 1
     assert log["corrections"]["relabels"] == {"text → title": 1}
     assert log["corrections"]["regions"] == 2

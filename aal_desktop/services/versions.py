@@ -20,6 +20,7 @@ from typing import Any, Literal
 from ..core import changelog as changelog_core
 from ..core import splits as split_core
 from ..core import stats as stats_core
+from ..core.changelog_values import Changelog
 from ..core.errors import NotFound, ValidationFailed
 from ..core.records import DocStatus, Document, Region
 from ..core.snapshot import SnapshotDocument
@@ -144,7 +145,7 @@ def stored_changelog(project: Project, row: version_rows.VersionRow) -> dict[str
     stored = _stored(row.changelog_json)
     if stored:
         return stored
-    return _changelog(project, row.parent, row.name)
+    return changelog_between(project, row.parent, row.name).to_json()
 
 
 def version_stats(project: Project, name: str) -> dict[str, Any]:
@@ -158,13 +159,14 @@ def version_changelog(project: Project, name: str) -> dict[str, Any]:
 
 
 def diff_versions(project: Project, a: str, b: str) -> dict[str, Any]:
-    """The changelog structure from any version `a` to any version `b`."""
+    """The changelog from any version `a` to any version `b`, as `version diff --json`
+    prints it."""
     _row(project, a)
     _row(project, b)
-    return _changelog(project, a, b)
+    return changelog_between(project, a, b).to_json()
 
 
-def changelog_markdown(changelog: dict[str, Any]) -> str:
+def changelog_markdown(changelog: Changelog | dict[str, Any]) -> str:
     return changelog_core.changelog_markdown(changelog)
 
 
@@ -193,7 +195,8 @@ def _plans(project: Project, a: int | None, b: int | None) -> list[Any]:
     return list(migrations.plans_between(project, min(a, b), max(a, b)))
 
 
-def _changelog(project: Project, a: str | None, b: str) -> dict[str, Any]:
+def changelog_between(project: Project, a: str | None, b: str) -> Changelog:
+    """The changelog from version `a` (None: nothing) to version `b`, computed now."""
     parent, child = _snapshot(project, a), _snapshot(project, b)
     events = _change_events(project, _last_event_id(project, a), _last_event_id(project, b),
                             set(parent.documents) | set(child.documents))
@@ -349,14 +352,14 @@ def create_version(
         figures = stats_core.compute(sdocs, regions, split_core.SPLITS)
         stats = stats_core.VersionStats(figures, stats_core.change(
             version_stats(project, parent_name) if parent_name else None, figures))
-        semver = (_semver_for(project, dataset_name, parent_name, log["change_type"])
+        semver = (_semver_for(project, dataset_name, parent_name, log.change_type)
                   if semver_bump else None)
         now = now_iso()
         version_rows.insert_version(project.db, version_rows.NewVersion(
             name=name, dataset=dataset_name, parent=parent_name, schema_version=schema_version,
             statuses=wanted, split_ratios=list(ratios), seed=seed, semver=semver,
             stats=stats.to_json(),
-            changelog=log, quality=quality_baseline(project, doc_ids,
+            changelog=log.to_json(), quality=quality_baseline(project, doc_ids,
                                                     as_of_event=last_event_id),
             last_event_id=last_event_id, created_by=project.user, created_at=now,
             splits={i: assignment[i] for i in doc_ids}, regions=regions))
