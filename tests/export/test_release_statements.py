@@ -43,3 +43,24 @@ def test_a_one_document_release_runs_at_most_12_statements(tmp_path: Path) -> No
     manifest = json.loads((Path(record.path) / "manifest.json").read_text())
     assert manifest["counts"] == {"documents": 1, "pages": 1, "regions": 1}
     assert len(statements) <= MAX_STATEMENTS, "\n".join(statements)
+
+
+def test_the_writers_import_neither_the_store_nor_the_services() -> None:
+    """export/ writes a snapshot value: no SQL, no store, no services (one-way layering)."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "aal_desktop" / "export"
+    offenders = []
+    for path in sorted(package.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                name = "." * node.level + node.module
+                if node.level >= 2 and node.module.split(".")[0] in ("store", "services"):
+                    offenders.append(f"{path.name} imports {name}")
+                if node.level == 0 and node.module.startswith(("aal_desktop.store",
+                                                               "aal_desktop.services")):
+                    offenders.append(f"{path.name} imports {name}")
+        if ".execute(" in text or "sqlite3" in text:
+            offenders.append(f"{path.name} runs SQL")
+    assert offenders == []
