@@ -7,7 +7,7 @@ from pathlib import Path
 from aal_desktop.core import changelog
 from aal_desktop.core.geometry import Box
 from aal_desktop.core.migration import MigrationPlan
-from aal_desktop.core.records import Region
+from aal_desktop.core.records import Document, Region
 from aal_desktop.core.schema import default_schema
 from aal_desktop.services import documents, migrations, regions, review, versions
 from aal_desktop.services.project import Project
@@ -157,14 +157,16 @@ def _region(rid: str, cls: str, box: tuple[float, float, float, float] = (0, 0, 
 
 
 def test_pure_attribute_changes_and_relabel_with_attributes_count_once() -> None:
-    doc = {1: changelog.SnapshotDocument(1, "0" * 64, "a.pdf", "train")}
+    record = Document(id=1, sha256="0" * 64, filename="a.pdf", original_path="a.pdf", size=1,
+                      page_count=1, imported_by="a", imported_at="t")
+    doc = {1: changelog.SnapshotDocument(record, "train")}
     parent = changelog.Snapshot("a", 1, doc, {
         "r1": _region("r1", "table", attrs={"borderless": False}),
         "r2": _region("r2", "text", attrs={"lang": "en"})}, default_schema())
     child = changelog.Snapshot("b", 1, doc, {
         "r1": _region("r1", "table", attrs={"borderless": True}),
         "r2": _region("r2", "title")}, default_schema())
-    log = changelog.compute(parent, child)
+    log = changelog.compute(parent, child).to_json()
     assert log["corrections"]["attributes"] == 1
     assert log["corrections"]["relabels"] == {"text → title": 1}
     assert log["corrections"]["regions"] == 2

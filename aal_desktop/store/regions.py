@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..core.geometry import Box
@@ -145,3 +145,16 @@ def with_classes(db: Database, class_keys: Iterable[str],
         params.append(below_schema_version)
     sql += " ORDER BY document_id, page, id"
     return [from_row(r) for r in db.conn.execute(sql, params).fetchall()]
+
+
+def live_regions_of(db: Database, document_ids: Sequence[int]) -> list[Region]:
+    """The live regions of these documents, by document, page and id (chunked: SQLite
+    limits the number of parameters of one statement)."""
+    out: list[Region] = []
+    for i in range(0, len(document_ids), 500):
+        chunk = list(document_ids[i:i + 500])
+        marks = ",".join("?" for _ in chunk)
+        out.extend(from_row(r) for r in db.conn.execute(
+            f"{SELECT} WHERE deleted = 0 AND document_id IN ({marks}) "
+            "ORDER BY document_id, page, id", chunk).fetchall())
+    return out
