@@ -237,7 +237,7 @@ def adjudicate(project: Project, doc: str | int, page: int, picks: Sequence[Pick
             why = reason or f"adjudicated: {pick.choice}"
             created.append(regions.add_region(
                 project, document.id, page, box, key, attrs, why, annotator=ADJUDICATED,
-                batch=batch, notify=False))
+                batch=batch))
         event_log.append(project.db, NewEvent(
             kind=ADJUDICATE_EVENT_KIND, user=project.user, change_type=None,
             document_id=document.id, page=page, batch=batch, reason=reason,

@@ -227,7 +227,7 @@ def _write_page(project: Project, document: Document, page: int,
             r = regions.add_region(
                 project, document.id, page, box, key, origin="model",
                 model_name=report.model_name, model_version=report.model_version,
-                confidence=round(conf, 4), annotator=owner, batch=report.run_id, notify=False,
+                confidence=round(conf, 4), annotator=owner, batch=report.run_id,
                 reason=f"pre-label ({report.model_name} {report.model_version})")
             created.append(r.id)
             by_class[key] += 1
