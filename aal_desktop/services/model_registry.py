@@ -21,7 +21,7 @@ from ..core.errors import NotFound, ValidationFailed
 from ..store.blobs import sha256_file
 from ..store.db import transaction
 from ..store.events import NewEvent, append, now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
@@ -299,7 +299,7 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
             project.db.execute(
                 "INSERT INTO model_datasets (model, version, dataset_version) VALUES (?,?,?)",
                 [name, version, d])
-    project.notify(Change("model", (f"{name}:{version}",)))
+    project.notify(Change(ChangeKind.model, (f"{name}:{version}",)))
     return get_model(project, f"{name}:{version}")
 
 
