@@ -262,6 +262,8 @@ def set_status(project: Project, ref: str | int, status: DocStatus | str,
     doc = resolve(project, ref)
     if doc.status == new:
         return doc
+    if doc.status == DocStatus.approved:  # an approved document is closed to annotators
+        project.require_lead(f"reopen approved document {doc.id}")
     with transaction(project.db):
         project.db.execute("UPDATE documents SET status = ? WHERE id = ?", [new.value, doc.id])
         project.db.execute(

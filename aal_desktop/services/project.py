@@ -157,8 +157,11 @@ class Project:
 
     @contextlib.contextmanager
     def initiated_by(self, initiator: object | None) -> Iterator[None]:
-        """Changes sent inside this block carry `initiator` (a view passes itself)."""
-        previous, self._initiator = self._initiator, initiator
+        """Changes sent inside this block carry `initiator` (a view passes itself); None
+        keeps the initiator of an enclosing block."""
+        previous = self._initiator
+        if initiator is not None:
+            self._initiator = initiator
         try:
             yield
         finally:
@@ -168,6 +171,8 @@ class Project:
         """Tell listeners what changed; held back until the outermost transaction commits
         (a service may run inside another's transaction), dropped if it rolls back. Held
         changes of one gesture on one page go out as one."""
+        if change.initiator is None and self._initiator is not None:
+            change = replace(change, initiator=self._initiator)
         if self.db.conn.in_transaction:
             if self._pending and (both := self._pending[-1].merged(change)) is not None:
                 self._pending[-1] = both
