@@ -2,9 +2,9 @@
 
 Anki keeps undo in its collection and the GUI only reads it; so here. A region service
 records the step of the gesture it performs (`record`, inside its write transaction);
-everything recorded in one transaction is ONE step, so several service calls inside
-`step(project, label)` undo together. Steps live in the database (store/history.py), so
-`aal undo` works in a later run and the window's menu reads its labels from here.
+everything recorded in one transaction, or inside `step(project, label)`, is ONE step.
+Steps live in the database (store/history.py), so `aal undo` works in a later run and the
+window's menu reads its labels from here.
 
 Undo writes the inverse change through services.regions, as new events, one per event the
 step wrote, each with `reverts` = that event; redo likewise reverts the undo's events.
@@ -67,6 +67,7 @@ class OpenStep:
     step_id: int | None = None
     labels: list[str] = field(default_factory=list)
     quiet: bool = False  # an undo/redo in progress records no new step
+    explicit: bool = False  # opened by step(): lasts across transactions, not just one
 
 
 def _step(row: step_rows.StepRow) -> Step:
@@ -76,15 +77,19 @@ def _step(row: step_rows.StepRow) -> Step:
 @contextlib.contextmanager
 def step(project: Project, label: str | None = None,
          initiator: object | None = None) -> Iterator[OpenStep]:
-    """Everything the services write inside this block is one step (one transaction).
-
-    `label` names it in the Undo menu (default: the services' own names); `initiator`
-    goes with the change notifications (a view passes itself to skip its own echo).
-    """
-    with project.initiated_by(initiator), transaction(project.db):
-        if project.open_step is None:
-            project.open_step = OpenStep(label)
-        yield project.open_step
+    """Everything the services write inside this block is ONE step, named `label` in the
+    Undo menu (default: the services' own names). Each service still takes its own write
+    lock, after its slow reads (words of a page); `initiator` goes with the change
+    notifications (a view passes itself to skip its own echo)."""
+    with project.initiated_by(initiator):
+        if project.open_step is not None:  # inside another step or a service's transaction
+            yield project.open_step
+            return
+        project.open_step = OpenStep(label, explicit=True)
+        try:
+            yield project.open_step
+        finally:
+            project.open_step = None
 
 
 def record(project: Project, label: str, edits: list[regions.Edit]) -> None:

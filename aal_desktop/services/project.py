@@ -182,14 +182,19 @@ class Project:
         for listener in list(self._listeners):
             listener(change)
 
+    def _end_step(self) -> None:
+        """A transaction's undo step ends with it; one opened by history.step() does not."""
+        if not getattr(self.open_step, "explicit", False):
+            self.open_step = None
+
     def committed(self) -> None:
-        self.open_step = None
+        self._end_step()
         pending, self._pending = self._pending, []
         for change in pending:
             self.notify(change)
 
     def rolled_back(self) -> None:
-        self.open_step = None
+        self._end_step()
         self._pending = []
 
     # --- PyMuPDF calls --------------------------------------------------------------------

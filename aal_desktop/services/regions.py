@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.errors import NotFound, PermissionDenied, ValidationFailed
 from ..core.geometry import Box
-from ..core.records import ChangeType, DocStatus, Event, EventKind, Region
+from ..core.records import ChangeType, DocStatus, Document, Event, EventKind, Region
 from ..core.schema import LabelClass, LabelSchema, validate_attributes
 from ..store import events as event_log
 from ..store import regions as region_rows
@@ -161,19 +161,51 @@ def add_many(project: Project, doc: str | int, page: int,
              reason: str | None = None, *, snap: bool = False,
              label: str | None = None) -> list[Edit]:
     """Draw or paste several regions on one page in ONE transaction (one undo step)."""
-    document = documents.resolve(project, doc)
-    text.page_words(project, document.id, document.sha256, page)  # before the write lock
+    document = _open_for_adding(project, doc, page)
     batch = str(uuid.uuid4()) if len(items) > 1 else None
     if label is None:
         label = f"Draw {items[0][1]}" if len(items) == 1 else f"Add {len(items)} regions"
-    with undo_history.step(project, label):
-        return [add_edit(project, document.id, page, box, key, attrs or None, reason,
-                         snap=snap, batch=batch) for box, key, attrs in items]
+    edits = []
+    with undo_history.step(project, label), transaction(project.db):
+        document = documents.resolve(project, document.id)  # its status, under the lock
+        for box, key, attrs in items:
+            edits.append(_add(project, document, page, box, key, attrs or None, reason,
+                              snap=snap, batch=batch))
+            if document.status == DocStatus.todo:  # the first one started it
+                document = document.model_copy(update={"status": DocStatus.in_progress})
+    return edits
 
 
 def add_edit(
     project: Project,
     doc: str | int,
+    page: int,
+    box: Sequence[float],
+    class_key: str,
+    attrs: dict[str, Any] | None = None,
+    reason: str | None = None,
+    **options: Any,
+) -> Edit:
+    """`add_region`, returning the edit (the new region and its event id)."""
+    document = _open_for_adding(project, doc, page)
+    with transaction(project.db):
+        document = documents.resolve(project, document.id)  # its status, under the lock
+        return _add(project, document, page, box, class_key, attrs, reason, **options)
+
+
+def _open_for_adding(project: Project, doc: str | int, page: int) -> Document:
+    """The document, refused if retired, with the page's words read BEFORE the write lock
+    (extracting them may take a PyMuPDF worker seconds)."""
+    document = documents.resolve(project, doc)
+    if document.retired_at:
+        raise ValidationFailed(f"document {document.id} is retired; it takes no new regions")
+    text.page_words(project, document.id, document.sha256, page)
+    return document
+
+
+def _add(
+    project: Project,
+    document: Document,
     page: int,
     box: Sequence[float],
     class_key: str,
@@ -191,48 +223,42 @@ def add_edit(
     annotator: str | None = None,
     batch: str | None = None,
 ) -> Edit:
-    """`add_region`, returning the edit (the new region and its event id)."""
-    document = documents.resolve(project, doc)
-    if document.retired_at:
-        raise ValidationFailed(f"document {document.id} is retired; it takes no new regions")
-    text.page_words(project, document.id, document.sha256, page)  # before the write lock
-    with transaction(project.db):
-        document = documents.resolve(project, document.id)  # its status, under the lock
-        _require_editable(project, document.id, document.status)
-        pg = documents.page(project, document.id, page)
-        schema = schemas.current(project)
-        cls = _usable_class(schema, class_key)
-        values = validate_attributes(cls, attrs or {})
-        b = _check_box(Box(*box), pg.width, pg.height, page)
-        if snap and cls.snap_to_text:
-            b = text.snapped(project, document.id, document.sha256, page, b)
-        if parent_id is not None:
-            get(project, parent_id)
-        rid = region_id or str(uuid.uuid4())
-        if region_id is not None and region_rows.get(project.db, rid) is not None:
-            raise ValidationFailed(f"a region with id {rid} already exists")
-        now = now_iso()
-        region = Region(
-            id=rid, document_id=document.id, page=page, box=b, class_key=cls.key,
-            attrs=values, schema_version=schema.version, parent_id=parent_id,
-            reading_order=reading_order, origin=origin, model_name=model_name,
-            model_version=model_version, confidence=confidence,
-            prelabel_state="pending" if origin == "model" else None,
-            annotator=annotator or project.user,
-            text=text.text_under(project, document.id, document.sha256, page, b),
-            created_by=project.user, created_at=now,
-        )
-        region_rows.insert(project.db, region)
-        eid = event_log.append(project.db, _event(project, EventKind.region_create,
-                                                  ChangeType.additive, None, region, reason,
-                                                  schema, batch), at=now)
-        if document.status == "todo" and origin == "human":
-            _start_document(project, document.id, now)
-        edit = Edit(None, region, eid)
-        if origin == "human":  # a model's proposal is not a person's step to undo
-            undo_history.record(project, f"Draw {cls.key}", [edit])
-        project.notify(Change(ChangeKind.region, (rid,), document_id=document.id, page=page,
-                              regions=(region,)))
+    """Write one new region and its event; runs under the write lock."""
+    _require_editable(project, document.id, document.status)
+    pg = documents.page(project, document.id, page)
+    schema = schemas.current(project)
+    cls = _usable_class(schema, class_key)
+    values = validate_attributes(cls, attrs or {})
+    b = _check_box(Box(*box), pg.width, pg.height, page)
+    if snap and cls.snap_to_text:
+        b = text.snapped(project, document.id, document.sha256, page, b)
+    if parent_id is not None:
+        get(project, parent_id)
+    rid = region_id or str(uuid.uuid4())
+    if region_id is not None and region_rows.get(project.db, rid) is not None:
+        raise ValidationFailed(f"a region with id {rid} already exists")
+    now = now_iso()
+    region = Region(
+        id=rid, document_id=document.id, page=page, box=b, class_key=cls.key,
+        attrs=values, schema_version=schema.version, parent_id=parent_id,
+        reading_order=reading_order, origin=origin, model_name=model_name,
+        model_version=model_version, confidence=confidence,
+        prelabel_state="pending" if origin == "model" else None,
+        annotator=annotator or project.user,
+        text=text.text_under(project, document.id, document.sha256, page, b),
+        created_by=project.user, created_at=now,
+    )
+    region_rows.insert(project.db, region)
+    eid = event_log.append(project.db, _event(project, EventKind.region_create,
+                                              ChangeType.additive, None, region, reason,
+                                              schema, batch), at=now)
+    if document.status == "todo" and origin == "human":
+        _start_document(project, document.id, now)
+    edit = Edit(None, region, eid)
+    if origin == "human":  # a model's proposal is not a person's step to undo
+        undo_history.record(project, f"Draw {cls.key}", [edit])
+    project.notify(Change(ChangeKind.region, (rid,), document_id=document.id, page=page,
+                          regions=(region,)))
     return edit
 
 
