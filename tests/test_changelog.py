@@ -92,12 +92,14 @@ def test_every_kind_of_correction_and_addition_is_counted(project: Project,
 def test_review_reverts_are_counted_as_the_review_share(project: Project,
                                                         tmp_path: Path) -> None:
     b = build(project, tmp_path)
+    documents.set_status(project, b.docs[0], "in_progress")  # annotators edit no approved doc
     annotator = Project(project.path, user="ann1")
     try:
         edit = regions.relabel_many(annotator, [b.regions[0].id], "caption")[0]
         regions.move(annotator, b.regions[1].id, (72, 130, 250, 160))
     finally:
         annotator.close()
+    documents.set_status(project, b.docs[0], "approved")
     versions.create_version(project, "v1")  # the annotator's relabel is in v1
     review.revert(project, edit.event_id, reason="a caption needs a figure")
     versions.create_version(project, "v2")

@@ -22,7 +22,7 @@ from ..store import models as model_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, append
 from .model_registry import get_model, parse_ref, to_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 GATE_RE = re.compile(
     r"^\s*(?P<metric>[^<>=!\s](?:[^<>=!]*[^<>=!\s])?)\s*(?P<op>>=|<=|==|>|<)\s*(?P<value>\S+)\s*$"
@@ -219,7 +219,7 @@ def deploy(project: Project, model: str, env: str, gates: Iterable[str] = (),
             project, m, env, "deploy", results, forced, force_reason, lims,
             previous.id if previous else None, None,
             None if forced else (reason.strip() if reason and reason.strip() else None), stamp)
-    project.notify(Change("model", (m.ref,), detail={"env": env, "deployment": new_id}))
+    project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env, "deployment": new_id}))
     return get_deployment(project, new_id)
 
 
@@ -257,5 +257,5 @@ def rollback(project: Project, env: str, reason: str | None = None,
             project, m, env, "rollback", results, forced, force_reason,
             list(target.limitations), current.id, target.id,
             reason.strip() if reason and reason.strip() else None, stamp)
-    project.notify(Change("model", (m.ref,), detail={"env": env, "deployment": new_id}))
+    project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env, "deployment": new_id}))
     return get_deployment(project, new_id)

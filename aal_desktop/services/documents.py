@@ -19,7 +19,7 @@ from ..store import users as user_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
 from ..store.events import now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 DOC_COLUMNS = document_rows.COLUMNS  # services.versions reads it until its SQL moves to store
 LEAD_STATUSES = {DocStatus.approved, DocStatus.rejected}
@@ -90,7 +90,7 @@ def import_paths(
             if progress is not None:
                 progress(i + 1, len(files), outcome)
     if any(o.status == "imported" for o in outcomes):
-        project.notify(Change("document", tuple(o.document_id for o in outcomes
+        project.notify(Change(ChangeKind.document, tuple(o.document_id for o in outcomes
                                                  if o.status == "imported")))
     return outcomes
 
@@ -214,11 +214,13 @@ def set_status(project: Project, ref: str | int, status: DocStatus | str,
     doc = resolve(project, ref)
     if doc.status == new:
         return doc
+    if doc.status == DocStatus.approved:  # an approved document is closed to annotators
+        project.require_lead(f"reopen approved document {doc.id}")
     with transaction(project.db):
         document_rows.set_status(project.db, doc.id, new.value)
         document_rows.add_status_change(project.db, doc.id, doc.status.value, new.value,
                                         project.user, now_iso(), reason)
-    project.notify(Change("document", (doc.id,), document_id=doc.id))
+    project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
     return resolve(project, doc.id)
 
 
@@ -241,7 +243,7 @@ def assign(project: Project, ref: str | int, users: Iterable[str]) -> None:
             if not user_rows.exists(project.db, name):
                 raise NotFound(f"no user '{name}' (add them with `aal user add`)")
             document_rows.assign(project.db, doc.id, name, project.user, now_iso())
-    project.notify(Change("document", (doc.id,), document_id=doc.id))
+    project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
 
 
 def assignees(project: Project, document_id: int) -> list[str]:

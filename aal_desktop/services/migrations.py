@@ -25,7 +25,7 @@ from ..store import schemas as schema_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, now_iso
 from . import schemas
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 
 @dataclass(frozen=True)
@@ -168,9 +168,9 @@ def apply(project: Project, plan: MigrationPlan, reason: str | None = None) -> M
         written = _write_changes(project, changes, schema, batch, reason, now)
         schema_rows.insert_migration(project.db, MigrationRecord(
             version, start.version, plan, reason, written, project.user, now, batch))
-    project.notify(Change("schema", (version,), detail={"batch": batch}))
+    project.notify(Change(ChangeKind.schema, (version,), detail={"batch": batch}))
     if written:
-        project.notify(Change("region", tuple(preview.region_ids), detail={"batch": batch}))
+        project.notify(Change(ChangeKind.region, tuple(preview.region_ids), detail={"batch": batch}))
     return MigrationResult(preview, version, batch, written)
 
 
@@ -212,7 +212,7 @@ def publish(project: Project, version: int | None = None) -> tuple[LabelSchema, 
             ids = preview.region_ids
         published = schemas.publish(project, version)
     if caught_up:
-        project.notify(Change("region", tuple(ids), detail={"batch": rec.batch if rec else None}))
+        project.notify(Change(ChangeKind.region, tuple(ids), detail={"batch": rec.batch if rec else None}))
     return published, caught_up
 
 

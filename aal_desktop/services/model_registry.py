@@ -24,7 +24,7 @@ from ..store import versions as version_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
 from ..store.events import NewEvent, append, now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
@@ -217,7 +217,7 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
             config_text=config_text, metrics=metric_values, schema_version=schema_version,
             override_reason=override, event_id=event_id, registered_by=project.user,
             registered_at=stamp, datasets=names))
-    project.notify(Change("model", (f"{name}:{version}",)))
+    project.notify(Change(ChangeKind.model, (f"{name}:{version}",)))
     return get_model(project, f"{name}:{version}")
 
 

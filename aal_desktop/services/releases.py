@@ -19,7 +19,7 @@ from ..store import versions as version_rows
 from ..store.events import now_iso
 from ..store.releases import ReleaseRecord
 from . import schemas, versions
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 __all__ = ["ReleaseRecord", "latest_manifest_sha256", "list_releases", "release", "snapshot"]
 
@@ -56,7 +56,7 @@ def release(
     record = release_rows.insert(project.db, version_name, str(path), wanted, dpi,
                                  written.manifest_sha256, links.latest_manifest_sha256,
                                  project.user, released_at)
-    project.notify(Change("version", (version_name,), detail={"release": str(path)}))
+    project.notify(Change(ChangeKind.version, (version_name,), detail={"release": str(path)}))
     return record
 
 

@@ -21,7 +21,7 @@ from ..store.events import NewEvent, append
 from . import schemas
 from .deployments import Deployment, list_deployments
 from .model_registry import dataset_row, get_model, models_trained_on, parse_ref, to_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 # --- records ----------------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ def retire_model(project: Project, model: str, reason: str, successor: str | Non
         project, lambda stamp: model_rows.mark_model_retired(
             project.db, m.name, m.version, stamp, project.user, why, succ, archive),
         "model", m.ref, why, succ, archive, m.registered_at, dates, at, m.schema_version)
-    project.notify(Change("model", (m.ref,), detail={"retired": True}))
+    project.notify(Change(ChangeKind.model, (m.ref,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
 
@@ -153,7 +153,7 @@ def retire_version(project: Project, name: str, reason: str, successor: str | No
             project.db, name, stamp, project.user, why, successor, archive),
         "dataset_version", name, why, successor, archive, row.created_at, dates, at,
         row.schema_version)
-    project.notify(Change("version", (name,), detail={"retired": True}))
+    project.notify(Change(ChangeKind.version, (name,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
 
@@ -189,7 +189,7 @@ def retire_schema(project: Project, version: int, reason: str, successor: int | 
             project.db, version, stamp, project.user, why, successor, archive),
         "schema_version", str(version), why, successor, archive, published_at, dates, at,
         version)
-    project.notify(Change("schema", (version,), detail={"retired": True}))
+    project.notify(Change(ChangeKind.schema, (version,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
 

@@ -36,7 +36,7 @@ from ..store.events import EventFilter, now_iso
 from . import regions
 from .audit import count_events as count_events  # the review table counts the same way
 from .audit import get_event
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 REVIEW_STATES = ("pending", "accepted", "reverted")
 # Fields a region change is ABOUT; a revert puts these back and checks them for conflicts.
@@ -192,7 +192,7 @@ def accept_many(project: Project, event_ids: Sequence[int],
                     project, _insert_decision(project, e.id, "accepted", reason, at=now))
     fresh = [d.event_id for d in out.values() if not d.already]
     if fresh:
-        project.notify(Change("review", tuple(fresh), detail={"decision": "accepted"}))
+        project.notify(Change(ChangeKind.review, tuple(fresh), detail={"decision": "accepted"}))
     return [out[e.id] for e in events]
 
 
@@ -207,7 +207,7 @@ def accept_filtered(project: Project, flt: EventFilter,
         ids = review_rows.accept_pending(project.db, flt, project.user, now_iso(),
                                          reason or None)
     if ids:
-        project.notify(Change("review", tuple(ids), detail={"decision": "accepted"}))
+        project.notify(Change(ChangeKind.review, tuple(ids), detail={"decision": "accepted"}))
     return len(ids)
 
 
@@ -295,7 +295,7 @@ def revert(project: Project, event_id: int, reason: str | None = None) -> Review
         now = now_iso()
         rid = _insert_decision(project, event_id, "reverted", why, revert_id, at=now)
         _insert_decision(project, revert_id, "accepted", f"revert of event {event_id}", at=now)
-    project.notify(Change("review", (event_id, revert_id), document_id=event.document_id,
+    project.notify(Change(ChangeKind.review, (event_id, revert_id), document_id=event.document_id,
                           page=event.page, detail={"decision": "reverted"}))
     return _decision_by_id(project, rid)
 

@@ -10,7 +10,7 @@ from ..core.schema import SchemaVersionInfo as SchemaVersionInfo  # its home bef
 from ..store import schemas as schema_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, append, now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 SYSTEM_USER = "aal"
 
@@ -96,7 +96,7 @@ def add_draft(project: Project, schema: LabelSchema, parent: int | None = None,
                                          "classes": [c.key for c in stored.classes]},
                                     reason=reason, schema_version=version,
                                     guideline_version=stored.guideline_version))
-    project.notify(Change("schema", (version,)))
+    project.notify(Change(ChangeKind.schema, (version,)))
     return stored
 
 
@@ -135,7 +135,7 @@ def update_draft(project: Project, schema: LabelSchema) -> LabelSchema:
     with transaction(project.db):
         schema_rows.update_draft(project.db, stored.version, stored.name,
                                  stored.guideline_version, stored.to_json())
-    project.notify(Change("schema", (stored.version,)))
+    project.notify(Change(ChangeKind.schema, (stored.version,)))
     return stored
 
 
@@ -171,5 +171,5 @@ def publish(project: Project, version: int | None = None) -> LabelSchema:
                                     new={"version": version, "status": "published"},
                                     schema_version=version,
                                     guideline_version=published.guideline_version))
-    project.notify(Change("schema", (version,)))
+    project.notify(Change(ChangeKind.schema, (version,)))
     return published

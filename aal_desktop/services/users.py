@@ -7,7 +7,7 @@ from ..core.records import Role, User
 from ..store import users as user_rows
 from ..store.db import transaction
 from ..store.events import now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 
 def list_users(project: Project) -> list[User]:
@@ -26,5 +26,5 @@ def add_user(project: Project, name: str, role: Role | str) -> User:
     project.require_lead("add users or change roles")
     with transaction(project.db):
         user_rows.upsert(project.db, name, role, now_iso(), project.user)
-    project.notify(Change("user", (name,)))
+    project.notify(Change(ChangeKind.user, (name,)))
     return next(u for u in list_users(project) if u.name == name)

@@ -30,7 +30,7 @@ from ..store.db import transaction
 from ..store.events import NewEvent, append, now_iso
 from . import documents as document_service
 from . import migrations, schemas
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 from .quality import quality_baseline
 
 DEFAULT_DATASET = "layout"
@@ -371,5 +371,5 @@ def create_version(
                  "documents": len(doc_ids), "regions": len(regions),
                  "last_event_id": last_event_id, "resplit": resplit},
             schema_version=schema_version), at=now)
-    project.notify(Change("version", (name,), detail={"created": name}))
+    project.notify(Change(ChangeKind.version, (name,), detail={"created": name}))
     return get_version(project, name)

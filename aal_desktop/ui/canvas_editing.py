@@ -58,13 +58,17 @@ class CanvasEditingMixin:
     # --- edits (each one QUndoCommand) ---------------------------------------------------
 
     def _run(self, command: undo.RegionCommand) -> list[region_service.Edit]:
-        """Push one command; a refusal is shown (editFailed) and the items are redrawn."""
+        """Push one command; a refusal is shown (editFailed) and the items are redrawn.
+        The canvas is the initiator: it shows what the services returned, skips the echo."""
+        command.initiator = self
         try:
-            return undo.execute(self.session, command)
+            edits = undo.execute(self.session, command)
         except AalError as exc:
             self.editFailed.emit(str(exc))
             self._load_regions()
             return []
+        self._show_regions([e.after for e in edits])
+        return edits
 
     def add_box(self, box: Box, class_key: str | None = None) -> str | None:
         """Add a region on the current page with the current class; returns its id."""
@@ -75,8 +79,7 @@ class CanvasEditingMixin:
                                                  [(box, key, {})], snap=self._snap))
         if not edits:
             return None
-        self._pending_selection = [edits[0].after.id]
-        self._load_regions()
+        self._show_regions([], select=[edits[0].after.id])
         return edits[0].after.id
 
     def relabel_selection(self, class_key: str) -> None:
@@ -131,8 +134,7 @@ class CanvasEditingMixin:
                                                  items, snap=False))
         ids = [e.after.id for e in edits]
         if ids:
-            self._pending_selection = ids
-            self._load_regions()
+            self._show_regions([], select=ids)
         return ids
 
     def select_all(self) -> None:

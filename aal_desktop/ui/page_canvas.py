@@ -22,6 +22,7 @@ from ..core.records import Document, PageRecord, Region
 from ..core.schema import LabelSchema
 from ..services import documents
 from ..services import regions as region_service
+from ..services.project import Change
 from .canvas_editing import (
     MIN_DRAG_PX,
     NUDGE_BIG_PT,
@@ -126,7 +127,7 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
         renderer = session.renderer
         renderer.rendered.connect(self._on_rendered)
         renderer.failed.connect(self._on_failed)
-        session.regionsChanged.connect(self._on_regions_changed)
+        session.regionsEdited.connect(self._on_regions_edited)
         session.schemaChanged.connect(self._on_schema_changed)
         session.documentsChanged.connect(self._on_documents_changed)
         self._apply_zoom(1.0, emit=False)
@@ -256,6 +257,42 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
         finally:
             self._suppress_selection_signal = False
         self._emit_selection_if_changed()
+
+    def _show_regions(self, regions: list[Region], select: list[str] | None = None) -> None:
+        """Update the items from the regions an edit of this canvas returned: no read of the
+        page (the services said what they wrote), and the echo of the edit is skipped."""
+        if self._doc is None or self._page is None:
+            return
+        schema = self.session.schema
+        self._suppress_selection_signal = True
+        try:
+            for region in regions:
+                item = self._items.get(region.id)
+                if (region.deleted or region.document_id != self._doc.id
+                        or region.page != self._page.page):
+                    if item is not None:
+                        self._scene.removeItem(self._items.pop(region.id))
+                    continue
+                colour, name = self._class_look(schema, region.class_key)
+                if item is None:
+                    item = RegionItem(region, colour, name)
+                    self._items[region.id] = item
+                    self._scene.addItem(item)
+                elif item.region != region or item.box() != region.box:
+                    item.update_region(region, colour, name)
+            if select is not None:
+                for rid, it in self._items.items():
+                    it.setSelected(rid in select)
+        finally:
+            self._suppress_selection_signal = False
+        self._emit_selection_if_changed()
+
+    @Slot(object)
+    def _on_regions_edited(self, change: Change) -> None:
+        if change.initiator is self:
+            return  # this canvas's own edit: already shown from what the services returned
+        self._on_regions_changed(change.document_id if change.document_id is not None else -1,
+                                 change.page if change.page is not None else -1)
 
     @Slot(int, int)
     def _on_regions_changed(self, document_id: int, page: int) -> None:

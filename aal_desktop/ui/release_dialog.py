@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..export.release import FORMATS
-from ..services.project import Change, Project
+from ..services.project import Change, ChangeKind, Project
 
 if TYPE_CHECKING:
     from .session import Session
@@ -225,7 +225,7 @@ class ReleaseDialog(QDialog):
         self.status_label.setText(f"Released to {path}")
         self.open_button.setEnabled(True)
         # the release was recorded through the worker's own connection: tell the window
-        self.session.project.notify(Change("version", (self.version_name,),
+        self.session.project.notify(Change(ChangeKind.version, (self.version_name,),
                                            detail={"release": path}))
 
     @Slot(str)

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from ..core.records import DocStatus, Document
 from ..services import documents, users
-from ..services import prelabel as prelabel_service
-from .undo import AcceptPrelabelsCommand, execute
+from . import undo
+from .undo import execute
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -410,13 +410,12 @@ def prelabel_scope(w: MainWindow, scope: str) -> tuple[list[int], list[int] | No
     return [w.doc.id], ([w.page] if scope == "page" else None)
 
 
-def accept(w: MainWindow, region_ids: list[str], where: str) -> int:
-    """Accept pre-labels as ONE undo step; say how many in the status bar."""
-    if not region_ids:
+def accept(w: MainWindow, command: undo.ServiceCommand, where: str) -> int:
+    """Accept pre-labels (chosen by services/prelabel) as ONE undo step; say how many."""
+    n = len(execute(w.session, command))
+    if not n:
         w.show_message(f"No pending pre-labels {where}.")
         return 0
-    edits = execute(w.session, AcceptPrelabelsCommand(w.session, region_ids))
-    n = len(edits)
     w.show_message(f"Accepted {n} pre-label{'s' if n != 1 else ''} {where}.")
     return n
 
@@ -424,8 +423,7 @@ def accept(w: MainWindow, region_ids: list[str], where: str) -> int:
 def accept_on_page(w: MainWindow) -> int:
     if w.doc is None:
         return 0
-    ids = [r.id for r in prelabel_service.pending(w.session.project, w.doc.id, w.page)]
-    return accept(w, ids, f"on page {w.page + 1}")
+    return accept(w, undo.accept_page(w.session, w.doc.id, w.page), f"on page {w.page + 1}")
 
 
 def accept_above(w: MainWindow) -> int:
@@ -442,6 +440,5 @@ def accept_above(w: MainWindow) -> int:
     if not ok:
         return 0
     w.settings.setValue(THRESHOLD_KEY, float(value))
-    ids = [r.id for r in prelabel_service.pending(w.session.project, w.doc.id)
-           if r.confidence is not None and r.confidence >= value]
-    return accept(w, ids, f"at or above {value:.2f} in {w.doc.filename}")
+    return accept(w, undo.accept_above(w.session, w.doc.id, value),
+                  f"at or above {value:.2f} in {w.doc.filename}")

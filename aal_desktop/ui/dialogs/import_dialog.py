@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...services import documents
 from ...services.documents import ImportOutcome
-from ...services.project import Change, Project
+from ...services.project import Change, ChangeKind, Project
 from ..session import Session
 
 
@@ -208,7 +208,7 @@ class ImportRun(QObject):
         self.outcomes = outcomes
         ids = tuple(o.document_id for o in outcomes if o.status == "imported")
         if ids:  # the thread's project had no listeners: tell the window's
-            self.session.project.notify(Change("document", ids))
+            self.session.project.notify(Change(ChangeKind.document, ids))
         if self.show_summary:
             self.summary = ImportSummaryDialog(outcomes, self.cancelled, self.parent_widget)
             self.summary.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
