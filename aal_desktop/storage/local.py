@@ -25,20 +25,22 @@ _NO_LINK = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EN
 class LocalStorage(Storage):
     """Files under a folder; `url` is what the user gave (a path or file:// URL)."""
 
-    def __init__(self, root: Path, url: str | None = None, create: bool = False) -> None:
+    def __init__(self, root: Path, url: str | None = None, create: bool = False,
+                 must_exist: bool = True) -> None:
         self.root = root
         self.url = url or str(root)
         if create:
             with self._errors(""):
                 root.mkdir(parents=True, exist_ok=True)
-        elif not root.is_dir():
+        elif must_exist and not root.is_dir():
             raise BucketMissing(f"the folder {root} does not exist: create it or check the path")
 
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*check_key(key).split("/"))
 
     def child(self, prefix: str) -> LocalStorage:
-        return LocalStorage(self._path(prefix), self.url_of(prefix), create=True)
+        # Like a prefix on an object store: made by the first write, not by looking.
+        return LocalStorage(self._path(prefix), self.url_of(prefix), must_exist=False)
 
     @contextmanager
     def _errors(self, key: str) -> Iterator[None]:

@@ -132,6 +132,8 @@ def test_missing_files_are_not_found_in_one_line(store: Storage) -> None:
 
 def test_child_storage_is_rooted_further_down(store: Storage) -> None:
     member = store.child("members/ana")
+    assert member.list() == [] and not member.exists("000001.bundle")
+    assert store.list() == []  # looking made nothing
     member.write_new("000001.bundle", b"b1")
     assert [f.key for f in member.list()] == ["000001.bundle"]
     assert [f.key for f in store.list("members")] == ["members/ana/000001.bundle"]
@@ -171,3 +173,12 @@ def test_sweep_removes_what_a_killed_writer_left(store: Storage) -> None:
         assert answer.get("Uploads", []) == []
     else:
         assert store.list_temporaries() == []
+
+
+def test_a_bucket_itself_can_be_the_root(s3_bucket: str) -> None:
+    from aal_desktop.storage import open_storage
+
+    store = open_storage(f"s3://{s3_bucket}")
+    store.write_new("members/ana/000001.bundle", b"1")
+    assert [(f.key, f.size) for f in store.list()] == [("members/ana/000001.bundle", 1)]
+    assert store.url_of("x") == f"s3://{s3_bucket}/x"
