@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,13 +77,19 @@ class Storage(ABC):
         create-only commit is the manifest's job (`write_new`).
         """
 
-    def upload(self, key: str, source: Path) -> int:
-        """Stream a local file to `key` (see `open_upload`); returns its size."""
+    def upload(self, key: str, source: Path,
+               progress: Callable[[int], None] | None = None) -> int:
+        """Stream a local file to `key` (see `open_upload`); returns its size.
+
+        `progress(bytes_sent)` is called after each MiB, for a progress bar off the GUI thread.
+        """
         size = 0
         with self.open_upload(key) as out, source.open("rb") as src:
             while block := src.read(CHUNK):
                 out.write(block)
                 size += len(block)
+                if progress is not None:
+                    progress(size)
         return size
 
     @abstractmethod

@@ -92,7 +92,9 @@ def test_upload_replaces_and_streams_a_local_file(store: Storage, tmp_path: Path
     source = tmp_path / "pages.parquet"
     source.write_bytes(os.urandom(BIG))
     store.write_new("pages.parquet", b"old")
-    assert store.upload("pages.parquet", source) == BIG
+    sent: list[int] = []
+    assert store.upload("pages.parquet", source, progress=sent.append) == BIG
+    assert sent[-1] == BIG and sent == sorted(sent) and len(sent) == 7
     assert store.sha256("pages.parquet") == hashlib.sha256(source.read_bytes()).hexdigest()
 
 
