@@ -39,13 +39,16 @@ def test_write_new_refuses_an_overwrite_and_keeps_the_first(store: Storage) -> N
     assert [f.key for f in store.list()] == ["releases/v1/manifest.json"]
 
 
-def test_concurrent_create_only_writes_have_one_winner(store: Storage) -> None:
+@pytest.mark.parametrize("size", [100, BIG])
+def test_concurrent_create_only_writes_have_one_winner(store: Storage, size: int) -> None:
+    """Past 5 MiB too (a bundle of 10,000 events): still one conditional PUT on S3, where a
+    multipart upload would have let moto accept both."""
     results: list[str] = []
     lock = threading.Lock()
 
     def writer(i: int) -> None:
         try:
-            store.write_new("members/ana/000001.bundle", f"writer {i}".encode())
+            store.write_new("members/ana/000001.bundle", f"writer {i}".encode().ljust(size))
             outcome = f"won {i}"
         except AlreadyExists:
             outcome = "refused"
@@ -59,7 +62,8 @@ def test_concurrent_create_only_writes_have_one_winner(store: Storage) -> None:
         t.join()
     winners = [r for r in results if r.startswith("won")]
     assert len(winners) == 1 and results.count("refused") == 5
-    assert store.read("members/ana/000001.bundle") == f"writer {winners[0][4:]}".encode()
+    assert store.read("members/ana/000001.bundle") == f"writer {winners[0][4:]}".encode().ljust(
+        size)
 
 
 def test_upload_is_visible_only_when_complete(store: Storage) -> None:
@@ -184,3 +188,13 @@ def test_a_bucket_itself_can_be_the_root(s3_bucket: str) -> None:
     store.write_new("members/ana/000001.bundle", b"1")
     assert [(f.key, f.size) for f in store.list()] == [("members/ana/000001.bundle", 1)]
     assert store.url_of("x") == f"s3://{s3_bucket}/x"
+
+
+def test_a_large_create_only_write_is_still_refused_on_a_second_try(store: Storage) -> None:
+    """A 10,000-event bundle is ~5 MiB: past s3fs's multipart threshold, where moto would
+    ignore the condition. write_new keeps it one conditional PUT."""
+    data = os.urandom(BIG)
+    store.write_new("members/ana/000001.bundle", data)
+    with pytest.raises(AlreadyExists):
+        store.write_new("members/ana/000001.bundle", os.urandom(BIG))
+    assert store.sha256("members/ana/000001.bundle") == hashlib.sha256(data).hexdigest()
