@@ -170,7 +170,8 @@ def apply(project: Project, plan: MigrationPlan, reason: str | None = None) -> M
             version, start.version, plan, reason, written, project.user, now, batch))
     project.notify(Change(ChangeKind.schema, (version,), detail={"batch": batch}))
     if written:
-        project.notify(Change(ChangeKind.region, tuple(preview.region_ids), detail={"batch": batch}))
+        project.notify(Change(ChangeKind.region, tuple(preview.region_ids),
+                              detail={"batch": batch}))
     return MigrationResult(preview, version, batch, written)
 
 
@@ -212,7 +213,8 @@ def publish(project: Project, version: int | None = None) -> tuple[LabelSchema, 
             ids = preview.region_ids
         published = schemas.publish(project, version)
     if caught_up:
-        project.notify(Change(ChangeKind.region, tuple(ids), detail={"batch": rec.batch if rec else None}))
+        project.notify(Change(ChangeKind.region, tuple(ids),
+                              detail={"batch": rec.batch if rec else None}))
     return published, caught_up
 
 
