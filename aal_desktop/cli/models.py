@@ -1,4 +1,4 @@
-"""`aal model register|list|show|check|deploy|rollback|deployments|retire`."""
+"""`aal model register|list|show|check|find|compare|deploy|rollback|deployments|retire`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..core.errors import AalError, ValidationFailed
 from ..services import models
 from ..services.project import Project
 from .common import add_json_flag, group, print_json, print_retirement, table, with_project
+from .model_runs import register_runs, warn_same_runs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     chk.add_argument("model", metavar="MODEL")
     add_json_flag(chk)
     chk.set_defaults(handler=with_project(cmd_check))
+    register_runs(g)
 
     dep = g.add_parser("deploy", help="deploy after evaluating gates on the recorded metrics")
     dep.add_argument("model", metavar="MODEL")
@@ -87,8 +89,9 @@ def cmd_register(args: argparse.Namespace, project: Project) -> int:
     m = models.register_model(project, args.name, args.weights, args.dataset, args.metrics,
                               args.config, args.framework, allow_retired=args.allow_retired,
                               reason=args.reason)
+    same = warn_same_runs(project, m)
     if args.json:
-        print_json(m)
+        print_json({**m.__dict__, "ref": m.ref, "same_runs": same})
     else:
         print(m.ref)
     return 0
