@@ -109,8 +109,6 @@ def test_glossary_defines_each_term() -> None:
         assert term in headings, term
 
 
-@pytest.mark.xfail(strict=True, reason="cli/ is being moved (H1): the lead adds the epilog "
-                   "(docs/report); then delete this marker")
 def test_schema_migrate_help_documents_the_plan_format(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["schema", "migrate", "--help"])

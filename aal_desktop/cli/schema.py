@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.migration import PLAN_FORMAT_HELP
 from ..core.schema_diff import to_markdown
 from ..services import migrations, schema_history, schemas
 from ..services.project import Project
@@ -47,7 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     df.set_defaults(handler=with_project(cmd_diff))
 
     mg = g.add_parser("migrate", help="apply a migration file (YAML/JSON) to make the next "
-                                      "draft version; --dry-run only counts; leads only")
+                                      "draft version; --dry-run only counts; leads only",
+                      epilog=PLAN_FORMAT_HELP,
+                      formatter_class=argparse.RawDescriptionHelpFormatter)
     mg.add_argument("file", type=Path, metavar="FILE")
     mg.add_argument("--dry-run", action="store_true",
                     help="print how many regions each operation touches; change nothing")
