@@ -108,6 +108,16 @@ def _stats() -> ModuleType:
     return stats
 
 
+def _history() -> ModuleType:
+    from . import history
+    return history
+
+
+def _keys() -> ModuleType:
+    from . import keys
+    return keys
+
+
 @dataclass(frozen=True)
 class Command:
     """A top-level command: the module that registers it and its line in `aal --help`."""
@@ -135,9 +145,12 @@ COMMANDS: dict[str, Command] = {
     "agreement": Command(_agreement, "inter-annotator agreement on double-annotated documents"),
     "adjudicate": Command(_agreement, "decide disagreements into the adjudicated set (leads)"),
     "region": Command(_regions, "labelled regions of pages"),
+    "undo": Command(_history, "take back your last change (as new events)"),
+    "redo": Command(_history, "bring back the change you last undid"),
     "release": Command(_release, "write a dataset version as a release folder, or verify one"),
     "review": Command(_review, "accept or revert region changes (leads)"),
     "user": Command(_users, "people and their roles"),
+    "key": Command(_keys, "your signing key (team sync)"),
     "stats": Command(_stats, "class distribution and counts (a version, or live data)"),
 }
 # Global options that take a value: skipped when looking for the command in argv.
