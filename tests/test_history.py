@@ -232,3 +232,32 @@ def test_undo_history_survives_reopening_the_project(project: Project, doc_id: i
     finally:
         again.close()
     assert region_service.get(project, rid).class_key == "text"
+
+
+def test_a_refused_call_inside_a_step_leaves_the_rest_of_the_step_whole(
+        project: Project, doc_id: int) -> None:
+    (rid,) = boxes(project, doc_id, 1)
+    with history.step(project, "Tidy up") as step:
+        with pytest.raises(ValidationFailed):
+            region_service.add_many(project, doc_id, 0, [((50, 50, 150, 150), "text", {}),
+                                                         ((50, 50, 50, 50), "text", {})])
+        region_service.relabel(project, rid, "table")
+        region_service.move(project, rid, (60, 310, 140, 370))
+    assert step.step_id is not None
+    recorded = history.get(project, step.step_id)
+    assert recorded.label == "Tidy up" and len(recorded.event_ids) == 2
+    assert [r.id for r in region_service.list_regions(project, doc_id, 0)] == [rid]
+    history.undo(project)  # both edits of the one region, newest first, each its own
+    back = region_service.get(project, rid)
+    assert back.class_key == "text" and back.box == (50, 300, 130, 360)
+    unmove, unrelabel = region_events(project)[-2:]
+    assert (unmove.kind, unmove.reverts) == ("region.move", recorded.event_ids[1])
+    assert (unrelabel.kind, unrelabel.reverts) == ("region.relabel", recorded.event_ids[0])
+    history.redo(project)
+    again = region_service.get(project, rid)
+    assert again.class_key == "table" and again.box == (60, 310, 140, 370)
+    rerelabel, remove = region_events(project)[-2:]
+    assert (rerelabel.kind, rerelabel.reverts) == ("region.relabel", unrelabel.id)
+    assert (remove.kind, remove.reverts) == ("region.move", unmove.id)
+    history.undo(project)
+    assert region_service.get(project, rid).class_key == "text"

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..core.errors import NotFound, ValidationFailed
-from ..core.records import Event, EventKind
+from ..core.records import EventKind
 from ..store import events as event_log
 from ..store import history as step_rows
 from ..store.db import transaction
@@ -105,12 +105,14 @@ def record(project: Project, label: str, edits: list[regions.Edit]) -> None:
         return
     now = now_iso()
     ids = [e.event_id for e in edits]
+    if open_step.step_id is not None and not step_rows.extend(project.db, open_step.step_id,
+                                                              ids, now):
+        open_step.step_id, open_step.labels = None, []  # its transaction was rolled back
     open_step.labels.append(label)
     if open_step.step_id is None:
         open_step.step_id = step_rows.insert(project.db, project.user,
                                              open_step.label or label, ids, now)
         return
-    step_rows.extend(project.db, open_step.step_id, ids, now)
     if open_step.label is None:
         step_rows.relabel(project.db, open_step.step_id, _combined(open_step.labels))
 
@@ -168,51 +170,56 @@ def _replay(project: Project, step_id: int | None, undoing: bool) -> Outcome:
         if row.state != wanted:
             raise ValidationFailed(f"step {row.id} ({row.label}) is {row.state}; nothing to "
                                    f"{verb}")
-        targets, slots = _targets(project, row, undoing)
+        rounds = _rounds(project, row, undoing)
         project.open_step = OpenStep(quiet=True)
-        edits = regions.revert(project, targets, reason=f"{verb}: {row.label}")
-        by_region = {e.after.id: e.event_id for e in edits}
         current = list(row.current_ids)
-        for rid, indexes in slots.items():
-            for i in indexes:
-                current[i] = by_region.get(rid, current[i])
+        edits: list[regions.Edit] = []
+        for one_round in rounds:  # a region the step changed twice is taken back twice
+            done = regions.revert(project, [rv for _i, rv in one_round],
+                                  reason=f"{verb}: {row.label}")
+            by_region = {e.after.id: e.event_id for e in done}
+            for i, rv in one_round:
+                current[i] = by_region.get(rv.region_id, current[i])
+            edits.extend(done)
         step_rows.set_state(project.db, row.id, "undone" if undoing else "done", current,
                             now_iso())
     return Outcome(_step(step_rows.get(project.db, row.id) or row), edits)
 
 
-def _targets(project: Project, row: step_rows.StepRow,
-             undoing: bool) -> tuple[list[regions.Revert], dict[str, list[int]]]:
-    """Per region of the step, the value it goes back (or forward) to, and which of the
-    step's slots it fills. Refuses if a region no longer has the value the step left."""
-    slots: dict[str, list[int]] = {}
-    firsts: dict[str, Event] = {}
-    lasts: dict[str, Event] = {}
-    for i, orig_id in enumerate(row.event_ids):
-        original = event_log.get(project.db, orig_id)
-        assert original is not None and original.region_id is not None
-        rid = original.region_id
-        slots.setdefault(rid, []).append(i)
-        firsts.setdefault(rid, original)
-        lasts[rid] = original
-    for rid, indexes in slots.items():
-        cur_id = row.current_ids[indexes[-1]]
-        current = event_log.get(project.db, cur_id)
-        assert current is not None
+def _rounds(project: Project, row: step_rows.StepRow,
+            undoing: bool) -> list[list[tuple[int, regions.Revert]]]:
+    """What each event of the step goes back (or forward) to, each reverting its own
+    event: an undo takes a region's events back newest first, a redo replays them in order,
+    one round per event of a region. Refuses if a region no longer has the value the step
+    (or its undo) left it with: someone changed it since."""
+    events = []
+    by_region: dict[str, list[int]] = {}
+    for i, event_id in enumerate(row.event_ids):
+        event = event_log.get(project.db, event_id)
+        assert event is not None and event.region_id is not None
+        events.append(event)
+        by_region.setdefault(event.region_id, []).append(i)
+    for rid, indexes in by_region.items():
+        last_applied = row.current_ids[indexes[-1] if undoing else indexes[0]]
+        left = event_log.get(project.db, last_applied)
+        assert left is not None
         now = regions.get(project, rid).snapshot()
-        if any(_norm(now.get(f)) != _norm((current.new or {}).get(f)) for f in _COMPARED):
-            raise ValidationFailed(_changed_since(project, rid, cur_id, undoing))
-    targets = []
-    for rid, indexes in slots.items():
-        reverts = row.current_ids[indexes[-1]]
-        if undoing:
-            targets.append(regions.Revert(rid, firsts[rid].original, reverts=reverts))
-        else:
-            last = lasts[rid]
-            kind = None if last.kind == EventKind.region_create.value else EventKind(last.kind)
-            targets.append(regions.Revert(rid, last.new, reverts=reverts, kind=kind,
-                                          change_type=last.change_type))
-    return targets, slots
+        if any(_norm(now.get(f)) != _norm((left.new or {}).get(f)) for f in _COMPARED):
+            raise ValidationFailed(_changed_since(project, rid, last_applied, undoing))
+    rounds: list[list[tuple[int, regions.Revert]]] = []
+    for indexes in by_region.values():
+        for k, i in enumerate(reversed(indexes) if undoing else indexes):
+            if k == len(rounds):
+                rounds.append([])
+            e, reverts = events[i], row.current_ids[i]
+            if undoing:
+                rv = regions.Revert(e.region_id or "", e.original, reverts=reverts)
+            else:
+                kind = None if e.kind == EventKind.region_create.value else EventKind(e.kind)
+                rv = regions.Revert(e.region_id or "", e.new, reverts=reverts, kind=kind,
+                                    change_type=e.change_type)
+            rounds[k].append((i, rv))
+    return rounds
 
 
 def _norm(value: object) -> object:

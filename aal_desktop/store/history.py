@@ -48,13 +48,16 @@ def insert(db: sqlite_utils.Database, user: str, label: str, event_ids: Sequence
     return int(cur.lastrowid or 0)
 
 
-def extend(db: sqlite_utils.Database, step_id: int, event_ids: Sequence[int], at: str) -> None:
-    """Add more events of the same gesture to a step recorded moments ago."""
+def extend(db: sqlite_utils.Database, step_id: int, event_ids: Sequence[int], at: str) -> bool:
+    """Add more events of the same gesture to a step recorded moments ago; False if that
+    step is gone (its transaction rolled back)."""
     step = get(db, step_id)
-    assert step is not None
+    if step is None:
+        return False
     ids = json.dumps([*step.event_ids, *event_ids])
     db.conn.execute("UPDATE history_steps SET event_ids = ?, current_ids = ?, updated_at = ? "
                     "WHERE id = ?", [ids, ids, at, step_id])
+    return True
 
 
 def set_state(db: sqlite_utils.Database, step_id: int, state: str,
