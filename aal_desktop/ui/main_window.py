@@ -490,8 +490,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         for run in list(self._imports):
             run.cancel()
-            run.thread.quit()
-            run.thread.wait(30000)
+            run.wait(30000)
         super().closeEvent(event)
 
 

@@ -28,7 +28,7 @@ from ..core.migration import MigrationPlan
 from ..core.schema import LabelSchema
 from ..services import schemas
 from ..services.project import Project
-from .background import ProjectTask
+from .jobs import Job
 from .schema_class_form import (
     ERROR_STYLE,
     NEW_CLASS_COLOURS,
@@ -70,9 +70,9 @@ class SchemaEditorDialog(ClassFormMixin, MigrationTabMixin, DiffTabMixin, QDialo
         self._plan: MigrationPlan | None = None
         # dry runs: one at a time in a QThread; only the newest request's result is shown
         self._preview_seq = 0
-        self._preview_task: ProjectTask | None = None
+        self._preview_task: Job | None = None
         self._pending_preview: tuple[int, MigrationPlan] | None = None
-        self._apply_task: ProjectTask | None = None
+        self._apply_task: Job | None = None
         self._closed = False
 
         self.tabs = QTabWidget()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.migration import MigrationPlan, parse_plan
 from ..services import migrations, schemas
-from .background import ProjectTask, busy_bar, run_in_background
+from .jobs import Job, busy_bar, run_job
 from .schema_class_form import ERROR_STYLE
 
 PREVIEW_DELAY_MS = 300
@@ -126,8 +126,8 @@ class MigrationTabMixin:
             return
         seq, plan = self._pending_preview
         self._pending_preview = None
-        self._preview_task = run_in_background(
-            self.project, lambda project: migrations.dry_run(project, plan),
+        self._preview_task = run_job(
+            self.project, lambda job: migrations.dry_run(job.project, plan),
             lambda result: self._preview_ready(seq, plan, result),
             lambda exc: self._preview_failed(seq, exc), self._preview_finished)
         self._show_busy()
@@ -192,7 +192,7 @@ class MigrationTabMixin:
         self.reason_edit.setReadOnly(applying)
         self.tabs.widget(0).setEnabled(not applying)  # staging would edit the plan
 
-    def apply_migration(self) -> ProjectTask | None:
+    def apply_migration(self) -> Job | None:
         """Apply the plan as typed now, in the background; the buttons wait for it."""
         if self._apply_task is not None:
             return None
@@ -212,8 +212,8 @@ class MigrationTabMixin:
         self._pending_preview = None
         reason = self.reason_edit.text().strip() or None
         self._set_preview_status("Applying the migration…")
-        self._apply_task = run_in_background(
-            self.project, lambda project: migrations.apply(project, plan, reason),
+        self._apply_task = run_job(
+            self.project, lambda job: migrations.apply(job.project, plan, reason),
             lambda result: self._applied(plan, result), self._apply_failed,
             self._apply_finished)
         self._update_migration_buttons()

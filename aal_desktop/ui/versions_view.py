@@ -40,8 +40,7 @@ from ..core.errors import AalError
 from ..core.records import DocStatus
 from ..core.splits import SPLITS
 from ..services import versions
-from ..services.project import Project
-from .background import ProjectTask, busy_bar, run_in_background
+from .jobs import Job, JobContext, busy_bar, run_job
 
 if TYPE_CHECKING:
     from .session import Session
@@ -143,7 +142,7 @@ class VersionsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.project = session.project
-        self.create_task: ProjectTask | None = None  # the version being cut, if any
+        self.create_task: Job | None = None  # the version being cut, if any
         self._closed = False
         self.setWindowTitle("Dataset versions")
         self.resize(1100, 720)
@@ -396,7 +395,7 @@ class VersionsDialog(QDialog):
         self.form.name_edit.setFocus()
         self.form.name_edit.selectAll()
 
-    def create(self) -> ProjectTask | None:
+    def create(self) -> Job | None:
         """Cut the version described by the form in a QThread on its own connection (freezing
         tens of thousands of regions takes a while); errors stay in the form to be fixed."""
         if self.create_task is not None:
@@ -404,13 +403,13 @@ class VersionsDialog(QDialog):
         v = self.form.values()
         self._set_creating(True)
 
-        def work(project: Project) -> versions.VersionInfo:
-            return versions.create_version(project, v["name"], statuses=v["statuses"],
+        def work(job: JobContext) -> versions.VersionInfo:
+            return versions.create_version(job.project, v["name"], statuses=v["statuses"],
                                            split=v["split"], seed=v["seed"],
                                            parent=v["parent"], resplit=v["resplit"])
 
-        self.create_task = run_in_background(self.project, work, self._created,
-                                             self._create_failed, self._create_finished)
+        self.create_task = run_job(self.project, work, self._created, self._create_failed,
+                                   self._create_finished)
         return self.create_task
 
     def _set_creating(self, on: bool) -> None:
