@@ -7,7 +7,6 @@ pyqtgraph is imported here only (it costs ~0.8 s), so it loads when this dialog 
 
 from __future__ import annotations
 
-import importlib.util
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
@@ -198,9 +197,7 @@ class VersionsDialog(QDialog):
         self.tabs.addTab(stats_tab, "Statistics")
         self.tabs.addTab(self.changelog_view, "Changelog")
 
-        has_release = importlib.util.find_spec(f"{__package__}.release_dialog") is not None
         self.release_button = QPushButton("Release…", self)
-        self.release_button.setVisible(has_release)
         self.release_button.setEnabled(False)
         self.release_button.setToolTip("Write this version as a release folder"
                                        if lead else "Only a lead can release versions")
