@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QMenuBar, QStyle, QToolBar
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMenu,
+    QMenuBar,
+    QStyle,
+    QToolBar,
+    QToolButton,
+)
 
 from ..core.records import DocStatus
 from .action_registry import ActionRegistry, ActionSpec, When
@@ -32,8 +40,8 @@ SEPARATOR = ""  # in a menu or toolbar layout: a separator line
 def recent_projects(settings: QSettings) -> list[str]:
     value = settings.value(RECENT_KEY, [])
     if isinstance(value, str):
-        value = [value]
-    return [str(v) for v in (value or [])]
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
 
 def remember_project(settings: QSettings, path: Path | str) -> None:
@@ -236,7 +244,7 @@ def build_toolbar(w: MainWindow, registry: ActionRegistry) -> tuple[QToolBar, QL
         action = registry[entry]
         action.setIconText(label)
         tools.addAction(action)
-        tools.widgetForAction(action).setToolButtonStyle(text_only)
+        _button_style(tools, action, text_only)
     tools.addSeparator()
     class_label = QLabel()
     class_label.setToolTip("The class new boxes are drawn with: click one in Labels "
@@ -248,10 +256,15 @@ def build_toolbar(w: MainWindow, registry: ActionRegistry) -> tuple[QToolBar, QL
         action = registry[entry]
         action.setIconText(label)
         tools.addAction(action)
-        tools.widgetForAction(action).setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        _button_style(tools, action, Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     w.addToolBar(tools)
     return tools, class_label
+
+
+def _button_style(tools: QToolBar, action: QAction, style: Qt.ToolButtonStyle) -> None:
+    button = tools.widgetForAction(action)
+    if isinstance(button, QToolButton):
+        button.setToolButtonStyle(style)
 
 
 def build_status_bar(w: MainWindow) -> list[QLabel]:

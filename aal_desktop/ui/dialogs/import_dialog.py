@@ -117,6 +117,7 @@ class ImportSummaryDialog(QDialog):
         lines = [self.headline.text()]
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
+            assert item is not None
             lines.append(f"{item.text(1)}: {item.text(0)}: {item.text(2)}")
         return "\n".join(lines)
 
