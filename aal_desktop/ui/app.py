@@ -23,9 +23,10 @@ from ..services.documents import ImportOutcome
 from ..services.project import Project, default_user
 from . import platform_check
 from .dialogs.user_dialog import UserDialog
-from .main_window import MainWindow, remember_project
+from .main_window import MainWindow
 from .session import Session
 from .theme import apply_theme
+from .window_actions import remember_project
 
 APP_NAME = "AAL Desktop"
 ORG_NAME = "AAL"
