@@ -69,11 +69,11 @@ def _print_model_lineage(ml: lin.ModelLineage) -> None:
             f"before {cs.to_version}"
         print(f"  corrections {span}: {len(cs.corrections)}")
         for c in cs.corrections:
-            print(f"    event {c.event_id} {c.user} {c.kind} {c.class_before or ''}"
-                  f"{' → ' + c.class_after if c.class_after != c.class_before else ''}: "
+            after = f" → {c.class_after}" if c.class_after != c.class_before else ""
+            print(f"    event {c.event_id} {c.user} {c.kind} {c.class_before or ''}{after}: "
                   f"{c.reason or '(no reason)'}")
-    for d in ml.deployments:
-        print(f"  deployment #{d.id} {d.env} {d.deployed_at} → {d.ended_at or 'active'}")
+    for dep in ml.deployments:
+        print(f"  deployment #{dep.id} {dep.env} {dep.deployed_at} → {dep.ended_at or 'active'}")
     if ml.retirement:
         print(f"  retired {ml.retirement.retired_at}: {ml.retirement.reason}")
 

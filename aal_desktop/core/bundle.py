@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -28,7 +28,7 @@ from .errors import AalError, ValidationFailed
 from .signing import SigningKey, signature_text
 from .signing import verify as verify_signature
 
-FORMAT = "aal-bundle/1"
+FORMAT: Final = "aal-bundle/1"
 GENESIS = "0" * 64
 HEX64 = r"^[0-9a-f]{64}$"
 

@@ -108,6 +108,7 @@ class Project:
         # per-project memo of frozen things (published schema bodies); never of live data
         self.cache: dict[str, Any] = {}
         self._pending: list[Change] = []
+        self._closed = False
         self._initiator: object | None = None  # see initiated_by
         self.open_step: Any = None  # the undo step this transaction records (services/history)
         self.db.aal_hooks = self  # see store.db.transaction
@@ -170,6 +171,8 @@ class Project:
         """Tell listeners what changed; held back until the outermost transaction commits
         (a service may run inside another's transaction), dropped if it rolls back. Held
         changes of one gesture on one page go out as one."""
+        if self.closed:
+            return  # e.g. a background job finishing after its window's project closed
         if change.initiator is None and self._initiator is not None:
             change = replace(change, initiator=self._initiator)
         if self.db.conn.in_transaction:
@@ -217,10 +220,15 @@ class Project:
             )
         return path
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         if self._worker is not None:
             self._worker.close()
             self._worker = None
+        self._closed = True
         self.db.conn.close()
 
     def __enter__(self) -> Project:

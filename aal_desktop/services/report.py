@@ -130,7 +130,7 @@ def _identity(project: Project, rep: Report, m: registry.ModelVersion) -> None:
     status = ("matches the registered hash" if check.matches
               else "MISSING" if not check.exists
               else f"DOES NOT MATCH (now sha256 {check.actual_sha256})")
-    rows = [
+    rows: list[list[Any]] = [
         ["Model", m.name, src],
         ["Version", m.version, src],
         ["Weights SHA-256", m.weights_sha256, src],

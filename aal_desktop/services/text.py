@@ -53,7 +53,7 @@ def _remember(memo: OrderedDict[tuple[int, int], list[Word]], key: tuple[int, in
 
 def text_under(project: Project, document_id: int, sha256: str, page: int, box: Box) -> str | None:
     words = page_words(project, document_id, sha256, page)
-    return None if words is None else text_in_box(words, tuple(box))
+    return None if words is None else text_in_box(words, (box.x0, box.y0, box.x1, box.y1))
 
 
 def snapped(project: Project, document_id: int, sha256: str, page: int, box: Box) -> Box:
@@ -61,5 +61,5 @@ def snapped(project: Project, document_id: int, sha256: str, page: int, box: Box
     words = page_words(project, document_id, sha256, page)
     if not words:
         return box
-    s = snap_box(words, tuple(box))
+    s = snap_box(words, (box.x0, box.y0, box.x1, box.y1))
     return box if s is None else Box(*s)

@@ -89,7 +89,8 @@ def list_regions(
     annotator: str | None = None,
     attention_only: bool = False,
 ) -> list[Region]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if document_id is not None:
         where.append("document_id = ?")
         params.append(document_id)

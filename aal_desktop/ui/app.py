@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def open_project(db: str | Path | None, user: str) -> Project:
         return Project(db, user, isolate_pdf=True)
     except AalError:
         raise
-    except (sqlite3.Error, OSError) as exc:
+    except OSError as exc:
         where = db or "the default project"
         raise AalError(f"cannot open the project database {where}: {exc}") from exc
 

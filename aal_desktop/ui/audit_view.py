@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..services import audit, review
+from ..services.audit import ChainReport
 from ..services.review import AnnotatorSummary
-from ..store.events import ChainReport
 from .jobs import Job, busy_bar, run_job
 
 if TYPE_CHECKING:

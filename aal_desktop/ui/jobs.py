@@ -13,7 +13,6 @@ audit, versions) uses this helper.
 from __future__ import annotations
 
 import atexit
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,10 +135,7 @@ class Job(QObject):
         self.running = False
         _LIVE.discard(self)
         for change in changes:  # what was committed, even by a job that failed later
-            try:
-                self.project.notify(change)
-            except sqlite3.ProgrammingError:  # the window's project was closed meanwhile
-                break
+            self.project.notify(change)  # a no-op once the window's project is closed
         if error is None:
             self.result = result
             self.succeeded.emit(result)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..core.records import ChangeType, EventKind
 from ..services import documents, review
-from ..store.events import EventFilter
+from ..services.audit import EventFilter
 
 if TYPE_CHECKING:
     from .session import Session

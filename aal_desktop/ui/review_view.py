@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.records import Event
 from ..services import review
-from ..store.events import EventFilter
+from ..services.audit import EventFilter
 from .event_table_model import EventTableModel
 from .history_dialog import HistoryTable
 from .review_before_after import BeforeAfterView
