@@ -53,7 +53,7 @@ class RenderedPage:
                    box.y1 * self.sy())
 
 
-def render(pdf: Path, page_no: int, dpi: float = 100.0, max_words: int = 6,
+def render(pdf: Path, page_no: int, dpi: int = 100, max_words: int = 6,
            size: tuple[int, int] | None = None) -> RenderedPage:
     """The page as an image (at `dpi`, or squashed to `size` like DocLayNet) and a few of
     its words spread over the page."""
@@ -62,7 +62,7 @@ def render(pdf: Path, page_no: int, dpi: float = 100.0, max_words: int = 6,
     with pymupdf.open(pdf) as doc:
         page = doc[page_no]
         if size is None:
-            pix = page.get_pixmap(dpi=dpi, alpha=False)
+            pix = page.get_pixmap(dpi=int(dpi), alpha=False)
         else:
             m = pymupdf.Matrix(size[0] / page.rect.width, size[1] / page.rect.height)
             pix = page.get_pixmap(matrix=m, alpha=False)
