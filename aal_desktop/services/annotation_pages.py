@@ -12,6 +12,7 @@ among the project's documents or as a file beside the annotations; the image in 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -137,16 +138,17 @@ class PageResolver:
         return documents.resolve(self.project, outcome.document_id)
 
     def _image_document(self, fp: ForeignPage, beside: Path) -> tuple[Document, bool] | None:
-        data, name = None, None
+        data, name, image_path = None, None, None
         if fp.image_name:
             folders = ([self.images] if self.images else []) + [beside]
             path = self._find_file(fp.image_name, folders)
             if path is not None and path.suffix.lower() in IMAGE_SUFFIXES:
-                data, name = path.read_bytes(), path.name
+                data, name, image_path = path.read_bytes(), path.name, path
         if data is None and fp.embedded_image:
             data, name = fp.embedded_image, base_name(fp.image_name or "embedded.png")
         if data is None or name is None:
             return None
+        page_size = fp.page_size_pt or (self._doclaynet_extra(image_path) if image_path else None)
         sha = hashlib.sha256(data).hexdigest()
         known = rows.image_document(self.project.db, sha)
         if known is not None:
@@ -157,7 +159,7 @@ class PageResolver:
         self.progress(f"wrapping {name}")
         try:
             wrapped = self.project.pdf_call(image_pages.wrap_image, data, name, sha, out,
-                                            fp.page_size_pt)
+                                            page_size)
         except ValueError as exc:
             raise ValidationFailed(f"{name}: {exc}") from None
         (outcome,) = documents.import_paths(self.project, [Path(out)],
@@ -172,6 +174,21 @@ class PageResolver:
         if created:
             self.created.append(outcome.document_id)
         return documents.resolve(self.project, outcome.document_id), created
+
+    @staticmethod
+    def _doclaynet_extra(image: Path) -> tuple[float, float] | None:
+        """The original page size from DocLayNet's extra files: `JSON/<stem>.json` beside
+        the `PNG/` folder (or next to the image), `metadata.original_width/height`."""
+        for candidate in (image.parent.parent / "JSON" / f"{image.stem}.json",
+                          image.with_suffix(".json")):
+            if not candidate.is_file() or candidate.stat().st_size > 64 * 2**20:
+                continue
+            try:
+                meta = json.loads(candidate.read_text(encoding="utf-8")).get("metadata", {})
+                return float(meta["original_width"]), float(meta["original_height"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+        return None
 
     # --- pages -----------------------------------------------------------------------------
 

@@ -154,6 +154,28 @@ def test_doclaynet_images_with_their_original_size_unsquash(lead: Project, corpu
     assert_on_words(regions.list_regions(lead, doc_id), rp.words, check_text=False)
 
 
+def test_doclaynet_extra_files_give_the_original_page_size(lead: Project, corpus: Path,
+                                                           tmp_path: Path) -> None:
+    """DocLayNet's core COCO has no page size; its extra `JSON/<page hash>.json` does."""
+    name, page = PAGES[0]
+    rp = render(corpus / name, page, size=(1025, 1025))
+    (tmp_path / "PNG").mkdir()
+    (tmp_path / "JSON").mkdir()
+    (tmp_path / "PNG" / "f00d.png").write_bytes(rp.png)
+    extra = {"metadata": {"page_hash": "f00d", "original_filename": "x.pdf", "page_no": 0,
+                          "num_pages": 15, "original_width": rp.width_pt,
+                          "original_height": rp.height_pt, "coco_width": 1025,
+                          "coco_height": 1025}, "cells": []}
+    (tmp_path / "JSON" / "f00d.json").write_text(json.dumps(extra), encoding="utf-8")
+    ann = coco_file(tmp_path / "COCO.json", [({"file_name": "f00d.png"}, rp)])
+    report = annotation_import.import_annotations(lead, opts("coco", ann,
+                                                             images=tmp_path / "PNG"))
+    (doc_id,) = report.documents_created
+    pg = documents.page(lead, doc_id, 0)
+    assert (pg.width, pg.height) == pytest.approx((rp.width_pt, rp.height_pt))
+    assert_on_words(regions.list_regions(lead, doc_id), rp.words, check_text=False)
+
+
 def test_an_unmapped_label_refuses_the_whole_import(lead: Project, corpus: Path,
                                                     tmp_path: Path) -> None:
     rp = render(corpus / PAGES[0][0], 0, dpi=72)
