@@ -168,7 +168,9 @@ class PageResolver:
             raise AalError(f"{name}: the wrapped page image was refused ({outcome.reason})")
         with transaction(self.project.db):
             rows.insert_image_document(self.project.db, rows.ImageDocument(
-                outcome.document_id, sha, name, wrapped.image_width, wrapped.image_height,
+                outcome.document_id, sha, name,
+                str(image_path.resolve()) if image_path else None, wrapped.image_width,
+                wrapped.image_height,
                 self.project.user, now_iso()))
         created = outcome.status == "imported"
         if created:

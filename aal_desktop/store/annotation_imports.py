@@ -32,6 +32,7 @@ class ImageDocument:
     document_id: int
     image_sha256: str
     image_name: str
+    image_path: str | None
     image_width: int
     image_height: int
     created_by: str

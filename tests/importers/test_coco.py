@@ -78,6 +78,7 @@ def test_publaynet_page_images_become_one_page_documents(lead: Project, corpus: 
         assert (pg.width, pg.height) == (rp.width_px, rp.height_px)  # the image's size
         prov = annotation_imports.image_of(lead.db, doc_id)
         assert prov is not None and prov.image_name == image["file_name"]
+        assert prov.image_path == str((images / image["file_name"]).resolve())
         import hashlib
 
         assert prov.image_sha256 == hashlib.sha256(rp.png).hexdigest()

@@ -34,6 +34,7 @@ CREATE TABLE image_documents (
     document_id INTEGER PRIMARY KEY REFERENCES documents (id),
     image_sha256 TEXT NOT NULL UNIQUE CHECK (length(image_sha256) = 64),
     image_name TEXT NOT NULL,
+    image_path TEXT,
     image_width INTEGER NOT NULL,
     image_height INTEGER NOT NULL,
     created_by TEXT NOT NULL,

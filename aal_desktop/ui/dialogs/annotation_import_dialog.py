@@ -84,7 +84,9 @@ class AnnotationImportWorker(QObject):
 
     def _in_project(self, job) -> None:  # noqa: ANN001 - a callable taking the Project
         try:
-            project = Project(self.db_path, self.user)
+            # PyMuPDF (wrapping images, reading words) in a worker process: in this thread
+            # it would hold the GIL and freeze the window
+            project = Project(self.db_path, self.user, isolate_pdf=True)
         except Exception as exc:  # the database vanished: a message, not a traceback
             self.failed.emit(str(exc))
             return
