@@ -8,8 +8,11 @@ from pathlib import Path
 
 from ..importers.model import FORMATS
 from ..services import annotation_import
+from ..services.annotation_pages import NO_SUCH_PAGE, PAGE_UNKNOWN, UNKNOWN_IMAGE
 from ..services.project import Project
 from .common import add_json_flag, group, print_json, with_project
+
+NO_PAGE = {UNKNOWN_IMAGE, PAGE_UNKNOWN, NO_SUCH_PAGE}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,9 +45,14 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
     report = annotation_import.import_annotations(project, options)
     if args.json:
         print_json(report.summary())
-        return 0
-    for line in report.lines():
-        print(line)
-    if report.imported == 0 and report.already_present == 0:
-        print("aal: nothing was imported (see the skipped counts)", file=sys.stderr)
+    else:
+        for line in report.lines():
+            print(line)
+    lost = {r: n for r, n in report.skipped.items() if r in NO_PAGE}
+    if report.imported == 0 and report.already_present == 0 and lost:
+        # every box skipped for want of its page: a forgotten --images or --doc, not success
+        print(f"aal: nothing was imported: {sum(lost.values())} boxes have no page here "
+              f"({', '.join(lost)}); give the page images with --images DIR or the "
+              "document with --doc DOC", file=sys.stderr)
+        return 1
     return 0

@@ -11,6 +11,7 @@ original page, also under `metadata`), our releases' `document_sha256` + `page` 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,13 @@ def _page(image: dict[str, Any], source: Path) -> ForeignPage:
     )
 
 
+def _uuid(value: object) -> str | None:
+    try:
+        return str(uuid.UUID(str(value))) if value else None
+    except ValueError:
+        return None
+
+
 def _box(ann: dict[str, Any], index: int, labels: dict[Any, str], source: Path) -> ForeignBox:
     fid = str(ann.get("id", f"#{index}"))
     page_key = str(ann.get("image_id"))
@@ -60,11 +68,14 @@ def _box(ann: dict[str, Any], index: int, labels: dict[Any, str], source: Path) 
     if label is None:
         raise ValidationFailed(f"{source}: annotation {fid} names category_id "
                                f"{ann.get('category_id')!r}, which 'categories' does not list")
-    score = ann.get("score")
+    score = ann.get("score", ann.get("confidence"))
+    attrs = ann.get("attributes")
     common: dict[str, Any] = {
         "foreign_id": fid, "page_key": page_key, "label": label,
         "score": float(score) if isinstance(score, int | float) else None,
         "annotator": ann.get("annotator") if isinstance(ann.get("annotator"), str) else None,
+        "attributes": tuple(sorted(attrs.items())) if isinstance(attrs, dict) else (),
+        "region_id": _uuid(ann.get("region_id")),
     }
     seg = ann.get("segmentation")
     polygons = [p for p in seg if isinstance(p, list) and len(p) >= 6] if isinstance(
@@ -98,11 +109,12 @@ def parse(path: Path) -> ForeignFile:
                                "dataset file that has 'images', 'annotations' and 'categories'")
     if not isinstance(doc, dict) or not isinstance(doc.get("images"), list):
         raise ValidationFailed(f"{path}: not a COCO file (no 'images' list)")
-    labels = {c.get("id"): str(c.get("name")) for c in doc.get("categories") or []
-              if isinstance(c, dict)}
+    # our own releases add the class key beside the display name: the key is stable
+    labels = {c.get("id"): str(c.get("key") or c.get("name")) for c in
+              doc.get("categories") or [] if isinstance(c, dict)}
     pages = tuple(_page(img, path) for img in doc["images"] if isinstance(img, dict))
     anns = [a for a in doc.get("annotations") or [] if isinstance(a, dict)]
     boxes = tuple(_box(a, i, labels, path) for i, a in enumerate(anns))
     return ForeignFile("coco", Path(path), sha, pages, boxes,
                        notes=("segmentation polygons and masks are kept only as their box",
-                              "attributes, iscrowd and area are not carried over"))
+                              "iscrowd and area are not carried over"))

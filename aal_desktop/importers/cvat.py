@@ -3,8 +3,9 @@ rotation>` and `<polygon points="x,y;x,y">`, in pixels of that image.
 
 `rotation` turns a box clockwise around its centre; it becomes the bounding box (counted):
 CVAT itself loses it on re-import (cvat#4745). Polylines, points and tags have no area and
-are skipped. `<attribute>` values, `occluded`, `z_order` and `group_id` are not carried
-over. CVAT for video (tracks) is refused: export as CVAT for images.
+are skipped. `<attribute>` values go to the class's attributes of the same name (dropped,
+and counted, where the class has no such attribute); `occluded`, `z_order` and `group_id` are
+not carried over. CVAT for video (tracks) is refused: export as CVAT for images.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def safe_xml(data: bytes, source: Path) -> ET.Element:
 
 def _shape(el: ET.Element, fid: str, page: str, source: Path) -> ForeignBox:
     label = el.get("label") or ""
-    base = {"foreign_id": fid, "page_key": page, "label": label}
+    attrs = tuple((a.get("name") or "", a.text or "") for a in el.findall("attribute"))
+    base = {"foreign_id": fid, "page_key": page, "label": label, "attributes": attrs}
     if el.tag == "box":
         x0, y0, x1, y1 = (number(el.get(k), f"{k} of box {fid}", source)
                           for k in ("xtl", "ytl", "xbr", "ybr"))
@@ -86,5 +88,4 @@ def parse(path: Path) -> ForeignFile:
                           "skeleton", "cuboid"):
                 boxes.append(_shape(el, f"{key}/{i}", key, path))
     return ForeignFile("cvat", Path(path), sha, tuple(pages), tuple(boxes),
-                       notes=("CVAT attributes, occluded, z_order and group_id are not "
-                              "carried over",))
+                       notes=("CVAT occluded, z_order and group_id are not carried over",))

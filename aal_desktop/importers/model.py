@@ -59,7 +59,8 @@ class ForeignBox:
     parent_id: str | None = None  # a foreign id in the same file
     score: float | None = None
     annotator: str | None = None
-    attributes: tuple[tuple[str, str], ...] = ()
+    attributes: tuple[tuple[str, object], ...] = ()  # name, value as the file has them
+    region_id: str | None = None  # a region UUID the file carries (our own releases)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import ValidationFailed
+from ..core.errors import NotFound, ValidationFailed
+from ..core.schema import validate_attributes
 from ..importers import annotation_files, check_format, parse
 from ..importers import labels as label_map
 from ..importers.frames import place_on_page, to_page_points
@@ -29,6 +30,7 @@ from .annotation_pages import PageResolver, PageTarget
 from .project import Change, Project
 
 CLIPPED = "clipped to the page"
+ATTRS_DROPPED = "attributes the class does not have, dropped"
 Progress = Callable[[int, int, str], None]
 
 
@@ -261,19 +263,33 @@ def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget |
         if placed is None:
             fr.skipped[skip or "empty"] += 1
             continue
+        if box.region_id is not None and regions_exists(project, box.region_id):
+            fr.already_present += 1  # the same region (our own release, imported back)
+            continue
+        attrs, dropped = _attributes(project, key, box)
         parent = None
         if box.parent_id is not None:
             parent = new_ids.get(box.parent_id) or rows.region_for(project.db, ff.sha256,
                                                                    box.parent_id)
-        region = regions.add_region(
-            project, target.document_id, target.page, placed, key, reason=reason,
-            origin="model" if opts.as_prelabels else "human",
-            model_name=f"import:{ff.format}" if opts.as_prelabels else None,
-            model_version=ff.sha256[:12] if opts.as_prelabels else None,
-            confidence=box.score if opts.as_prelabels else None,
-            parent_id=parent, reading_order=box.reading_order, batch=batch, notify=False,
-        )
+            if parent is not None and regions.get(project, parent).document_id != \
+                    target.document_id:
+                parent = None  # links stay within a document
+        try:
+            region = regions.add_region(
+                project, target.document_id, target.page, placed, key, attrs, reason=reason,
+                region_id=box.region_id,
+                origin="model" if opts.as_prelabels else "human",
+                model_name=f"import:{ff.format}" if opts.as_prelabels else None,
+                model_version=ff.sha256[:12] if opts.as_prelabels else None,
+                confidence=box.score if opts.as_prelabels else None,
+                parent_id=parent, reading_order=box.reading_order, batch=batch, notify=False,
+            )
+        except ValidationFailed as exc:  # checked before writing: nothing of it was written
+            fr.skipped[f"refused by the schema: {exc}"[:120]] += 1
+            continue
         reduced = box.reduced or (CLIPPED if clipped else None)
+        if dropped:
+            fr.reduced[ATTRS_DROPPED] += 1
         if box.reduced:
             fr.reduced[box.reduced] += 1
         if clipped:
@@ -290,6 +306,30 @@ def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget |
     if fr.imported:
         fr.batch = batch
     return done
+
+
+def regions_exists(project: Project, region_id: str) -> bool:
+    try:
+        regions.get(project, region_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _attributes(project: Project, key: str, box: ForeignBox) -> tuple[dict[str, object], bool]:
+    """The file's attribute values the class accepts; True when some had to be dropped."""
+    if not box.attributes:
+        return {}, False
+    cls = schemas.current(project).require(key)
+    given = {k: v for k, v in box.attributes if v is not None and v != ""}
+    try:
+        return validate_attributes(cls, given), False
+    except ValidationFailed:
+        known = {k: v for k, v in given.items() if cls.attribute(k) is not None}
+        try:
+            return validate_attributes(cls, known), True
+        except ValidationFailed:
+            return {}, True
 
 
 def provenance(project: Project, region_id: str) -> rows.RegionImport | None:

@@ -71,3 +71,18 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--db", str(tmp_path / "aal.sqlite3"), "annotations", "import", "voc", "x"])
     assert exc.value.code == 2
+
+
+def test_forgetting_the_images_is_exit_1_with_the_fix(dataset, tmp_path: Path,
+                                                       capsys) -> None:
+    ann, _, n = dataset
+    alone = tmp_path / "alone"  # the images beside the file would be found: move it away
+    alone.mkdir()
+    ann = ann.rename(alone / ann.name)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("figure: picture\n", encoding="utf-8")
+    assert main(["--db", str(tmp_path / "aal.sqlite3"), "annotations", "import", "coco",
+                 str(ann), "--map", str(mapping), "--json"]) == 1
+    cap = capsys.readouterr()
+    assert json.loads(cap.out)["skipped"] == {"unknown image": n}
+    assert len(cap.err.strip().splitlines()) == 1 and "--images DIR" in cap.err

@@ -51,6 +51,12 @@ def test_cvat_boxes_land_on_the_words(lead: Project, corpus: Path, tmp_path: Pat
         lead, ImportOptions(format="cvat", path=path, doc=str(doc_id)))
     assert report.imported == len(rp.words)
     assert report.skipped == {"not an area (line or point)": 1}
+    plain = len([i for i in range(len(rp.words)) if i % 3 == 0])  # they carry lang=en
+    rotated = len(rp.words) - plain - len([i for i in range(len(rp.words)) if i % 3 == 2])
+    want = {"attributes the class does not have, dropped": plain}
+    if rotated:
+        want["rotated box → bounding box"] = rotated
+    assert report.reduced == want
     assert_on_words(regions.list_regions(lead, doc_id, page), rp.words)
 
 
