@@ -78,3 +78,31 @@ def test_a_labelme_polygon_is_reduced_to_its_box(lead: Project, tmp_path: Path) 
     assert report.reduced == {"polygon → box": 1, "circle → box": 1}
     boxes = sorted(tuple(r.box) for r in regions.list_regions(lead, doc_id))
     assert boxes == [(100, 100, 300, 300), (350, 350, 450, 450)]
+
+
+def test_a_folder_of_labelme_files_over_a_folder_of_images(lead: Project, corpus: Path,
+                                                           tmp_path: Path) -> None:
+    """PATH may be a folder: one file per image, each its own batch; images found by name."""
+    from aal_desktop.store import events as event_log
+
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "img").mkdir()
+    expected = 0
+    for i, (name, page) in enumerate(PAGES):
+        rp = render(corpus / name, page, dpi=72)
+        (tmp_path / "img" / f"s{i}.jpg").write_bytes(_jpeg(rp.png))
+        labelme_file(tmp_path / "ann" / f"s{i}.json", rp, f"../img/s{i}.jpg", False)
+        expected += len(rp.words)
+    report = annotation_import.import_annotations(
+        lead, ImportOptions(format="labelme", path=tmp_path / "ann", images=tmp_path / "img"))
+    assert report.imported == expected and len(report.documents_created) == len(PAGES)
+    assert len(report.files) == len(PAGES)
+    batches = {e.batch for e in event_log.query(lead.db, event_log.EventFilter(
+        kind="region.create"))}
+    assert batches == {f.batch for f in report.files} and len(batches) == len(PAGES)
+
+
+def _jpeg(png: bytes) -> bytes:
+    import pymupdf
+
+    return pymupdf.Pixmap(png).tobytes("jpg")
