@@ -92,3 +92,20 @@ def test_a_bad_file_is_a_message_not_a_crash(qtbot, session, tmp_path):
     qtbot.waitUntil(lambda: "not valid JSON" in dialog.status.text(), timeout=30000)
     assert dialog.plan is None and not dialog.import_button.isEnabled()
     dialog.close()
+
+
+def test_the_menu_entry_opens_the_dialog_over_the_window(qtbot, session):
+    from PySide6.QtWidgets import QMainWindow
+
+    from aal_desktop.ui.dialogs.annotation_import_dialog import open_annotation_import
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    dialog = open_annotation_import(session, window)
+    assert dialog.isVisible() and dialog.parent() is window
+    assert [dialog.format_box.itemData(i) for i in range(dialog.format_box.count())] == [
+        "coco", "labelstudio", "cvat", "labelme", "pawls", "pagexml"]
+    thread = dialog.thread_
+    dialog.reject()
+    assert not thread.isRunning()  # stopped before the dialog goes (deleted on close)
