@@ -78,6 +78,8 @@ class PageResolver:
                  progress: Callable[[str], None] | None = None) -> None:
         self.project = project
         self.images = Path(images) if images else None
+        if self.images is not None and not self.images.is_dir():
+            raise ValidationFailed(f"{self.images}: no such folder of page images")
         self.doc = documents.resolve(project, doc) if doc else None
         self.source = source
         self.progress = progress or (lambda _m: None)

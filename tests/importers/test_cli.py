@@ -86,3 +86,13 @@ def test_forgetting_the_images_is_exit_1_with_the_fix(dataset, tmp_path: Path,
     cap = capsys.readouterr()
     assert json.loads(cap.out)["skipped"] == {"unknown image": n}
     assert len(cap.err.strip().splitlines()) == 1 and "--images DIR" in cap.err
+
+
+def test_a_missing_images_folder_is_one_line(dataset, tmp_path: Path, capsys) -> None:
+    ann, _, _ = dataset
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("figure: picture\n", encoding="utf-8")
+    assert main(["--db", str(tmp_path / "aal.sqlite3"), "annotations", "import", "coco",
+                 str(ann), "--map", str(mapping), "--images", str(tmp_path / "nope")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "no such folder" in err
