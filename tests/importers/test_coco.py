@@ -285,3 +285,32 @@ def test_round_trip_import_coco_then_release_coco_gives_the_boxes_back(
     # the release imported back into the project it came from: the same regions, nothing new
     back_home = annotation_import.import_annotations(lead, opts("coco", rel_ann))
     assert (back_home.imported, back_home.already_present) == (0, len(sent))
+
+
+def test_page_images_release_like_any_document(lead: Project, corpus: Path,
+                                               tmp_path: Path) -> None:
+    """Downstream works unchanged on wrapped page images: the release renders them and
+    gives back the PubLayNet boxes (scaled by the release's dpi / 72)."""
+    from aal_desktop.services import releases, versions
+
+    rp = render(corpus / PAGES[2][0], PAGES[2][1], dpi=72)
+    (tmp_path / "imgs").mkdir()
+    (tmp_path / "imgs" / "PMC9_0.png").write_bytes(rp.png)
+    ann = coco_file(tmp_path / "val.json", [({"file_name": "PMC9_0.png"}, rp)])
+    report = annotation_import.import_annotations(lead, opts("coco", ann,
+                                                             images=tmp_path / "imgs"))
+    (doc_id,) = report.documents_created
+    documents.set_status(lead, doc_id, "approved")
+    versions.create_version(lead, "v1", split=(1.0, 0.0, 0.0))
+    record = releases.release(lead, "v1", tmp_path / "out", formats="coco", dpi=144)
+    out = json.loads((Path(record.path) / "annotations" / "instances_train.json").read_text())
+    (img,) = out["images"]
+    assert (img["width"], img["height"]) == (2 * rp.width_px, 2 * rp.height_px)
+    png = (Path(record.path) / "images" / "train" / img["file_name"]).read_bytes()
+    sent = [a["bbox"] for a in json.loads(ann.read_text())["annotations"]]
+    back = [a["bbox"] for a in out["annotations"]]
+    assert len(back) == len(sent)
+    for x, y, w, h in sent:
+        assert any(close((2 * x, 2 * y, 2 * w, 2 * h), b, 2.0) for b in back), (x, y)
+    for bx, by, bw, bh in back:
+        assert ink_inside(png, (bx, by, bx + bw, by + bh)) > 0
