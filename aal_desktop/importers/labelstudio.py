@@ -44,6 +44,8 @@ def _annotator(ann: dict[str, Any]) -> str | None:
     who = ann.get("completed_by")
     if isinstance(who, dict):
         who = who.get("email") or who.get("id")
+    if isinstance(who, int):
+        return f"labelstudio user {who}"  # exports often give only the numeric id
     return None if who is None else str(who)
 
 

@@ -282,6 +282,7 @@ def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget |
                 model_name=f"import:{ff.format}" if opts.as_prelabels else None,
                 model_version=ff.sha256[:12] if opts.as_prelabels else None,
                 confidence=box.score if opts.as_prelabels else None,
+                annotator=box.annotator,  # who drew it there (None: the importing person)
                 parent_id=parent, reading_order=box.reading_order, batch=batch, notify=False,
             )
         except ValidationFailed as exc:  # checked before writing: nothing of it was written

@@ -60,6 +60,10 @@ def test_pawls_boxes_land_on_the_same_words_of_the_paper(lead: Project, corpus: 
         assert_on_words(regions.list_regions(lead, doc.id, rp.page), rp.words, tol=0.02)
     prov = annotation_import.provenance(lead, report.region_ids[0])
     assert prov is not None and prov.foreign_annotator == "shannons@example.com"
+    # the person who drew it stays its annotator (agreement between PAWLS annotators works);
+    # the one who imported it created the row
+    r = regions.get(lead, report.region_ids[0])
+    assert (r.annotator, r.created_by) == ("shannons@example.com", "lead1")
     assert prov.file_sha256 == report.files[0].sha256 and prov.file_name == path.name
     assert any("relations" in note for note in report.notes)
     again = annotation_import.import_annotations(lead, opts)
