@@ -87,3 +87,26 @@ def test_pawls_on_a_rotated_page_given_with_doc(lead: Project, corpus: Path,
                             doc=str(doc_id)))
     assert report.imported == len(rp.words)
     assert_on_words(regions.list_regions(lead, doc_id, page), rp.words)
+
+
+def test_two_pawls_annotators_are_compared_by_agreement(lead: Project, corpus: Path,
+                                                        tmp_path: Path) -> None:
+    """A PAWLS folder holds one file per annotator: imported, they are two annotators."""
+    from aal_desktop.services import agreement
+
+    name = PAGES[0][0]
+    rp = render(corpus / name, 0)
+    path = pawls_folder(tmp_path / "papers", corpus / name, [rp], [])
+    body = json.loads(path.read_text(encoding="utf-8"))
+    body["annotations"][0]["label"]["text"] = "Title"  # markn saw the first word otherwise
+    (path.parent / "markn@example.com_annotations.json").write_text(json.dumps(body),
+                                                                     encoding="utf-8")
+    report = annotation_import.import_annotations(
+        lead, ImportOptions(format="pawls", path=tmp_path / "papers"))
+    assert report.imported == 2 * len(rp.words) and len(report.files) == 2
+    (doc,) = documents.list_documents(lead)
+    result = agreement.agreement(lead, [doc.id])
+    assert result.annotators == ["markn@example.com", "shannons@example.com"]
+    classes = [d for d in result.disagreements if d.kind == "class"]
+    assert len(classes) == 1 and {classes[0].label_a, classes[0].label_b} == {"text", "title"}
+    assert result.overall is not None and result.overall.pairs == len(rp.words)
