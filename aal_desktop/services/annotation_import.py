@@ -27,7 +27,7 @@ from ..store.db import transaction
 from ..store.events import now_iso
 from . import regions, schemas
 from .annotation_pages import PageResolver, PageTarget
-from .project import Change, Project
+from .project import Project
 
 CLIPPED = "clipped to the page"
 ATTRS_DROPPED = "attributes the class does not have, dropped"
@@ -198,9 +198,6 @@ def run(project: Project, p: ImportPlan, progress: Progress | None = None,
         report.documents_created = list(resolver.created)
     finally:
         resolver.close()
-    if report.region_ids:
-        project.notify(Change("region", tuple(report.region_ids),
-                              detail={"import": opts.format}))
     tell("done")
     return report
 
@@ -283,7 +280,7 @@ def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget |
                 model_version=ff.sha256[:12] if opts.as_prelabels else None,
                 confidence=box.score if opts.as_prelabels else None,
                 annotator=box.annotator,  # who drew it there (None: the importing person)
-                parent_id=parent, reading_order=box.reading_order, batch=batch, notify=False,
+                parent_id=parent, reading_order=box.reading_order, batch=batch,
             )
         except ValidationFailed as exc:  # checked before writing: nothing of it was written
             fr.skipped[f"refused by the schema: {exc}"[:120]] += 1
