@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace, project: Project) -> int:
+    project.ensure_registered()
     schemas.ensure_default(project)
     info = {"database": str(project.path), "pdfs": str(project.blobs.root),
             "db_version": project.db_version, "user": project.user,

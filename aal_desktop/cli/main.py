@@ -203,6 +203,21 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"aal: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:
+        failure = _database_failure(exc, args)
+        if failure is None:
+            raise
+        print(f"aal: {failure}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _database_failure(exc: Exception, args: argparse.Namespace) -> AalError | None:
+    """A SQLite failure (full disk, read-only file, I/O error, lock past the time-out) met
+    outside a service's transaction, as one line naming the database; None for a bug."""
+    from ..services.project import database_failure, default_db_path
+
+    path = getattr(args, "db", None) or default_db_path()
+    return database_failure(exc, path)
 
 
 if __name__ == "__main__":

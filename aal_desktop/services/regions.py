@@ -8,6 +8,7 @@ it takes back: events are never removed.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ def history(project: Project, region_id: str) -> list[Event]:
 
 
 def _check_box(box: Box, width: float, height: float, page_no: int) -> Box:
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in box):
+        raise ValidationFailed(f"box {tuple(box)} must be four finite numbers (points)")
     box = Box.normalized(*box).rounded()
     if box.width < MIN_SIDE_PT or box.height < MIN_SIDE_PT:
         raise ValidationFailed(
@@ -123,6 +126,8 @@ def add_region(
     notify: bool = True,
 ) -> Region:
     """Draw a new region (page is 0-based). Validates everything before writing anything."""
+    if confidence is not None and not (math.isfinite(confidence) and 0 <= confidence <= 1):
+        raise ValidationFailed(f"a confidence is a number from 0 to 1, not {confidence}")
     document = documents.resolve(project, doc)
     if document.retired_at:
         raise ValidationFailed(f"document {document.id} is retired; it takes no new regions")

@@ -23,9 +23,10 @@ from ..core import stats as stats_core
 from ..core.errors import NotFound, ValidationFailed
 from ..core.geometry import Box
 from ..core.records import DocStatus, Document, PageRecord, Region
+from ..store import json_text
 from ..store import regions as region_rows
 from ..store.db import transaction
-from ..store.events import NewEvent, append, now_iso
+from ..store.events import NewEvent, append, json_field, now_iso
 from . import documents as document_service
 from . import schemas
 from .project import Change, Project
@@ -262,8 +263,8 @@ def _change_events(project: Project, after_id: int, upto_id: int,
                    document_ids: set[int]) -> list[changelog_core.ChangeEvent]:
     lo, hi = min(after_id, upto_id), max(after_id, upto_id)
     rows = project.db.execute(
-        "SELECT id, kind, region_id, user, document_id, json_extract(original, '$.class_key'), "
-        "json_extract(new, '$.class_key'), id IN (SELECT revert_event_id FROM reviews "
+        f"SELECT id, kind, region_id, user, document_id, {json_field('original', '$.class_key')}, "
+        f"{json_field('new', '$.class_key')}, id IN (SELECT revert_event_id FROM reviews "
         "WHERE revert_event_id IS NOT NULL), reason FROM events WHERE id > ? AND id <= ? "
         "AND kind LIKE 'region.%' AND region_id IS NOT NULL ORDER BY id", [lo, hi]).fetchall()
     return [changelog_core.ChangeEvent(int(i), kind, rid, user, old, new, bool(rev), why)
@@ -311,8 +312,8 @@ def changes_between(project: Project, a: str | None, b: str) -> list[dict[str, A
          batch, review, review_revert) in rows:
         out.append({
             "event_id": eid, "region_id": rid, "change_type": ctype, "kind": kind,
-            "original": json.loads(original) if original else None,
-            "new": json.loads(new) if new else None,
+            "original": json_text.loads(original) if original else None,
+            "new": json_text.loads(new) if new else None,
             "user": user, "at": at, "reason": reason, "schema_version": sv,
             "guideline_version": gv, "document_id": doc, "document_sha256": sha, "page": page,
             "reverts": reverts, "batch": batch, "review": review or "pending",
