@@ -18,7 +18,7 @@ from aal_desktop.core.errors import ValidationFailed
 from aal_desktop.services import regions
 from aal_desktop.services.project import Project
 from aal_desktop.store import json_text
-from aal_desktop.store.events import GENESIS, canonical_json, event_hash
+from aal_desktop.store.events import canonical_json, event_hash
 
 from .conftest import make_pdf
 from .test_cli import Aal
@@ -43,13 +43,14 @@ def _poison(db: Path, region_id: str) -> None:
     event whose hash is correct (the chain stays intact, as it did)."""
     conn = sqlite3.connect(db)
     conn.execute("UPDATE regions SET attrs = '{\"conf\":NaN}' WHERE id = ?", [region_id])
-    last_id, prev = conn.execute(
-        "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone() or (0, GENESIS)
+    last_id, prev, before = conn.execute(
+        "SELECT id, hash, new FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    after = {**json.loads(before), "attrs": {"conf": math.nan}}
+    spell = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
     row = {"id": last_id + 1, "at": "2026-01-01T00:00:00.000000+00:00", "user": "lead1",
            "kind": "region.set", "change_type": "corrective", "region_id": region_id,
            "document_id": 1, "page": 0,
-           "original": '{"attrs":{},"class_key":"text"}',
-           "new": '{"attrs":{"conf":NaN},"class_key":"text"}', "reason": None,
+           "original": before, "new": json.dumps(after, **spell), "reason": None,
            "schema_version": 1, "guideline_version": None, "batch": None, "reverts": None}
     row["prev_hash"] = prev
     row["hash"] = event_hash(prev, row)

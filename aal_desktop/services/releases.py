@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store import audit as audit_rows
 from ..store.db import transaction
 from ..store.events import now_iso
 from .project import Change, Project
@@ -68,6 +69,7 @@ def record(project: Project, version: str, path: Path, formats: tuple[str, ...],
             [version, str(path), json.dumps(list(formats)), float(dpi), manifest_sha256,
              previous_manifest_sha256, project.user, at])
         rid = cur.lastrowid
+        audit_rows.anchor(project.db, "release", str(rid), manifest_sha256, project.user)
     project.notify(Change("version", (version,), detail={"release": str(path)}))
     row = project.db.execute(f"SELECT {_COLUMNS} FROM releases WHERE id = ?", [rid]).fetchone()
     return _row(row)

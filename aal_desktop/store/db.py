@@ -12,7 +12,13 @@ from typing import Any
 
 from ..core.errors import AalError
 from . import sqlite_errors
-from .upgrades import u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models
+from .upgrades import (
+    u001_initial,
+    u002_schema_migrations,
+    u003_dataset_versions,
+    u004_models,
+    u005_audit_anchors,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 # Checkpoint every ~8 MB of WAL (2,000 pages of 4 KiB) instead of SQLite's 4 MB: each
@@ -27,6 +33,7 @@ CACHE_KIB = 65_536
 # The steps, in order; a new step is a new `upgrades/uNNN_*.py` module added here.
 UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
+    u005_audit_anchors,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}
