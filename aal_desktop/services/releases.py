@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import ValidationFailed
 from ..store import audit as audit_rows
 from ..store.db import transaction
 from ..store.events import now_iso
@@ -50,10 +51,31 @@ def release(
     from ..export.release import write_release
 
     project.require_lead("release a dataset version")
+    _refuse_unknown_classes(project, version_name)
     path = write_release(project, version_name, dest_dir, formats, dpi, include_pdfs,
                          progress, cancelled, workers)
     found = [r for r in list_releases(project, version_name) if r.path == str(path)]
     return found[-1]
+
+
+def _refuse_unknown_classes(project: Project, version_name: str) -> None:
+    """A version whose regions use a class its schema lacks (a schema published by an older
+    version dropped it) cannot be written: say so, instead of a KeyError mid-release."""
+    from collections import Counter
+
+    from . import schemas, versions
+
+    info = versions.get_version(project, version_name)
+    schema = schemas.get(project, info.schema_version)
+    counts = Counter(r.class_key for r in versions.version_regions(project, version_name))
+    missing = schemas.classes_missing(schema, dict(counts))
+    if missing:
+        listed = ", ".join(f"{k} ({n} regions)" for k, n in missing.items())
+        raise ValidationFailed(
+            f"version {version_name} has regions of classes its schema version "
+            f"{info.schema_version} does not have: {listed}; migrate them to classes of the "
+            "schema (`aal schema migrate FILE`) and cut a new version"
+        )
 
 
 def record(project: Project, version: str, path: Path, formats: tuple[str, ...], dpi: float,
