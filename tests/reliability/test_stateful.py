@@ -8,6 +8,7 @@ import random
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -122,3 +123,30 @@ def test_random_calls_with_a_second_process_editing_keep_every_invariant(
                               settings=_settings(scaled(2, 30), scaled(15, 60)))
     print(f"\nstateful, two processes: {FIGURES['calls']} calls tried, {FIGURES['checks']} "
           "invariant checks survived, 0 lost")
+
+
+def _relabel_loop(db: str, rid: str, user: str, n: int) -> None:
+    from aal_desktop.services import regions
+
+    rng = random.Random(user)
+    with Project(db, user=user) as p:
+        for _ in range(n):
+            regions.relabel(p, rid, rng.choice(CLASSES))
+
+
+@pytest.mark.xfail(strict=False, reason="issue 19 item 2 (H3): services read the region "
+                   "before BEGIN IMMEDIATE, so a concurrent edit makes a stale original")
+def test_two_processes_editing_one_region_record_true_originals(template: Path,
+                                                               tmp_path: Path) -> None:
+    db = copy_project(template, tmp_path / "same-region")
+    with Project(db, user="lead1") as p:
+        rid = apply_op(p, ("add", 0, (50, 50, 200, 120), "text"))
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_relabel_loop, args=(str(db), rid, user, scaled(60, 600)))
+               for user in ("lead1", "amy")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    check_invariants(db)
