@@ -147,7 +147,8 @@ def _region_problems(db: Database, limit: int = 5) -> tuple[int, list[str]]:
         if region.id not in last:
             problems.append(f"region {region.id} has no event in the log (events were removed)")
         else:
-            recorded = json_text.loads(last[region.id]) if last[region.id] else None
+            text = last[region.id]
+            recorded = json_text.loads(text) if text else None
             if recorded is None or (canonical_json(_comparable(recorded))
                                     != canonical_json(_comparable(region.snapshot()))):
                 problems.append(f"region {region.id} differs from the state its last event "
