@@ -169,3 +169,21 @@ def test_first_write_registers_a_new_user(aal: Aal, tmp_path: Path) -> None:
     assert code == 0, err
     assert {u["name"]: u["role"] for u in aal.json("user", "list")} == {
         "lead1": "lead", "amy": "annotator"}
+
+
+def test_a_lock_held_past_the_time_out_is_one_line(aal: Aal, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    rid = _project_with_region(aal, tmp_path)
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(aal.db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        before = _state(aal.db)
+        code, _, err = aal("region", "relabel", rid, "title")
+        assert code == 1 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert f"{aal.db} stayed locked by another program" in err
+        assert _state(aal.db) == before
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert aal("region", "relabel", rid, "title")[0] == 0
