@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aal_desktop.pdf import engine
 from aal_desktop.pdf.worker import WorkerCrashed, WorkerProcess, WorkerTimeout
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def _rect(r: pymupdf.Rect) -> tuple[float, float, float, float]:
 
 def _decrypted_bytes(doc: pymupdf.Document) -> bytes:
     """The whole document without encryption, so the app never needs the password again."""
-    import pymupdf
+    pymupdf = engine.load()
 
     return doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_NONE, garbage=1)  # type: ignore[attr-defined]
 
@@ -142,7 +143,7 @@ def inspect_pdf(path: str, password: str | None = None) -> Inspection:
     with open(path, "rb") as handle:
         head = handle.read(1024)
 
-    import pymupdf
+    pymupdf = engine.load()
 
     has_header = b"%PDF-" in head
     pymupdf.TOOLS.mupdf_warnings(reset=True)
@@ -162,7 +163,7 @@ def inspect_pdf(path: str, password: str | None = None) -> Inspection:
 
 def _open_failure(exc: BaseException) -> str:
     """Why MuPDF could not open a file: its most specific warning, not the file path."""
-    import pymupdf
+    pymupdf = engine.load()
 
     errors = [
         line.strip()
@@ -290,7 +291,7 @@ def _fast_pages(doc: pymupdf.Document, page_count: int) -> list[PageInfo] | None
     Returns None whenever anything is unusual (UserUnit, a page-tree error, a sample page
     that disagrees with a real load), and the caller loads every page instead.
     """
-    import pymupdf
+    pymupdf = engine.load()
 
     m = pymupdf.mupdf
     try:

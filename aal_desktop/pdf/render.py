@@ -11,6 +11,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aal_desktop.pdf import engine
+
 if TYPE_CHECKING:
     import pymupdf
 
@@ -33,7 +35,7 @@ def open_document(pdf_path: str) -> pymupdf.Document:
 
     The key includes size and modification time, so a replaced file is reopened.
     """
-    import pymupdf
+    pymupdf = engine.load()
 
     path = os.path.abspath(pdf_path)
     stat = os.stat(path)
@@ -59,7 +61,7 @@ def clear_cache() -> None:
 
 def render_page(pdf_path: str, page_number: int, zoom: float) -> RenderedPage:
     """Render one page (0-based) at ``zoom`` (1.0 = 72 dpi) as RGB bytes."""
-    import pymupdf
+    pymupdf = engine.load()
 
     page = open_document(pdf_path).load_page(page_number)
     pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
@@ -72,7 +74,7 @@ def render_png(pdf_path: str, page_number: int, dpi: float, out_path: str) -> tu
     The file is written under a temporary name and moved into place, so a killed
     worker never leaves half a PNG at ``out_path``.
     """
-    import pymupdf
+    pymupdf = engine.load()
 
     page = open_document(pdf_path).load_page(page_number)
     zoom = dpi / 72.0
