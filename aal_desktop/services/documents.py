@@ -160,9 +160,7 @@ def _import_one(project: Project, worker: WorkerProcess, path: Path, source: str
         doc_id = int(cur.lastrowid or 0)
         project.db.conn.executemany(
             "INSERT INTO pages (document_id, page, width, height, rotation, mediabox, cropbox) "
-            "VALUES (?,?,?,?,?,?,?)",
-            [(doc_id, p.number, p.width, p.height, p.rotation, _box_json(p.mediabox),
-              _box_json(p.cropbox)) for p in result.pages],
+            "VALUES (?,?,?,?,?,?,?)", result.pages.rows(doc_id),
         )
         project.db.execute(
             "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
