@@ -29,7 +29,9 @@ def test_packed_pages_read_back_as_page_records() -> None:
 
 
 def test_a_thousand_pages_pickle_as_bytes_not_objects() -> None:
-    packed = PackedPages.of([PageInfo(i, 480.0, 380.0, 90, PAGES[1].mediabox, PAGES[1].cropbox) for i in range(1000)])
+    one = PAGES[1]
+    packed = PackedPages.of([PageInfo(i, 480.0, 380.0, 90, one.mediabox, one.cropbox)
+                             for i in range(1000)])
     blob = pickle.dumps(packed)
     assert len(blob) < 1000 * 11 * 8 + 200  # the doubles and little else
     assert b"PageInfo" not in blob
