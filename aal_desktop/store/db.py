@@ -18,6 +18,7 @@ from .upgrades import (
     u004_models,
     u005_undo_history,
     u006_annotation_imports,
+    u007_event_indexes,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -31,6 +32,7 @@ UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
     u005_undo_history,
     u006_annotation_imports,
+    u007_event_indexes,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}
