@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core.errors import AalError, NotFound
 from ..core.records import Region
+from ..core.snapshot import summarize
 from ..export.release import FORMATS, check_dpi, parse_formats, write_release
 from ..export.snapshot import ParentRelease, ReleaseSnapshot
 from ..store import releases as release_rows
@@ -90,7 +91,7 @@ def snapshot(project: Project, row: version_rows.VersionRow,
                                       parent_release.manifest_sha256, parent_release.created_at)
                         if parent_release is not None else None),
         guideline_version=schema.guideline_version,
-        annotators=sorted({r.annotator for rs in regions.values() for r in rs}),
+        annotators=sorted(summarize(r for rs in regions.values() for r in rs).people),
     )
 
 

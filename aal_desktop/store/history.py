@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
+from .db import Database
 
 COLUMNS = ("id", "user", "label", "state", "event_ids", "current_ids", "created_at",
            "updated_at")
@@ -36,7 +36,7 @@ def _from_row(values: Sequence[Any]) -> StepRow:
                    created_at=r["created_at"], updated_at=r["updated_at"])
 
 
-def insert(db: sqlite_utils.Database, user: str, label: str, event_ids: Sequence[int],
+def insert(db: Database, user: str, label: str, event_ids: Sequence[int],
            at: str) -> int:
     """Record a new done step; the user's undone steps can no longer be redone."""
     db.conn.execute("UPDATE history_steps SET state = 'dropped', updated_at = ? "
@@ -48,7 +48,7 @@ def insert(db: sqlite_utils.Database, user: str, label: str, event_ids: Sequence
     return int(cur.lastrowid or 0)
 
 
-def extend(db: sqlite_utils.Database, step_id: int, event_ids: Sequence[int], at: str) -> None:
+def extend(db: Database, step_id: int, event_ids: Sequence[int], at: str) -> None:
     """Add more events of the same gesture to a step recorded moments ago."""
     step = get(db, step_id)
     assert step is not None
@@ -57,25 +57,25 @@ def extend(db: sqlite_utils.Database, step_id: int, event_ids: Sequence[int], at
                     "WHERE id = ?", [ids, ids, at, step_id])
 
 
-def set_state(db: sqlite_utils.Database, step_id: int, state: str,
+def set_state(db: Database, step_id: int, state: str,
               current_ids: Sequence[int], at: str) -> None:
     db.conn.execute("UPDATE history_steps SET state = ?, current_ids = ?, updated_at = ? "
                     "WHERE id = ?", [state, json.dumps(list(current_ids)), at, step_id])
 
 
-def get(db: sqlite_utils.Database, step_id: int) -> StepRow | None:
+def get(db: Database, step_id: int) -> StepRow | None:
     row = db.conn.execute(f"{SELECT} WHERE id = ?", [step_id]).fetchone()
     return None if row is None else _from_row(row)
 
 
-def newest_done(db: sqlite_utils.Database, user: str) -> StepRow | None:
+def newest_done(db: Database, user: str) -> StepRow | None:
     """The step `undo` takes back next: the user's newest one still done."""
     row = db.conn.execute(f"{SELECT} WHERE user = ? AND state = 'done' ORDER BY id DESC LIMIT 1",
                           [user]).fetchone()
     return None if row is None else _from_row(row)
 
 
-def oldest_undone(db: sqlite_utils.Database, user: str) -> StepRow | None:
+def oldest_undone(db: Database, user: str) -> StepRow | None:
     """The step `redo` brings back next: the user's oldest undone one (undone steps are
     always the top of the stack, since a new step drops them)."""
     row = db.conn.execute(f"{SELECT} WHERE user = ? AND state = 'undone' ORDER BY id LIMIT 1",
@@ -83,5 +83,5 @@ def oldest_undone(db: sqlite_utils.Database, user: str) -> StepRow | None:
     return None if row is None else _from_row(row)
 
 
-def relabel(db: sqlite_utils.Database, step_id: int, label: str) -> None:
+def relabel(db: Database, step_id: int, label: str) -> None:
     db.conn.execute("UPDATE history_steps SET label = ? WHERE id = ?", [label, step_id])
