@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..core.errors import AalError, NotFound
+from ..core.page_numbers import change_json
 from ..core.records import Region
 from ..core.snapshot import summarize
 from ..export.release import FORMATS, check_dpi, parse_formats, write_release
@@ -85,8 +86,8 @@ def snapshot(project: Project, row: version_rows.VersionRow,
         stats=versions.stored_stats(project, row),
         changelog=changelog,
         changelog_md=versions.changelog_markdown(changelog),
-        changes=version_rows.changes(project.db, row.name, row.parent_last_event_id,
-                                     row.last_event_id),
+        changes=[change_json(c) for c in version_rows.changes(  # pages 1-based, as shown
+            project.db, row.name, row.parent_last_event_id, row.last_event_id)],
         parent_release=(ParentRelease(parent_release.version, parent_release.path,
                                       parent_release.manifest_sha256, parent_release.created_at)
                         if parent_release is not None else None),

@@ -5,7 +5,8 @@ documentation: general description, data and data governance, labelling and clea
 design choices, validation and metrics, limitations, changes over the lifecycle) and
 Article 12 (record-keeping: logs of what was deployed when, by whom, tamper-evident).
 The report is built as a small list of typed blocks, written out as Markdown, or as simple
-self-contained HTML when the output file ends in .html; no template engine needed.
+self-contained HTML (.html/.htm), or a PDF laid out from that HTML (.pdf); no template
+engine needed, and any other suffix is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import ValidationFailed
+from ..pdf.html_pdf import html_to_pdf
 from ..store.events import now_iso, verify_chain
 from . import lineage as lin
 from . import models as registry
@@ -396,13 +399,36 @@ def to_html(rep: Report) -> str:
     return "\n".join(out) + "\n"
 
 
+REPORT_SUFFIXES = {".md": "Markdown", ".markdown": "Markdown", ".html": "HTML",
+                   ".htm": "HTML", ".pdf": "PDF"}
+
+
+def report_format(output: Path | str) -> str:
+    """Markdown, HTML or PDF by the file's suffix; any other suffix is refused (a .pdf once
+    received Markdown, a .docx would too)."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise ValidationFailed(
+            f"cannot write a report as '{suffix or Path(output).name}': name the file "
+            ".md (Markdown), .html or .htm (HTML) or .pdf (PDF)")
+    return REPORT_SUFFIXES[suffix]
+
+
 def write_report(project: Project, ref: str, output: Path | str) -> Path:
-    """Write the report as HTML (.html/.htm) or Markdown (anything else), atomically."""
+    """Write the report as Markdown (.md), HTML (.html/.htm) or a real PDF (.pdf, laid out
+    from the HTML by PyMuPDF), atomically; other suffixes are refused before any work."""
     out = Path(output)
+    kind = report_format(out)
     rep = build_report(project, ref)
-    text = to_html(rep) if out.suffix.lower() in (".html", ".htm") else to_markdown(rep)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    try:
+        if kind == "PDF":
+            html_to_pdf(to_html(rep), tmp)
+        else:
+            tmp.write_text(to_html(rep) if kind == "HTML" else to_markdown(rep),
+                           encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out

@@ -210,7 +210,8 @@ def changes_between(project: Project, a: str | None, b: str) -> list[dict[str, A
     """Every region event recorded after `a` was cut up to when `b` was cut on b's documents
     (a None: since the beginning), oldest first; one dict per event (changes.jsonl).
 
-    `page` is 0-based; `review` is the event's latest review decision (pending when none);
+    `page` is 0-based here (a release's changes.jsonl shows it 1-based); `review` is the
+    event's latest review decision (pending when none);
     `review_revert` says the event is itself the revert a reviewer made.
     """
     return version_rows.changes(project.db, b, _last_event_id(project, a),
