@@ -103,6 +103,16 @@ def _users() -> ModuleType:
     return users
 
 
+def _history() -> ModuleType:
+    from . import history
+    return history
+
+
+def _keys() -> ModuleType:
+    from . import keys
+    return keys
+
+
 def _stats() -> ModuleType:
     from . import stats
     return stats
@@ -128,7 +138,7 @@ COMMANDS: dict[str, Command] = {
     "schema": Command(_schema, "label schema versions"),
     "lineage": Command(_lineage, "what trained a model, which models used a version, what "
                                  "served an environment at a time"),
-    "report": Command(_report, "technical documentation of a model (Markdown or HTML)"),
+    "report": Command(_report, "technical documentation of a model (Markdown, HTML or PDF)"),
     "prelabel": Command(_prelabel, "propose regions with the layout model (pymupdf.layout)"),
     "accept-prelabels": Command(_prelabel, "confirm pending pre-labels of a document or page "
                                            "as they are"),
@@ -138,6 +148,9 @@ COMMANDS: dict[str, Command] = {
     "release": Command(_release, "write a dataset version as a release folder, or verify one"),
     "review": Command(_review, "accept or revert region changes (leads)"),
     "user": Command(_users, "people and their roles"),
+    "undo": Command(_history, "take back your last change (as new events)"),
+    "redo": Command(_history, "bring back the change you last undid"),
+    "key": Command(_keys, "your signing key (team sync)"),
     "stats": Command(_stats, "class distribution and counts (a version, or live data)"),
 }
 # Global options that take a value: skipped when looking for the command in argv.
