@@ -147,3 +147,29 @@ def test_mupdf_messages_never_reach_stdout(corpus: Path, tmp_path: Path) -> None
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["version"] == "v1"  # nothing but the JSON on stdout
     assert "MuPDF" not in run.stdout and "MuPDF error" in run.stderr
+
+
+def test_an_empty_split_warns_and_is_left_out_of_files_and_configs(aal: Aal,
+                                                                    tmp_path: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    aal("doc", "import", str(make_pdf(tmp_path / "a.pdf", pages=2)))
+    aal("region", "add", "1", "1", "60", "80", "300", "110", "text")
+    aal("doc", "status", "1", "approved")
+    code, out, err = aal("version", "create", "v1", "--split", "80,10,10", "--json")
+    assert code == 0 and json.loads(out)["name"] == "v1"  # stdout: the JSON alone
+    assert err.startswith("warning: val and test got no documents") and err.count("\n") == 1
+    code, out, err = aal("version", "create", "v2", "--split", "100,0,0")
+    assert code == 0 and "warning" not in err
+    assert "1 document (train 1, val 0, test 0), 1 region," in out  # not "1 documents"
+    code, out, err = aal("release", "v1", "--to", str(tmp_path / "rel"), "--format",
+                         "parquet,jsonl", "--json")
+    assert code == 0, err
+    folder = Path(json.loads(out)["path"])
+    assert sorted(p.name for p in (folder / "parquet" / "regions").iterdir()) == [
+        "train.parquet"]
+    assert sorted(p.name for p in (folder / "jsonl").iterdir()) == ["train.jsonl"]
+    card = (folder / "README.md").read_text().split("---")[1]
+    paths = [line.split('"')[1] for line in card.splitlines() if "path:" in line]
+    assert paths and all("train" in p for p in paths)
+    files = {"train": str(folder / "parquet" / "regions" / "train.parquet")}
+    assert datasets.load_dataset("parquet", data_files=files)["train"].num_rows == 1

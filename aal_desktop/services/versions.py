@@ -155,6 +155,15 @@ def version_stats(project: Project, name: str) -> dict[str, Any]:
     return stored_stats(project, _row(project, name))
 
 
+def empty_splits(project: Project, name: str) -> list[str]:
+    """Splits the version's ratios asked for that got no document (a release leaves them
+    out: a 0-row file breaks `datasets.load_dataset`); the CLI warns about them."""
+    row = _row(project, name)
+    counts = stored_stats(project, row).get("splits", {})
+    return [s for s, r in zip(split_core.SPLITS, row.split_ratios, strict=False)
+            if r > 0 and not counts.get(s, {}).get("documents", 0)]
+
+
 def version_changelog(project: Project, name: str) -> dict[str, Any]:
     """The changelog against the version's parent, as stored at the cut."""
     return stored_changelog(project, _row(project, name))
