@@ -173,3 +173,50 @@ def test_an_empty_split_warns_and_is_left_out_of_files_and_configs(aal: Aal,
     assert paths and all("train" in p for p in paths)
     files = {"train": str(folder / "parquet" / "regions" / "train.parquet")}
     assert datasets.load_dataset("parquet", data_files=files)["train"].num_rows == 1
+
+
+def test_undeploy_leaves_the_environment_empty_and_lets_the_model_retire(
+        life: Lifecycle, capsys: pytest.CaptureFixture[str]) -> None:
+    from aal_desktop.services import lineage, models
+    from aal_desktop.store import events as event_log
+
+    p = life.project
+    models.deploy(p, "det:2", "production", at="2025-02-01T10:00:00Z")
+    with pytest.raises(ValidationFailed) as refused:
+        models.retire_model(p, "det:2", "superseded", at="2025-02-10T10:00:00Z")
+    assert "in production in production" not in str(refused.value)
+    assert "still deployed to environment 'production'" in str(refused.value)
+    runner = Aal(p.path, capsys)
+    code, out, err = runner("model", "undeploy", "det:2", "--env", "production", "--reason",
+                            "labels drifted", "--at", "2025-02-05T10:00:00Z", "--json")
+    assert code == 0, err
+    ended = json.loads(out)
+    assert ended["ended_at"].startswith("2025-02-05T10:00:00") and ended["undeployed"] is True
+    (event,) = event_log.list_events(p.db, event_log.EventFilter(kind="model.undeploy"))
+    assert event.reason == "labels drifted" and event.new["env"] == "production"
+    assert models.current_deployment(p, "production") is None
+    assert lineage.production(p, "production", "2025-02-03").deployment is not None
+    assert lineage.production(p, "production", "2025-02-06").deployment is None
+    code, out, _ = runner("lineage", "--env", "production", "--at", "2025-02-06", "--json")
+    assert code == 0 and json.loads(out)["deployment"] is None
+    code, _, err = runner("model", "undeploy", "det:2", "--env", "production", "--reason", "x")
+    assert code == 1 and "nothing is deployed to 'production'" in err
+    retired = models.retire_model(p, "det:2", "superseded", at="2025-02-10T10:00:00Z")
+    assert retired.in_production_until.startswith("2025-02-05T10:00:00")
+    models.deploy(p, "det:3", "production", at="2025-02-11T10:00:00Z")  # deployable again
+    assert models.current_deployment(p, "production").ref == "det:3"
+
+
+def test_messages_are_plain_english(aal: Aal, tmp_path: Path) -> None:
+    from aal_desktop.core.wording import article, plural
+
+    assert (plural(1, "page"), plural(2, "page"), plural(2, "person")) == (
+        "1 page", "2 pages", "2 people")
+    assert (article("annotator"), article("lead")) == ("an annotator", "a lead")
+    code, out, _ = aal("doc", "import", str(make_pdf(tmp_path / "one.pdf", pages=1)))
+    assert code == 0 and "1 page" in out and "1 pages" not in out
+    aal("user", "add", "ann", "--role", "annotator")
+    code, out, err = aal("user", "add", "ann", "--role", "annotator")
+    assert "a annotator" not in out + err
+    code, out, err = aal("version", "create", "v1", user="ann")
+    assert "'ann' is an annotator" in err

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..core.wording import plural
 from .manifest import hash_file
 from .snapshot import ReleaseSnapshot
 
@@ -253,8 +254,10 @@ def croissant(snapshot: ReleaseSnapshot, root: Path, dpi: float) -> dict[str, An
         "name": f"{snapshot.dataset}-{snapshot.name}",
         "description": (
             f"Page layout regions (document layout analysis, object detection) of "
-            f"{len(snapshot.documents)} PDF documents, {snapshot.page_count()} pages and "
-            f"{snapshot.region_count()} regions in {len(snapshot.classes)} classes; dataset "
+            f"{plural(len(snapshot.documents), 'PDF document')}, "
+            f"{plural(snapshot.page_count(), 'page')} and "
+            f"{plural(snapshot.region_count(), 'region')} in "
+            f"{plural(len(snapshot.classes), 'class')}; dataset "
             f"version {snapshot.name} of {snapshot.dataset}, released with AAL Desktop."),
         "conformsTo": "http://mlcommons.org/croissant/1.1",
         "version": snapshot.semantic_version(),

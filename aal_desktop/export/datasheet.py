@@ -95,8 +95,9 @@ def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: flo
     ratios = "/".join(f"{r:g}" for r in s.split_ratios)
     L: list[str] = []
     L += [f"# {s.dataset} — version {s.name}", ""]
-    L += [f"Page layout regions on PDF pages: {len(s.documents)} documents, {s.page_count()} "
-          f"pages, {s.region_count()} regions in {len(s.classes)} classes. Version `{s.name}` "
+    L += [f"Page layout regions on PDF pages: {plural(len(s.documents), 'document')}, "
+          f"{plural(s.page_count(), 'page')}, {plural(s.region_count(), 'region')} in "
+          f"{plural(len(s.classes), 'class')}. Version `{s.name}` "
           f"(SemVer {s.semantic_version()}) was frozen by {s.created_by} at {s.created_at}"
           + (f" from parent version `{s.parent}`." if s.parent else " (first version)."), ""]
     L += ["Files: `manifest.json` and `SHA256SUMS` (check with `sha256sum -c SHA256SUMS` or "
@@ -114,8 +115,8 @@ def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: flo
     L += ["## Composition", ""]
     L += ["- **What do the instances represent?** Rectangular regions on PDF pages, each with "
           "one class of the label schema, optional attributes and the text under it.",
-          f"- **How many instances?** {s.region_count()} regions on {s.page_count()} pages of "
-          f"{len(s.documents)} documents.", ""]
+          f"- **How many instances?** {plural(s.region_count(), 'region')} on "
+          f"{plural(s.page_count(), 'page')} of {plural(len(s.documents), 'document')}.", ""]
     L += _table(["split", "documents", "pages", "regions"],
                 [[sp, len(s.documents_in(sp)), s.page_count(sp), s.region_count(sp)]
                  for sp in s.splits])

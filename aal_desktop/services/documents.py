@@ -13,6 +13,7 @@ from pathlib import Path
 from ..core.errors import NotFound, ValidationFailed
 from ..core.records import DocStatus, Document, PageRecord, StatusChange
 from ..core.reviewed import reviewed_set
+from ..core.wording import plural
 from ..pdf.worker import WorkerProcess
 from ..store import documents as document_rows
 from ..store import regions as region_rows
@@ -41,7 +42,8 @@ class ImportOutcome:
 
     def line(self) -> str:
         if self.status == "imported":
-            return f"imported  {self.path}: document {self.document_id}, {self.pages} pages"
+            return (f"imported  {self.path}: document {self.document_id}, "
+                    f"{plural(self.pages, 'page')}")
         if self.status == "present":
             return f"present   {self.path}: already present as document {self.document_id}"
         return f"rejected  {self.path}: {self.reason}"

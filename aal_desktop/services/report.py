@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ValidationFailed
+from ..core.wording import plural
 from ..pdf.html_pdf import html_to_pdf
 from ..store.events import now_iso, verify_chain
 from . import lineage as lin
@@ -206,7 +207,7 @@ def _schema(rep: Report, lineage: lin.ModelLineage) -> None:
     rep.h(2, "3. Label schema and its history (Annex IV §2(d): labelling procedures)")
     for s in lineage.schemas:
         rep.p(f"Trained under schema version {s.version} '{s.name}' (guideline "
-              f"{s.guideline_version or UNRECORDED}), {len(s.classes)} classes: "
+              f"{s.guideline_version or UNRECORDED}), {plural(len(s.classes), 'class')}: "
               f"{', '.join(s.classes)} ({s.source}).")
     rep.table(["Version", "Name", "Status", "Classes", "Published", "Made by migration because",
                "Retired", "Record"],
@@ -278,8 +279,7 @@ def _deployments(rep: Report, lineage: lin.ModelLineage) -> None:
     rep.table(["Deployment", "Environment", "Kind", "By", "From", "Until", "Gates",
                "Forced because", "Replaces", "Restores", "Reason", "Record"],
               [[d.id, d.env, d.kind, d.deployed_by, d.deployed_at,
-                f"{d.ended_at} (replaced by #{d.ended_by}: {d.ended_by_model})" if d.ended_at
-                else "still active",
+                _until(d),
                 "passed" if d.gates_passed else "FAILED", d.force_reason or "-",
                 d.replaces or "-", d.restores or "-", d.reason or "-",
                 f"deployments/{d.id}, events/{d.event_id}"] for d in lineage.deployments])
@@ -289,6 +289,15 @@ def _deployments(rep: Report, lineage: lin.ModelLineage) -> None:
         rep.bullets(rows)
     else:
         rep.p("Known limitations: none stated at deployment.")
+
+
+def _until(d: Any) -> str:
+    """When a deployment stopped serving, and how (replaced, or undeployed with a reason)."""
+    if not d.ended_at:
+        return "still active"
+    if d.undeployed:
+        return f"{d.ended_at} (undeployed: {d.undeploy_reason or 'no reason recorded'})"
+    return f"{d.ended_at} (replaced by #{d.ended_by}: {d.ended_by_model})"
 
 
 def _retirement(rep: Report, lineage: lin.ModelLineage) -> None:
@@ -320,8 +329,8 @@ def _integrity(project: Project, rep: Report) -> None:
     rep.h(2, "8. Integrity of the records (Art. 12)")
     chain = verify_chain(project.db)
     if chain.ok:
-        rep.p(f"The audit log's hash chain verified: {chain.checked} events, none altered "
-              "(events).")
+        rep.p(f"The audit log's hash chain verified: {plural(chain.checked, 'event')}, "
+              "none altered (events).")
     else:
         rep.p(f"The audit log's hash chain is BROKEN at event {chain.first_bad_id}: "
               f"{chain.problem} (events/{chain.first_bad_id}).")
