@@ -166,3 +166,15 @@ def test_a_changed_proposal_is_a_correction_whose_original_is_the_models(
     accepted = [e for r in regions.list_regions(project, team["prelabelled"])
                 for e in regions.history(project, r.id) if e.kind == "region.accept"]
     assert [e.change_type for e in accepted] == ["additive"]
+
+
+def test_a_proposal_changed_after_acceptance_is_no_longer_accepted(project: Project,
+                                                                    doc_id: int) -> None:
+    from aal_desktop.core.snapshot import provenance_of
+
+    r = model_box(project, doc_id, (72, 90, 300, 110), "title")
+    (e,) = regions.accept_prelabels(project, [r.id])
+    assert provenance_of(e.after).confirmation == "accepted"
+    moved = regions.move(project, r.id, (72, 90, 310, 112))
+    assert provenance_of(moved).confirmation == "corrected"
+    assert provenance_of(moved).origin_detail == "layout@2.0"

@@ -43,7 +43,7 @@ class ImportOutcome:
     def line(self) -> str:
         if self.status == "imported":
             return (f"imported  {self.path}: document {self.document_id}, "
-                    f"{plural(self.pages, 'page')}")
+                    f"{plural(self.pages or 0, 'page')}")
         if self.status == "present":
             return f"present   {self.path}: already present as document {self.document_id}"
         return f"rejected  {self.path}: {self.reason}"
