@@ -146,7 +146,7 @@ COMMANDS: dict[str, Command] = {
     "schema": Command(_schema, "label schema versions"),
     "lineage": Command(_lineage, "what trained a model, which models used a version, what "
                                  "served an environment at a time"),
-    "report": Command(_report, "technical documentation of a model (Markdown or HTML)"),
+    "report": Command(_report, "technical documentation of a model (Markdown, HTML or PDF)"),
     "prelabel": Command(_prelabel, "propose regions with the layout model (pymupdf.layout)"),
     "accept-prelabels": Command(_prelabel, "confirm pending pre-labels of a document or page "
                                            "as they are"),

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .images import image_name, pixel_box, pixel_size
-from .snapshot import SPLITS, ReleaseSnapshot
+from .snapshot import ReleaseSnapshot
 
 Sizes = dict[tuple[str, int], tuple[int, int]]
 
@@ -57,9 +57,9 @@ def coco_split(snapshot: ReleaseSnapshot, split: str, dpi: float,
                 "segmentation": [[x0, y0, x1, y0, x1, y1, x0, y1]],
                 "region_id": region.id, "class_key": region.class_key,
                 "attributes": dict(region.attrs), "text": region.text,
-                "origin": region.origin, "model_name": region.model_name,
-                "model_version": region.model_version, "confidence": region.confidence,
-                "annotator": region.annotator,
+                **snapshot.provenance(region).to_json(),
+                "model_name": region.model_name, "model_version": region.model_version,
+                "confidence": region.confidence,
             })
     return {
         "info": {
@@ -80,9 +80,10 @@ def coco_split(snapshot: ReleaseSnapshot, split: str, dpi: float,
 
 def write_coco(snapshot: ReleaseSnapshot, root: Path, dpi: float,
                sizes: Sizes | None = None) -> list[Path]:
-    """Write `annotations/instances_<split>.json` for every split; return the files written."""
+    """Write `annotations/instances_<split>.json` for every split that holds documents;
+    return the files written."""
     written: list[Path] = []
-    for split in SPLITS:
+    for split in snapshot.splits:
         path = root / annotation_path(split)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .jsonl import PAGE_COLUMNS, REGION_COLUMNS, page_rows, region_rows
-from .snapshot import SPLITS, ReleaseSnapshot
+from .snapshot import ReleaseSnapshot
 
 if TYPE_CHECKING:
     import pyarrow as pa  # type: ignore[import-untyped]
@@ -29,7 +29,8 @@ def region_schema() -> pa.Schema:
         "page_height_pt": pa.float64(), "image": pa.string(), "image_width": pa.int32(),
         "image_height": pa.int32(), "box_pt": box, "box_px": box, "class_key": pa.string(),
         "class_name": pa.string(), "class_index": pa.int32(), "attributes": pa.string(),
-        "text": pa.string(), "origin": pa.string(), "model_name": pa.string(),
+        "text": pa.string(), "origin": pa.string(), "origin_detail": pa.string(),
+        "confirmation": pa.string(), "model_name": pa.string(),
         "model_version": pa.string(), "confidence": pa.float64(), "annotator": pa.string(),
         "schema_version": pa.int32(), "parent_id": pa.string(), "reading_order": pa.int32(),
         "continues_id": pa.string(),
@@ -71,7 +72,7 @@ def write_parquet(snapshot: ReleaseSnapshot, root: Path, dpi: float,
     written: list[Path] = []
     jobs = [(regions_path, region_schema(), REGION_COLUMNS, region_rows),
             (pages_path, page_schema(), PAGE_COLUMNS, page_rows)]
-    for split in SPLITS:
+    for split in snapshot.splits:  # an empty split gets no 0-row file
         for path_of, schema, names, rows_of in jobs:
             path = root / path_of(split)
             path.parent.mkdir(parents=True, exist_ok=True)
