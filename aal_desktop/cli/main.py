@@ -103,6 +103,16 @@ def _users() -> ModuleType:
     return users
 
 
+def _keys() -> ModuleType:
+    from . import keys
+    return keys
+
+
+def _team() -> ModuleType:
+    from . import team
+    return team
+
+
 def _stats() -> ModuleType:
     from . import stats
     return stats
@@ -139,6 +149,8 @@ COMMANDS: dict[str, Command] = {
     "review": Command(_review, "accept or revert region changes (leads)"),
     "user": Command(_users, "people and their roles"),
     "stats": Command(_stats, "class distribution and counts (a version, or live data)"),
+    "key": Command(_keys, "your signing key (team sync)"),
+    "team": Command(_team, "work as a team over shared storage (a folder or s3://…)"),
 }
 # Global options that take a value: skipped when looking for the command in argv.
 _VALUE_OPTIONS = {"--db", "--user"}

@@ -11,7 +11,13 @@ from types import ModuleType
 from typing import Any
 
 from ..core.errors import AalError
-from .upgrades import u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models
+from .upgrades import (
+    u001_initial,
+    u002_schema_migrations,
+    u003_dataset_versions,
+    u004_models,
+    u005_teams,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 # Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint ends in an fsync, and an
@@ -21,7 +27,7 @@ WAL_AUTOCHECKPOINT_PAGES = 10_000
 CACHE_KIB = 65_536
 # The steps, in order; a new step is a new `upgrades/uNNN_*.py` module added here.
 UPGRADE_MODULES: tuple[ModuleType, ...] = (
-    u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
+    u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models, u005_teams,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}

@@ -7,9 +7,11 @@ that row, and `verify_chain` names it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,8 +25,26 @@ HASHED_FIELDS = (
 )
 
 
+# Team merge replays a member's event as her, at her time, keeping her event's hash: while
+# `replaying` is active, now_iso() answers her time and append() stores her hash.
+_REPLAY: ContextVar[tuple[str, str] | None] = ContextVar("aal_replay", default=None)
+
+
+@contextlib.contextmanager
+def replaying(at: str, source_hash: str) -> Iterator[None]:
+    """Events appended inside carry `at` as their time and `source_hash` as provenance."""
+    token = _REPLAY.set((at, source_hash))
+    try:
+        yield
+    finally:
+        _REPLAY.reset(token)
+
+
 def now_iso() -> str:
     """UTC time with microseconds: sortable as text and unambiguous across machines."""
+    replay = _REPLAY.get()
+    if replay is not None:
+        return replay[0]
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
@@ -36,8 +56,12 @@ def canonical_json(value: Any) -> str | None:
 
 
 def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    payload = json.dumps([row.get(f) for f in HASHED_FIELDS], separators=(",", ":"),
-                         ensure_ascii=False)
+    """The row's hash; `source_hash` (provenance of a replayed event) counts only when set,
+    so rows written before it existed keep their hashes."""
+    values = [row.get(f) for f in HASHED_FIELDS]
+    if row.get("source_hash") is not None:
+        values.append(row["source_hash"])
+    payload = json.dumps(values, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((prev_hash + "\n" + payload).encode("utf-8")).hexdigest()
 
 
@@ -85,6 +109,9 @@ def append(db: Database, event: NewEvent, at: str | None = None) -> int:
         "batch": event.batch,
         "reverts": event.reverts,
     }
+    replay = _REPLAY.get()
+    if replay is not None:
+        row["source_hash"] = replay[1]
     row["prev_hash"] = prev
     row["hash"] = event_hash(prev, row)
     cols = ", ".join(row)
@@ -106,7 +133,8 @@ def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
     prev = GENESIS
     expected_id = 1
     checked = 0
-    cols = ", ".join((*HASHED_FIELDS, "prev_hash", "hash"))
+    names = (*HASHED_FIELDS, "source_hash", "prev_hash", "hash")
+    cols = ", ".join(names)
     last_id = 0
     while True:
         rows = db.conn.execute(
@@ -115,7 +143,7 @@ def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
         if not rows:
             break
         for values in rows:
-            row = dict(zip((*HASHED_FIELDS, "prev_hash", "hash"), values, strict=True))
+            row = dict(zip(names, values, strict=True))
             rid = int(row["id"])
             if rid != expected_id:
                 return ChainReport(False, checked, rid,
