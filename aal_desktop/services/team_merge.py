@@ -82,7 +82,7 @@ def _migrated(project: Project, snap: dict[str, Any] | None,
                     label, changed = new, True
             version = rec.version
     if not changed:
-        return snap
+        return {**snap, "schema_version": upto}
     return {**snap, "class_key": label.class_key, "attrs": label.attrs,
             "attention": label.attention, "schema_version": upto}
 
@@ -198,11 +198,19 @@ def merge(project: Project, store: Storage, result: SyncResult) -> None:
             try:
                 bundle = open_bundle(store.read(name), name, key, link, member, cfg.team_id)
                 own = _check_authors(bundle.events, member, leads, name)
-            except BundleReplayed:
-                continue
+            except BundleReplayed as exc:  # an old bundle under a new name
+                result.refused += 1
+                result.refusals.append(f"refused {name} from {member}: {exc.reason} "
+                                       "(replayed under another name)")
+                break
             except BundleRefused as exc:
                 result.refused += 1
                 result.refusals.append(f"refused {name} from {member}: {exc.reason}")
+                break
+            if bundle.header.seq != seq:
+                result.refused += 1
+                result.refusals.append(f"refused {name} from {member}: it is bundle "
+                                       f"{bundle.header.seq} under the name of bundle {seq}")
                 break
             result.pulled += 1
             out = _Outcome()
