@@ -47,6 +47,7 @@ class _Outcome:
     applied: int = 0
     conflicts: int = 0
     conflict_ids: list[int] = field(default_factory=list)
+    mapped: dict[int, int] = field(default_factory=dict)  # her event id -> the lead's
 
 
 def _same(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
@@ -97,10 +98,14 @@ def _conflict(project: Project, member: str, seq: int, ev: BundleEvent,
 
 
 def apply_value(project: Project, ev_kind: str, region_id: str, new: dict[str, Any],
-                reason: str | None, batch: str | None, reverts: int | None) -> None:
-    """Bring a region to a member's new value through the region services (as project.user)."""
-    existing = region_rows.get(project.db, region_id)
-    if existing is None:
+                reason: str | None, batch: str | None, reverts: int | None,
+                exists: bool | None = None) -> int | None:
+    """Bring a region to a member's new value through the region services (as project.user);
+    returns the id of the last event written (None: it already had that value).
+    `exists`: whether the region is there, when the caller just looked."""
+    if exists is None:
+        exists = region_rows.get(project.db, region_id) is not None
+    if not exists:
         regions.add_region(
             project, int(new["document_id"]), int(new["page"]), new["box"], new["class_key"],
             dict(new.get("attrs") or {}), reason, region_id=region_id,
@@ -110,20 +115,24 @@ def apply_value(project: Project, ev_kind: str, region_id: str, new: dict[str, A
             annotator=new.get("annotator"), batch=batch, notify=False)
         if new.get("deleted"):
             regions.delete_many(project, [region_id], reason)
-        return
+        return event_log.last_hash(project.db)[0]
     if ev_kind == "region.accept":
-        regions.accept_prelabels(project, [region_id], reason)
-        return
-    regions.revert_to(project, [(region_id, new)], reason=reason, reverts=reverts)
+        edits = regions.accept_prelabels(project, [region_id], reason)
+    else:
+        edits = regions.revert_to(project, [(region_id, new)], reason=reason, reverts=reverts)
+    return edits[-1].event_id if edits else None
 
 
-def _replay(project: Project, member: str, seq: int, ev: BundleEvent, out: _Outcome) -> None:
+def _replay(project: Project, member: str, seq: int, ev: BundleEvent, version: int,
+            out: _Outcome) -> None:
+    """Replay one of her events (inside the bundle's transaction); `version` is the lead's
+    current schema version. The services check everything before they write, so an event
+    they refuse leaves nothing behind and becomes a conflict."""
     rid = ev.region_id
     if rid is None:
         return
-    current_version = schemas.current_version(project)
-    original = _migrated(project, ev.value("original"), current_version)
-    new = _migrated(project, ev.value("new"), current_version)
+    original = _migrated(project, ev.value("original"), version)
+    new = _migrated(project, ev.value("new"), version)
     region = region_rows.get(project.db, rid)
     current = region.snapshot() if region is not None else None
     if original is None:  # a create
@@ -141,17 +150,19 @@ def _replay(project: Project, member: str, seq: int, ev: BundleEvent, out: _Outc
         _conflict(project, member, seq, ev, current,
                   "the lead's region is no longer the value this change started from", out)
         return
-    reverts = team_rows.mapped_event(project.db, member, ev.reverts) if ev.reverts else None
-    before, _ = event_log.last_hash(project.db)
+    reverts = None
+    if ev.reverts:
+        reverts = out.mapped.get(ev.reverts) or team_rows.mapped_event(project.db, member,
+                                                                       ev.reverts)
     try:
-        with transaction(project.db), replaying(ev.at, ev.hash), acting_as(project, member):
-            apply_value(project, ev.kind, rid, new, ev.reason, ev.batch, reverts)
+        with replaying(ev.at, ev.hash), acting_as(project, member):
+            event_id = apply_value(project, ev.kind, rid, new, ev.reason, ev.batch, reverts,
+                                   exists=current is not None)
     except AalError as exc:
         _conflict(project, member, seq, ev, current, f"not applicable here: {exc}", out)
         return
-    after, _ = event_log.last_hash(project.db)
-    if after > before:
-        team_rows.map_event(project.db, member, ev.id, after)
+    if event_id is not None:
+        out.mapped[ev.id] = event_id
         out.applied += 1
 
 
@@ -215,8 +226,10 @@ def merge(project: Project, store: Storage, result: SyncResult) -> None:
             result.pulled += 1
             out = _Outcome()
             with transaction(project.db):
+                version = schemas.current_version(project)
                 for ev in own:
-                    _replay(project, member, seq, ev, out)
+                    _replay(project, member, seq, ev, version, out)
+                team_rows.map_events(project.db, member, out.mapped)
                 team_rows.set_member_link(project.db, bundle.link(), now_iso())
             result.applied += out.applied
             result.conflicts += out.conflicts

@@ -102,6 +102,9 @@ def connect(path: Path | str) -> Database:
     conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     # 64 MB of page cache: a project of a million regions keeps its index pages in memory
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    # Savepoints (a service called inside another's transaction: a team merge replays a
+    # bundle's events in one) journal the pages they touch; in memory, not in a temp file.
+    conn.execute("PRAGMA temp_store=MEMORY")
     return Database(conn)
 
 

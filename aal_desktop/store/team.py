@@ -111,6 +111,13 @@ def map_event(db: Database, member: str, member_event_id: int, event_id: int) ->
                     "VALUES (?,?,?)", [member, member_event_id, event_id])
 
 
+def map_events(db: Database, member: str, mapped: dict[int, int]) -> None:
+    """Remember which lead event replayed each of her events (her reverts name hers)."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO team_event_map (member, member_event_id, event_id) "
+        "VALUES (?,?,?)", [(member, k, v) for k, v in mapped.items()])
+
+
 def mapped_event(db: Database, member: str, member_event_id: int) -> int | None:
     row = db.conn.execute("SELECT event_id FROM team_event_map WHERE member = ? AND "
                           "member_event_id = ?", [member, member_event_id]).fetchone()
