@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from ..core import bundle as bundle_format
 from ..core.bundle import BundleEvent, BundleLink
+from ..core.errors import AalError
+from ..core.records import Role
 from ..core.team_feed import member_key
 from ..storage import AlreadyExists, Storage
 from ..store import team as team_rows
+from ..store import users as user_rows
 from ..store.db import transaction
 from ..store.events import now_iso
 from . import team_setup
@@ -25,6 +28,19 @@ def _link(project: Project) -> BundleLink | None:
         return None
     return BundleLink(cfg.member, cfg.push_seq, cfg.push_hash, cfg.push_head_id,
                       cfg.push_head_hash)
+
+
+def _check_authors(project: Project, member: str, rows: list[dict[str, object]]) -> None:
+    """Refuse here what the lead would refuse there: events by someone who is neither she
+    nor a lead (work done in her project under another name)."""
+    keyed = user_rows.public_keys(project.db)  # the team's people, as the lead published them
+    leads = {u.name for u in user_rows.list_users(project.db)
+             if u.role == Role.lead and u.name in keyed}
+    others = sorted({str(r["user"]) for r in rows} - leads - {member})
+    if others:
+        raise AalError(f"this project holds events by {', '.join(others)}, which cannot be "
+                       f"pushed as {member}'s: work here as {member} (--user {member} or "
+                       f"AAL_USER={member})")
 
 
 def push(project: Project, store: Storage) -> int:
@@ -45,6 +61,7 @@ def push(project: Project, store: Storage) -> int:
         rows = team_rows.event_rows_after(project.db, cfg.push_head_id)
         if not rows:
             return 0
+        _check_authors(project, cfg.member, rows)
         events = [BundleEvent.from_row(r) for r in rows]
         b = bundle_format.build(team=cfg.team_id, member=cfg.member, key=key, events=events,
                                 previous=link, created_at=now_iso(),

@@ -20,13 +20,18 @@ from tests.conftest import make_pdf
 from .harness import Person, make_team
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> tuple[Person, Person, str]:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    lead, (ann,) = make_team(tmp_path / "people", str(shared),
+@pytest.fixture(params=["folder", "s3"])
+def team(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Person, Person, str]:
+    """A lead and ann over a folder, and over S3 on 127.0.0.1."""
+    if request.param == "folder":
+        shared = tmp_path / "shared"
+        shared.mkdir()
+        url = str(shared)
+    else:
+        url = f"s3://{request.getfixturevalue('s3_bucket')}/team"
+    lead, (ann,) = make_team(tmp_path / "people", url,
                              [make_pdf(tmp_path / "d1.pdf")], ("ann",), {1: ("ann",)})
-    return lead, ann, str(shared)
+    return lead, ann, url
 
 
 def _log_head(p: Person) -> tuple[int, str]:
@@ -155,3 +160,15 @@ def test_an_event_claiming_another_author_or_a_lead_kind_refuses_the_bundle(
     open_storage(url).write_new(name, data)
     _refused(lead, name, "ann", why)
     lead.verify()
+
+
+def test_a_member_cannot_push_work_done_under_another_name(
+        team: tuple[Person, Person, str]) -> None:
+    lead, ann, _url = team
+    someone = Person("root", ann.home)  # same project and keys, another --user
+    someone.ok("region", "add", "1", "1", "72", "90", "200", "110", "text")
+    r = ann.run("team", "sync")
+    assert r.code == 1
+    assert r.err == ("aal: this project holds events by root, which cannot be pushed as "
+                     "ann's: work here as ann (--user ann or AAL_USER=ann)\n")
+    assert ann.ok_json("team", "status")["push_seq"] == 0
