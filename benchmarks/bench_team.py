@@ -44,7 +44,7 @@ def _member_work(project, n: int, seed: int) -> None:
                                            "text", notify=False).id)
 
 
-def _setup(root: Path, n: int) -> tuple[Path, Path, int]:
+def _setup(root: Path, n: int) -> tuple[Path, Path, int, float]:
     """A lead and three members who each pushed one bundle of n events; the lead's database
     is copied before the merge (for the baseline)."""
     from aal_desktop.identity import keys
@@ -68,13 +68,15 @@ def _setup(root: Path, n: int) -> tuple[Path, Path, int]:
     for page in range(doc.page_count):
         text.page_words(lead, doc.id, doc.sha256, page)
     lead.close()
-    pushed = 0
+    pushed, push_seconds = 0, 0.0
     for seed, m in enumerate(MEMBERS):
         os.environ["AAL_CONFIG_DIR"] = str(root / "keys" / m)
         p = Project(root / m / "aal.sqlite3", user=m)
         team_setup.join(p, str(shared), m)
         _member_work(p, n, seed)
+        started = time.perf_counter()
         pushed += team_sync.sync(p).pushed
+        push_seconds = max(push_seconds, time.perf_counter() - started)
         p.close()
     os.environ["AAL_CONFIG_DIR"] = str(root / "keys" / "lead")
     before = root / "lead-before.sqlite3"
@@ -83,7 +85,7 @@ def _setup(root: Path, n: int) -> tuple[Path, Path, int]:
     src.backup(dst)
     src.close()
     dst.close()
-    return root / "lead" / "aal.sqlite3", before, pushed
+    return root / "lead" / "aal.sqlite3", before, pushed, push_seconds
 
 
 def _raw_insert(merged: Path, before: Path) -> float:
@@ -132,7 +134,7 @@ def team_merge_vs_raw_insert(quick: bool) -> BenchResult:
     saved = dict(os.environ)
     root = Path(tempfile.mkdtemp(prefix="aal-bench-team-"))
     try:
-        merged_path, before, total = _setup(root, n)
+        merged_path, before, total, push_seconds = _setup(root, n)
         lead = Project(merged_path, user="lead")
         cfg = team_setup.config(lead)
         result = SyncResult(role="lead")
@@ -146,7 +148,8 @@ def team_merge_vs_raw_insert(quick: bool) -> BenchResult:
         raw = _raw_insert(merged_path, before)
         return BenchResult("team_merge_vs_raw_insert", elapsed / total * 1e6, raw * 1e6, "us",
                            f"{total} events of {len(MEMBERS)} members; merge took "
-                           f"{elapsed:.2f} s")
+                           f"{elapsed:.2f} s; a member's sync of {n} events "
+                           f"{push_seconds:.2f} s")
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -37,6 +37,9 @@ from .team_pull import acting_as
 
 MEMBER_KINDS = frozenset({"region.create", "region.relabel", "region.move", "region.set",
                           "region.delete", "region.restore", "region.link", "region.accept"})
+# Hers, but not replayed: a pre-labelling run's record (the regions it made arrive as her
+# region.create events, origin "model").
+NOTED_KINDS = frozenset({"prelabel.run"})
 # Bookkeeping that follows from who/when, and text that follows from the box and the PDF.
 IGNORED = frozenset({"updated_by", "updated_at", "text"})
 _BUNDLE_NAME = re.compile(r"^members/([^/]+)/(\d{6})\.bundle$")
@@ -171,6 +174,8 @@ def _check_authors(bundle_events: tuple[BundleEvent, ...], member: str, leads: s
     own = []
     for e in bundle_events:
         if e.user == member:
+            if e.kind in NOTED_KINDS:
+                continue
             if e.kind not in MEMBER_KINDS:
                 raise BundleRefused(source, member, f"event {e.id} is a {e.kind} event, which "
                                                     "an annotator may not make")
