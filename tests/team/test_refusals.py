@@ -172,3 +172,15 @@ def test_a_member_cannot_push_work_done_under_another_name(
     assert r.err == ("aal: this project holds events by root, which cannot be pushed as "
                      "ann's: work here as ann (--user ann or AAL_USER=ann)\n")
     assert ann.ok_json("team", "status")["push_seq"] == 0
+
+
+def test_her_prelabel_run_record_is_noted_not_refused(
+        team: tuple[Person, Person, str]) -> None:
+    lead, ann, url = team
+    name, data = _forge_events(ann, url, "ann", "prelabel.run")
+    open_storage(url).write_new(name, data)
+    before = _log_head(lead)
+    merged = lead.sync()
+    assert (merged["pulled"], merged["applied"], merged["refused"]) == (1, 0, 0)
+    assert _log_head(lead) == before
+    assert lead.ok_json("team", "status")["members"][0]["seq"] == 1
