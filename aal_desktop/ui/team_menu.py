@@ -1,4 +1,5 @@
-"""The window's Team menu: my signing key, add a member (lead), Sync now, team status.
+"""The window's Team menu: my signing key, add a member (lead), Sync now, team status,
+conflicts (lead).
 
 Sync runs off the GUI thread (ui/background: its own Project connection), reports its
 progress in the status bar, and ends with one line there: "Synced 12:04 · 3 applied ·
@@ -57,6 +58,7 @@ class TeamMenu(QObject):
         self.add_action = self._action("&Add member…", self.add_member)
         self.sync_action = self._action("&Sync now", self.sync_now, "Ctrl+Shift+Y")
         self.status_action = self._action("Team s&tatus…", self.show_status)
+        self.conflicts_action = self._action("&Conflicts…", self.show_conflicts)
         self.menu.aboutToShow.connect(self.refresh)
         self.progress: QProgressBar = busy_bar(window)
         window.statusBar().addPermanentWidget(self.progress)
@@ -78,6 +80,7 @@ class TeamMenu(QObject):
 
     def refresh(self) -> None:
         self.add_action.setEnabled(self.project.is_lead)
+        self.conflicts_action.setEnabled(self.project.is_lead)
         self.sync_action.setEnabled(self.task is None)
 
     def _message(self, text: str) -> None:
@@ -122,6 +125,13 @@ class TeamMenu(QObject):
             self._error(str(exc))
             return None
         dialog = TeamStatusDialog(status, self.window)
+        dialog.open()
+        return dialog
+
+    def show_conflicts(self) -> Any:
+        from .dialogs.team_dialogs import ConflictsDialog
+
+        dialog = ConflictsDialog(self.project, self.window)
         dialog.open()
         return dialog
 

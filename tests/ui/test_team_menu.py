@@ -14,10 +14,15 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from aal_desktop.identity import keys
-from aal_desktop.services import documents, regions, team_setup, team_sync, users
+from aal_desktop.services import documents, regions, team_conflicts, team_setup, team_sync, users
 from aal_desktop.services.project import Project
 from aal_desktop.store import users as user_rows
-from aal_desktop.ui.dialogs.team_dialogs import AddMemberDialog, KeyDialog, TeamStatusDialog
+from aal_desktop.ui.dialogs.team_dialogs import (
+    AddMemberDialog,
+    ConflictsDialog,
+    KeyDialog,
+    TeamStatusDialog,
+)
 from aal_desktop.ui.main_window import MainWindow
 from aal_desktop.ui.session import Session
 from aal_desktop.ui.team_menu import install_team_menu
@@ -54,7 +59,8 @@ def test_my_key_shows_the_key_and_copy_puts_it_on_the_clipboard(
         qtbot: QtBot, session: Session, settings: QSettings) -> None:
     window = _window(qtbot, session, settings)
     titles = [a.text() for a in window.team_menu.menu.actions()]
-    assert titles == ["My signing &key…", "&Add member…", "&Sync now", "Team s&tatus…"]
+    assert titles == ["My signing &key…", "&Add member…", "&Sync now", "Team s&tatus…",
+                      "&Conflicts…"]
     window.team_menu.key_action.trigger()
     dialog = _dialog(window, KeyDialog)
     assert dialog.field.text() == keys.load_or_create().public
@@ -127,3 +133,54 @@ def test_sync_of_a_project_in_no_team_says_so(qtbot: QtBot, session: Session,
         window.team_menu.sync_action.trigger()
     assert "in no team" in blocker.args[0]
     assert "in no team" in window.statusBar().currentMessage()
+
+
+def _two_conflicts(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ann relabels two regions offline that the lead relabelled first."""
+    shared = str(tmp_path / "shared")
+    ann_keys = tmp_path / "ann-config"
+    users.add_user(project, "ann", "annotator")
+    team_setup.register_key(project, "ann", keys.load_or_create(ann_keys).public)
+    documents.assign(project, 1, ["ann"])
+    team_setup.init(project, shared)
+    monkeypatch.setenv("AAL_CONFIG_DIR", str(ann_keys))
+    with Project(tmp_path / "ann" / "aal.sqlite3", user="ann") as ann:
+        team_setup.join(ann, shared, "ann")
+        made = [regions.add_region(ann, 1, 0, (72, 90 + 40 * i, 200, 110 + 40 * i), "text").id
+                for i in range(2)]
+        team_sync.sync(ann)
+        monkeypatch.setenv("AAL_CONFIG_DIR", str(tmp_path / "lead-config"))
+        assert team_sync.sync(project).applied == 2
+        for rid in made:
+            regions.relabel(project, rid, "title")
+        monkeypatch.setenv("AAL_CONFIG_DIR", str(ann_keys))
+        for rid in made:
+            regions.relabel(ann, rid, "list_item")
+        team_sync.sync(ann)
+    monkeypatch.setenv("AAL_CONFIG_DIR", str(tmp_path / "lead-config"))
+    assert team_sync.sync(project).conflicts == 2
+
+
+def test_the_lead_decides_conflicts_in_the_window(
+        qtbot: QtBot, session: Session, settings: QSettings, project: Project,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _two_conflicts(project, tmp_path, monkeypatch)
+    window = _window(qtbot, session, settings)
+    window.team_menu.conflicts_action.trigger()
+    dialog = _dialog(window, ConflictsDialog)
+    assert dialog.table.rowCount() == 2
+    assert dialog.table.item(0, 1).text() == "ann"
+    assert "list_item" in dialog.table.item(0, 4).text()
+    assert dialog.table.item(0, 5).text() == "class title"
+    first, second = dialog.ids
+    qtbot.keyClicks(dialog.reason, "a heading, not a list")
+    qtbot.mouseClick(dialog.revert_button, Qt.MouseButton.LeftButton)
+    assert team_conflicts.get(project, first).status == "reverted"
+    assert team_conflicts.get(project, first).reason == "a heading, not a list"
+    assert dialog.table.rowCount() == 1
+    qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    decided = team_conflicts.get(project, second)
+    assert decided.status == "accepted" and decided.result_event_id is not None
+    rid = decided.event["region_id"]
+    assert regions.get(project, rid).class_key == "list_item"
+    assert dialog.table.rowCount() == 0 and not dialog.accept_button.isEnabled()

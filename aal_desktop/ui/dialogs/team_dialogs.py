@@ -124,3 +124,87 @@ class TeamStatusDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
+
+
+class ConflictsDialog(QDialog):
+    """Open conflicts of team merges, both values side by side; the lead accepts one (her
+    value is applied, as her change) or reverts it with a reason."""
+
+    COLUMNS = ("conflict", "member", "change", "region", "hers", "lead's now", "why")
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QAbstractItemView, QTableWidget
+
+        self.project = project
+        self.setWindowTitle("Team conflicts")
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setMinimumSize(820, 240)
+        self.reason = QLineEdit(placeholderText="reason (kept with the decision, sent to her)")
+        self.accept_button = QPushButton("Accept hers")
+        self.revert_button = QPushButton("Revert hers")
+        self.accept_button.clicked.connect(lambda: self.decide("accepted"))
+        self.revert_button.clicked.connect(lambda: self.decide("reverted"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #cf222e;")
+        self.error.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.accept_button)
+        row.addWidget(self.revert_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.ids: list[int] = []
+        self.reload()
+
+    def reload(self) -> None:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        from ...services import review, team_conflicts
+
+        found = team_conflicts.list_conflicts(self.project, "open")
+        self.ids = [c.id for c in found]
+        self.table.setRowCount(len(found))
+        for i, c in enumerate(found):
+            ev = c.event
+            fields = review.changed_fields(ev.get("original"), ev.get("new")) or ["class_key",
+                                                                                  "box"]
+            values = (c.ref, c.member, str(ev.get("kind")), str(ev.get("region_id"))[:8],
+                      f"{review.describe(ev.get('original'), fields)} → "
+                      f"{review.describe(ev.get('new'), fields)}",
+                      review.describe(c.lead_state, fields), c.problem)
+            for j, v in enumerate(values):
+                self.table.setItem(i, j, QTableWidgetItem(v))
+        self.table.resizeColumnsToContents()
+        if found:
+            self.table.selectRow(0)
+        self.accept_button.setEnabled(bool(found))
+        self.revert_button.setEnabled(bool(found))
+
+    def decide(self, decision: str) -> None:
+        from ...services import team_conflicts
+
+        row = self.table.currentRow()
+        if row < 0 or row >= len(self.ids):
+            return
+        reason = self.reason.text().strip() or None
+        try:
+            if decision == "accepted":
+                team_conflicts.accept(self.project, self.ids[row], reason)
+            else:
+                team_conflicts.revert(self.project, self.ids[row], reason)
+        except AalError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.setText("")
+        self.reason.clear()
+        self.reload()
