@@ -184,3 +184,29 @@ def test_her_prelabel_run_record_is_noted_not_refused(
     assert (merged["pulled"], merged["applied"], merged["refused"]) == (1, 0, 0)
     assert _log_head(lead) == before
     assert lead.ok_json("team", "status")["members"][0]["seq"] == 1
+
+
+def test_replaying_an_applied_create_again_is_a_no_op(team: tuple[Person, Person, str]) -> None:
+    """The replay rule itself: a create of a region that exists with the same content
+    writes nothing; with other content it is a conflict, never an overwrite."""
+    from aal_desktop.services import team_merge
+    from aal_desktop.store.db import transaction
+
+    lead, ann, url = team
+    ann.ok("region", "add", "1", "1", "72", "90", "200", "110", "text")
+    ann.sync()
+    assert lead.sync()["applied"] == 1
+    raw = open_storage(url).read("members/ann/000001.bundle")
+    (create,) = [e for e in bundle_format.parse(raw, "b").events if e.kind == "region.create"]
+    before = _log_head(lead)
+    with lead.project() as p, transaction(p.db):
+        out = team_merge._Outcome()
+        team_merge._replay(p, "ann", 1, create, 1, out)
+        assert (out.applied, out.conflicts) == (0, 0)
+        other = create.model_copy(update={"new": create.new.replace('"class_key":"text"',
+                                                                 '"class_key":"title"')})
+        team_merge._replay(p, "ann", 1, other, 1, out)
+        assert (out.applied, out.conflicts) == (0, 1)
+    assert _log_head(lead) == before
+    (c,) = lead.ok_json("review", "conflicts")
+    assert "already exists on the lead with other values" in c["problem"]
