@@ -47,6 +47,16 @@ def storage_of(cfg: TeamConfig | str) -> Storage:
     return open_storage(cfg.url if isinstance(cfg, TeamConfig) else cfg)
 
 
+def normalized_url(url: str) -> str:
+    """A folder as an absolute path (the project is used from any working directory)."""
+    from pathlib import Path
+
+    from ..storage import is_url
+
+    text = url.strip()
+    return text if is_url(text) else str(Path(text).expanduser().resolve())
+
+
 def register_key(project: Project, name: str, public_key: str) -> None:
     """Record a member's public key (leads only; `aal user add NAME --key`)."""
     parse_public_key(public_key)
@@ -66,7 +76,8 @@ def init(project: Project, url: str) -> TeamConfig:
         raise ValidationFailed(f"this project is already the team's at "
                                f"{config(project).url}")
     key = signing_key()
-    store = open_storage(url, create=True)
+    url = normalized_url(url)
+    store = open_storage(url)  # a mistyped mount point must not become a new local folder
     now = now_iso()
     team_id = str(uuid.uuid4())
     doc = {"format": TEAM_FORMAT, "team": team_id, "lead": project.user,
@@ -111,6 +122,7 @@ def join(project: Project, url: str, name: str) -> TeamConfig:
     if regions or documents:
         raise ValidationFailed("join a team from a fresh project (this one has documents); "
                                "use a new --db")
+    url = normalized_url(url)
     store = storage_of(url)
     team = read_team_file(store)
     key = signing_key()
