@@ -85,8 +85,8 @@ def _migrated(project: Project, snap: dict[str, Any] | None,
                 if new is not label and new != label:
                     label, changed = new, True
             version = rec.version
-    if not changed:
-        return {**snap, "schema_version": upto}
+    if not changed:  # the lead's migrations left such a region alone, version and all
+        return snap
     return {**snap, "class_key": label.class_key, "attrs": label.attrs,
             "attention": label.attention, "schema_version": upto}
 

@@ -21,6 +21,7 @@ def test_migration_published_while_members_work_on_the_old_version(tmp_path: Pat
     lead, (ann, bob) = make_team(root, str(shared), [make_pdf(tmp_path / "d1.pdf")],
                                  ("ann", "bob"), {1: ("ann", "bob")})
     r0 = ann.ok_json("region", "add", "1", "1", "72", "90", "200", "110", "text")["id"]
+    t0 = ann.ok_json("region", "add", "1", "1", "72", "200", "200", "220", "title")["id"]
     ann.sync()
     lead.sync()
     bob.sync()  # bob has nothing of ann's (double annotation), but the same schema
@@ -32,14 +33,17 @@ def test_migration_published_while_members_work_on_the_old_version(tmp_path: Pat
     assert lead.regions()[r0]["class_key"] == "paragraph"
     r1 = ann.ok_json("region", "add", "1", "1", "72", "130", "200", "150", "text")["id"]
     ann.ok("region", "move", r0, "70", "88", "205", "112")
+    ann.ok("region", "move", t0, "70", "198", "205", "222")  # a class the plan leaves alone
     b1 = bob.ok_json("region", "add", "1", "1", "72", "130", "200", "150", "text")["id"]
     lead.sync()  # publishes v2
     for member in (ann, bob):
         member.sync()
         assert [v["version"] for v in member.ok_json("schema", "list")][-1] == 2
-        assert {r["class_key"] for r in member.regions().values()} == {"paragraph"}
+    assert {r["class_key"] for r in ann.regions().values()} == {"paragraph", "title"}
+    assert {r["class_key"] for r in bob.regions().values()} == {"paragraph"}
     merged = lead.sync()
-    assert (merged["applied"], merged["conflicts"], merged["refused"]) == (3, 0, 0)
+    assert (merged["applied"], merged["conflicts"], merged["refused"]) == (4, 0, 0)
+    assert lead.regions()[t0]["box"] == [70, 198, 205, 222]
     regions = lead.regions()
     assert {regions[r]["class_key"] for r in (r0, r1, b1)} == {"paragraph"}
     assert regions[r0]["box"] == [70, 88, 205, 112]
