@@ -57,6 +57,7 @@ class ChangeKind(StrEnum):
     version = "version"
     model = "model"
     user = "user"
+    team = "team"
 
 
 def database_failure(exc: BaseException, path: Path | str | None) -> AalError | None:
