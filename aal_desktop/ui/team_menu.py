@@ -1,7 +1,7 @@
 """The window's Team menu: my signing key, add a member (lead), Sync now, team status,
 conflicts (lead).
 
-Sync runs off the GUI thread (ui/background: its own Project connection), reports its
+Sync runs off the GUI thread (ui/jobs: its own Project connection), reports its
 progress in the status bar, and ends with one line there: "Synced 12:04 · 3 applied ·
 1 conflict". Install with `install_team_menu(window)` after the window built its menus.
 """
@@ -19,7 +19,7 @@ from ..core.errors import AalError
 from ..core.team import SyncResult
 from ..services import team_setup, team_sync
 from ..services.project import Project
-from .background import ProjectTask, busy_bar, run_in_background
+from .jobs import Job, JobContext, busy_bar, run_job
 
 
 def sync_message(result: SyncResult) -> str:
@@ -49,10 +49,15 @@ class TeamMenu(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.task: ProjectTask | None = None
+        self.task: Job | None = None
         self.last_message = ""
         bar = window.menuBar()
-        self.menu: QMenu = bar.addMenu("&Team")
+        self.menu = QMenu("&Team", window)
+        help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        if help_menu is not None:
+            bar.insertMenu(help_menu, self.menu)  # Team before Help, as menus usually go
+        else:
+            bar.addMenu(self.menu)
         self.menu.setObjectName("team-menu")
         self.key_action = self._action("My signing &key…", self.show_key)
         self.add_action = self._action("&Add member…", self.add_member)
@@ -135,19 +140,19 @@ class TeamMenu(QObject):
         dialog.open()
         return dialog
 
-    def sync_now(self) -> ProjectTask | None:
+    def sync_now(self) -> Job | None:
         """Start a sync on its own connection; the window stays usable meanwhile."""
         if self.task is not None:
             return self.task
         progress = self._progress
 
-        def work(project: Project) -> SyncResult:
-            return team_sync.sync(project, progress.step.emit)
+        def work(context: JobContext) -> SyncResult:
+            return team_sync.sync(context.project, progress.step.emit)
 
         self.progress.setVisible(True)
         self._message("Syncing with the team…")
-        self.task = run_in_background(self.project, work, self._on_done, self._on_failed,
-                                      self._on_finished)
+        self.task = run_job(self.project, work, self._on_done, self._on_failed,
+                            self._on_finished)
         self.refresh()
         return self.task
 
@@ -173,7 +178,11 @@ class TeamMenu(QObject):
 
 
 def install_team_menu(window: QMainWindow) -> TeamMenu:
-    """Add the Team menu to a built main window (one call from MainWindow.__init__)."""
+    """Add the Team menu to a built main window (MainWindow.__init__ calls it; again: the
+    same menu)."""
+    existing = getattr(window, "team_menu", None)
+    if isinstance(existing, TeamMenu):
+        return existing
     menu = TeamMenu(window)
     window.team_menu = menu  # type: ignore[attr-defined]
     return menu
