@@ -94,7 +94,7 @@ class _Bench:
         from aal_desktop.services import documents
 
         d = documents.resolve(self.project, doc)
-        zoom = self.canvas._render_zoom()
+        zoom = self.canvas.image.render_zoom()
         _wait(lambda: self.session.renderer.cached(d.sha256, page, zoom) is not None
               or self.session.renderer.failure(d.sha256, page) is not None)
 
@@ -155,7 +155,7 @@ def page_display_vs_raw_render(quick: bool) -> BenchResult:
                 cold.append(bench.show(doc, first))
                 bench.wait_prefetched(doc, nxt)
                 prefetched.append(bench.show(doc, nxt))
-                zoom = zoom_bucket(bench.canvas._render_zoom())
+                zoom = zoom_bucket(bench.canvas.image.render_zoom())
                 raw_cold_first.append(_raw_first_render_s(pdf, first, zoom))
                 raw_cold.append(_raw_render_s(pdf, first, zoom))
                 raw_next.append(_raw_render_s(pdf, nxt, zoom))

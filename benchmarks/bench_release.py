@@ -1,6 +1,6 @@
 """Writing a COCO release with page images vs scripting poppler's `pdftoppm` (issue 6).
 
-The value is the whole `write_release` (snapshot, images in worker processes, COCO,
+The value is the whole `releases.release` (snapshot, images in worker processes, COCO,
 metadata, manifest, atomic rename) for real corpus pages; the baseline renders the same
 pages at the same resolution with `pdftoppm -r DPI -png`, one run per document after the
 other, as a person would script it. Target ratio <= 0.5.
@@ -52,9 +52,8 @@ def _page_count(pdfs: list[Path]) -> int:
 
 
 def _release_seconds(pdfs: list[Path], work: Path) -> float:
-    """Seconds for `write_release(..., formats=("coco",))` of a version holding `pdfs`."""
-    from aal_desktop.export.release import write_release
-    from aal_desktop.services import documents, versions
+    """Seconds for `releases.release(..., formats=("coco",))` of a version holding `pdfs`."""
+    from aal_desktop.services import documents, releases, versions
     from aal_desktop.services.project import Project
 
     project = Project(work / "project" / "aal.sqlite3", user="bench")
@@ -66,7 +65,7 @@ def _release_seconds(pdfs: list[Path], work: Path) -> float:
         versions.create_version(project, name, split=(1.0, 0.0, 0.0))
         dest = work / "releases"
         start = time.perf_counter()
-        path = write_release(project, name, dest, formats=("coco",), dpi=DPI)
+        path = Path(releases.release(project, name, dest, formats=("coco",), dpi=DPI).path)
         elapsed = time.perf_counter() - start
         assert (path / "manifest.json").is_file()
         return elapsed

@@ -10,8 +10,19 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from .qt_free import block_qt, mark_qt_tests, qt_blocked  # noqa: E402
+
+if qt_blocked():
+    block_qt()  # before anything of ours loads (tests/qt_free.py says why)
+collect_ignore = ["ui"] if qt_blocked() else []
+
 from aal_desktop.services import documents  # noqa: E402
 from aal_desktop.services.project import Project  # noqa: E402
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_qt_tests(items, Path(__file__).resolve().parent / "ui")
 
 
 def make_pdf(path: Path, pages: int = 1, rotation: int = 0,

@@ -7,7 +7,7 @@ from pathlib import Path
 from aal_desktop.core import changelog
 from aal_desktop.core.geometry import Box
 from aal_desktop.core.migration import MigrationPlan
-from aal_desktop.core.records import Region
+from aal_desktop.core.records import Document, Region
 from aal_desktop.core.schema import default_schema
 from aal_desktop.services import documents, migrations, regions, review, versions
 from aal_desktop.services.project import Project
@@ -92,12 +92,14 @@ def test_every_kind_of_correction_and_addition_is_counted(project: Project,
 def test_review_reverts_are_counted_as_the_review_share(project: Project,
                                                         tmp_path: Path) -> None:
     b = build(project, tmp_path)
+    documents.set_status(project, b.docs[0], "in_progress")  # annotators edit no approved doc
     annotator = Project(project.path, user="ann1")
     try:
         edit = regions.relabel_many(annotator, [b.regions[0].id], "caption")[0]
         regions.move(annotator, b.regions[1].id, (72, 130, 250, 160))
     finally:
         annotator.close()
+    documents.set_status(project, b.docs[0], "approved")
     versions.create_version(project, "v1")  # the annotator's relabel is in v1
     review.revert(project, edit.event_id, reason="a caption needs a figure")
     versions.create_version(project, "v2")
@@ -157,14 +159,16 @@ def _region(rid: str, cls: str, box: tuple[float, float, float, float] = (0, 0, 
 
 
 def test_pure_attribute_changes_and_relabel_with_attributes_count_once() -> None:
-    doc = {1: changelog.SnapshotDocument(1, "0" * 64, "a.pdf", "train")}
+    record = Document(id=1, sha256="0" * 64, filename="a.pdf", original_path="a.pdf", size=1,
+                      page_count=1, imported_by="a", imported_at="t")
+    doc = {1: changelog.SnapshotDocument(record, "train")}
     parent = changelog.Snapshot("a", 1, doc, {
         "r1": _region("r1", "table", attrs={"borderless": False}),
         "r2": _region("r2", "text", attrs={"lang": "en"})}, default_schema())
     child = changelog.Snapshot("b", 1, doc, {
         "r1": _region("r1", "table", attrs={"borderless": True}),
         "r2": _region("r2", "title")}, default_schema())
-    log = changelog.compute(parent, child)
+    log = changelog.compute(parent, child).to_json()
     assert log["corrections"]["attributes"] == 1
     assert log["corrections"]["relabels"] == {"text → title": 1}
     assert log["corrections"]["regions"] == 2

@@ -143,4 +143,81 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "aal_desktop.cli.main", "--db",
                           str(tmp_path / "x.sqlite3"), "init", "--json"], cwd=ROOT,
                          capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout)["schema_version"] >= 1
+    assert json.loads(out.stdout)["db_version"] >= 1
+
+
+def _top_level_help(parser: object) -> dict[str, str]:
+    import argparse
+
+    assert isinstance(parser, argparse.ArgumentParser)
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return {a.dest: str(a.help) for a in sub._choices_actions}
+
+
+def test_every_command_module_registers_what_the_table_lists() -> None:
+    """The help line `aal --help` shows without importing a module is the one the module
+    registers, and loading one command's module leaves every other command listed."""
+    from aal_desktop.cli.main import COMMANDS, build_parser
+
+    listed = _top_level_help(build_parser())
+    assert listed == {name: cmd.help for name, cmd in COMMANDS.items()}
+    for name in COMMANDS:
+        parser = build_parser(name)
+        helps = _top_level_help(parser)
+        assert list(helps) == list(COMMANDS), name
+        assert helps[name] == COMMANDS[name].help, name
+        import argparse
+
+        (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        real = sub.choices[name]
+        assert real.add_help, f"{name} is still a placeholder after loading its module"
+
+
+def test_parsers_built_again_and_again_never_conflict() -> None:
+    """Parsers are built per call (tests build hundreds); a dead parser's groups must never
+    be reused, even when Python reuses its object ids ("conflicting subparser"). A cache
+    keyed on id(sub) failed here within ~20 rounds."""
+    import argparse
+
+    from aal_desktop.cli.common import group
+    from aal_desktop.cli.main import build_parser
+
+    for _ in range(300):
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        group(sub, "doc", "documents").add_parser("list")
+        assert group(sub, "doc", "documents").add_parser("show") is not None
+        assert set(sub.choices["doc"]._subparsers._group_actions[0].choices) == {"list", "show"}
+        del parser, sub
+    commands = {"doc": ["list"], "schema": ["list"], "audit": ["verify"], "version": ["list"],
+                "region": ["list", "--doc", "1"]}
+    for _ in range(10):
+        for name, rest in commands.items():
+            assert build_parser(name).parse_args([name, *rest]).command == name
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["doc", "list"]])
+def test_quick_commands_import_only_their_own_module(tmp_path: Path, argv: list[str]) -> None:
+    """`aal --version` and `aal doc list` load no other command's module and none of the
+    heavy libraries (scipy, pandas, pyarrow, PyMuPDF, Qt)."""
+    db = tmp_path / "x.sqlite3"
+    code = (
+        "import sys\n"
+        "from aal_desktop.cli.main import main\n"
+        "try:\n"
+        f"    main(['--db', {str(db)!r}, '--user', 'lead1', *{argv!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('scipy', 'pandas', 'pyarrow', 'pymupdf', 'PySide6', 'numpy', 'sqlite_utils')\n"
+        "cli = sorted(m for m in sys.modules if m.startswith('aal_desktop.cli.'))\n"
+        "print(','.join(m for m in heavy if m in sys.modules) + '|' + ','.join(cli),"
+        " file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    heavy, cli = out.stderr.strip().splitlines()[-1].split("|")
+    assert heavy == ""
+    expected = {"aal_desktop.cli.main"}
+    if argv[0] == "doc":
+        expected |= {"aal_desktop.cli.common", "aal_desktop.cli.documents"}
+    assert set(cli.split(",")) == expected

@@ -121,6 +121,11 @@ def test_status_changes_are_recorded_and_approval_is_for_leads(
     project.switch_user("ann")
     with pytest.raises(PermissionDenied, match="only a lead"):
         documents.set_status(project, doc_id, "rejected")
+    with pytest.raises(PermissionDenied, match="only a lead can reopen approved document"):
+        documents.set_status(project, doc_id, "in_progress")  # CLI.md: a lead reopens it
+    project.switch_user("lead1")
+    documents.set_status(project, doc_id, "submitted")
+    project.switch_user("ann")
     documents.set_status(project, doc_id, "in_progress")
     with pytest.raises(ValidationFailed):
         documents.set_status(project, doc_id, "finished")

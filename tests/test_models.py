@@ -56,9 +56,11 @@ def build_lifecycle(tmp_path: Path) -> Lifecycle:
         rids.append(regions.add_region(project, d, 1, (70, 80, 300, 110), "text").id)
         documents.set_status(project, d, "approved")
     cut_version(project, "v1", None)
+    documents.set_status(project, doc_ids[0], "in_progress")  # annotators edit no approved doc
     project.switch_user("ann1")
     regions.relabel(project, rids[1], "section_header", reason="bold heading, not body text")
     project.switch_user("lead1")
+    documents.set_status(project, doc_ids[0], "approved")
     regions.relabel(project, rids[4], "title", reason="guideline 2.3: first line is the title")
     cut_version(project, "v2", "v1")
     w = {

@@ -138,3 +138,18 @@ def test_html_report_by_suffix_has_the_same_facts(life: Lifecycle, tmp_path: Pat
             continue
         assert fact in flat, fact
     assert not list(tmp_path.glob(".*tmp*"))  # written atomically, no leftovers
+
+
+def test_report_names_earlier_runs_on_the_same_data_and_configuration(
+        life: Lifecycle, tmp_path: Path) -> None:
+    p = life.project
+    cfg = tmp_path / "again.yaml"
+    cfg.write_text("lr: 0.001\nepochs: 30\n", encoding="utf-8")  # det:2's, reordered
+    weights = tmp_path / "again.pt"
+    weights.write_bytes(b"again")
+    m = models.register_model(p, "det", weights, ["v2"], {"mAP": 0.84}, cfg, "ultralytics 8.3")
+    text = report.to_markdown(report.build_report(p, m.ref))
+    assert "Earlier runs on the same data with the same configuration" in text
+    assert "det:2" in text.split("Earlier runs on the same data")[1].split("\n\n")[1]
+    first = report.to_markdown(report.build_report(p, "det:1"))
+    assert "No earlier registered run shares this model's dataset versions" in first

@@ -116,3 +116,23 @@ def test_bad_schema_file_writes_nothing(project: Project, tmp_path: Path) -> Non
     with pytest.raises(ValidationFailed):
         schemas.import_file(project, f)
     assert len(schemas.list_versions(project)) == before
+
+
+def test_alias_bomb_and_duplicate_keys_in_a_schema_are_refused() -> None:
+    bomb = "name: x\na: &a [1, 1, 1]\nb: [*a, *a, *a]\nclasses: []\n"
+    with pytest.raises(ValidationFailed, match=r"bomb.yaml: line 3: YAML aliases"):
+        parse_schema(bomb, "bomb.yaml")
+    with pytest.raises(ValidationFailed, match=r"the key 'name' appears twice"):
+        parse_schema(GOOD + "name: again\n", "dup.yaml")
+    with pytest.raises(ValidationFailed, match=r"dup.json: the key 'name' appears twice"):
+        parse_schema('{"name": "a", "name": "b", "classes": []}', "dup.json")
+
+
+@pytest.mark.parametrize("raw", ["nan", "NaN", "inf", "-inf", float("nan"), float("inf")])
+def test_number_attributes_take_only_finite_numbers(raw: object) -> None:
+    from aal_desktop.core.schema import AttributeDef, coerce_attribute
+
+    attr = AttributeDef(key="conf", type="number")
+    with pytest.raises(ValueError, match=r"attribute 'conf' is a number; .*only finite numbers"):
+        coerce_attribute(attr, raw)
+    assert coerce_attribute(attr, "1.5") == 1.5 and coerce_attribute(attr, "2") == 2

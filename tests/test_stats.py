@@ -32,7 +32,7 @@ REGIONS = [
 
 
 def test_totals_and_per_split_counts_are_exact() -> None:
-    s = stats.compute(DOCS, REGIONS, ("train", "val", "test"))
+    s = stats.compute(DOCS, REGIONS, ("train", "val", "test")).to_json()
     t = s["totals"]
     assert (t["documents"], t["pages"], t["regions"]) == (3, 6, 4)
     assert t["classes"] == {"table": 1, "text": 2, "title": 1}
@@ -45,7 +45,7 @@ def test_totals_and_per_split_counts_are_exact() -> None:
 
 
 def test_box_sizes_quantiles_and_histograms_in_points() -> None:
-    box = stats.compute(DOCS, REGIONS, ("train", "val", "test"))["totals"]["box"]
+    box = stats.compute(DOCS, REGIONS, ("train", "val", "test")).to_json()["totals"]["box"]
     # widths 10, 50, 100, 400: numpy-style linear quantiles
     assert box["width"]["min"] == 10 and box["width"]["max"] == 400
     assert box["width"]["p50"] == 75.0 and box["width"]["mean"] == 140.0
@@ -59,16 +59,31 @@ def test_box_sizes_quantiles_and_histograms_in_points() -> None:
 
 
 def test_empty_sets_give_zeros_not_errors() -> None:
-    s = stats.summarize([], [])
+    s = stats.summarize([], []).to_json()
     assert s["regions"] == 0 and s["box"]["width"]["p50"] == 0.0
     assert sum(s["box"]["area"]["histogram"]["counts"]) == 0
+
+
+def test_typed_figures_are_what_the_json_says() -> None:
+    s = stats.compute(DOCS, REGIONS, ("train", "val", "test"))
+    assert s.totals.regions == 4 and s.groups["train"].pages == 5
+    assert s.totals.box.width.p50 == 75.0 and s.totals.box.width.max == 400
+    assert s.totals.box.height.histogram.counts == (1, 1, 0, 1, 0, 1, 0, 0)
+    js = s.to_json()
+    assert list(js) == ["totals", "splits"] and list(js["splits"]) == ["train", "val", "test"]
+    assert list(js["totals"]) == ["documents", "pages", "regions", "classes", "sources",
+                                  "annotators", "box"]
+    assert list(js["totals"]["box"]["width"]) == ["min", "p10", "p25", "p50", "p75", "p90",
+                                                  "max", "mean", "histogram"]
 
 
 def test_change_against_parent_lists_only_what_moved() -> None:
     parent = stats.compute(DOCS[:2], REGIONS[:2], ("train", "val", "test"))
     child = stats.compute(DOCS, REGIONS, ("train", "val", "test"))
-    ch = stats.change(parent, child)
-    assert ch is not None
+    typed = stats.change(parent, child)
+    assert typed is not None
+    assert stats.change(parent.to_json(), child.to_json()) == typed  # stored JSON reads alike
+    ch = typed.to_json()
     assert (ch["documents"], ch["pages"], ch["regions"]) == (1, 1, 2)
     assert ch["classes"] == {"table": 1, "text": 1}
     assert ch["splits"]["test"]["regions"] == 1 and ch["splits"]["val"]["regions"] == 0

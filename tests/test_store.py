@@ -21,7 +21,41 @@ def test_new_database_has_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> N
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] == store_db.BUSY_TIMEOUT_MS
-    assert store_db.schema_version(db) == store_db.latest_version()
+    assert store_db.db_version(db) == store_db.latest_version()
+
+
+def test_upgrade_steps_are_numbered_in_order() -> None:
+    assert [u.version for u in store_db.upgrades()] == [1, 2, 3, 4, 5, 6, 7]
+    assert store_db.latest_version() == 7
+
+
+def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
+    """Databases written before the steps were numbered 1..4 carry 10, 30 or 50; the one at
+    legacy 50 (every step applied) opens as version 4 and is recorded so."""
+    path = tmp_path / "legacy.sqlite3"
+    store_db.upgrade(store_db.connect(path), upto=4)  # what the last legacy build wrote
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 50")
+    raw.commit()
+    raw.close()
+    db = store_db.connect(path)
+    assert [u.version for u in store_db.upgrade(db, upto=4)] == []
+    assert store_db.db_version(db) == 4
+    db.conn.close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert raw.execute("SELECT COUNT(*) FROM models").fetchone()[0] == 0
+    raw.close()
+
+
+def test_a_database_at_legacy_10_gets_the_later_steps(tmp_path: Path) -> None:
+    path = tmp_path / "legacy10.sqlite3"
+    db = store_db.connect(path)
+    assert [u.version for u in store_db.upgrade(db, upto=2)] == [1, 2]
+    db.execute("PRAGMA user_version = 10")
+    assert [u.version for u in store_db.upgrade(db)] == [3, 4, 5, 6, 7]
+    assert store_db.db_version(db) == 7
+    db.conn.close()
 
 
 def test_upgrade_is_idempotent(tmp_path: Path) -> None:
@@ -41,7 +75,7 @@ def test_upgrade_from_a_database_written_by_the_first_version(tmp_path: Path) ->
     raw.close()
     project = Project(path, user="lead1")
     try:
-        assert store_db.schema_version(project.db) == store_db.latest_version()
+        assert store_db.db_version(project.db) == store_db.latest_version()
         (region,) = regions.list_regions(project)
         assert region.class_key == "title"
         assert [e.kind for e in regions.history(project, region.id)] == [

@@ -6,12 +6,15 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from ..core.errors import ValidationFailed
 from ..services.project import Project
+
+if TYPE_CHECKING:
+    from ..services.models import Retirement
 
 Handler = Callable[[argparse.Namespace, Project], int]
 
@@ -100,15 +103,47 @@ def with_project(fn: Handler) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-_GROUPS: dict[tuple[int, str], argparse._SubParsersAction] = {}
-
-
 def group(sub: argparse._SubParsersAction, name: str, help: str) -> argparse._SubParsersAction:
-    """The ACTION subparsers of command group `name`, created once; several modules may add
-    actions to one group (e.g. `schema` here, `schema diff|migrate` in schema_evolution)."""
-    key = (id(sub), name)
-    if key not in _GROUPS:
+    """The ACTION subparsers of command group `name` under `sub`, created on first use.
+
+    Found again through `sub.choices`, so it lives exactly as long as the parser it belongs
+    to (a cache keyed on `id(sub)` handed a new parser the actions of a dead one whose id
+    was reused: "conflicting subparser").
+    """
+    parser = sub.choices.get(name)
+    if parser is None:
         parser = sub.add_parser(name, help=help)
-        _GROUPS[key] = parser.add_subparsers(dest=f"{name}_command", metavar="ACTION",
-                                             required=True)
-    return _GROUPS[key]
+        return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError(f"command '{name}' is not a group of actions")
+
+
+def print_retirement(args: argparse.Namespace, r: Retirement) -> None:
+    """What `model|version|schema retire` print: the record, as JSON or as lines."""
+    if args.json:
+        print_json(r)
+        return
+    print(f"retired {r.asset_kind.replace('_', ' ')} {r.asset}: {r.reason}")
+    if r.successor:
+        print(f"  successor {r.successor}")
+    if r.archive:
+        print(f"  archived at {r.archive}")
+    if r.in_production_from:
+        print(f"  in production {r.in_production_from} → {r.in_production_until or 'still'}")
+
+
+def split_table(stats: dict[str, Any], group_key: str, groups: list[str]) -> str:
+    """Counts per split or status (columns) of documents, pages, regions and each class."""
+    per = stats.get(group_key, {})
+    classes = sorted(stats.get("totals", {}).get("classes", {}))
+    headers = ["", *groups, "total"]
+    rows: list[list[Any]] = []
+    for label in ("documents", "pages", "regions"):
+        rows.append([label, *[per.get(g, {}).get(label, 0) for g in groups],
+                     stats.get("totals", {}).get(label, 0)])
+    for k in classes:
+        rows.append([f"  {k}", *[per.get(g, {}).get("classes", {}).get(k, 0) for g in groups],
+                     stats["totals"]["classes"][k]])
+    return table(rows, headers)

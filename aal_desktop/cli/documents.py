@@ -1,20 +1,16 @@
-"""`aal init`, `aal doc import|list|show|status|assign`."""
+"""`aal doc import|list|show|status|assign`: PDFs into the project, and their workflow."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ..services import documents, schemas
+from ..services import documents
 from ..services.project import Project
 from .common import add_json_flag, group, print_json, table, with_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="create or upgrade the project database (idempotent)")
-    add_json_flag(p)
-    p.set_defaults(handler=with_project(cmd_init))
-
     dsub = group(sub, "doc", "import and manage PDF documents")
 
     imp = dsub.add_parser("import", help="import PDF files or folders (recursive)")
@@ -49,21 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     asg.add_argument("doc", metavar="DOC")
     asg.add_argument("users", nargs="+", metavar="USER")
     asg.set_defaults(handler=with_project(cmd_assign))
-
-
-def cmd_init(args: argparse.Namespace, project: Project) -> int:
-    schemas.ensure_default(project)
-    from ..store.db import schema_version
-
-    info = {"database": str(project.path), "pdfs": str(project.blobs.root),
-            "schema_version": schema_version(project.db), "user": project.user,
-            "role": project.role.value}
-    if args.json:
-        print_json(info)
-    else:
-        print(f"project database {project.path} ready (schema {info['schema_version']}); "
-              f"you are '{project.user}' ({project.role.value})")
-    return 0
 
 
 def cmd_import(args: argparse.Namespace, project: Project) -> int:

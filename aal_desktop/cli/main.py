@@ -1,12 +1,13 @@
-"""Entry point of `aal`: global options, command discovery, exit codes (CLI.md)."""
+"""Entry point of `aal`: global options, the table of commands, exit codes (CLI.md)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import pkgutil
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
 
 from ..core.errors import AalError
 
@@ -20,7 +21,166 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Each command module, imported only when one of its commands runs (`aal --version` and
+# `aal doc list` must not pay for scipy, pandas, pyarrow or PyMuPDF).
+def _init() -> ModuleType:
+    from . import init
+    return init
+
+
+def _documents() -> ModuleType:
+    from . import documents
+    return documents
+
+
+def _events() -> ModuleType:
+    from . import events
+    return events
+
+
+def _audit() -> ModuleType:
+    from . import audit
+    return audit
+
+
+def _gui() -> ModuleType:
+    from . import gui
+    return gui
+
+
+def _models() -> ModuleType:
+    from . import models
+    return models
+
+
+def _versions() -> ModuleType:
+    from . import versions
+    return versions
+
+
+def _schema() -> ModuleType:
+    from . import schema
+    return schema
+
+
+def _lineage() -> ModuleType:
+    from . import lineage
+    return lineage
+
+
+def _report() -> ModuleType:
+    from . import report
+    return report
+
+
+def _prelabel() -> ModuleType:
+    from . import prelabel
+    return prelabel
+
+
+def _agreement() -> ModuleType:
+    from . import agreement
+    return agreement
+
+
+def _regions() -> ModuleType:
+    from . import regions
+    return regions
+
+
+def _release() -> ModuleType:
+    from . import release
+    return release
+
+
+def _review() -> ModuleType:
+    from . import review
+    return review
+
+
+def _users() -> ModuleType:
+    from . import users
+    return users
+
+
+def _stats() -> ModuleType:
+    from . import stats
+    return stats
+
+
+def _history() -> ModuleType:
+    from . import history
+    return history
+
+
+def _annotations() -> ModuleType:
+    from . import annotations
+    return annotations
+
+
+def _keys() -> ModuleType:
+    from . import keys
+    return keys
+
+
+@dataclass(frozen=True)
+class Command:
+    """A top-level command: the module that registers it and its line in `aal --help`."""
+
+    load: Callable[[], ModuleType]
+    help: str
+
+
+# Every top-level command, in the order `aal --help` lists them.
+COMMANDS: dict[str, Command] = {
+    "init": Command(_init, "create or upgrade the project database (idempotent)"),
+    "doc": Command(_documents, "import and manage PDF documents"),
+    "events": Command(_events, "the append-only event log"),
+    "audit": Command(_audit, "check the event log"),
+    "gui": Command(_gui, "open the window, or save a screenshot of it and exit"),
+    "model": Command(_models, "model registry, deployments and retirement"),
+    "version": Command(_versions, "dataset versions and releases"),
+    "schema": Command(_schema, "label schema versions"),
+    "lineage": Command(_lineage, "what trained a model, which models used a version, what "
+                                 "served an environment at a time"),
+    "report": Command(_report, "technical documentation of a model (Markdown or HTML)"),
+    "prelabel": Command(_prelabel, "propose regions with the layout model (pymupdf.layout)"),
+    "accept-prelabels": Command(_prelabel, "confirm pending pre-labels of a document or page "
+                                           "as they are"),
+    "agreement": Command(_agreement, "inter-annotator agreement on double-annotated documents"),
+    "adjudicate": Command(_agreement, "decide disagreements into the adjudicated set (leads)"),
+    "region": Command(_regions, "labelled regions of pages"),
+    "annotations": Command(_annotations, "import annotations made with other tools"),
+    "undo": Command(_history, "take back your last change (as new events)"),
+    "redo": Command(_history, "bring back the change you last undid"),
+    "release": Command(_release, "write a dataset version as a release folder, or verify one"),
+    "review": Command(_review, "accept or revert region changes (leads)"),
+    "user": Command(_users, "people and their roles"),
+    "key": Command(_keys, "your signing key (team sync)"),
+    "stats": Command(_stats, "class distribution and counts (a version, or live data)"),
+}
+# Global options that take a value: skipped when looking for the command in argv.
+_VALUE_OPTIONS = {"--db", "--user"}
+
+
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The top-level command named in argv (None for `aal`, `aal --help`, `aal --version`)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUE_OPTIONS:
+            skip = True
+        elif token == "--":
+            continue
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `aal` parser: `command`'s module registers its real parsers, every other
+    command is a one-line placeholder so `aal --help` lists them without importing them."""
     from .. import __version__
 
     parser = _Parser(prog="aal", description="AAL Desktop: PDF layout labelling, datasets, models.")
@@ -30,20 +190,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="acting user (default: AAL_USER or your login name)")
     parser.add_argument("--version", action="version", version=f"aal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from .. import cli as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name in {"main", "common"}:
-            continue
-        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    wanted = COMMANDS[command].load if command in COMMANDS else None
+    for name, cmd in COMMANDS.items():
+        if name in sub.choices:
+            continue  # registered with another command of its module
+        if cmd.load is wanted:
+            cmd.load().register(sub)
+        else:
+            sub.add_parser(name, help=cmd.help, add_help=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

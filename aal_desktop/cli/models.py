@@ -1,17 +1,15 @@
-"""`aal model …`, `aal version retire`, `aal schema retire`, `aal lineage`, `aal report`."""
+"""`aal model register|list|show|check|find|compare|deploy|rollback|deployments|retire`."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..core.errors import AalError, ValidationFailed
-from ..services import lineage as lin
 from ..services import models
-from ..services import report as reports
 from ..services.project import Project
-from .common import add_json_flag, group, print_json, table, with_project
+from .common import add_json_flag, group, print_json, print_retirement, table, with_project
+from .model_runs import register_runs, warn_same_runs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     chk.add_argument("model", metavar="MODEL")
     add_json_flag(chk)
     chk.set_defaults(handler=with_project(cmd_check))
+    register_runs(g)
 
     dep = g.add_parser("deploy", help="deploy after evaluating gates on the recorded metrics")
     dep.add_argument("model", metavar="MODEL")
@@ -81,40 +80,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(ret)
     ret.set_defaults(handler=with_project(cmd_retire_model))
 
-    vg = group(sub, "version", "dataset versions and releases")
-    vr = vg.add_parser("retire", help="retire a dataset version (new models refuse it)")
-    vr.add_argument("version", metavar="VERSION")
-    vr.add_argument("--reason", required=True)
-    vr.add_argument("--successor", metavar="VERSION")
-    vr.add_argument("--archive", metavar="URI")
-    add_json_flag(vr)
-    vr.set_defaults(handler=with_project(cmd_retire_version))
-
-    sg = group(sub, "schema", "label schema versions")
-    sr = sg.add_parser("retire", help="retire a published schema version (not the current one)")
-    sr.add_argument("version", type=int, metavar="N")
-    sr.add_argument("--reason", required=True)
-    sr.add_argument("--successor", type=int, metavar="N")
-    sr.add_argument("--archive", metavar="URI")
-    add_json_flag(sr)
-    sr.set_defaults(handler=with_project(cmd_retire_schema))
-
-    ln = sub.add_parser("lineage", help="what trained a model, which models used a version, "
-                                        "what served an environment at a time")
-    which = ln.add_mutually_exclusive_group(required=True)
-    which.add_argument("--version", metavar="VERSION", help="dataset version")
-    which.add_argument("--model", metavar="MODEL")
-    which.add_argument("--env", metavar="ENV", help="with --at: what was in production then")
-    ln.add_argument("--at", metavar="ISO", help="date or time (a date means its end)")
-    add_json_flag(ln)
-    ln.set_defaults(handler=with_project(cmd_lineage))
-
-    rp = sub.add_parser("report", help="technical documentation of a model (Markdown or HTML)")
-    rp.add_argument("model", metavar="MODEL")
-    rp.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
-                    help="FILE.md or FILE.html")
-    rp.set_defaults(handler=with_project(cmd_report))
-
 
 # --- model ------------------------------------------------------------------------------------
 
@@ -124,8 +89,9 @@ def cmd_register(args: argparse.Namespace, project: Project) -> int:
     m = models.register_model(project, args.name, args.weights, args.dataset, args.metrics,
                               args.config, args.framework, allow_retired=args.allow_retired,
                               reason=args.reason)
+    same = warn_same_runs(project, m)
     if args.json:
-        print_json(m)
+        print_json({**m.__dict__, "ref": m.ref, "same_runs": same})
     else:
         print(m.ref)
     return 0
@@ -237,109 +203,7 @@ def cmd_deployments(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
-def _print_retirement(args: argparse.Namespace, r: models.Retirement) -> None:
-    if args.json:
-        print_json(r)
-        return
-    print(f"retired {r.asset_kind.replace('_', ' ')} {r.asset}: {r.reason}")
-    if r.successor:
-        print(f"  successor {r.successor}")
-    if r.archive:
-        print(f"  archived at {r.archive}")
-    if r.in_production_from:
-        print(f"  in production {r.in_production_from} → {r.in_production_until or 'still'}")
-
-
 def cmd_retire_model(args: argparse.Namespace, project: Project) -> int:
-    _print_retirement(args, models.retire_model(project, args.model, args.reason,
+    print_retirement(args, models.retire_model(project, args.model, args.reason,
                                                 args.successor, args.archive))
-    return 0
-
-
-def cmd_retire_version(args: argparse.Namespace, project: Project) -> int:
-    _print_retirement(args, models.retire_version(project, args.version, args.reason,
-                                                  args.successor, args.archive))
-    return 0
-
-
-def cmd_retire_schema(args: argparse.Namespace, project: Project) -> int:
-    _print_retirement(args, models.retire_schema(project, args.version, args.reason,
-                                                 args.successor, args.archive))
-    return 0
-
-
-# --- lineage and report -----------------------------------------------------------------------
-
-def cmd_lineage(args: argparse.Namespace, project: Project) -> int:
-    if args.at and not args.env:
-        raise ValidationFailed("--at goes with --env")
-    if args.model:
-        ml = lin.model_lineage(project, args.model)
-        if args.json:
-            print_json(ml)
-        else:
-            _print_model_lineage(ml)
-    elif args.version:
-        dl = lin.dataset_lineage(project, args.version)
-        if args.json:
-            print_json(dl)
-        else:
-            _print_dataset_lineage(dl)
-    else:
-        ans = lin.production(project, args.env, args.at)
-        if args.json:
-            print_json(ans)
-        elif ans.deployment is None:
-            print(f"nothing was in production in '{ans.env}' at {ans.at}")
-        else:
-            d = ans.deployment
-            print(f"{ans.env} at {ans.at}: {d.ref} (deployment #{d.id}, {d.kind} "
-                  f"{d.deployed_at} → {d.ended_at or 'still active'})")
-            print(f"  trained on {', '.join(ans.datasets)} (schema version {ans.schema_version})")
-    return 0
-
-
-def _print_model_lineage(ml: lin.ModelLineage) -> None:
-    m = ml.model
-    print(f"model {m.ref}" + ("  [RETIRED]" if m.retired else "")
-          + f"  sha256 {m.weights_sha256}")
-    for s in ml.schemas:
-        print(f"  schema version {s.version} ({s.name}, {s.status})")
-    for d in ml.datasets:
-        print(f"  dataset version {d.name}" + (" [RETIRED]" if d.retired else "")
-              + f": {len(d.documents)} documents, {d.regions} regions, "
-              + ", ".join(f"{k} {v['documents']}" for k, v in sorted(d.splits.items())))
-        for doc in d.documents:
-            print(f"    doc {doc.document_id} {doc.filename} [{doc.split}] "
-                  f"source={doc.source or '-'} licence={doc.license or '-'}")
-    for cs in ml.corrections:
-        span = f"{cs.from_version} → {cs.to_version}" if cs.from_version else \
-            f"before {cs.to_version}"
-        print(f"  corrections {span}: {len(cs.corrections)}")
-        for c in cs.corrections:
-            print(f"    event {c.event_id} {c.user} {c.kind} {c.class_before or ''}"
-                  f"{' → ' + c.class_after if c.class_after != c.class_before else ''}: "
-                  f"{c.reason or '(no reason)'}")
-    for d in ml.deployments:
-        print(f"  deployment #{d.id} {d.env} {d.deployed_at} → {d.ended_at or 'active'}")
-    if ml.retirement:
-        print(f"  retired {ml.retirement.retired_at}: {ml.retirement.reason}")
-
-
-def _print_dataset_lineage(dl: lin.DatasetLineage) -> None:
-    d = dl.dataset
-    print(f"dataset version {d.name}" + (" [RETIRED]" if d.retired else "")
-          + f" (schema version {d.schema_version}, parent {d.parent or '-'})")
-    if not dl.models:
-        print("  no models trained on it")
-    for use in dl.models:
-        print(f"  model {use.model.ref}" + (" [RETIRED]" if use.model.retired else ""))
-        for dep in use.deployments:
-            print(f"    deployment #{dep.id} {dep.env} {dep.deployed_at} → "
-                  f"{dep.ended_at or 'active'}")
-
-
-def cmd_report(args: argparse.Namespace, project: Project) -> int:
-    out = reports.write_report(project, args.model, args.output)
-    print(f"wrote {out}", file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""`aal review accept|revert` and `aal audit summary`."""
+"""`aal review accept|revert`: a lead's decisions about region changes."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import argparse
 
 from ..core.errors import ValidationFailed
 from ..services import review
+from ..services.audit import EventFilter
 from ..services.project import Project
-from ..store.events import EventFilter
-from .common import add_json_flag, group, print_json, table, with_project
-from .events import add_filter_args, filter_from_args
+from .common import add_json_flag, group, print_json, with_project
+from .event_filters import add_filter_args, filter_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,11 +31,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     rv.add_argument("--reason", help="why the change is reverted (kept in the new event)")
     add_json_flag(rv)
     rv.set_defaults(handler=with_project(cmd_revert))
-
-    a = group(sub, "audit", "check the event log")
-    sm = a.add_parser("summary", help="per person: regions made, corrections, review outcome")
-    add_json_flag(sm)
-    sm.set_defaults(handler=with_project(cmd_summary))
 
 
 def _batch_filter(args: argparse.Namespace, project: Project) -> EventFilter | None:
@@ -78,15 +73,4 @@ def cmd_revert(args: argparse.Namespace, project: Project) -> int:
     else:
         print(f"reverted event {d.event_id}: new event {d.revert_event_id} puts back the "
               "original value")
-    return 0
-
-
-def cmd_summary(args: argparse.Namespace, project: Project) -> int:
-    rows = review.annotator_summary(project)
-    if args.json:
-        print_json(rows)
-        return 0
-    print(table([[r.user, r.role or "", r.regions_made, r.corrections_made, r.accepted,
-                  r.reverted, r.pending] for r in rows],
-                ["user", "role", "regions", "corrections", "accepted", "reverted", "pending"]))
     return 0

@@ -1,8 +1,4 @@
-"""`aal version create|list|show|diff` and `aal stats [VERSION]` (CLI.md).
-
-The `version` group is shared: other modules add actions to it (e.g. `version retire`)
-through `common.group`.
-"""
+"""`aal version create|list|show|diff|retire` (CLI.md)."""
 
 from __future__ import annotations
 
@@ -11,11 +7,19 @@ from typing import Any
 
 from ..core import splits as split_core
 from ..services.project import Project
-from .common import add_json_flag, group, print_json, table, with_project
+from .common import (
+    add_json_flag,
+    group,
+    print_json,
+    print_retirement,
+    split_table,
+    table,
+    with_project,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    actions = group(sub, "version", "dataset versions: frozen snapshots with splits")
+    actions = group(sub, "version", "dataset versions and releases")
 
     p = actions.add_parser("create", help="freeze documents, regions, schema and split (leads)")
     p.add_argument("name", metavar="NAME")
@@ -51,10 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(handler=with_project(_diff))
 
-    p = sub.add_parser("stats", help="class distribution and counts (a version, or live data)")
-    p.add_argument("version", nargs="?", metavar="VERSION")
+    p = actions.add_parser("retire", help="retire a dataset version (new models refuse it)")
+    p.add_argument("version", metavar="VERSION")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--successor", metavar="VERSION")
+    p.add_argument("--archive", metavar="URI")
     add_json_flag(p)
-    p.set_defaults(handler=with_project(_stats))
+    p.set_defaults(handler=with_project(_retire))
 
 
 def _create(args: argparse.Namespace, project: Project) -> int:
@@ -95,20 +102,6 @@ def _list(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
-def _split_table(stats: dict[str, Any], group_key: str, groups: list[str]) -> str:
-    per = stats.get(group_key, {})
-    classes = sorted(stats.get("totals", {}).get("classes", {}))
-    headers = ["", *groups, "total"]
-    rows: list[list[Any]] = []
-    for label in ("documents", "pages", "regions"):
-        rows.append([label, *[per.get(g, {}).get(label, 0) for g in groups],
-                     stats.get("totals", {}).get(label, 0)])
-    for k in classes:
-        rows.append([f"  {k}", *[per.get(g, {}).get("classes", {}).get(k, 0) for g in groups],
-                     stats["totals"]["classes"][k]])
-    return table(rows, headers)
-
-
 def _show(args: argparse.Namespace, project: Project) -> int:
     from ..services import versions
 
@@ -127,7 +120,7 @@ def _show(args: argparse.Namespace, project: Project) -> int:
         print(f"RETIRED {info.retired_at[:19]}: {info.retired_reason}"
               + (f" (successor {info.successor})" if info.successor else ""))
     print()
-    print(_split_table(stats, "splits", list(split_core.SPLITS)))
+    print(split_table(stats, "splits", list(split_core.SPLITS)))
     print()
     print(versions.changelog_markdown(log), end="")
     return 0
@@ -144,20 +137,9 @@ def _diff(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
-def _stats(args: argparse.Namespace, project: Project) -> int:
-    from ..core.records import DocStatus
-    from ..services import versions
+def _retire(args: argparse.Namespace, project: Project) -> int:
+    from ..services import retirement
 
-    if args.version:
-        stats = versions.version_stats(project, args.version)
-        if args.json:
-            print_json({"version": args.version, **stats})
-        else:
-            print(_split_table(stats, "splits", list(split_core.SPLITS)))
-        return 0
-    stats = versions.project_stats(project)
-    if args.json:
-        print_json({"version": None, **stats})
-    else:
-        print(_split_table(stats, "statuses", [s.value for s in DocStatus]))
+    print_retirement(args, retirement.retire_version(project, args.version, args.reason,
+                                                      args.successor, args.archive))
     return 0

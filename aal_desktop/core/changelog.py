@@ -19,20 +19,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import changelog_values as cv
 from .records import Region
 from .schema import LabelSchema
+from .schema_diff import diff, to_markdown
+from .snapshot import SnapshotDocument
 from .stats import source_of
 
 ARROW = "→"
 MIGRATION_KIND = "region.schema"
-
-
-@dataclass(frozen=True)
-class SnapshotDocument:
-    id: int
-    sha256: str
-    filename: str
-    split: str
 
 
 @dataclass(frozen=True)
@@ -82,9 +77,8 @@ def pair_label(a: str, b: str) -> str:
     return f"{a} {ARROW} {b}"
 
 
-def _doc_entry(d: SnapshotDocument, regions: int) -> dict[str, Any]:
-    return {"id": d.id, "sha256": d.sha256, "filename": d.filename, "split": d.split,
-            "regions": regions}
+def _doc_entry(d: SnapshotDocument, regions: int) -> cv.DocumentEntry:
+    return cv.DocumentEntry(d.id, d.sha256, d.filename, d.split, regions)
 
 
 def _class_order(schema: LabelSchema | None, *counts: Mapping[str, int]) -> list[str]:
@@ -94,35 +88,24 @@ def _class_order(schema: LabelSchema | None, *counts: Mapping[str, int]) -> list
 
 
 def _schema_section(parent: Snapshot, child: Snapshot, plans: Sequence[Any],
-                    migrated: Counter[tuple[str, str]]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "from_version": parent.schema_version, "to_version": child.schema_version,
-        "changed": False, "diff": None, "markdown": "",
-        "migrated": {pair_label(a, b): n for (a, b), n in sorted(migrated.items())},
-    }
+                    migrated: Counter[tuple[str, str]]) -> cv.SchemaChange:
+    pairs = {pair_label(a, b): n for (a, b), n in sorted(migrated.items())}
     if parent.schema is None or child.schema is None:
-        return out
+        return cv.SchemaChange(parent.schema_version, child.schema_version, False, None, "",
+                              pairs)
     if parent.schema_version == child.schema_version:
-        out["changed"] = bool(migrated)
-        return out
-    try:
-        from .schema_diff import diff, to_markdown
-    except ImportError:  # a plain class-list diff when the schema differ is not installed
-        old = {c.key for c in parent.schema.classes}
-        new = {c.key for c in child.schema.classes}
-        out["diff"] = {"added": sorted(new - old), "removed": sorted(old - new)}
-        out["changed"] = bool(new ^ old) or bool(migrated)
-        return out
+        return cv.SchemaChange(parent.schema_version, child.schema_version, bool(migrated),
+                              None, "", pairs)
     d = diff(parent.schema, child.schema, list(plans))
-    out["diff"] = d.model_dump(mode="json")
-    out["changed"] = (not d.empty) or bool(migrated)
     body = to_markdown(d, parent.schema, child.schema)
-    out["markdown"] = "\n".join(body.splitlines()[1:]).strip()  # without its own title
-    return out
+    return cv.SchemaChange(parent.schema_version, child.schema_version,
+                          (not d.empty) or bool(migrated), d,
+                          "\n".join(body.splitlines()[1:]).strip(),  # without its own title
+                          pairs)
 
 
 def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEvent] = (),
-            plans: Sequence[Any] = ()) -> dict[str, Any]:
+            plans: Sequence[Any] = ()) -> cv.Changelog:
     """The changelog from `parent` to `child` (parent None: everything is an addition).
 
     `events` are the region events recorded between the two cuts, oldest first; `plans`
@@ -139,10 +122,9 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
 
     added_docs = [d for i, d in child.documents.items() if i not in parent.documents]
     removed_docs = [d for i, d in parent.documents.items() if i not in child.documents]
-    moved = [{"id": i, "sha256": d.sha256, "filename": d.filename,
-              "from": parent.documents[i].split, "to": d.split}
-             for i, d in sorted(child.documents.items())
-             if i in parent.documents and parent.documents[i].split != d.split]
+    moved = tuple(cv.MovedDocument(i, d.sha256, d.filename, parent.documents[i].split, d.split)
+                  for i, d in sorted(child.documents.items())
+                  if i in parent.documents and parent.documents[i].split != d.split)
 
     add_source: Counter[str] = Counter()
     add_class: Counter[str] = Counter()
@@ -205,37 +187,37 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
     schema = _schema_section(parent, child, plans, fix.migrated)
 
     n_corr = len(fix.regions)
-    corrections = {
-        "regions": n_corr,
-        "relabels": {pair_label(a, b): n for (a, b), n in sorted(fix.relabels.items())},
-        "geometry": fix.geometry,
-        "attributes": fix.attributes,
-        "deletions": sum(fix.deletions.values()),
-        "deletions_by_class": dict(sorted(fix.deletions.items())),
-        "restorations": sum(fix.restorations.values()),
-        "restorations_by_class": dict(sorted(fix.restorations.items())),
-        "by_review": len(fix.by_review),
-        "review_share": round(len(fix.by_review) / n_corr, 4) if n_corr else 0.0,
-        "by_user": dict(sorted(fix.by_user.items())),
+    corrections = cv.Corrections(
+        regions=n_corr,
+        relabels={pair_label(a, b): n for (a, b), n in sorted(fix.relabels.items())},
+        geometry=fix.geometry,
+        attributes=fix.attributes,
+        deletions=sum(fix.deletions.values()),
+        deletions_by_class=dict(sorted(fix.deletions.items())),
+        restorations=sum(fix.restorations.values()),
+        restorations_by_class=dict(sorted(fix.restorations.items())),
+        by_review=len(fix.by_review),
+        review_share=round(len(fix.by_review) / n_corr, 4) if n_corr else 0.0,
+        by_user=dict(sorted(fix.by_user.items())),
         # the reason recorded with the last change of each corrected region, most common first
-        "reasons": dict(sorted(fix.reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-    }
-    additions: dict[str, Any] = {
-        "documents": [_doc_entry(d, per_doc_regions[d.id])
-                      for d in sorted(added_docs, key=lambda d: d.id)],
-        "regions": {
-            "total": sum(add_class.values()),
-            "with_new_documents": with_new_docs,
-            "by_source": dict(sorted(add_source.items())),
-            "by_class": {k: add_class[k] for k in order if add_class[k]},
-        },
-    }
-    removals = {
-        "documents": [_doc_entry(d, parent_doc_regions[d.id])
-                      for d in sorted(removed_docs, key=lambda d: d.id)],
-        "regions": removed_regions,
-    }
-    if schema["changed"]:
+        reasons=dict(sorted(fix.reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+    additions = cv.Additions(
+        documents=tuple(_doc_entry(d, per_doc_regions[d.id])
+                        for d in sorted(added_docs, key=lambda d: d.id)),
+        regions=cv.AddedRegions(
+            total=sum(add_class.values()),
+            with_new_documents=with_new_docs,
+            by_source=dict(sorted(add_source.items())),
+            by_class={k: add_class[k] for k in order if add_class[k]},
+        ),
+    )
+    removals = cv.Removals(
+        documents=tuple(_doc_entry(d, parent_doc_regions[d.id])
+                        for d in sorted(removed_docs, key=lambda d: d.id)),
+        regions=removed_regions,
+    )
+    if schema.changed:
         change_type = "schema"
     elif n_corr or removed_docs or moved:
         change_type = "corrective"
@@ -243,28 +225,25 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
         change_type = "additive"
     else:
         change_type = "none"
-    return {
-        "from": parent.name,
-        "to": child.name,
-        "change_type": change_type,
-        "summary": {
-            "documents": {"before": len(parent.documents), "after": len(child.documents)},
-            "regions": {"before": len(parent.regions), "after": len(child.regions)},
-            "events": len(events),
-        },
-        "additions": additions,
-        "corrections": corrections,
-        "removals": removals,
-        "schema": schema,
-        "splits": {"moved": moved},
-        "class_distribution": {
-            "order": order,
-            "before": {k: before_dist[k] for k in order},
-            "after": {k: after_dist[k] for k in order},
-            "delta": {k: after_dist[k] - before_dist[k] for k in order
-                      if after_dist[k] != before_dist[k]},
-        },
-    }
+    return cv.Changelog(
+        from_version=parent.name,
+        to_version=child.name,
+        change_type=change_type,
+        summary=cv.Summary(cv.BeforeAfter(len(parent.documents), len(child.documents)),
+                          cv.BeforeAfter(len(parent.regions), len(child.regions)), len(events)),
+        additions=additions,
+        corrections=corrections,
+        removals=removals,
+        schema=schema,
+        moved=moved,
+        class_distribution=cv.ClassDistribution(
+            order=tuple(order),
+            before={k: before_dist[k] for k in order},
+            after={k: after_dist[k] for k in order},
+            delta={k: after_dist[k] - before_dist[k] for k in order
+                   if after_dist[k] != before_dist[k]},
+        ),
+    )
 
 
 def _signed(n: int) -> str:
@@ -275,8 +254,13 @@ def _counts(d: Mapping[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in d.items())
 
 
-def changelog_markdown(changelog: Mapping[str, Any]) -> str:
-    """The changelog for people (CHANGELOG.md, the window): only sections that have news."""
+def changelog_markdown(changelog: cv.Changelog | Mapping[str, Any]) -> str:
+    """The changelog for people (CHANGELOG.md, the window): only sections that have news.
+
+    Also takes the stored JSON, which for versions cut by earlier releases may lack keys.
+    """
+    if isinstance(changelog, cv.Changelog):
+        changelog = changelog.to_json()
     if not changelog:
         return "# Changelog\n\nNo changelog recorded.\n"
     to, frm = changelog.get("to") or "(live data)", changelog.get("from")

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from .errors import ValidationFailed
+from .plan_format import PLAN_FORMAT_HELP as PLAN_FORMAT_HELP  # `aal schema migrate --help`
 from .schema import (
     KEY_PATTERN,
     AttributeDef,
@@ -244,7 +246,7 @@ def _plan_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return loc
 
 
-def _explain_plan_error(err: dict[str, Any], loc: tuple[Any, ...], msg: str) -> str | None:
+def _explain_plan_error(err: ErrorDetails, loc: tuple[Any, ...], msg: str) -> str | None:
     if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return f"'op' must be one of {', '.join(OP_NAMES)}"
     return None
@@ -573,3 +575,17 @@ def source_keys(plan: MigrationPlan) -> set[str]:
     for op in plan.operations:
         keys.update(op.source_keys())
     return keys
+
+
+@dataclass(frozen=True)
+class MigrationRecord:
+    """One row of `schema_migrations`: the plan that made a schema version, kept for ever."""
+
+    version: int
+    from_version: int
+    plan: MigrationPlan
+    reason: str | None
+    regions: int
+    applied_by: str
+    applied_at: str
+    batch: str

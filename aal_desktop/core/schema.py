@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
+from . import safe_yaml
 from .errors import ValidationFailed
 
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
@@ -200,6 +204,10 @@ def coerce_attribute(attr: AttributeDef, value: Any) -> Any:
             num = float(value)
         except (TypeError, ValueError):
             raise ValueError(f"attribute '{attr.key}' is a number; got '{value}'") from None
+        if not math.isfinite(num):  # NaN/inf are not JSON: SQLite could never read them back
+            raise ValueError(
+                f"attribute '{attr.key}' is a number; got '{value}' (only finite numbers)"
+            )
         return int(num) if num.is_integer() and not isinstance(value, float) else num
     if attr.type == AttributeType.enum:
         if str(value) not in attr.options:
@@ -268,26 +276,39 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
+def _refuse_duplicate_keys(source: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise ValidationFailed(f"{source}: the key '{key}' appears twice in one object")
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _refuse_constant(source: str) -> Callable[[str], Any]:
+    def hook(word: str) -> Any:
+        raise ValidationFailed(f"{source}: {word} is not a number a schema can hold")
+
+    return hook
+
+
 def load_mapping(text: str, source: str, shape: str) -> dict[str, Any]:
     """Load YAML or JSON (by the source's suffix) that must be a mapping.
 
     Schema and migration files share this so both report syntax errors the same way;
     `shape` completes "a ... file must hold ..." in the error for a non-mapping.
     """
-    import yaml
-
     try:
         if source.lower().endswith(".json"):
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys(source),
+                              parse_constant=_refuse_constant(source))
         else:
-            data = yaml.safe_load(text)
+            data = safe_yaml.load(text, source)  # no aliases, no duplicate keys, size-capped
     except json.JSONDecodeError as exc:
         raise ValidationFailed(f"{source} line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ValidationFailed(f"{source}{where}: not valid YAML ({problem})") from None
     if not isinstance(data, dict):
         raise ValidationFailed(f"{source}: {shape}")
     return data
@@ -298,7 +319,7 @@ def format_validation_error(
     text: str,
     source: str,
     relocate: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
-    explain: Callable[[dict[str, Any], tuple[Any, ...], str], str | None] | None = None,
+    explain: Callable[[ErrorDetails, tuple[Any, ...], str], str | None] | None = None,
 ) -> ValidationFailed:
     """Turn pydantic's errors into at most five "file line N (path): fix" messages.
 
@@ -326,7 +347,7 @@ def format_validation_error(
     return ValidationFailed("; ".join(messages) + tail)
 
 
-def _explain_schema_error(err: dict[str, Any], loc: tuple[Any, ...], msg: str) -> str | None:
+def _explain_schema_error(err: ErrorDetails, loc: tuple[Any, ...], msg: str) -> str | None:
     return f"{msg} (got {err.get('input')!r})" if err["type"] == "enum" else None
 
 
@@ -388,3 +409,20 @@ def default_schema() -> LabelSchema:
         ],
         model_mapping=dict(DEFAULT_MODEL_MAPPING),
     )
+
+
+@dataclass(frozen=True)
+class SchemaVersionInfo:
+    """One stored label schema version as `aal schema list` shows it (classes counted)."""
+
+    version: int
+    name: str
+    status: str
+    guideline_version: str
+    classes: int
+    parent_version: int | None
+    created_by: str
+    created_at: str
+    published_at: str | None
+    retired_at: str | None
+    retired_reason: str | None

@@ -15,17 +15,13 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import __version__
 from ..core.errors import AalError, ValidationFailed
-from ..store.events import now_iso
 from .images import Cancelled, Progress, ReleaseCancelled, jobs_for, render_images
 from .manifest import fsync_dir, write_manifest
 from .snapshot import ReleaseSnapshot
-
-if TYPE_CHECKING:
-    from ..services.project import Project
 
 FORMATS: tuple[str, ...] = ("coco", "yolo", "jsonl", "parquet")
 IMAGE_FORMATS = {"coco", "yolo"}
@@ -215,31 +211,21 @@ def _pid_alive(pid: int) -> bool:
 
 
 def write_release(
-    project: Project,
-    version_name: str,
+    snapshot: ReleaseSnapshot,
     dest_dir: Path | str,
-    formats: tuple[str, ...] | str = FORMATS,
+    *,
+    formats: tuple[str, ...] = FORMATS,
     dpi: float = 144.0,
     include_pdfs: bool = False,
+    previous_manifest_sha256: str | None = None,
+    released_by: str = "",
+    released_at: str = "",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     workers: int | None = None,
-) -> Path:
-    """Release a version under `dest_dir` and record it; return the final folder."""
-    from ..services import releases
-    from .snapshot import assemble
-
-    project.require_lead("release a dataset version")
-    formats = parse_formats(formats)
-    dpi = check_dpi(dpi)
-    snapshot = assemble(project, version_name)
-    retired = project.db.execute(
-        "SELECT retired_at, retired_reason FROM dataset_versions WHERE name = ?",
-        [version_name]).fetchone()
-    if retired and retired[0]:
-        raise AalError(f"version {version_name} was retired ({retired[1] or 'no reason given'}); "
-                       "release its successor instead")
-    released_at = now_iso()
+) -> tuple[Path, WrittenRelease]:
+    """Write `snapshot` atomically as `<dest>/<dataset>/<date>_<version>/`; return the final
+    folder and what was written (the caller records the release)."""
     final = release_folder(dest_dir, snapshot.dataset, snapshot.name, released_at)
     if final.exists():
         raise AalError(f"{final} already exists; releases are never overwritten "
@@ -251,11 +237,10 @@ def write_release(
     tmp = parent / f".{final.name}{PARTIAL}{os.getpid()}@{_host()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        previous = releases.latest_manifest_sha256(project)
         written = write_files(
             snapshot, tmp, formats=formats, dpi=dpi, include_pdfs=include_pdfs,
-            final_root=final, previous_manifest_sha256=previous,
-            released_by=project.user, released_at=released_at,
+            final_root=final, previous_manifest_sha256=previous_manifest_sha256,
+            released_by=released_by, released_at=released_at,
             progress=progress, cancelled=cancelled, workers=workers)
         if final.exists():
             raise AalError(f"{final} appeared while this release was being written; "
@@ -265,6 +250,4 @@ def write_release(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    releases.record(project, version_name, final, formats, dpi, written.manifest_sha256,
-                    previous, released_at)
-    return final
+    return final, written

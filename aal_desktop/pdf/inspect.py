@@ -145,7 +145,7 @@ def inspect_pdf(path: str, password: str | None = None) -> Inspection:
         return _refuse("damaged", f"damaged: {_open_failure(exc)}")
     with doc:
         if not doc.is_pdf:
-            what = looks_like(head) or f"{doc.metadata.get('format') or 'another format'}"
+            what = looks_like(head) or f"{(doc.metadata or {}).get('format') or 'another format'}"
             return _refuse("not_pdf", f"not a PDF (looks like {what})")
         return _inspect_open_pdf(doc, password)
 

@@ -29,7 +29,7 @@ from ..store import events as event_log
 from ..store.db import transaction
 from ..store.events import NewEvent
 from . import documents, regions, schemas
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 ADJUDICATED = "adjudicated"
 ADJUDICATE_EVENT_KIND = "agreement.adjudicate"
@@ -119,7 +119,7 @@ def _labelled(r: Region) -> core.Labelled:
 def _rejected(project: Project) -> set[str]:
     """Regions a lead decided to leave out of the adjudicated set ("reject" picks)."""
     out: set[str] = set()
-    for e in event_log.query(project.db, event_log.EventFilter(kind=ADJUDICATE_EVENT_KIND)):
+    for e in event_log.list_events(project.db, event_log.EventFilter(kind=ADJUDICATE_EVENT_KIND)):
         for p in (e.new or {}).get("picks", []):
             if p.get("choice") == "reject":
                 out.update(r for r in (p.get("region_a"), p.get("region_b")) if r)
@@ -237,14 +237,14 @@ def adjudicate(project: Project, doc: str | int, page: int, picks: Sequence[Pick
             why = reason or f"adjudicated: {pick.choice}"
             created.append(regions.add_region(
                 project, document.id, page, box, key, attrs, why, annotator=ADJUDICATED,
-                batch=batch, notify=False))
+                batch=batch))
         event_log.append(project.db, NewEvent(
             kind=ADJUDICATE_EVENT_KIND, user=project.user, change_type=None,
             document_id=document.id, page=page, batch=batch, reason=reason,
             new={"picks": [{"choice": p.choice, "region_a": p.region_a, "region_b": p.region_b,
                             "class_key": k} for p, _b, k, _a in plans],
                  "created": [r.id for r in created]}))
-    project.notify(Change("region", tuple(r.id for r in created), document_id=document.id,
+    project.notify(Change(ChangeKind.region, tuple(r.id for r in created), document_id=document.id,
                           page=page))
     return created
 

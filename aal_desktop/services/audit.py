@@ -10,7 +10,7 @@ from .project import Project
 
 def list_events(project: Project, flt: EventFilter | None = None, limit: int | None = None,
                 offset: int = 0, descending: bool = False) -> list[Event]:
-    return event_log.query(project.db, flt, limit=limit, offset=offset, descending=descending)
+    return event_log.list_events(project.db, flt, limit=limit, offset=offset, descending=descending)
 
 
 def count_events(project: Project, flt: EventFilter | None = None) -> int:

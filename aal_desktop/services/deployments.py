@@ -11,16 +11,18 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from ..core.errors import AalError, NotFound, ValidationFailed
+from ..core.registry import Deployment, GateResult, ModelVersion
+from ..store import models as model_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, append
-from .model_registry import ModelVersion, get_model, parse_ref, to_iso
-from .project import Change, Project
+from .model_registry import get_model, parse_ref, to_iso
+from .project import Change, ChangeKind, Project
 
 GATE_RE = re.compile(
     r"^\s*(?P<metric>[^<>=!\s](?:[^<>=!]*[^<>=!\s])?)\s*(?P<op>>=|<=|==|>|<)\s*(?P<value>\S+)\s*$"
@@ -40,55 +42,6 @@ class Gate:
 
     def __str__(self) -> str:
         return f"{self.metric}{self.op}{self.threshold:g}"
-
-
-@dataclass(frozen=True)
-class GateResult:
-    """A gate, the recorded value it was checked against, and whether it passed."""
-
-    gate: str
-    metric: str
-    op: str
-    threshold: float
-    value: float | None
-    passed: bool
-
-    def describe(self) -> str:
-        shown = "not recorded" if self.value is None else f"{self.value:g}"
-        return f"{self.gate}: {self.metric} = {shown} → {'passed' if self.passed else 'FAILED'}"
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """One recorded deployment; `ended_at`/`ended_by` are derived from the next one in `env`."""
-
-    id: int
-    model: str
-    version: int
-    env: str
-    kind: str  # 'deploy' | 'rollback'
-    gates: tuple[GateResult, ...]
-    gates_passed: bool
-    forced: bool
-    force_reason: str | None
-    limitations: tuple[str, ...]
-    replaces: int | None  # the rollback pointer: the deployment this one replaced in env
-    restores: int | None  # for a rollback: the deployment whose model it put back
-    reason: str | None
-    deployed_by: str
-    deployed_at: str
-    event_id: int | None
-    ended_at: str | None = None
-    ended_by: int | None = None  # the deployment that replaced it
-    ended_by_model: str | None = None  # and what it put in its place
-
-    @property
-    def ref(self) -> str:
-        return f"{self.model}:{self.version}"
-
-    @property
-    def active(self) -> bool:
-        return self.ended_at is None
 
 
 # --- gates ------------------------------------------------------------------------------------
@@ -144,32 +97,11 @@ def evaluate_gates(gates: Iterable[str], metrics: dict[str, Any]) -> list[GateRe
 
 # --- deployments ------------------------------------------------------------------------------
 
-_DEPLOY_COLS = ("id, model, version, env, kind, gates, gates_passed, forced, force_reason, "
-                "limitations, replaces, restores, reason, deployed_by, deployed_at, event_id")
-
-
-def _deployments_from_rows(rows: list[Sequence[Any]]) -> list[Deployment]:
-    out = []
-    for (id_, model, version, env, kind, gates, passed, forced, freason, lims, replaces,
-         restores, reason, by, at, event_id) in rows:
-        out.append(Deployment(
-            id=int(id_), model=model, version=int(version), env=env, kind=kind,
-            gates=tuple(GateResult(**g) for g in json.loads(gates)), gates_passed=bool(passed),
-            forced=bool(forced), force_reason=freason, limitations=tuple(json.loads(lims)),
-            replaces=replaces, restores=restores, reason=reason, deployed_by=by,
-            deployed_at=at, event_id=event_id))
-    return out
-
-
 def _with_ends(project: Project, deps: list[Deployment]) -> list[Deployment]:
     """Fill in when each deployment stopped serving: when the next one in its env started."""
     out = []
     for d in deps:
-        nxt = project.db.execute(
-            "SELECT id, deployed_at, model, version FROM deployments WHERE env = ? AND "
-            "(deployed_at > ? OR (deployed_at = ? AND id > ?)) "
-            "ORDER BY deployed_at, id LIMIT 1", [d.env, d.deployed_at, d.deployed_at, d.id]
-        ).fetchone()
+        nxt = model_rows.next_in_env(project.db, d)
         if nxt is not None:
             d = Deployment(**{**d.__dict__, "ended_at": nxt[1], "ended_by": int(nxt[0]),
                               "ended_by_model": f"{nxt[2]}:{nxt[3]}"})
@@ -180,7 +112,8 @@ def _with_ends(project: Project, deps: list[Deployment]) -> list[Deployment]:
 def list_deployments(project: Project, env: str | None = None,
                      model: str | None = None) -> list[Deployment]:
     """Deployments in time order, optionally of one environment or one model version."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if env:
         where.append("env = ?")
         params.append(env)
@@ -191,41 +124,30 @@ def list_deployments(project: Project, env: str | None = None,
         if version is not None:
             where.append("version = ?")
             params.append(version)
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
-    rows = project.db.execute(
-        f"SELECT {_DEPLOY_COLS} FROM deployments {clause} ORDER BY deployed_at, id", params
-    ).fetchall()
-    return _with_ends(project, _deployments_from_rows(rows))
+    return _with_ends(project, model_rows.list_deployments(project.db, where, params))
 
 
 def get_deployment(project: Project, deployment_id: int) -> Deployment:
-    rows = project.db.execute(f"SELECT {_DEPLOY_COLS} FROM deployments WHERE id = ?",
-                              [deployment_id]).fetchall()
-    if not rows:
+    found = model_rows.get_deployment(project.db, deployment_id)
+    if found is None:
         raise NotFound(f"no deployment #{deployment_id}")
-    return _with_ends(project, _deployments_from_rows(rows))[0]
+    return _with_ends(project, [found])[0]
 
 
 def environments(project: Project) -> list[str]:
-    return [r[0] for r in project.db.execute(
-        "SELECT DISTINCT env FROM deployments ORDER BY env").fetchall()]
+    return model_rows.environments(project.db)
 
 
 def in_production(project: Project, env: str, at: datetime | date | str | None = None
                   ) -> Deployment | None:
     """The deployment serving `env` at `at` (a bare date: at the end of that day)."""
     stamp = to_iso(at, end_of_day=True)
-    rows = project.db.execute(
-        f"SELECT {_DEPLOY_COLS} FROM deployments WHERE env = ? AND deployed_at <= ? "
-        "ORDER BY deployed_at DESC, id DESC LIMIT 1", [env, stamp]).fetchall()
-    return _with_ends(project, _deployments_from_rows(rows))[0] if rows else None
+    found = model_rows.latest_in_env(project.db, env, stamp)
+    return _with_ends(project, [found])[0] if found is not None else None
 
 
 def current_deployment(project: Project, env: str) -> Deployment | None:
-    rows = project.db.execute(
-        f"SELECT {_DEPLOY_COLS} FROM deployments WHERE env = ? "
-        "ORDER BY deployed_at DESC, id DESC LIMIT 1", [env]).fetchall()
-    return _deployments_from_rows(rows)[0] if rows else None
+    return model_rows.latest_in_env(project.db, env)
 
 
 def _check_order(project: Project, env: str, stamp: str) -> None:
@@ -248,14 +170,12 @@ def _insert_deployment(project: Project, m: ModelVersion, env: str, kind: str,
         new={"model": m.ref, "env": env, "gates": gates_json, "gates_passed": passed,
              "forced": forced, "limitations": limitations, "replaces": replaces,
              "restores": restores, "deployed_at": stamp}))
-    cur = project.db.execute(
-        "INSERT INTO deployments (model, version, env, kind, gates, gates_passed, forced, "
-        "force_reason, limitations, replaces, restores, reason, event_id, deployed_by, "
-        "deployed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [m.name, m.version, env, kind, json.dumps(gates_json), int(passed), int(forced),
-         force_reason, json.dumps(limitations), replaces, restores, reason, event_id,
-         project.user, stamp])
-    return int(cur.lastrowid)
+    return model_rows.insert_deployment(project.db, {
+        "model": m.name, "version": m.version, "env": env, "kind": kind,
+        "gates": json.dumps(gates_json), "gates_passed": int(passed), "forced": int(forced),
+        "force_reason": force_reason, "limitations": json.dumps(limitations),
+        "replaces": replaces, "restores": restores, "reason": reason, "event_id": event_id,
+        "deployed_by": project.user, "deployed_at": stamp})
 
 
 def deploy(project: Project, model: str, env: str, gates: Iterable[str] = (),
@@ -299,7 +219,7 @@ def deploy(project: Project, model: str, env: str, gates: Iterable[str] = (),
             project, m, env, "deploy", results, forced, force_reason, lims,
             previous.id if previous else None, None,
             None if forced else (reason.strip() if reason and reason.strip() else None), stamp)
-    project.notify(Change("model", (m.ref,), detail={"env": env, "deployment": new_id}))
+    project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env, "deployment": new_id}))
     return get_deployment(project, new_id)
 
 
@@ -337,5 +257,5 @@ def rollback(project: Project, env: str, reason: str | None = None,
             project, m, env, "rollback", results, forced, force_reason,
             list(target.limitations), current.id, target.id,
             reason.strip() if reason and reason.strip() else None, stamp)
-    project.notify(Change("model", (m.ref,), detail={"env": env, "deployment": new_id}))
+    project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env, "deployment": new_id}))
     return get_deployment(project, new_id)

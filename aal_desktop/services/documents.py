@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import re
 import threading
@@ -14,16 +13,15 @@ from pathlib import Path
 from ..core.errors import NotFound, ValidationFailed
 from ..core.records import DocStatus, Document, PageRecord, StatusChange
 from ..pdf.worker import WorkerProcess
+from ..store import documents as document_rows
+from ..store import regions as region_rows
+from ..store import users as user_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
 from ..store.events import now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
-DOC_COLUMNS = (
-    "id", "sha256", "filename", "original_path", "size", "page_count", "title", "source",
-    "license", "encrypted", "imported_by", "imported_at", "status", "retired_at", "retired_by",
-    "retired_reason",
-)
+DOC_COLUMNS = document_rows.COLUMNS  # services.versions reads it until its SQL moves to store
 LEAD_STATUSES = {DocStatus.approved, DocStatus.rejected}
 DEFAULT_TIMEOUT = 20.0
 
@@ -61,17 +59,8 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield p
 
 
-def _doc_from_row(values: Iterable[object]) -> Document:
-    r = dict(zip(DOC_COLUMNS, values, strict=True))
-    r["encrypted"] = bool(r["encrypted"])
-    return Document.model_validate(r)
-
-
 def find_by_sha(project: Project, sha256: str) -> Document | None:
-    row = project.db.execute(
-        f"SELECT {', '.join(DOC_COLUMNS)} FROM documents WHERE sha256 = ?", [sha256]
-    ).fetchone()
-    return None if row is None else _doc_from_row(row)
+    return document_rows.find_by_sha(project.db, sha256)
 
 
 def import_paths(
@@ -101,7 +90,7 @@ def import_paths(
             if progress is not None:
                 progress(i + 1, len(files), outcome)
     if any(o.status == "imported" for o in outcomes):
-        project.notify(Change("document", tuple(o.document_id for o in outcomes
+        project.notify(Change(ChangeKind.document, tuple(o.document_id for o in outcomes
                                                  if o.status == "imported")))
     return outcomes
 
@@ -150,101 +139,58 @@ def _import_one(project: Project, worker: WorkerProcess, path: Path, source: str
         project.blobs.put_file(sha, path)
     now = now_iso()
     with transaction(project.db):
-        cur = project.db.execute(
-            "INSERT INTO documents (sha256, filename, original_path, size, page_count, title, "
-            "source, license, encrypted, imported_by, imported_at, status) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [sha, path.name, str(path.resolve()), size, result.page_count, result.title, source,
-             license, int(result.encrypted), project.user, now, DocStatus.todo.value],
-        )
-        doc_id = int(cur.lastrowid or 0)
-        project.db.conn.executemany(
-            "INSERT INTO pages (document_id, page, width, height, rotation, mediabox, cropbox) "
-            "VALUES (?,?,?,?,?,?,?)", result.pages.rows(doc_id),
-        )
-        project.db.execute(
-            "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
-            "reason) VALUES (?,?,?,?,?,?)",
-            [doc_id, None, DocStatus.todo.value, project.user, now, "imported"],
-        )
+        doc_id = document_rows.insert(
+            project.db, sha, path.name, str(path.resolve()), size, result.page_count,
+            result.title, source, license, bool(result.encrypted), project.user, now,
+            DocStatus.todo.value)
+        document_rows.insert_pages(project.db, doc_id, result.pages.page_rows())
+        document_rows.add_status_change(project.db, doc_id, None, DocStatus.todo.value,
+                                        project.user, now, "imported")
     return ImportOutcome(path, "imported", doc_id, result.page_count, sha)
-
-
-def _box_json(box: tuple[float, float, float, float]) -> str:
-    """JSON of a box, spelled by hand: json.dumps per page was a tenth of a large import."""
-    return "[" + ",".join(repr(float(v)) for v in box) + "]"
 
 
 def list_documents(project: Project, status: DocStatus | str | None = None,
                    assignee: str | None = None, include_retired: bool = True) -> list[Document]:
-    where, params = [], []
-    if status:
-        where.append("status = ?")
-        params.append(DocStatus(status).value)
-    if assignee:
-        where.append("id IN (SELECT document_id FROM assignments WHERE user = ?)")
-        params.append(assignee)
-    if not include_retired:
-        where.append("retired_at IS NULL")
-    sql = f"SELECT {', '.join(DOC_COLUMNS)} FROM documents"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return [_doc_from_row(r) for r in project.db.execute(sql + " ORDER BY id", params)]
+    return document_rows.list_documents(project.db, DocStatus(status).value if status else None,
+                                        assignee, include_retired)
 
 
 def resolve(project: Project, ref: str | int) -> Document:
     """A document by id, or by a unique SHA-256 prefix of at least 8 hex digits."""
     text = str(ref).strip()
-    cols = ", ".join(DOC_COLUMNS)
     if text.isdigit() and len(text) < 8:
-        row = project.db.execute(f"SELECT {cols} FROM documents WHERE id = ?", [int(text)])
-        found = row.fetchone()
+        found = document_rows.get(project.db, int(text))
         if found is None:
             raise NotFound(f"no document with id {text} (see `aal doc list`)")
-        return _doc_from_row(found)
+        return found
     if not re.fullmatch(r"[0-9a-fA-F]{8,64}", text):
         raise NotFound(f"'{text}' is neither a document id nor a SHA-256 prefix of 8+ hex digits")
-    rows = project.db.execute(
-        f"SELECT {cols} FROM documents WHERE sha256 LIKE ? LIMIT 2", [text.lower() + "%"]
-    ).fetchall()
-    if not rows:
+    docs = document_rows.find_by_sha_prefix(project.db, text.lower(), limit=2)
+    if not docs:
         if text.isdigit():
-            row = project.db.execute(f"SELECT {cols} FROM documents WHERE id = ?", [int(text)])
-            found = row.fetchone()
+            found = document_rows.get(project.db, int(text))
             if found is not None:
-                return _doc_from_row(found)
+                return found
         raise NotFound(f"no document whose SHA-256 starts with {text}")
-    if len(rows) > 1:
+    if len(docs) > 1:
         raise NotFound(f"SHA-256 prefix {text} matches several documents; give more digits")
-    return _doc_from_row(rows[0])
+    return docs[0]
 
 
 def pages(project: Project, document_id: int) -> list[PageRecord]:
-    rows = project.db.execute(
-        "SELECT document_id, page, width, height, rotation, mediabox, cropbox FROM pages "
-        "WHERE document_id = ? ORDER BY page", [document_id]
-    ).fetchall()
-    return [PageRecord(document_id=d, page=p, width=w, height=h, rotation=r,
-                       mediabox=tuple(json.loads(m)), cropbox=tuple(json.loads(c)))
-            for d, p, w, h, r, m, c in rows]
+    return document_rows.list_pages(project.db, document_id)
 
 
 def page(project: Project, document_id: int, page_number: int) -> PageRecord:
     """A page by 0-based number, with a clear error naming the valid range."""
-    row = project.db.execute(
-        "SELECT document_id, page, width, height, rotation, mediabox, cropbox FROM pages "
-        "WHERE document_id = ? AND page = ?", [document_id, page_number]
-    ).fetchone()
-    if row is None:
-        n = project.db.execute("SELECT page_count FROM documents WHERE id = ?",
-                               [document_id]).fetchone()
+    found = document_rows.get_page(project.db, document_id, page_number)
+    if found is None:
+        n = document_rows.page_count(project.db, document_id)
         if n is None:
             raise NotFound(f"no document with id {document_id}")
         raise ValidationFailed(f"page {page_number + 1} does not exist: document {document_id} "
-                               f"has pages 1-{n[0]}")
-    d, p, w, h, r, m, c = row
-    return PageRecord(document_id=d, page=p, width=w, height=h, rotation=r,
-                      mediabox=tuple(json.loads(m)), cropbox=tuple(json.loads(c)))
+                               f"has pages 1-{n}")
+    return found
 
 
 def set_status(project: Project, ref: str | int, status: DocStatus | str,
@@ -260,32 +206,23 @@ def set_status(project: Project, ref: str | int, status: DocStatus | str,
     doc = resolve(project, ref)
     if doc.status == new:
         return doc
+    if doc.status == DocStatus.approved:  # an approved document is closed to annotators
+        project.require_lead(f"reopen approved document {doc.id}")
     with transaction(project.db):
-        project.db.execute("UPDATE documents SET status = ? WHERE id = ?", [new.value, doc.id])
-        project.db.execute(
-            "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
-            "reason) VALUES (?,?,?,?,?,?)",
-            [doc.id, doc.status.value, new.value, project.user, now_iso(), reason],
-        )
-    project.notify(Change("document", (doc.id,), document_id=doc.id))
+        document_rows.set_status(project.db, doc.id, new.value)
+        document_rows.add_status_change(project.db, doc.id, doc.status.value, new.value,
+                                        project.user, now_iso(), reason)
+    project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
     return resolve(project, doc.id)
 
 
 def status_history(project: Project, document_id: int) -> list[StatusChange]:
-    rows = project.db.execute(
-        "SELECT id, document_id, old_status, new_status, user, at, reason "
-        "FROM document_status_changes WHERE document_id = ? ORDER BY id", [document_id]
-    ).fetchall()
-    keys = ("id", "document_id", "old_status", "new_status", "user", "at", "reason")
-    return [StatusChange.model_validate(dict(zip(keys, r, strict=True))) for r in rows]
+    return document_rows.status_history(project.db, document_id)
 
 
 def region_counts(project: Project) -> dict[int, int]:
     """Live regions per document, for the documents panel."""
-    rows = project.db.execute(
-        "SELECT document_id, COUNT(*) FROM regions WHERE deleted = 0 GROUP BY document_id"
-    ).fetchall()
-    return {int(d): int(n) for d, n in rows}
+    return region_rows.live_counts_by_document(project.db)
 
 
 def assign(project: Project, ref: str | int, users: Iterable[str]) -> None:
@@ -295,16 +232,11 @@ def assign(project: Project, ref: str | int, users: Iterable[str]) -> None:
     names = list(users)
     with transaction(project.db):
         for name in names:
-            if project.db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone() is None:
+            if not user_rows.exists(project.db, name):
                 raise NotFound(f"no user '{name}' (add them with `aal user add`)")
-            project.db.execute(
-                "INSERT OR IGNORE INTO assignments (document_id, user, assigned_by, assigned_at) "
-                "VALUES (?,?,?,?)", [doc.id, name, project.user, now_iso()])
-    project.notify(Change("document", (doc.id,), document_id=doc.id))
+            document_rows.assign(project.db, doc.id, name, project.user, now_iso())
+    project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
 
 
 def assignees(project: Project, document_id: int) -> list[str]:
-    rows = project.db.execute(
-        "SELECT user FROM assignments WHERE document_id = ? ORDER BY user", [document_id]
-    ).fetchall()
-    return [r[0] for r in rows]
+    return document_rows.assignees(project.db, document_id)

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core.errors import NotFound
+from ..store import schema_versions as schema_rows
+from ..store import versions as version_rows
 from . import models as registry
 from . import versions
 from .models import Deployment, ModelVersion, Retirement
@@ -190,30 +192,18 @@ class Graph:
 
 # --- schema -----------------------------------------------------------------------------------
 
-_SCHEMA_COLS = ("version, name, status, guideline_version, body, parent_version, created_by, "
-                "created_at, published_by, published_at, retired_at, retired_reason, successor, "
-                "archive")
-
-
-def _schema_from_row(project: Project, row: Any) -> SchemaInfo:
-    (version, name, status, guideline, body, parent, cby, cat, pby, pat, rat, rreason, succ,
-     archive) = row
-    classes = tuple(c["key"] for c in json.loads(body).get("classes", []))
-    mig = None
-    if project.db["schema_migrations"].exists():
-        mig = project.db.execute("SELECT reason, regions FROM schema_migrations WHERE version = ?",
-                                 [version]).fetchone()
-    return SchemaInfo(int(version), name, status, guideline, classes, parent, cby, cat, pby, pat,
-                      rat, rreason, succ, archive, mig[0] if mig else None,
-                      int(mig[1]) if mig else None)
+def _schema_info(row: schema_rows.SchemaRow) -> SchemaInfo:
+    return SchemaInfo(row.version, row.name, row.status, row.guideline_version, row.classes,
+                      row.parent_version, row.created_by, row.created_at, row.published_by,
+                      row.published_at, row.retired_at, row.retired_reason, row.successor,
+                      row.archive, row.migration_reason, row.migrated_regions)
 
 
 def schema_info(project: Project, version: int) -> SchemaInfo:
-    row = project.db.execute(f"SELECT {_SCHEMA_COLS} FROM schema_versions WHERE version = ?",
-                             [version]).fetchone()
+    row = schema_rows.get(project.db, version)
     if row is None:
         raise NotFound(f"no schema version {version}")
-    return _schema_from_row(project, row)
+    return _schema_info(row)
 
 
 def schema_history(project: Project, version: int) -> list[SchemaInfo]:
@@ -227,54 +217,36 @@ def schema_history(project: Project, version: int) -> list[SchemaInfo]:
         chain.append(info)
         current = info.parent_version
     chain.reverse()
-    later = project.db.execute(
-        f"SELECT {_SCHEMA_COLS} FROM schema_versions WHERE version > ? AND status != 'draft' "
-        "ORDER BY version", [version]).fetchall()
-    return chain + [_schema_from_row(project, r) for r in later]
+    return chain + [_schema_info(r) for r in schema_rows.not_drafts(project.db, after=version)]
 
 
 # --- dataset versions -------------------------------------------------------------------------
 
 def dataset_info(project: Project, name: str) -> DatasetInfo:
-    row = project.db.execute(
-        "SELECT name, dataset, parent, schema_version, statuses, split_ratios, seed, semver, "
-        "created_by, created_at, last_event_id, retired_at, retired_by, retired_reason, "
-        "successor, archive, quality, stats FROM dataset_versions WHERE name = ?",
-        [name]).fetchone()
+    row = version_rows.get(project.db, name)
     if row is None:
         raise NotFound(f"no dataset version '{name}' (see `aal version list`)")
-    (name, dataset, parent, schema_version, statuses, split_ratios, seed, semver, cby, cat,
-     last_event, rat, rby, rreason, succ, archive, quality, stats) = row
-    docs = tuple(DocumentUse(*r) for r in project.db.execute(
-        "SELECT d.id, d.sha256, d.filename, d.source, d.license, vd.split, d.page_count, "
-        "(SELECT COUNT(*) FROM version_regions vr "
-        " WHERE vr.version = vd.version AND vr.document_id = d.id) "
-        "FROM version_documents vd JOIN documents d ON d.id = vd.document_id "
-        "WHERE vd.version = ? ORDER BY d.id", [name]).fetchall())
+    docs = tuple(DocumentUse(u.id, u.sha256, u.filename, u.source, u.license, u.split, u.pages,
+                             u.regions) for u in version_rows.member_uses(project.db, name))
     splits: dict[str, dict[str, int]] = {}
     for d in docs:
         s = splits.setdefault(d.split, {"documents": 0, "pages": 0, "regions": 0})
         s["documents"] += 1
         s["pages"] += d.pages
         s["regions"] += d.regions
-    by_split: dict[str, dict[str, int]] = {}
-    for split, cls, n in project.db.execute(
-            "SELECT vd.split, vr.class_key, COUNT(*) FROM version_regions vr "
-            "JOIN version_documents vd ON vd.version = vr.version "
-            "AND vd.document_id = vr.document_id WHERE vr.version = ? "
-            "GROUP BY vd.split, vr.class_key ORDER BY vd.split, vr.class_key", [name]):
-        by_split.setdefault(split, {})[cls] = int(n)
+    by_split = version_rows.class_counts_by_split(project.db, name)
     dist: Counter[str] = Counter()
     for counts in by_split.values():
         dist.update(counts)
-    quality = _json(quality)
+    quality = _json(row.quality_json)
     if not quality:
-        quality = _json(stats).get("quality", {}) or {}
+        quality = _json(row.stats_json).get("quality", {}) or {}
     return DatasetInfo(
-        name=name, dataset=dataset, parent=parent, schema_version=int(schema_version),
-        statuses=_json(statuses) or [], split_ratios=_json(split_ratios), seed=int(seed),
-        semver=semver, created_by=cby, created_at=cat, last_event_id=int(last_event),
-        retired_at=rat, retired_by=rby, retired_reason=rreason, successor=succ, archive=archive,
+        name=row.name, dataset=row.dataset, parent=row.parent, schema_version=row.schema_version,
+        statuses=list(row.statuses), split_ratios=list(row.split_ratios), seed=row.seed,
+        semver=row.semver, created_by=row.created_by, created_at=row.created_at,
+        last_event_id=row.last_event_id, retired_at=row.retired_at, retired_by=row.retired_by,
+        retired_reason=row.retired_reason, successor=row.successor, archive=row.archive,
         documents=docs, splits=splits, class_distribution=dict(sorted(dist.items())),
         class_distribution_by_split=by_split,
         sources=dict(Counter(d.source or "(not recorded)" for d in docs)),
@@ -293,12 +265,10 @@ def _json(text: str | None) -> Any:
 
 def _ancestors(project: Project, name: str) -> list[str]:
     out: list[str] = []
-    current = project.db.execute("SELECT parent FROM dataset_versions WHERE name = ?",
-                                 [name]).fetchone()
-    while current and current[0] and current[0] not in out:
-        out.append(current[0])
-        current = project.db.execute("SELECT parent FROM dataset_versions WHERE name = ?",
-                                     [current[0]]).fetchone()
+    current = version_rows.get(project.db, name)
+    while current and current.parent and current.parent not in out:
+        out.append(current.parent)
+        current = version_rows.get(project.db, current.parent)
     return out
 
 
@@ -334,11 +304,10 @@ def corrections_between(project: Project, a: str | None, b: str) -> CorrectionSe
 
 
 def _parent(project: Project, name: str) -> str | None:
-    row = project.db.execute("SELECT parent FROM dataset_versions WHERE name = ?",
-                             [name]).fetchone()
+    row = version_rows.get(project.db, name)
     if row is None:
         raise NotFound(f"no dataset version '{name}' (see `aal version list`)")
-    return row[0]
+    return row.parent
 
 
 # --- lineage ----------------------------------------------------------------------------------
@@ -375,8 +344,7 @@ def model_lineage(project: Project, ref: str) -> ModelLineage:
 def dataset_lineage(project: Project, name: str) -> DatasetLineage:
     """Which models were trained on a dataset version, and where they were deployed."""
     info = dataset_info(project, name)
-    children = tuple(r[0] for r in project.db.execute(
-        "SELECT name FROM dataset_versions WHERE parent = ? ORDER BY created_at", [name]))
+    children = tuple(v.name for v in version_rows.list_versions(project.db, parent=name))
     uses = tuple(ModelUse(m, tuple(registry.list_deployments(project, model=m.ref)))
                  for m in registry.models_trained_on(project, name))
     return DatasetLineage(dataset=info, schema=schema_info(project, info.schema_version),
@@ -403,12 +371,9 @@ def graph(project: Project) -> Graph:
     """Schema versions → dataset versions → models → deployments, retired assets flagged."""
     nodes: list[Node] = []
     edges: list[Edge] = []
-    used_schemas = {int(r[0]) for r in project.db.execute(
-        "SELECT DISTINCT schema_version FROM dataset_versions")}
-    for row in project.db.execute(
-            f"SELECT {_SCHEMA_COLS} FROM schema_versions WHERE status != 'draft' "
-            "ORDER BY version").fetchall():
-        s = _schema_from_row(project, row)
+    used_schemas = version_rows.schema_versions_used(project.db)
+    for row in schema_rows.not_drafts(project.db):
+        s = _schema_info(row)
         if s.version not in used_schemas and s.status != "published":
             continue
         nodes.append(Node(f"schema:{s.version}", "schema", f"schema v{s.version}",
@@ -418,9 +383,9 @@ def graph(project: Project) -> Graph:
         if s.parent_version is not None and any(n.id == f"schema:{s.parent_version}"
                                                 for n in nodes):
             edges.append(Edge(f"schema:{s.parent_version}", f"schema:{s.version}", "parent"))
-    for name, parent, sv, rat, rreason, cat in project.db.execute(
-            "SELECT name, parent, schema_version, retired_at, retired_reason, created_at "
-            "FROM dataset_versions ORDER BY created_at, name").fetchall():
+    for v in sorted(version_rows.list_versions(project.db), key=lambda v: (v.created_at, v.name)):
+        name, parent, sv, rat, rreason, cat = (v.name, v.parent, v.schema_version, v.retired_at,
+                                               v.retired_reason, v.created_at)
         nodes.append(Node(f"dataset:{name}", "dataset", name, rat is not None,
                           {"schema_version": sv, "created_at": cat,
                            "retired_reason": rreason}))

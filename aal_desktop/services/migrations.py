@@ -9,22 +9,23 @@ the old version while the draft waits are brought along when it is published (`p
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import AalError, ValidationFailed
 from ..core.migration import Label, MigrationPlan, parse_plan, rewrite_region, source_keys, steps
+from ..core.migration import MigrationRecord as MigrationRecord  # its home before core
 from ..core.records import ChangeType, EventKind, Region
 from ..core.schema import LabelSchema
 from ..core.schema_diff import SchemaDiff, diff
 from ..store import events as event_log
 from ..store import regions as region_rows
+from ..store import schemas as schema_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, now_iso
 from . import schemas
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,6 @@ class MigrationResult:
     events: int
 
 
-@dataclass(frozen=True)
-class MigrationRecord:
-    version: int
-    from_version: int
-    plan: MigrationPlan
-    reason: str | None
-    regions: int
-    applied_by: str
-    applied_at: str
-    batch: str
-
-
 def read_plan(path: Path | str) -> MigrationPlan:
     """A plan file (YAML or JSON); errors name the line."""
     return parse_plan(schemas.read_text_file(path, "a migration"), str(Path(path)))
@@ -77,11 +66,7 @@ def read_plan(path: Path | str) -> MigrationPlan:
 
 def _pending_draft(project: Project) -> int | None:
     """A version made by a migration and not yet published: it blocks another migration."""
-    row = project.db.execute(
-        "SELECT m.version FROM schema_migrations m JOIN schema_versions s "
-        "ON s.version = m.version WHERE s.status = 'draft' ORDER BY m.version LIMIT 1"
-    ).fetchone()
-    return None if row is None else int(row[0])
+    return schema_rows.pending_migration_draft(project.db)
 
 
 def _check_start(project: Project, plan: MigrationPlan) -> LabelSchema:
@@ -102,16 +87,7 @@ def _check_start(project: Project, plan: MigrationPlan) -> LabelSchema:
 
 
 def _regions_for(project: Project, keys: set[str], below_version: int | None) -> list[Region]:
-    if not keys:
-        return []
-    marks = ", ".join("?" for _ in keys)
-    sql = f"{region_rows.SELECT} WHERE class_key IN ({marks})"
-    params: list[object] = sorted(keys)
-    if below_version is not None:
-        sql += " AND schema_version < ?"
-        params.append(below_version)
-    sql += " ORDER BY document_id, page, id"
-    return [region_rows.from_row(r) for r in project.db.execute(sql, params).fetchall()]
+    return region_rows.with_classes(project.db, keys, below_version)
 
 
 Changes = list[tuple[Region, Label]]
@@ -180,11 +156,8 @@ def apply(project: Project, plan: MigrationPlan, reason: str | None = None) -> M
         version = schemas.latest_version(project) + 1
         preview, changes = _compute(project, plan, start, version)
         schema = preview.schema
-        project.db.execute(
-            "INSERT INTO schema_versions (version, name, status, guideline_version, body, "
-            "parent_version, created_by, created_at) VALUES (?,?,?,?,?,?,?,?)",
-            [version, schema.name, "draft", schema.guideline_version, schema.to_json(),
-             start.version, project.user, now])
+        schema_rows.insert_draft(project.db, version, schema.name, schema.guideline_version,
+                                 schema.to_json(), start.version, project.user, now)
         event_log.append(project.db, NewEvent(
             kind="schema.migrate", user=project.user, change_type=ChangeType.schema.value,
             original={"version": start.version},
@@ -193,31 +166,22 @@ def apply(project: Project, plan: MigrationPlan, reason: str | None = None) -> M
             reason=reason, schema_version=version,
             guideline_version=schema.guideline_version, batch=batch), at=now)
         written = _write_changes(project, changes, schema, batch, reason, now)
-        project.db.execute(
-            "INSERT INTO schema_migrations (version, from_version, plan, reason, regions, "
-            "applied_by, applied_at, batch) VALUES (?,?,?,?,?,?,?,?)",
-            [version, start.version, plan.to_json(), reason, written, project.user, now, batch])
-    project.notify(Change("schema", (version,), detail={"batch": batch}))
+        schema_rows.insert_migration(project.db, MigrationRecord(
+            version, start.version, plan, reason, written, project.user, now, batch))
+    project.notify(Change(ChangeKind.schema, (version,), detail={"batch": batch}))
     if written:
-        project.notify(Change("region", tuple(preview.region_ids), detail={"batch": batch}))
+        project.notify(Change(ChangeKind.region, tuple(preview.region_ids),
+                              detail={"batch": batch}))
     return MigrationResult(preview, version, batch, written)
 
 
 def record(project: Project, version: int) -> MigrationRecord | None:
     """The migration that made `version`, if a migration made it."""
-    row = project.db.execute(
-        "SELECT version, from_version, plan, reason, regions, applied_by, applied_at, batch "
-        "FROM schema_migrations WHERE version = ?", [version]).fetchone()
-    if row is None:
-        return None
-    v, f, plan, reason, n, by, at, batch = row
-    return MigrationRecord(v, f, MigrationPlan.model_validate(json.loads(plan)), reason, n, by,
-                           at, batch)
+    return schema_rows.get_migration(project.db, version)
 
 
 def list_records(project: Project) -> list[MigrationRecord]:
-    rows = project.db.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
-    return [r for (v,) in rows if (r := record(project, int(v))) is not None]
+    return schema_rows.list_migrations(project.db)
 
 
 def publish(project: Project, version: int | None = None) -> tuple[LabelSchema, int]:
@@ -229,11 +193,10 @@ def publish(project: Project, version: int | None = None) -> tuple[LabelSchema, 
     ids: list[str] = []
     with transaction(project.db):
         if version is None:
-            row = project.db.execute(
-                "SELECT MAX(version) FROM schema_versions WHERE status = 'draft'").fetchone()
-            if row is None or row[0] is None:
+            draft = schema_rows.newest(project.db, "draft")
+            if draft is None:
                 raise ValidationFailed("there is no draft schema version to publish")
-            version = int(row[0])
+            version = draft
         rec = record(project, version)
         target = schemas.get(project, version)
         if rec is not None and target.status.value == "draft":
@@ -250,7 +213,8 @@ def publish(project: Project, version: int | None = None) -> tuple[LabelSchema, 
             ids = preview.region_ids
         published = schemas.publish(project, version)
     if caught_up:
-        project.notify(Change("region", tuple(ids), detail={"batch": rec.batch if rec else None}))
+        project.notify(Change(ChangeKind.region, tuple(ids),
+                              detail={"batch": rec.batch if rec else None}))
     return published, caught_up
 
 

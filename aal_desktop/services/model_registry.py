@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import NotFound, ValidationFailed
+from ..core.registry import ModelVersion
+from ..store import models as model_rows
+from ..store import versions as version_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
 from ..store.events import NewEvent, append, now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
@@ -56,40 +59,6 @@ def to_iso(value: datetime | date | str | None, end_of_day: bool = False) -> str
 
 
 # --- records ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ModelVersion:
-    """One registered version of a named model: what it is and what it learned from."""
-
-    name: str
-    version: int
-    weights_path: str
-    weights_sha256: str
-    weights_size: int
-    framework: str | None
-    config_name: str | None
-    config_text: str | None
-    metrics: dict[str, Any]
-    schema_version: int | None
-    datasets: tuple[str, ...]
-    override_reason: str | None
-    registered_by: str
-    registered_at: str
-    retired_at: str | None = None
-    retired_by: str | None = None
-    retired_reason: str | None = None
-    successor: str | None = None
-    archive: str | None = None
-    event_id: int | None = None
-
-    @property
-    def ref(self) -> str:
-        return f"{self.name}:{self.version}"
-
-    @property
-    def retired(self) -> bool:
-        return self.retired_at is not None
-
 
 @dataclass(frozen=True)
 class WeightsCheck:
@@ -132,77 +101,33 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
     return text, None
 
 
-def _model_row_sql(where: str) -> str:
-    return (
-        "SELECT name, version, weights_path, weights_sha256, weights_size, framework, "
-        "config_name, config_text, metrics, schema_version, override_reason, registered_by, "
-        "registered_at, retired_at, retired_by, retired_reason, successor, archive, event_id "
-        f"FROM models {where}"
-    )
-
-
-def _datasets_of(project: Project, name: str, version: int) -> tuple[str, ...]:
-    rows = project.db.execute(
-        "SELECT md.dataset_version FROM model_datasets md "
-        "LEFT JOIN dataset_versions dv ON dv.name = md.dataset_version "
-        "WHERE md.model = ? AND md.version = ? ORDER BY dv.created_at, md.dataset_version",
-        [name, version],
-    ).fetchall()
-    return tuple(r[0] for r in rows)
-
-
-def _model_from_row(project: Project, row: Sequence[Any]) -> ModelVersion:
-    (name, version, path, sha, size, framework, cname, ctext, metrics, schema_version, override,
-     rby, rat, retired_at, retired_by, retired_reason, successor, archive, event_id) = row
-    return ModelVersion(
-        name=name, version=int(version), weights_path=path, weights_sha256=sha,
-        weights_size=int(size), framework=framework, config_name=cname, config_text=ctext,
-        metrics=json.loads(metrics or "{}"), schema_version=schema_version,
-        datasets=_datasets_of(project, name, int(version)), override_reason=override,
-        registered_by=rby, registered_at=rat, retired_at=retired_at, retired_by=retired_by,
-        retired_reason=retired_reason, successor=successor, archive=archive, event_id=event_id)
-
-
 def get_model(project: Project, ref: str) -> ModelVersion:
     """A model version by `name:version` (or `name` for its newest version)."""
     name, version = parse_ref(ref)
-    if version is None:
-        row = project.db.execute(
-            _model_row_sql("WHERE name = ? ORDER BY version DESC LIMIT 1"), [name]).fetchone()
-    else:
-        row = project.db.execute(
-            _model_row_sql("WHERE name = ? AND version = ?"), [name, version]).fetchone()
-    if row is None:
+    found = model_rows.get_model(project.db, name, version)
+    if found is None:
         raise NotFound(f"no model {ref} (see `aal model list`)")
-    return _model_from_row(project, row)
+    return found
 
 
 def list_models(project: Project, name: str | None = None) -> list[ModelVersion]:
     """Every model version, retired ones included (they stay listed and traceable)."""
-    if name:
-        rows = project.db.execute(_model_row_sql("WHERE name = ? ORDER BY version"),
-                                  [name]).fetchall()
-    else:
-        rows = project.db.execute(_model_row_sql("ORDER BY name, version")).fetchall()
-    return [_model_from_row(project, r) for r in rows]
+    return model_rows.list_models(project.db, name)
 
 
 def models_trained_on(project: Project, dataset_version: str) -> list[ModelVersion]:
-    rows = project.db.execute(
-        "SELECT model, version FROM model_datasets WHERE dataset_version = ? "
-        "ORDER BY model, version", [dataset_version]).fetchall()
-    return [get_model(project, f"{m}:{v}") for m, v in rows]
+    return [get_model(project, f"{m}:{v}")
+            for m, v in model_rows.trained_on(project.db, dataset_version)]
 
 
 # --- registration -----------------------------------------------------------------------------
 
-def _dataset_row(project: Project, name: str) -> tuple[Any, ...]:
-    row = project.db.execute(
-        "SELECT name, schema_version, retired_at, retired_reason, successor, created_at "
-        "FROM dataset_versions WHERE name = ?", [name]).fetchone()
+def dataset_row(project: Project, name: str) -> version_rows.VersionRow:
+    """A dataset version a model names (or NotFound, pointing at `aal version list`)."""
+    row = version_rows.get(project.db, name)
     if row is None:
         raise NotFound(f"no dataset version '{name}' (see `aal version list`)")
-    return tuple(row)
+    return row
 
 
 def _read_metrics(metrics: dict[str, Any] | Path | str | None) -> dict[str, Any]:
@@ -258,13 +183,13 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
     names = list(dict.fromkeys(d.strip() for d in datasets if d.strip()))
     if not names:
         raise ValidationFailed("name the dataset version(s) the model was trained on (--dataset)")
-    rows = [_dataset_row(project, d) for d in names]
-    retired = [r for r in rows if r[2] is not None]
+    rows = [dataset_row(project, d) for d in names]
+    retired = [r for r in rows if r.retired_at is not None]
     override = None
     if retired:
         listed = ", ".join(
-            f"'{r[0]}' (retired {r[2][:10]}: {r[3]}" + (f"; successor {r[4]}" if r[4] else "")
-            + ")" for r in retired)
+            f"'{r.name}' (retired {(r.retired_at or '')[:10]}: {r.retired_reason}"
+            + (f"; successor {r.successor}" if r.successor else "") + ")" for r in retired)
         if not allow_retired:
             raise ValidationFailed(f"dataset version {listed} is retired; train on its successor, "
                                    "or pass --allow-retired with --reason")
@@ -275,12 +200,10 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
     config_name, config_text = _read_config(config)
     size = wpath.stat().st_size
     sha = sha256_file(wpath)
-    schema_version = max(int(r[1]) for r in rows)
+    schema_version = max(r.schema_version for r in rows)
     stamp = to_iso(at)
     with transaction(project.db):
-        version = int(project.db.execute(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM models WHERE name = ?", [name]
-        ).fetchone()[0])
+        version = model_rows.next_version(project.db, name)
         event_id = append(project.db, NewEvent(
             kind="model.register", user=project.user, reason=override,
             schema_version=schema_version,
@@ -288,18 +211,13 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
                  "weights_path": str(wpath.resolve()), "datasets": names,
                  "framework": framework, "metrics": metric_values, "config": config_name,
                  "registered_at": stamp}))
-        project.db.execute(
-            "INSERT INTO models (name, version, weights_path, weights_sha256, weights_size, "
-            "framework, config_name, config_text, metrics, schema_version, override_reason, "
-            "event_id, registered_by, registered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [name, version, str(wpath.resolve()), sha, size, framework, config_name, config_text,
-             json.dumps(metric_values, sort_keys=True), schema_version, override, event_id,
-             project.user, stamp])
-        for d in names:
-            project.db.execute(
-                "INSERT INTO model_datasets (model, version, dataset_version) VALUES (?,?,?)",
-                [name, version, d])
-    project.notify(Change("model", (f"{name}:{version}",)))
+        model_rows.insert_model(project.db, model_rows.NewModel(
+            name=name, version=version, weights_path=str(wpath.resolve()), weights_sha256=sha,
+            weights_size=size, framework=framework, config_name=config_name,
+            config_text=config_text, metrics=metric_values, schema_version=schema_version,
+            override_reason=override, event_id=event_id, registered_by=project.user,
+            registered_at=stamp, datasets=names))
+    project.notify(Change(ChangeKind.model, (f"{name}:{version}",)))
     return get_model(project, f"{name}:{version}")
 
 

@@ -36,7 +36,7 @@ from ..store import events as event_log
 from ..store.db import transaction
 from ..store.events import NewEvent
 from . import documents, regions, schemas, text
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 DUPLICATE_IOU = 0.9
 PAGE_TIMEOUT_S = 180.0  # a dense page takes up to ~15 s here; a hung one is abandoned
@@ -171,7 +171,7 @@ def prelabel(
             report.region_ids.extend(created)
             report.pages_done.append(page)
             if notify and created:
-                project.notify(Change("region", tuple(created), document_id=document.id,
+                project.notify(Change(ChangeKind.region, tuple(created), document_id=document.id,
                                       page=page))
         if progress is not None:
             progress(len(report.pages_done) + len(report.failed_pages), len(wanted), "done")
@@ -186,7 +186,7 @@ def prelabel(
             new=report.event_body(), schema_version=schema.version,
             guideline_version=schema.guideline_version, batch=report.run_id))
     if notify:
-        project.notify(Change("prelabel", (report.event_id,), document_id=document.id,
+        project.notify(Change(ChangeKind.prelabel, (report.event_id,), document_id=document.id,
                               detail={"run_id": report.run_id}))
     return report
 
@@ -227,7 +227,7 @@ def _write_page(project: Project, document: Document, page: int,
             r = regions.add_region(
                 project, document.id, page, box, key, origin="model",
                 model_name=report.model_name, model_version=report.model_version,
-                confidence=round(conf, 4), annotator=owner, batch=report.run_id, notify=False,
+                confidence=round(conf, 4), annotator=owner, batch=report.run_id,
                 reason=f"pre-label ({report.model_name} {report.model_version})")
             created.append(r.id)
             by_class[key] += 1
@@ -246,7 +246,7 @@ def runs(project: Project, document_id: int | None = None) -> list[dict[str, Any
     flt = event_log.EventFilter(kind=RUN_EVENT_KIND, document_id=document_id)
     return [{"event_id": e.id, "at": e.at, "user": e.user, "document_id": e.document_id,
              **(e.new or {})}
-            for e in event_log.query(project.db, flt, descending=True)]
+            for e in event_log.list_events(project.db, flt, descending=True)]
 
 
 # --- accepting pre-labels -------------------------------------------------------------------

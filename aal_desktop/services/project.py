@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from ..core.errors import AalError, PermissionDenied
-from ..core.records import Role
+from ..core.records import Region, Role
 from ..store import db as store_db
+from ..store import users as user_rows
 from ..store.blobs import BlobStore
 from ..store.events import now_iso
 
@@ -43,15 +44,47 @@ def default_user() -> str:
         return "user"
 
 
+class ChangeKind(StrEnum):
+    """What a notification is about; listeners switch on these, never on free strings."""
+
+    region = "region"
+    document = "document"
+    schema = "schema"
+    review = "review"
+    prelabel = "prelabel"
+    version = "version"
+    model = "model"
+    user = "user"
+
+
 @dataclass(frozen=True)
 class Change:
-    """What a committed service call changed; sent to listeners after the commit."""
+    """What a committed service call changed; sent to listeners after the commit.
 
-    kind: str  # "region", "document", "schema", "review", "version", "model", ...
+    `initiator` is an opaque token the caller passed in (a view passes itself), so the
+    view that made a change can skip its own echo. `regions` carries the new states of
+    the changed regions when the service has them, so a view can update without reading.
+    A kind given as a string is checked against ChangeKind (an unknown one is a bug).
+    """
+
+    kind: ChangeKind
     ids: tuple[Any, ...] = ()
     document_id: int | None = None
     page: int | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    initiator: object | None = None
+    regions: tuple[Region, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ChangeKind(self.kind))
+
+    def merged(self, other: Change) -> Change | None:
+        """One change for two of the same gesture (same kind, page, initiator), else None."""
+        same = (other.kind, other.document_id, other.page, other.initiator, other.detail) == (
+            self.kind, self.document_id, self.page, self.initiator, self.detail)
+        if not same:
+            return None
+        return replace(self, ids=self.ids + other.ids, regions=self.regions + other.regions)
 
 
 class Project:
@@ -66,7 +99,7 @@ class Project:
                  isolate_pdf: bool = False) -> None:
         self.path = Path(db_path).expanduser() if db_path else default_db_path()
         self.folder = self.path.parent
-        self.db: sqlite_utils.Database = store_db.open_database(self.path)
+        self.db: store_db.Database = store_db.open_database(self.path)
         self.blobs = BlobStore(self.folder / BLOB_FOLDER)
         self.blobs.sweep_temporaries()
         self.isolate_pdf = isolate_pdf
@@ -75,7 +108,10 @@ class Project:
         # per-project memo of frozen things (published schema bodies); never of live data
         self.cache: dict[str, Any] = {}
         self._pending: list[Change] = []
-        self.db.aal_hooks = self  # type: ignore[attr-defined]  # see store.db.transaction
+        self._closed = False
+        self._initiator: object | None = None  # see initiated_by
+        self.open_step: Any = None  # the undo step this transaction records (services/history)
+        self.db.aal_hooks = self  # see store.db.transaction
         self.user = user or default_user()
         self._ensure_user()
 
@@ -83,20 +119,20 @@ class Project:
 
     def _ensure_user(self) -> None:
         """The first person to use a project owns it (lead); later newcomers are annotators."""
-        if self.db.execute("SELECT 1 FROM users WHERE name = ?", [self.user]).fetchone():
+        if user_rows.exists(self.db, self.user):
             return
-        first = self.db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
-        role = Role.lead if first else Role.annotator
+        role = Role.lead if user_rows.count(self.db) == 0 else Role.annotator
         with store_db.transaction(self.db):
-            self.db.execute(
-                "INSERT OR IGNORE INTO users (name, role, created_at, created_by) VALUES (?,?,?,?)",
-                [self.user, role.value, now_iso(), self.user],
-            )
+            user_rows.insert_if_absent(self.db, self.user, role, now_iso(), self.user)
 
     @property
     def role(self) -> Role:
-        row = self.db.execute("SELECT role FROM users WHERE name = ?", [self.user]).fetchone()
-        return Role(row[0]) if row else Role.annotator
+        return user_rows.role_of(self.db, self.user) or Role.annotator
+
+    @property
+    def db_version(self) -> int:
+        """The database's own version (its upgrade step), not a label schema version."""
+        return store_db.db_version(self.db)
 
     @property
     def is_lead(self) -> bool:
@@ -119,21 +155,48 @@ class Project:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
+    @contextlib.contextmanager
+    def initiated_by(self, initiator: object | None) -> Iterator[None]:
+        """Changes sent inside this block carry `initiator` (a view passes itself); None
+        keeps the initiator of an enclosing block."""
+        previous = self._initiator
+        if initiator is not None:
+            self._initiator = initiator
+        try:
+            yield
+        finally:
+            self._initiator = previous
+
     def notify(self, change: Change) -> None:
         """Tell listeners what changed; held back until the outermost transaction commits
-        (a service may run inside another's transaction), dropped if it rolls back."""
+        (a service may run inside another's transaction), dropped if it rolls back. Held
+        changes of one gesture on one page go out as one."""
+        if self.closed:
+            return  # e.g. a background job finishing after its window's project closed
+        if change.initiator is None and self._initiator is not None:
+            change = replace(change, initiator=self._initiator)
         if self.db.conn.in_transaction:
-            self._pending.append(change)
+            if self._pending and (both := self._pending[-1].merged(change)) is not None:
+                self._pending[-1] = both
+            else:
+                self._pending.append(change)
             return
         for listener in list(self._listeners):
             listener(change)
 
+    def _end_step(self) -> None:
+        """A transaction's undo step ends with it; one opened by history.step() does not."""
+        if not getattr(self.open_step, "explicit", False):
+            self.open_step = None
+
     def committed(self) -> None:
+        self._end_step()
         pending, self._pending = self._pending, []
         for change in pending:
             self.notify(change)
 
     def rolled_back(self) -> None:
+        self._end_step()
         self._pending = []
 
     # --- PyMuPDF calls --------------------------------------------------------------------
@@ -157,10 +220,15 @@ class Project:
             )
         return path
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         if self._worker is not None:
             self._worker.close()
             self._worker = None
+        self._closed = True
         self.db.conn.close()
 
     def __enter__(self) -> Project:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.records import EventKind
+from ..store import events as event_log
 from . import agreement as agreement_service
 from .project import Project
 
@@ -61,16 +62,9 @@ def autolabel_accuracy(project: Project, document_ids: Sequence[int],
     empty: dict[str, Any] = {**_figures(Counter()), "per_class": {}, "models": []}
     if not ids:
         return empty
-    marks = ",".join("?" for _ in ids)
-    sql = (
-        "SELECT e.region_id, e.kind, e.new FROM events e JOIN regions r ON r.id = e.region_id "
-        f"WHERE r.origin = 'model' AND r.document_id IN ({marks})"
-        + (" AND e.id <= ?" if as_of_event is not None else "") + " ORDER BY e.id"
-    )
-    params: list[Any] = [*ids, *([as_of_event] if as_of_event is not None else [])]
     proposed: dict[str, tuple[str, list[float], str, str]] = {}
     state: dict[str, dict[str, Any]] = {}
-    for region_id, kind, new in project.db.execute(sql, params).fetchall():
+    for region_id, kind, new in event_log.model_region_events(project.db, ids, as_of_event):
         snap = json.loads(new) if new else None
         if snap is None:
             continue

@@ -1,9 +1,15 @@
 """Region use cases. Each call writes the new state and its event in one transaction.
 
-Change types: creating a region is `additive`; every change to an existing region is
-`corrective`; schema migrations write `schema` events (services/migrations). An undo or a
-review revert is itself a corrective change, recorded with `reverts` pointing at the event
-it takes back: events are never removed.
+Change types: creating a region, and a person accepting a proposal as it is, are
+`additive`; every other change to an existing region is `corrective` (a proposal changed
+before acceptance is a correction whose original is the model's value); schema migrations
+write `schema` events (services/migrations). An undo or a review revert is itself a new
+event with `reverts` pointing at the event it takes back: events are never removed.
+
+Every gesture takes the write lock (`BEGIN IMMEDIATE`) BEFORE it reads the regions it
+changes, so the original an event records is the state right before it even with other
+writers about; each gesture records one undo step (services/history). An annotator may not
+change a document a lead approved, until a lead sets another status.
 """
 
 from __future__ import annotations
@@ -13,16 +19,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import NotFound, ValidationFailed
+from ..core.errors import NotFound, PermissionDenied, ValidationFailed
 from ..core.geometry import Box
-from ..core.records import ChangeType, Event, EventKind, Region
+from ..core.records import ChangeType, DocStatus, Document, Event, EventKind, Region
 from ..core.schema import LabelClass, LabelSchema, validate_attributes
+from ..store import documents as document_rows
 from ..store import events as event_log
 from ..store import regions as region_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, now_iso
 from . import documents, schemas, text
-from .project import Change, Project
+from . import history as undo_history
+from .project import Change, ChangeKind, Project
 
 MIN_SIDE_PT = 0.5
 
@@ -34,6 +42,28 @@ class Edit:
     before: Region | None
     after: Region
     event_id: int
+
+
+@dataclass(frozen=True)
+class Revert:
+    """Bring one region back to a recorded snapshot (None: the state before its create,
+    i.e. deleted), as a new event that `reverts` the given one. `kind` and `change_type`
+    default to what the difference is (a redo passes the original event's)."""
+
+    region_id: str
+    snapshot: dict[str, Any] | None
+    reverts: int | None = None
+    kind: EventKind | None = None
+    change_type: ChangeType | None = None
+
+
+@dataclass(frozen=True)
+class _Item:
+    before: Region
+    after: Region
+    kind: EventKind
+    change: ChangeType = ChangeType.corrective
+    reverts: int | None = None
 
 
 def get(project: Project, region_id: str) -> Region:
@@ -52,7 +82,7 @@ def list_regions(project: Project, document_id: int | None = None, page: int | N
 
 def history(project: Project, region_id: str) -> list[Event]:
     get(project, region_id)
-    return event_log.query(project.db, event_log.EventFilter(region_id=region_id))
+    return event_log.list_events(project.db, event_log.EventFilter(region_id=region_id))
 
 
 def _check_box(box: Box, width: float, height: float, page_no: int) -> Box:
@@ -119,12 +149,83 @@ def add_region(
     confidence: float | None = None,
     annotator: str | None = None,
     batch: str | None = None,
-    notify: bool = True,
 ) -> Region:
     """Draw a new region (page is 0-based). Validates everything before writing anything."""
+    return add_edit(project, doc, page, box, class_key, attrs, reason, snap=snap,
+                    region_id=region_id, parent_id=parent_id, reading_order=reading_order,
+                    origin=origin, model_name=model_name, model_version=model_version,
+                    confidence=confidence, annotator=annotator, batch=batch).after
+
+
+def add_many(project: Project, doc: str | int, page: int,
+             items: Sequence[tuple[Sequence[float], str, dict[str, Any] | None]],
+             reason: str | None = None, *, snap: bool = False,
+             label: str | None = None) -> list[Edit]:
+    """Draw or paste several regions on one page in ONE transaction (one undo step)."""
+    document = _open_for_adding(project, doc, page)
+    batch = str(uuid.uuid4()) if len(items) > 1 else None
+    if label is None:
+        label = f"Draw {items[0][1]}" if len(items) == 1 else f"Add {len(items)} regions"
+    edits = []
+    with undo_history.step(project, label), transaction(project.db):
+        document = documents.resolve(project, document.id)  # its status, under the lock
+        for box, key, attrs in items:
+            edits.append(_add(project, document, page, box, key, attrs or None, reason,
+                              snap=snap, batch=batch))
+            if document.status == DocStatus.todo:  # the first one started it
+                document = document.model_copy(update={"status": DocStatus.in_progress})
+    return edits
+
+
+def add_edit(
+    project: Project,
+    doc: str | int,
+    page: int,
+    box: Sequence[float],
+    class_key: str,
+    attrs: dict[str, Any] | None = None,
+    reason: str | None = None,
+    **options: Any,
+) -> Edit:
+    """`add_region`, returning the edit (the new region and its event id)."""
+    document = _open_for_adding(project, doc, page)
+    with transaction(project.db):
+        document = documents.resolve(project, document.id)  # its status, under the lock
+        return _add(project, document, page, box, class_key, attrs, reason, **options)
+
+
+def _open_for_adding(project: Project, doc: str | int, page: int) -> Document:
+    """The document, refused if retired, with the page's words read BEFORE the write lock
+    (extracting them may take a PyMuPDF worker seconds)."""
     document = documents.resolve(project, doc)
     if document.retired_at:
         raise ValidationFailed(f"document {document.id} is retired; it takes no new regions")
+    text.page_words(project, document.id, document.sha256, page)
+    return document
+
+
+def _add(
+    project: Project,
+    document: Document,
+    page: int,
+    box: Sequence[float],
+    class_key: str,
+    attrs: dict[str, Any] | None = None,
+    reason: str | None = None,
+    *,
+    snap: bool = False,
+    region_id: str | None = None,
+    parent_id: str | None = None,
+    reading_order: int | None = None,
+    origin: str = "human",
+    model_name: str | None = None,
+    model_version: str | None = None,
+    confidence: float | None = None,
+    annotator: str | None = None,
+    batch: str | None = None,
+) -> Edit:
+    """Write one new region and its event; runs under the write lock."""
+    _require_editable(project, document.id, document.status)
     pg = documents.page(project, document.id, page)
     schema = schemas.current(project)
     cls = _usable_class(schema, class_key)
@@ -139,34 +240,43 @@ def add_region(
         raise ValidationFailed(f"a region with id {rid} already exists")
     now = now_iso()
     region = Region(
-        id=rid, document_id=document.id, page=page, box=b, class_key=cls.key, attrs=values,
-        schema_version=schema.version, parent_id=parent_id, reading_order=reading_order,
-        origin=origin, model_name=model_name, model_version=model_version,
-        confidence=confidence, prelabel_state="pending" if origin == "model" else None,
+        id=rid, document_id=document.id, page=page, box=b, class_key=cls.key,
+        attrs=values, schema_version=schema.version, parent_id=parent_id,
+        reading_order=reading_order, origin=origin, model_name=model_name,
+        model_version=model_version, confidence=confidence,
+        prelabel_state="pending" if origin == "model" else None,
         annotator=annotator or project.user,
         text=text.text_under(project, document.id, document.sha256, page, b),
         created_by=project.user, created_at=now,
     )
-    with transaction(project.db):
-        region_rows.insert(project.db, region)
-        event_log.append(project.db, _event(project, EventKind.region_create, ChangeType.additive,
-                                            None, region, reason, schema, batch), at=now)
-        if document.status == "todo" and origin == "human":
-            _start_document(project, document.id, now)
-    if notify:
-        project.notify(Change("region", (rid,), document_id=document.id, page=page))
-    return region
+    region_rows.insert(project.db, region)
+    eid = event_log.append(project.db, _event(project, EventKind.region_create,
+                                              ChangeType.additive, None, region, reason,
+                                              schema, batch), at=now)
+    if document.status == "todo" and origin == "human":
+        _start_document(project, document.id, now)
+    edit = Edit(None, region, eid)
+    if origin == "human":  # a model's proposal is not a person's step to undo
+        undo_history.record(project, f"Draw {cls.key}", [edit])
+    project.notify(Change(ChangeKind.region, (rid,), document_id=document.id, page=page,
+                          regions=(region,)))
+    return edit
+
+
+def _require_editable(project: Project, document_id: int, status: str) -> None:
+    """An approved document is the lead's: annotators are refused until a lead reopens it."""
+    if status == DocStatus.approved and not project.is_lead:
+        raise PermissionDenied(
+            f"document {document_id} is approved; '{project.user}' is an annotator and "
+            f"cannot change it (a lead reopens it with `aal doc status {document_id} "
+            "in_progress`)"
+        )
 
 
 def _start_document(project: Project, document_id: int, now: str,
                     reason: str = "first region drawn") -> None:
     """A person's first work on a document moves it from todo to in progress (recorded)."""
-    project.db.execute("UPDATE documents SET status = 'in_progress' WHERE id = ?", [document_id])
-    project.db.execute(
-        "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
-        "reason) VALUES (?,?,?,?,?,?)",
-        [document_id, "todo", "in_progress", project.user, now, reason],
-    )
+    document_rows.start(project.db, document_id, project.user, now, reason)
 
 
 def _touched(region: Region, **changes: Any) -> Region:
@@ -176,31 +286,41 @@ def _touched(region: Region, **changes: Any) -> Region:
     return region.model_copy(update=changes)
 
 
-def _apply(project: Project, items: list[tuple[Region, Region, EventKind]], reason: str | None,
-           schema: LabelSchema, batch: str | None = None,
-           reverts: int | None = None) -> list[Edit]:
-    """Write several changes and their events in ONE transaction (one gesture, one undo step)."""
+def _apply(project: Project, items: list[_Item], reason: str | None, schema: LabelSchema,
+           batch: str | None = None, label: str | None = None) -> list[Edit]:
+    """Write several changes and their events in ONE transaction (one gesture, one undo
+    step named `label`; None: an undo, redo or review revert, which is no new step)."""
     if not items:
         return []
     now = now_iso()
     edits: list[Edit] = []
     with transaction(project.db):
-        for before, after, kind in items:
-            after = after.model_copy(update={"updated_by": project.user, "updated_at": now})
+        for doc_id in dict.fromkeys(i.before.document_id for i in items):
+            _require_editable(project, doc_id, documents.resolve(project, doc_id).status)
+        for item in items:
+            before = item.before
+            after = item.after.model_copy(update={"updated_by": project.user, "updated_at": now})
             region_rows.replace(project.db, after, before)
-            eid = event_log.append(project.db, _event(project, kind, ChangeType.corrective,
+            eid = event_log.append(project.db, _event(project, item.kind, item.change,
                                                       before, after, reason, schema, batch,
-                                                      reverts), at=now)
+                                                      item.reverts), at=now)
             edits.append(Edit(before, after, eid))
         for doc_id in {e.after.document_id for e in edits}:
-            row = project.db.conn.execute("SELECT status FROM documents WHERE id = ?",
-                                          [doc_id]).fetchone()
-            if row is not None and row[0] == "todo":
+            if document_rows.status_of(project.db, doc_id) == "todo":
                 _start_document(project, doc_id, now, "first correction")
-    first = edits[0].after
-    project.notify(Change("region", tuple(e.after.id for e in edits),
-                          document_id=first.document_id, page=first.page))
+        if label is not None:
+            undo_history.record(project, label, edits)
+        docs = {e.after.document_id for e in edits}
+        pages = {(e.after.document_id, e.after.page) for e in edits}
+        project.notify(Change(ChangeKind.region, tuple(e.after.id for e in edits),
+                              document_id=next(iter(docs)) if len(docs) == 1 else None,
+                              page=edits[0].after.page if len(pages) == 1 else None,
+                              regions=tuple(e.after for e in edits)))
     return edits
+
+
+def _counted(verb: str, n: int, tail: str = "") -> str:
+    return f"{verb} {'region' if n == 1 else f'{n} regions'}{tail}"
 
 
 def _batch_id(n: int) -> str | None:
@@ -211,19 +331,21 @@ def relabel_many(project: Project, region_ids: Sequence[str], class_key: str,
                  reason: str | None = None) -> list[Edit]:
     schema = schemas.current(project)
     cls = _usable_class(schema, class_key)
-    items = []
-    for rid in region_ids:
-        r = get(project, rid)
-        if r.deleted:
-            raise ValidationFailed(f"region {rid} is deleted; restore it before relabelling")
-        if r.class_key == cls.key:
-            continue
-        values = validate_attributes(cls, {k: v for k, v in r.attrs.items()
-                                            if cls.attribute(k) is not None})
-        items.append((r, _touched(r, class_key=cls.key, attrs=values,
-                                  schema_version=schema.version, attention=None),
-                      EventKind.region_relabel))
-    return _apply(project, items, reason, schema, _batch_id(len(items)))
+    with transaction(project.db):  # the write lock before reading the originals
+        items = []
+        for rid in region_ids:
+            r = get(project, rid)
+            if r.deleted:
+                raise ValidationFailed(f"region {rid} is deleted; restore it before relabelling")
+            if r.class_key == cls.key:
+                continue
+            values = validate_attributes(cls, {k: v for k, v in r.attrs.items()
+                                                if cls.attribute(k) is not None})
+            items.append(_Item(r, _touched(r, class_key=cls.key, attrs=values,
+                                           schema_version=schema.version, attention=None),
+                               EventKind.region_relabel))
+        return _apply(project, items, reason, schema, _batch_id(len(items)),
+                      _counted("Relabel", len(items), f" as {cls.key}"))
 
 
 def relabel(project: Project, region_id: str, class_key: str,
@@ -233,25 +355,32 @@ def relabel(project: Project, region_id: str, class_key: str,
 
 
 def move_many(project: Project, moves: Sequence[tuple[str, Sequence[float]]],
-              reason: str | None = None, snap: bool = False) -> list[Edit]:
+              reason: str | None = None, snap: bool = False,
+              label: str | None = None) -> list[Edit]:
     """Move/resize regions to new boxes (points, displayed space)."""
     schema = schemas.current(project)
-    items = []
-    for rid, box in moves:
+    for rid, _box in moves:  # the words under the boxes, before taking the write lock
         r = get(project, rid)
-        if r.deleted:
-            raise ValidationFailed(f"region {rid} is deleted; restore it before moving it")
-        document = documents.resolve(project, r.document_id)
-        pg = documents.page(project, r.document_id, r.page)
-        b = _check_box(Box(*box), pg.width, pg.height, r.page)
-        cls = _schema_for(project, r).get(r.class_key)
-        if snap and cls is not None and cls.snap_to_text:
-            b = text.snapped(project, r.document_id, document.sha256, r.page, b)
-        if b == r.box:
-            continue
-        new_text = text.text_under(project, r.document_id, document.sha256, r.page, b)
-        items.append((r, _touched(r, box=b, text=new_text), EventKind.region_move))
-    return _apply(project, items, reason, schema, _batch_id(len(items)))
+        text.page_words(project, r.document_id, documents.resolve(project, r.document_id).sha256,
+                        r.page)
+    with transaction(project.db):
+        items = []
+        for rid, box in moves:
+            r = get(project, rid)
+            if r.deleted:
+                raise ValidationFailed(f"region {rid} is deleted; restore it before moving it")
+            document = documents.resolve(project, r.document_id)
+            pg = documents.page(project, r.document_id, r.page)
+            b = _check_box(Box(*box), pg.width, pg.height, r.page)
+            cls = _schema_for(project, r).get(r.class_key)
+            if snap and cls is not None and cls.snap_to_text:
+                b = text.snapped(project, r.document_id, document.sha256, r.page, b)
+            if b == r.box:
+                continue
+            new_text = text.text_under(project, r.document_id, document.sha256, r.page, b)
+            items.append(_Item(r, _touched(r, box=b, text=new_text), EventKind.region_move))
+        return _apply(project, items, reason, schema, _batch_id(len(items)),
+                      label or _counted("Move", len(items)))
 
 
 def move(project: Project, region_id: str, box: Sequence[float], reason: str | None = None,
@@ -260,33 +389,44 @@ def move(project: Project, region_id: str, box: Sequence[float], reason: str | N
     return edits[0].after if edits else get(project, region_id)
 
 
+def set_attributes_many(project: Project, region_id: str, values: dict[str, Any],
+                        reason: str | None = None) -> list[Edit]:
+    """Change some attributes (a value of None or "" clears one); the edit, if any."""
+    with transaction(project.db):
+        r = get(project, region_id)
+        if r.deleted:
+            raise ValidationFailed(f"region {region_id} is deleted; restore it first")
+        schema = _schema_for(project, r)
+        cls = schema.require(r.class_key)
+        merged = {**r.attrs, **values}
+        merged = {k: v for k, v in merged.items() if v is not None and v != ""}
+        checked = validate_attributes(cls, merged)
+        if checked == r.attrs:
+            return []
+        return _apply(project, [_Item(r, _touched(r, attrs=checked), EventKind.region_set)],
+                      reason, schema, label="Set attributes")
+
+
 def set_attributes(project: Project, region_id: str, values: dict[str, Any],
                    reason: str | None = None) -> Region:
     """Change some attributes; a value of None or "" clears one."""
-    r = get(project, region_id)
-    if r.deleted:
-        raise ValidationFailed(f"region {region_id} is deleted; restore it first")
-    schema = _schema_for(project, r)
-    cls = schema.require(r.class_key)
-    merged = {**r.attrs, **values}
-    merged = {k: v for k, v in merged.items() if v is not None and v != ""}
-    checked = validate_attributes(cls, merged)
-    if checked == r.attrs:
-        return r
-    edits = _apply(project, [(r, _touched(r, attrs=checked), EventKind.region_set)], reason, schema)
-    return edits[0].after
+    edits = set_attributes_many(project, region_id, values, reason)
+    return edits[0].after if edits else get(project, region_id)
 
 
 def delete_many(project: Project, region_ids: Sequence[str],
                 reason: str | None = None) -> list[Edit]:
     """Soft-delete (invariant 4): the row stays, flagged, and can be restored."""
     schema = schemas.current(project)
-    items = []
-    for rid in region_ids:
-        r = get(project, rid)
-        if not r.deleted:
-            items.append((r, r.model_copy(update={"deleted": True}), EventKind.region_delete))
-    return _apply(project, items, reason, schema, _batch_id(len(items)))
+    with transaction(project.db):
+        items = []
+        for rid in region_ids:
+            r = get(project, rid)
+            if not r.deleted:
+                items.append(_Item(r, r.model_copy(update={"deleted": True}),
+                                   EventKind.region_delete))
+        return _apply(project, items, reason, schema, _batch_id(len(items)),
+                      _counted("Delete", len(items)))
 
 
 def delete(project: Project, region_id: str, reason: str | None = None) -> Region:
@@ -298,12 +438,15 @@ def delete(project: Project, region_id: str, reason: str | None = None) -> Regio
 def restore_many(project: Project, region_ids: Sequence[str],
                  reason: str | None = None) -> list[Edit]:
     schema = schemas.current(project)
-    items = []
-    for rid in region_ids:
-        r = get(project, rid)
-        if r.deleted:
-            items.append((r, r.model_copy(update={"deleted": False}), EventKind.region_restore))
-    return _apply(project, items, reason, schema, _batch_id(len(items)))
+    with transaction(project.db):
+        items = []
+        for rid in region_ids:
+            r = get(project, rid)
+            if r.deleted:
+                items.append(_Item(r, r.model_copy(update={"deleted": False}),
+                                   EventKind.region_restore))
+        return _apply(project, items, reason, schema, _batch_id(len(items)),
+                      _counted("Restore", len(items)))
 
 
 def restore(project: Project, region_id: str, reason: str | None = None) -> Region:
@@ -317,36 +460,42 @@ def link(project: Project, region_id: str, *, parent_id: str | None = ...,  # ty
          reason: str | None = None) -> Region:
     """Set document-level links: parent (caption → figure), reading order, continuation."""
     schema = schemas.current(project)
-    r = get(project, region_id)
-    update: dict[str, Any] = {}
-    for field, value in (("parent_id", parent_id), ("continues_id", continues_id)):
-        if value is not ...:
-            if value is not None:
-                if value == region_id:
-                    raise ValidationFailed("a region cannot link to itself")
-                other = get(project, value)
-                if other.document_id != r.document_id:
-                    raise ValidationFailed("linked regions must be in the same document")
-            update[field] = value
-    if reading_order is not ...:
-        update["reading_order"] = reading_order
-    after = r.model_copy(update=update)
-    if after == r:
-        return r
-    return _apply(project, [(r, after, EventKind.region_link)], reason, schema)[0].after
+    with transaction(project.db):
+        r = get(project, region_id)
+        update: dict[str, Any] = {}
+        for field, value in (("parent_id", parent_id), ("continues_id", continues_id)):
+            if value is not ...:
+                if value is not None:
+                    if value == region_id:
+                        raise ValidationFailed("a region cannot link to itself")
+                    other = get(project, value)
+                    if other.document_id != r.document_id:
+                        raise ValidationFailed("linked regions must be in the same document")
+                update[field] = value
+        if reading_order is not ...:
+            update["reading_order"] = reading_order
+        after = r.model_copy(update=update)
+        if after == r:
+            return r
+        return _apply(project, [_Item(r, after, EventKind.region_link)], reason, schema,
+                      label="Link region")[0].after
 
 
 def accept_prelabels(project: Project, region_ids: Sequence[str],
                      reason: str | None = None) -> list[Edit]:
-    """A person confirms model pre-labels as they are."""
+    """A person confirms model pre-labels as they are: an addition to what people said,
+    not a correction (issue 15), so the events are `additive`."""
     schema = schemas.current(project)
-    items = []
-    for rid in region_ids:
-        r = get(project, rid)
-        if r.prelabel_state == "pending" and not r.deleted:
-            items.append((r, r.model_copy(update={"prelabel_state": "accepted"}),
-                          EventKind.region_accept))
-    return _apply(project, items, reason, schema, _batch_id(len(items)))
+    with transaction(project.db):
+        items = []
+        for rid in region_ids:
+            r = get(project, rid)
+            if r.prelabel_state == "pending" and not r.deleted:
+                items.append(_Item(r, r.model_copy(update={"prelabel_state": "accepted"}),
+                                   EventKind.region_accept, ChangeType.additive))
+        n = len(items)
+        return _apply(project, items, reason, schema, _batch_id(n),
+                      f"Accept {n} pre-label{'s' if n != 1 else ''}")
 
 
 def _kind_between(current: Region, target: Region) -> EventKind:
@@ -358,32 +507,45 @@ def _kind_between(current: Region, target: Region) -> EventKind:
         return EventKind.region_move
     if current.attrs != target.attrs:
         return EventKind.region_set
+    if current.prelabel_state != target.prelabel_state:
+        return EventKind.region_accept  # accepting, or taking an acceptance back
     return EventKind.region_link
 
 
-def revert_to(project: Project, targets: Sequence[tuple[str, dict[str, Any]]],
+def _target(r: Region, snap: dict[str, Any] | None) -> Region:
+    if snap is None:
+        return r.model_copy(update={"deleted": True})
+    return r.model_copy(update={
+        "box": Box(*snap["box"]), "class_key": snap["class_key"],
+        "attrs": dict(snap.get("attrs") or {}), "deleted": bool(snap["deleted"]),
+        "parent_id": snap.get("parent_id"), "reading_order": snap.get("reading_order"),
+        "continues_id": snap.get("continues_id"), "text": snap.get("text"),
+        "prelabel_state": snap.get("prelabel_state"),
+        "schema_version": snap.get("schema_version", r.schema_version),
+        "attention": snap.get("attention"),
+    })
+
+
+def revert(project: Project, reverts: Sequence[Revert], reason: str | None = None) -> list[Edit]:
+    """Bring regions back to recorded snapshots (undo, redo, review revert) as new events,
+    each with its own `reverts`. Records no undo step: it is itself an undo or a review."""
+    schema = schemas.current(project)
+    with transaction(project.db):
+        items = []
+        for rv in reverts:
+            r = get(project, rv.region_id)
+            target = _target(r, rv.snapshot)
+            if target == r:
+                continue
+            items.append(_Item(r, target, rv.kind or _kind_between(r, target),
+                               rv.change_type or ChangeType.corrective, rv.reverts))
+        return _apply(project, items, reason, schema, _batch_id(len(items)))
+
+
+def revert_to(project: Project, targets: Sequence[tuple[str, dict[str, Any] | None]],
               reason: str | None = None, reverts: int | None = None) -> list[Edit]:
-    """Bring regions back to recorded snapshots (undo, redo, review revert) as new events.
+    """`revert` with one `reverts` for every target (a review revert takes back one event).
 
     A snapshot of None-region (the state before a create) means "deleted".
     """
-    schema = schemas.current(project)
-    items = []
-    for rid, snap in targets:
-        r = get(project, rid)
-        if snap is None:
-            target = r.model_copy(update={"deleted": True})
-        else:
-            target = r.model_copy(update={
-                "box": Box(*snap["box"]), "class_key": snap["class_key"],
-                "attrs": dict(snap.get("attrs") or {}), "deleted": bool(snap["deleted"]),
-                "parent_id": snap.get("parent_id"), "reading_order": snap.get("reading_order"),
-                "continues_id": snap.get("continues_id"), "text": snap.get("text"),
-                "prelabel_state": snap.get("prelabel_state"),
-                "schema_version": snap.get("schema_version", r.schema_version),
-                "attention": snap.get("attention"),
-            })
-        if target == r:
-            continue
-        items.append((r, target, _kind_between(r, target)))
-    return _apply(project, items, reason, schema, _batch_id(len(items)), reverts)
+    return revert(project, [Revert(rid, snap, reverts) for rid, snap in targets], reason)

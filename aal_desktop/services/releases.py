@@ -1,90 +1,105 @@
-"""Releases of dataset versions: who wrote which version where, chained by manifest hashes."""
+"""Releasing a dataset version: the one place a release is decided, read and recorded.
+
+In order: the role is checked once, the retirement before anything is read, the frozen
+version is read into one `ReleaseSnapshot` value, the export writers (pure: no database)
+write it atomically, and the release is recorded, its manifest chained to the previous one.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..store.db import transaction
+from ..core.errors import AalError, NotFound
+from ..core.records import Region
+from ..export.release import FORMATS, check_dpi, parse_formats, write_release
+from ..export.snapshot import ParentRelease, ReleaseSnapshot
+from ..store import releases as release_rows
+from ..store import versions as version_rows
 from ..store.events import now_iso
-from .project import Change, Project
+from ..store.releases import ReleaseRecord
+from . import schemas, versions
+from .project import Change, ChangeKind, Project
 
-
-@dataclass(frozen=True)
-class ReleaseRecord:
-    id: int
-    version: str
-    path: str
-    formats: list[str]
-    dpi: float
-    manifest_sha256: str
-    previous_manifest_sha256: str | None
-    created_by: str
-    created_at: str
-
-
-_COLUMNS = ("id, version, path, formats, dpi, manifest_sha256, previous_manifest_sha256, "
-            "created_by, created_at")
-
-
-def _row(row: tuple) -> ReleaseRecord:  # type: ignore[type-arg]
-    rid, version, path, formats, dpi, sha, prev, by, at = row
-    return ReleaseRecord(rid, version, path, json.loads(formats), dpi, sha, prev, by, at)
+__all__ = ["ReleaseRecord", "latest_manifest_sha256", "list_releases", "release", "snapshot"]
 
 
 def release(
     project: Project,
     version_name: str,
     dest_dir: Path | str,
-    formats: tuple[str, ...] | str = ("coco", "yolo", "jsonl", "parquet"),
+    formats: tuple[str, ...] | str = FORMATS,
     dpi: float = 144.0,
     include_pdfs: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
 ) -> ReleaseRecord:
-    """Write a version's release (leads only) and return its record."""
-    from ..export.release import write_release
-
+    """Write a version's release under `dest_dir` (leads only) and return its record."""
     project.require_lead("release a dataset version")
-    path = write_release(project, version_name, dest_dir, formats, dpi, include_pdfs,
-                         progress, cancelled, workers)
-    found = [r for r in list_releases(project, version_name) if r.path == str(path)]
-    return found[-1]
+    wanted = parse_formats(formats)
+    dpi = check_dpi(dpi)
+    row = version_rows.get(project.db, version_name)
+    if row is None:
+        raise NotFound(f"no dataset version '{version_name}' (see `aal version list`)")
+    if row.retired_at:
+        raise AalError(f"version {version_name} was retired "
+                       f"({row.retired_reason or 'no reason given'}); "
+                       "release its successor instead")
+    links = release_rows.predecessors(project.db, row.parent)
+    value = snapshot(project, row, links.parent_release)
+    released_at = now_iso()
+    path, written = write_release(
+        value, dest_dir, formats=wanted, dpi=dpi, include_pdfs=include_pdfs,
+        previous_manifest_sha256=links.latest_manifest_sha256, released_by=project.user,
+        released_at=released_at, progress=progress, cancelled=cancelled, workers=workers)
+    record = release_rows.insert(project.db, version_name, str(path), wanted, dpi,
+                                 written.manifest_sha256, links.latest_manifest_sha256,
+                                 project.user, released_at)
+    project.notify(Change(ChangeKind.version, (version_name,), detail={"release": str(path)}))
+    return record
 
 
-def record(project: Project, version: str, path: Path, formats: tuple[str, ...], dpi: float,
-           manifest_sha256: str, previous_manifest_sha256: str | None,
-           created_at: str | None = None) -> ReleaseRecord:
-    """Note a written release; the next release names this manifest as its predecessor."""
-    project.require_lead("record a release")
-    at = created_at or now_iso()
-    with transaction(project.db):
-        cur = project.db.execute(
-            "INSERT INTO releases (version, path, formats, dpi, manifest_sha256, "
-            "previous_manifest_sha256, created_by, created_at) VALUES (?,?,?,?,?,?,?,?)",
-            [version, str(path), json.dumps(list(formats)), float(dpi), manifest_sha256,
-             previous_manifest_sha256, project.user, at])
-        rid = cur.lastrowid
-    project.notify(Change("version", (version,), detail={"release": str(path)}))
-    row = project.db.execute(f"SELECT {_COLUMNS} FROM releases WHERE id = ?", [rid]).fetchone()
-    return _row(row)
+def snapshot(project: Project, row: version_rows.VersionRow,
+             parent_release: ReleaseRecord | None = None) -> ReleaseSnapshot:
+    """The frozen version as the value every writer reads (documents in SHA-256 order, each
+    page's regions in reading order)."""
+    schema = schemas.get(project, row.schema_version)
+    docs = versions.members(project, row, with_pdfs=True)
+    docs.sort(key=lambda d: (d.document.sha256, d.document.id))
+    regions: dict[tuple[int, int], list[Region]] = {}
+    for region in version_rows.regions(project.db, row.name):
+        regions.setdefault((region.document_id, region.page), []).append(region)
+    for rs in regions.values():
+        rs.sort(key=lambda r: (r.reading_order if r.reading_order is not None else 1 << 30,
+                               r.box.y0, r.box.x0, r.id))
+    changelog = versions.stored_changelog(project, row)
+    return ReleaseSnapshot(
+        name=row.name, dataset=row.dataset, parent=row.parent,
+        schema_version=row.schema_version, schema=schema,
+        created_by=row.created_by, created_at=row.created_at,
+        documents=docs, regions=regions,
+        statuses=list(row.statuses), split_ratios=list(row.split_ratios), seed=row.seed,
+        semver=row.semver,
+        stats=versions.stored_stats(project, row),
+        changelog=changelog,
+        changelog_md=versions.changelog_markdown(changelog),
+        changes=version_rows.changes(project.db, row.name, row.parent_last_event_id,
+                                     row.last_event_id),
+        parent_release=(ParentRelease(parent_release.version, parent_release.path,
+                                      parent_release.manifest_sha256, parent_release.created_at)
+                        if parent_release is not None else None),
+        guideline_version=schema.guideline_version,
+        annotators=sorted({r.annotator for rs in regions.values() for r in rs}),
+    )
 
 
 def list_releases(project: Project, version: str | None = None) -> list[ReleaseRecord]:
     """Releases in the order they were written (oldest first)."""
-    sql = f"SELECT {_COLUMNS} FROM releases"
-    params: list[str] = []
-    if version is not None:
-        sql += " WHERE version = ?"
-        params.append(version)
-    return [_row(r) for r in project.db.execute(sql + " ORDER BY id", params).fetchall()]
+    return release_rows.list_releases(project.db, version)
 
 
 def latest_manifest_sha256(project: Project) -> str | None:
     """The manifest hash of the most recent release: the link the next release chains to."""
-    row = project.db.execute(
-        "SELECT manifest_sha256 FROM releases ORDER BY id DESC LIMIT 1").fetchone()
-    return row[0] if row else None
+    return release_rows.predecessors(project.db, None).latest_manifest_sha256
+

@@ -130,7 +130,7 @@ def _identity(project: Project, rep: Report, m: registry.ModelVersion) -> None:
     status = ("matches the registered hash" if check.matches
               else "MISSING" if not check.exists
               else f"DOES NOT MATCH (now sha256 {check.actual_sha256})")
-    rows = [
+    rows: list[list[Any]] = [
         ["Model", m.name, src],
         ["Version", m.version, src],
         ["Weights SHA-256", m.weights_sha256, src],
@@ -152,6 +152,24 @@ def _identity(project: Project, rep: Report, m: registry.ModelVersion) -> None:
         rep.p(f"Training configuration `{m.config_name}` as registered ({src}):")
         rep.pre(m.config_text.rstrip("\n"), "yaml" if (m.config_name or "").endswith(
             (".yaml", ".yml")) else "")
+    _same_runs(project, rep, m)
+
+
+def _same_runs(project: Project, rep: Report, m: registry.ModelVersion) -> None:
+    """Earlier runs with the same datasets, schema, framework and configuration."""
+    from . import run_search
+
+    same = [r for r in run_search.same_runs(project, m) if r.registered_at < m.registered_at]
+    if not same:
+        rep.p("No earlier registered run shares this model's dataset versions, schema "
+              "version, framework and configuration (compared as parsed data).")
+        return
+    rep.p("Earlier runs on the same data with the same configuration (same dataset versions, "
+          "schema version, framework; configuration equal as parsed data):")
+    rep.table(["Model", "Registered", "Metrics", "Deployed in"],
+              [[r.model, r.registered_at, ", ".join(f"{k}={v}" for k, v in
+                                                    sorted(r.metrics.items())) or "-",
+                ", ".join(r.deployed_in) or "-"] for r in same])
 
 
 def _training_data(rep: Report, lineage: lin.ModelLineage) -> None:

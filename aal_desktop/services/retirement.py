@@ -7,39 +7,23 @@ deployment records at retirement time), and writes a hash-chained event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from ..core.errors import Frozen, NotFound, ValidationFailed
+from ..core.registry import Retirement
+from ..store import models as model_rows
+from ..store import schema_versions as schema_rows
+from ..store import versions as version_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, append
 from . import schemas
 from .deployments import Deployment, list_deployments
-from .model_registry import _dataset_row, get_model, models_trained_on, parse_ref, to_iso
-from .project import Change, Project
+from .model_registry import dataset_row, get_model, models_trained_on, parse_ref, to_iso
+from .project import Change, ChangeKind, Project
 
 # --- records ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Retirement:
-    """Why and when an asset was retired, what replaces it, where it is archived, and the
-    dates it was active / in production (derived from the records at retirement time)."""
-
-    id: int
-    asset_kind: str  # 'model' | 'dataset_version' | 'schema_version'
-    asset: str
-    reason: str
-    successor: str | None
-    archive: str | None
-    active_from: str | None
-    active_until: str | None
-    in_production_from: str | None
-    in_production_until: str | None  # None with a from: still served when retired
-    retired_by: str
-    retired_at: str
-    event_id: int | None
-
 
 @dataclass(frozen=True)
 class ActiveDates:
@@ -72,9 +56,8 @@ def dataset_active_dates(project: Project, dataset_version: str) -> ActiveDates:
 
 def schema_active_dates(project: Project, schema_version: int) -> ActiveDates:
     deps: list[Deployment] = []
-    for (name,) in project.db.execute(
-            "SELECT name FROM dataset_versions WHERE schema_version = ?", [schema_version]):
-        for m in models_trained_on(project, name):
+    for v in version_rows.list_versions(project.db, schema_version=schema_version):
+        for m in models_trained_on(project, v.name):
             deps.extend(list_deployments(project, model=m.ref))
     return _active_dates(list({d.id: d for d in deps}.values()))
 
@@ -96,49 +79,33 @@ def _record_retirement(project: Project, kind: str, asset: str, reason: str,
              "active_from": active_from, "in_production_from": dates.first_deployed,
              "in_production_until": dates.last_ended,
              "still_deployed_in": list(dates.still_deployed), "retired_at": stamp}))
-    cur = project.db.execute(
-        "INSERT INTO retirements (asset_kind, asset, reason, successor, archive, active_from, "
-        "active_until, in_production_from, in_production_until, retired_by, retired_at, "
-        "event_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        [kind, asset, reason, successor, archive, active_from, stamp, dates.first_deployed,
-         dates.last_ended, project.user, stamp, event_id])
-    return int(cur.lastrowid)
+    return model_rows.insert_retirement(project.db, {
+        "asset_kind": kind, "asset": asset, "reason": reason, "successor": successor,
+        "archive": archive, "active_from": active_from, "active_until": stamp,
+        "in_production_from": dates.first_deployed, "in_production_until": dates.last_ended,
+        "retired_by": project.user, "retired_at": stamp, "event_id": event_id})
 
 
-def _retire_row(project: Project, table: str, where: str, key: list[Any], kind: str, asset: str,
+def _retire_row(project: Project, mark: Callable[[str], None], kind: str, asset: str,
                 reason: str, successor: str | int | None, archive: str | None,
                 active_from: str | None, dates: ActiveDates, at: datetime | str | None,
-                schema_version: int | None, extra_set: str = "") -> int:
-    """Mark the asset's own row retired and record the retirement, in one transaction.
-
-    Models, dataset versions and schema versions all retire this way; `extra_set` carries
-    what only one table needs (schema versions also change status).
-    """
+                schema_version: int | None) -> int:
+    """Mark the asset's own row retired (`mark(stamp)`) and record the retirement, in one
+    transaction: models, dataset versions and schema versions all retire this way."""
     stamp = to_iso(at)
     with transaction(project.db):
-        project.db.execute(
-            f"UPDATE {table} SET {extra_set}retired_at = ?, retired_by = ?, retired_reason = ?, "
-            f"successor = ?, archive = ? WHERE {where}",
-            [stamp, project.user, reason, successor, archive, *key])
+        mark(stamp)
         return _record_retirement(project, kind, asset, reason,
                                   None if successor is None else str(successor), archive,
                                   active_from, dates, stamp, schema_version)
 
 
 def get_retirement(project: Project, kind: str, asset: str) -> Retirement | None:
-    row = project.db.execute(
-        "SELECT id, asset_kind, asset, reason, successor, archive, active_from, active_until, "
-        "in_production_from, in_production_until, retired_by, retired_at, event_id "
-        "FROM retirements WHERE asset_kind = ? AND asset = ?", [kind, asset]).fetchone()
-    return Retirement(*row) if row else None
+    return model_rows.get_retirement(project.db, kind, asset)
 
 
 def list_retirements(project: Project) -> list[Retirement]:
-    rows = project.db.execute(
-        "SELECT id, asset_kind, asset, reason, successor, archive, active_from, active_until, "
-        "in_production_from, in_production_until, retired_by, retired_at, event_id "
-        "FROM retirements ORDER BY retired_at, id").fetchall()
-    return [Retirement(*r) for r in rows]
+    return model_rows.list_retirements(project.db)
 
 
 def retire_model(project: Project, model: str, reason: str, successor: str | None = None,
@@ -159,10 +126,11 @@ def retire_model(project: Project, model: str, reason: str, successor: str | Non
         raise ValidationFailed(
             f"{m.ref} is still in production in {', '.join(dates.still_deployed)}: deploy its "
             "successor (or roll back) there first, then retire it")
-    rid = _retire_row(project, "models", "name = ? AND version = ?", [m.name, m.version],
-                      "model", m.ref, why, succ, archive, m.registered_at, dates, at,
-                      m.schema_version)
-    project.notify(Change("model", (m.ref,), detail={"retired": True}))
+    rid = _retire_row(
+        project, lambda stamp: model_rows.mark_model_retired(
+            project.db, m.name, m.version, stamp, project.user, why, succ, archive),
+        "model", m.ref, why, succ, archive, m.registered_at, dates, at, m.schema_version)
+    project.notify(Change(ChangeKind.model, (m.ref,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
 
@@ -171,17 +139,21 @@ def retire_version(project: Project, name: str, reason: str, successor: str | No
     """Retire a dataset version: new models refuse it unless overridden; it stays traceable."""
     project.require_lead("retire dataset versions")
     why = _require_reason(reason)
-    row = _dataset_row(project, name)
-    if row[2] is not None:
-        raise Frozen(f"dataset version '{name}' was already retired on {row[2]} ({row[3]})")
+    row = dataset_row(project, name)
+    if row.retired_at is not None:
+        raise Frozen(f"dataset version '{name}' was already retired on {row.retired_at} "
+                     f"({row.retired_reason})")
     if successor is not None:
-        _dataset_row(project, successor)
+        dataset_row(project, successor)
         if successor == name:
             raise ValidationFailed("a dataset version cannot be its own successor")
     dates = dataset_active_dates(project, name)
-    rid = _retire_row(project, "dataset_versions", "name = ?", [name], "dataset_version", name,
-                      why, successor, archive, row[5], dates, at, int(row[1]))
-    project.notify(Change("version", (name,), detail={"retired": True}))
+    rid = _retire_row(
+        project, lambda stamp: version_rows.mark_retired(
+            project.db, name, stamp, project.user, why, successor, archive),
+        "dataset_version", name, why, successor, archive, row.created_at, dates, at,
+        row.schema_version)
+    project.notify(Change(ChangeKind.version, (name,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
 
@@ -191,41 +163,35 @@ def retire_schema(project: Project, version: int, reason: str, successor: int | 
     project.require_lead("retire schema versions")
     why = _require_reason(reason)
     schemas.ensure_default(project)
-    row = project.db.execute(
-        "SELECT status, published_at, retired_at, retired_reason FROM schema_versions "
-        "WHERE version = ?", [version]).fetchone()
-    if row is None:
+    srow = schema_rows.get(project.db, version)
+    if srow is None:
         raise NotFound(f"no schema version {version} (see `aal schema list`)")
-    status, published_at, retired_at, retired_reason = row
+    status, published_at, retired_at, retired_reason = (srow.status, srow.published_at,
+                                                        srow.retired_at, srow.retired_reason)
     if status == "retired":
         raise Frozen(f"schema version {version} was already retired on {retired_at} "
                      f"({retired_reason})")
     if status != "published":
         raise ValidationFailed(f"schema version {version} is a draft; only published versions "
                                "are retired")
-    newest = project.db.execute(
-        "SELECT MAX(version) FROM schema_versions WHERE status = 'published'").fetchone()[0]
+    newest = schema_rows.newest_published(project.db)
     if newest == version:
         raise ValidationFailed(f"schema version {version} is the current schema; publish its "
                                "successor first, then retire it")
     if successor is not None:
-        srow = project.db.execute("SELECT status FROM schema_versions WHERE version = ?",
-                                  [successor]).fetchone()
-        if srow is None:
+        if schema_rows.get(project.db, successor) is None:
             raise NotFound(f"no schema version {successor}")
         if successor == version:
             raise ValidationFailed("a schema version cannot be its own successor")
     dates = schema_active_dates(project, version)
-    rid = _retire_row(project, "schema_versions", "version = ?", [version], "schema_version",
-                      str(version), why, successor, archive, published_at, dates, at, version,
-                      extra_set="status = 'retired', ")
-    project.notify(Change("schema", (version,), detail={"retired": True}))
+    rid = _retire_row(
+        project, lambda stamp: schema_rows.mark_retired(
+            project.db, version, stamp, project.user, why, successor, archive),
+        "schema_version", str(version), why, successor, archive, published_at, dates, at,
+        version)
+    project.notify(Change(ChangeKind.schema, (version,), detail={"retired": True}))
     return _get_retirement_by_id(project, rid)
 
 
 def _get_retirement_by_id(project: Project, rid: int) -> Retirement:
-    row = project.db.execute(
-        "SELECT id, asset_kind, asset, reason, successor, archive, active_from, active_until, "
-        "in_production_from, in_production_until, retired_by, retired_at, event_id "
-        "FROM retirements WHERE id = ?", [rid]).fetchone()
-    return Retirement(*row)
+    return model_rows.retirement_by_id(project.db, rid)

@@ -23,18 +23,20 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import ValidationFailed
 from ..core.records import ChangeType, Event, EventKind
+from ..core.review import AnnotatorSummary as AnnotatorSummary  # its home before core
+from ..core.review import ReviewDecision as ReviewDecision
 from ..store import events as event_log
+from ..store import review as review_rows
 from ..store.db import transaction
-from ..store.events import REVIEW_STATE_SQL, EventFilter, now_iso
+from ..store.events import EventFilter, now_iso
 from . import regions
 from .audit import count_events as count_events  # the review table counts the same way
 from .audit import get_event
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 REVIEW_STATES = ("pending", "accepted", "reverted")
 # Fields a region change is ABOUT; a revert puts these back and checks them for conflicts.
@@ -51,49 +53,11 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class ReviewDecision:
-    """One row of `reviews`: who decided what about which event, and the revert it wrote."""
-
-    id: int
-    event_id: int
-    decision: str  # accepted / reverted
-    user: str
-    at: str
-    reason: str | None = None
-    revert_event_id: int | None = None
-    already: bool = False  # True when accept found the event already accepted (no new row)
-
-
-@dataclass(frozen=True)
-class AnnotatorSummary:
-    """What one person did, and what review made of it."""
-
-    user: str
-    role: str | None
-    regions_made: int  # region.create events
-    corrections_made: int  # corrective events, not counting review reverts
-    accepted: int  # their events accepted in review
-    reverted: int  # their events reverted in review
-    pending: int  # their reviewable events still waiting
-
-
 # --- reading ---------------------------------------------------------------------------------
-
-_REVIEW_COLS = "id, event_id, decision, user, at, reason, revert_event_id"
-
-
-def _decision(row: Sequence[Any], already: bool = False) -> ReviewDecision:
-    return ReviewDecision(int(row[0]), int(row[1]), str(row[2]), str(row[3]), str(row[4]),
-                          row[5], row[6], already)
-
 
 def decisions(project: Project, event_id: int) -> list[ReviewDecision]:
     """Every decision ever made about an event, oldest first (the last one counts)."""
-    rows = project.db.execute(
-        f"SELECT {_REVIEW_COLS} FROM reviews WHERE event_id = ? ORDER BY id", [event_id]
-    ).fetchall()
-    return [_decision(r) for r in rows]
+    return review_rows.decisions_for(project.db, event_id)
 
 
 def latest_decision(project: Project, event_id: int) -> ReviewDecision | None:
@@ -107,8 +71,8 @@ def is_reviewable(event: Event) -> bool:
 
 def query_events(project: Project, flt: EventFilter | None = None, limit: int | None = None,
                  offset: int = 0, order: str = "id", descending: bool = False) -> list[Event]:
-    """Events for the review table, in the order of any of its columns (store.events.query)."""
-    return event_log.query(project.db, flt, limit=limit, offset=offset, order=order,
+    """Events for the review table, in the order of any of its columns."""
+    return event_log.list_events(project.db, flt, limit=limit, offset=offset, order=order,
                            descending=descending)
 
 
@@ -179,18 +143,12 @@ def _require_reviewable(event: Event) -> None:
 
 def _insert_decision(project: Project, event_id: int, decision: str, reason: str | None,
                      revert_event_id: int | None = None, at: str | None = None) -> int:
-    cur = project.db.execute(
-        "INSERT INTO reviews (event_id, decision, user, at, reason, revert_event_id) "
-        "VALUES (?,?,?,?,?,?)",
-        [event_id, decision, project.user, at or now_iso(), reason or None, revert_event_id],
-    )
-    return int(cur.lastrowid or 0)
+    return review_rows.insert(project.db, event_id, decision, project.user, at or now_iso(),
+                              reason or None, revert_event_id)
 
 
 def _decision_by_id(project: Project, review_id: int) -> ReviewDecision:
-    row = project.db.execute(f"SELECT {_REVIEW_COLS} FROM reviews WHERE id = ?",
-                             [review_id]).fetchone()
-    return _decision(row)
+    return review_rows.get(project.db, review_id)
 
 
 def _check_acceptable(project: Project, event: Event) -> ReviewDecision | None:
@@ -234,7 +192,7 @@ def accept_many(project: Project, event_ids: Sequence[int],
                     project, _insert_decision(project, e.id, "accepted", reason, at=now))
     fresh = [d.event_id for d in out.values() if not d.already]
     if fresh:
-        project.notify(Change("review", tuple(fresh), detail={"decision": "accepted"}))
+        project.notify(Change(ChangeKind.review, tuple(fresh), detail={"decision": "accepted"}))
     return [out[e.id] for e in events]
 
 
@@ -245,25 +203,17 @@ def accept_filtered(project: Project, flt: EventFilter,
     One INSERT ... SELECT in one transaction, so accepting a day's work is instant.
     """
     project.require_lead("review corrections")
-    pending = dataclasses.replace(flt, review="pending")
-    where, params = pending.where()
-    where += (" AND " if where else " WHERE ") + "kind LIKE 'region.%' AND region_id IS NOT NULL"
     with transaction(project.db):
-        ids = [int(r[0]) for r in
-               project.db.execute(f"SELECT id FROM events{where} ORDER BY id", params)]
-        now = now_iso()
-        project.db.conn.executemany(
-            "INSERT INTO reviews (event_id, decision, user, at, reason) VALUES (?,?,?,?,?)",
-            [(i, "accepted", project.user, now, reason or None) for i in ids],
-        )
+        ids = review_rows.accept_pending(project.db, flt, project.user, now_iso(),
+                                         reason or None)
     if ids:
-        project.notify(Change("review", tuple(ids), detail={"decision": "accepted"}))
+        project.notify(Change(ChangeKind.review, tuple(ids), detail={"decision": "accepted"}))
     return len(ids)
 
 
 def _later_change(project: Project, event: Event, field: str) -> Event | None:
     """The first event after `event` that changed `field` of the same region."""
-    for later in event_log.query(project.db, EventFilter(region_id=event.region_id)):
+    for later in event_log.list_events(project.db, EventFilter(region_id=event.region_id)):
         if later.id <= event.id:
             continue
         o, n = later.original or {}, later.new or {}
@@ -345,7 +295,7 @@ def revert(project: Project, event_id: int, reason: str | None = None) -> Review
         now = now_iso()
         rid = _insert_decision(project, event_id, "reverted", why, revert_id, at=now)
         _insert_decision(project, revert_id, "accepted", f"revert of event {event_id}", at=now)
-    project.notify(Change("review", (event_id, revert_id), document_id=event.document_id,
+    project.notify(Change(ChangeKind.review, (event_id, revert_id), document_id=event.document_id,
                           page=event.page, detail={"decision": "reverted"}))
     return _decision_by_id(project, rid)
 
@@ -358,32 +308,9 @@ def annotator_summary(project: Project) -> list[AnnotatorSummary]:
     Corrections exclude the corrective events a review revert writes (those are review
     decisions, counted under the person whose change was reverted).
     """
-    rows = project.db.execute(
-        f"""
-        WITH e AS (
-            SELECT user, kind, change_type, region_id, id, {REVIEW_STATE_SQL} AS state
-            FROM events
-        ),
-        reverts AS (SELECT revert_event_id AS id FROM reviews WHERE revert_event_id IS NOT NULL)
-        SELECT e.user, u.role,
-            SUM(e.kind = 'region.create'),
-            SUM(e.change_type = 'corrective' AND e.id NOT IN (SELECT id FROM reverts)),
-            SUM(e.state = 'accepted' AND e.id NOT IN (SELECT id FROM reverts)),
-            SUM(e.state = 'reverted'),
-            SUM(e.state = 'pending' AND e.kind LIKE 'region.%' AND e.region_id IS NOT NULL)
-        FROM e LEFT JOIN users u ON u.name = e.user
-        GROUP BY e.user
-        UNION ALL
-        SELECT name, role, 0, 0, 0, 0, 0 FROM users
-        WHERE name NOT IN (SELECT DISTINCT user FROM events)
-        ORDER BY 1
-        """
-    ).fetchall()
-    return [AnnotatorSummary(str(r[0]), r[1], int(r[2] or 0), int(r[3] or 0), int(r[4] or 0),
-                             int(r[5] or 0), int(r[6] or 0)) for r in rows]
+    return review_rows.annotator_summaries(project.db)
 
 
 def event_users(project: Project) -> list[str]:
     """Everyone who wrote an event (for the annotator filter)."""
-    return [str(r[0]) for r in
-            project.db.execute("SELECT DISTINCT user FROM events ORDER BY user").fetchall()]
+    return event_log.distinct_users(project.db)

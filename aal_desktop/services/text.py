@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 
 from ..core.geometry import Box
 from ..pdf.words import Word, snap_box, text_in_box
+from ..store import page_words as word_rows
 from ..store.db import transaction
 from .project import Project
 
@@ -25,11 +25,9 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
     if key in memo:
         memo.move_to_end(key)
         return memo[key]
-    row = project.db.conn.execute(
-        "SELECT words FROM page_words WHERE document_id = ? AND page = ?", [document_id, page]
-    ).fetchone()
-    if row is not None:
-        words = [Word(*w) for w in json.loads(row[0])]
+    stored = word_rows.get(project.db, document_id, page)
+    if stored is not None:
+        words = [Word(*w) for w in stored]
         _remember(memo, key, words)
         return words
     from ..pdf import words as pdf_words
@@ -38,13 +36,10 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
         words = project.pdf_call(pdf_words.page_words, str(project.pdf_path(sha256)), page)
     except Exception:
         return None  # a page MuPDF cannot read has no text; the region still saves
-    payload = json.dumps([[w.x0, w.y0, w.x1, w.y1, w.text, w.block, w.line, w.index]
-                          for w in words], separators=(",", ":"))
     with transaction(project.db):
-        project.db.execute(
-            "INSERT OR REPLACE INTO page_words (document_id, page, words) VALUES (?,?,?)",
-            [document_id, page, payload],
-        )
+        word_rows.put(project.db, document_id, page,
+                      [[w.x0, w.y0, w.x1, w.y1, w.text, w.block, w.line, w.index]
+                       for w in words])
     _remember(memo, key, words)
     return words
 
@@ -58,7 +53,7 @@ def _remember(memo: OrderedDict[tuple[int, int], list[Word]], key: tuple[int, in
 
 def text_under(project: Project, document_id: int, sha256: str, page: int, box: Box) -> str | None:
     words = page_words(project, document_id, sha256, page)
-    return None if words is None else text_in_box(words, tuple(box))
+    return None if words is None else text_in_box(words, (box.x0, box.y0, box.x1, box.y1))
 
 
 def snapped(project: Project, document_id: int, sha256: str, page: int, box: Box) -> Box:
@@ -66,5 +61,5 @@ def snapped(project: Project, document_id: int, sha256: str, page: int, box: Box
     words = page_words(project, document_id, sha256, page)
     if not words:
         return box
-    s = snap_box(words, tuple(box))
+    s = snap_box(words, (box.x0, box.y0, box.x1, box.y1))
     return box if s is None else Box(*s)

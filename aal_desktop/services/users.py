@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from ..core.errors import ValidationFailed
 from ..core.records import Role, User
+from ..store import users as user_rows
 from ..store.db import transaction
 from ..store.events import now_iso
-from .project import Change, Project
+from .project import Change, ChangeKind, Project
 
 
 def list_users(project: Project) -> list[User]:
-    rows = project.db.execute(
-        "SELECT name, role, created_at, created_by FROM users ORDER BY name"
-    ).fetchall()
-    return [User(name=n, role=Role(r), created_at=c, created_by=b) for n, r, c, b in rows]
+    return user_rows.list_users(project.db)
 
 
 def add_user(project: Project, name: str, role: Role | str) -> User:
@@ -27,10 +25,6 @@ def add_user(project: Project, name: str, role: Role | str) -> User:
         raise ValidationFailed(f"role must be 'annotator' or 'lead', not '{role}'") from None
     project.require_lead("add users or change roles")
     with transaction(project.db):
-        project.db.execute(
-            "INSERT INTO users (name, role, created_at, created_by) VALUES (?,?,?,?) "
-            "ON CONFLICT(name) DO UPDATE SET role = excluded.role",
-            [name, role.value, now_iso(), project.user],
-        )
-    project.notify(Change("user", (name,)))
+        user_rows.upsert(project.db, name, role, now_iso(), project.user)
+    project.notify(Change(ChangeKind.user, (name,)))
     return next(u for u in list_users(project) if u.name == name)

@@ -1,1 +1,1 @@
-"""SQLite storage through sqlite-utils: schema, migrations, queries, the event log. No Qt."""
+"""SQLite storage on plain sqlite3: the database upgrades, every query, the event log. No Qt."""

@@ -1,19 +1,25 @@
-"""Open a project database: WAL, foreign keys, busy timeout, schema upgrades on user_version."""
+"""Open a project database: WAL, foreign keys, busy timeout, upgrades keyed on user_version."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import pkgutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-
-import sqlite_utils
+from typing import Any
 
 from ..core.errors import AalError
+from .upgrades import (
+    u001_initial,
+    u002_schema_migrations,
+    u003_dataset_versions,
+    u004_models,
+    u005_undo_history,
+    u006_annotation_imports,
+    u007_event_indexes,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 # Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint ends in an fsync, and an
@@ -21,41 +27,72 @@ BUSY_TIMEOUT_MS = 10_000
 # every hundredth edit pay for a sync. Committed data is safe either way.
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 CACHE_KIB = 65_536
+# The steps, in order; a new step is a new `upgrades/uNNN_*.py` module added here.
+UPGRADE_MODULES: tuple[ModuleType, ...] = (
+    u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
+    u005_undo_history,
+    u006_annotation_imports,
+    u007_event_indexes,
+)
+# Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
+LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}
+
+
+class Table:
+    """The one table question services outside store/ still ask: does it exist?"""
+
+    def __init__(self, db: Database, name: str) -> None:
+        self.db, self.name = db, name
+
+    def exists(self) -> bool:
+        """Whether the table is in this database."""
+        row = self.db.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [self.name]
+        ).fetchone()
+        return row is not None
+
+
+class Database:
+    """A plain sqlite3 connection with the calls the app uses (sqlite-utils pulled in pandas)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.aal_hooks: Any = None  # the Project, told of commits and rollbacks
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
+                ) -> sqlite3.Cursor:
+        """One statement on the connection, as sqlite3 runs it."""
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def __getitem__(self, name: str) -> Table:
+        return Table(self, name)
 
 
 @dataclass(frozen=True)
-class Migration:
-    """One schema upgrade step; `version` is the PRAGMA user_version it leaves behind."""
+class Upgrade:
+    """One database upgrade step; `version` is the PRAGMA user_version it leaves behind."""
 
     version: int
     name: str
     sql: str
 
 
-def _migration_from(module: ModuleType) -> Migration:
-    return Migration(version=module.VERSION, name=module.NAME, sql=module.SQL)
-
-
-def migrations() -> list[Migration]:
-    """Every step in `store/migrations/mNNN_*.py`, in version order (one file a step)."""
-    from . import migrations as pkg
-
-    found = []
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if info.name.startswith("m") and info.name[1:4].isdigit():
-            found.append(_migration_from(importlib.import_module(f"{pkg.__name__}.{info.name}")))
-    found.sort(key=lambda m: m.version)
-    versions = [m.version for m in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError(f"two migrations share a version: {versions}")
+def upgrades() -> list[Upgrade]:
+    """Every step in `store/upgrades/uNNN_*.py`, numbered 1, 2, 3, … in the order they run."""
+    found = [Upgrade(version=m.VERSION, name=m.NAME, sql=m.SQL) for m in UPGRADE_MODULES]
+    if [u.version for u in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"upgrade steps must be numbered 1..n: {[u.version for u in found]}")
     return found
 
 
 def latest_version() -> int:
-    return migrations()[-1].version
+    """The db_version a fully upgraded database has."""
+    return upgrades()[-1].version
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
+def connect(path: Path | str) -> Database:
     """A connection with the project's pragmas. Transactions are explicit (see `transaction`)."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
@@ -70,22 +107,34 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     # 64 MB of page cache: a project of a million regions keeps its index pages in memory
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-    return sqlite_utils.Database(conn)
+    return Database(conn)
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def db_version(db: Database) -> int:
+    """The database's own version (PRAGMA user_version), not a label schema version."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def upgrade(db: sqlite_utils.Database, upto: int | None = None) -> list[Migration]:
+def _renumber_legacy(db: Database) -> int:
+    """Rewrite a legacy team-range user_version (10, 30, 50) as its step number (2, 3, 4)."""
+    current = db_version(db)
+    new = LEGACY_DB_VERSIONS.get(current)
+    if new is None:
+        return current
+    with transaction(db):
+        db.execute(f"PRAGMA user_version={int(new)}")
+    return new
+
+
+def upgrade(db: Database, upto: int | None = None) -> list[Upgrade]:
     """Apply pending steps, each with its user_version bump in one transaction."""
-    current = schema_version(db)
-    steps = migrations()
+    current = _renumber_legacy(db)
+    steps = upgrades()
     newest = steps[-1].version
     if current > newest:
         raise AalError(
-            f"this database was written by a newer AAL Desktop (schema {current} > {newest}); "
-            "upgrade the app before opening it"
+            f"this database was written by a newer AAL Desktop (database version {current} > "
+            f"{newest}); upgrade the app before opening it"
         )
     applied = []
     for step in steps:
@@ -115,7 +164,7 @@ def _split_sql(script: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE ... COMMIT, or a savepoint when already inside one.
 
     IMMEDIATE takes the write lock up front, so two processes appending to the hash-chained
@@ -136,7 +185,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
     conn.execute("BEGIN IMMEDIATE")
-    hooks = getattr(db, "aal_hooks", None)
+    hooks = db.aal_hooks
     try:
         yield db
     except BaseException:
@@ -158,7 +207,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         hooks.committed()
 
 
-def open_database(path: Path | str) -> sqlite_utils.Database:
+def open_database(path: Path | str) -> Database:
     """Open (creating if needed) and upgrade a project database."""
     p = Path(path)
     if str(path) != ":memory:":
@@ -171,5 +220,5 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     return db
 
 
-def integrity_ok(db: sqlite_utils.Database) -> bool:
+def integrity_ok(db: Database) -> bool:
     return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
+from .db import Database
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
@@ -67,7 +68,7 @@ class NewEvent:
     reverts: int | None = None
 
 
-def last_hash(db: sqlite_utils.Database) -> tuple[int, str]:
+def last_hash(db: Database) -> tuple[int, str]:
     row = db.conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
@@ -76,7 +77,7 @@ _INSERT = (f"INSERT INTO events ({', '.join((*HASHED_FIELDS, 'prev_hash', 'hash'
            f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 2))})")
 
 
-def append(db: sqlite_utils.Database, event: NewEvent, at: str | None = None) -> int:
+def append(db: Database, event: NewEvent, at: str | None = None) -> int:
     """Append one event; call inside the transaction that writes the state it describes.
 
     The row is built as one list in HASHED_FIELDS order, hashed and inserted as it is: an
@@ -101,7 +102,7 @@ class ChainReport:
     problem: str | None = None
 
 
-def verify_chain(db: sqlite_utils.Database, batch_size: int = 5000) -> ChainReport:
+def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
     """Recompute every hash in order; report the first row that does not match."""
     prev = GENESIS
     expected_id = 1
@@ -208,7 +209,7 @@ class EventFilter:
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-# What `query` may order by (the review table sorts by any of its columns): name -> SQL.
+# What `list_events` may order by (the review table sorts by any of its columns): name -> SQL.
 ORDER_COLUMNS = {
     **{c: c for c in ("id", "at", "user", "kind", "change_type", "document_id", "region_id",
                       "page", "reason")},
@@ -227,8 +228,8 @@ def _event_from_row(values: Any) -> Any:
     return Event.model_validate(r)
 
 
-def query(db: sqlite_utils.Database, flt: EventFilter | None = None, limit: int | None = None,
-          offset: int = 0, order: str = "id", descending: bool = False) -> list[Any]:
+def list_events(db: Database, flt: EventFilter | None = None, limit: int | None = None,
+                offset: int = 0, order: str = "id", descending: bool = False) -> list[Any]:
     """Events matching a filter, with their review state, in a stable order.
 
     `order` is a key of ORDER_COLUMNS (anything else orders by id); ties go by id.
@@ -245,14 +246,37 @@ def query(db: sqlite_utils.Database, flt: EventFilter | None = None, limit: int 
     return [_event_from_row(r) for r in db.conn.execute(sql, params).fetchall()]
 
 
-def count(db: sqlite_utils.Database, flt: EventFilter | None = None) -> int:
+query = list_events  # the earlier name, still used by ui/ and tests
+
+
+def count(db: Database, flt: EventFilter | None = None) -> int:
     where, params = (flt or EventFilter()).where()
     return int(db.conn.execute(f"SELECT COUNT(*) FROM events{where}", params).fetchone()[0])
 
 
-def get(db: sqlite_utils.Database, event_id: int) -> Any:
+def get(db: Database, event_id: int) -> Any:
     rows = db.conn.execute(
         f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events WHERE id = ?",
         [event_id],
     ).fetchall()
     return _event_from_row(rows[0]) if rows else None
+
+
+def distinct_users(db: Database) -> list[str]:
+    """Everyone who wrote an event, by name."""
+    return [str(r[0]) for r in
+            db.conn.execute("SELECT DISTINCT user FROM events ORDER BY user").fetchall()]
+
+
+def model_region_events(db: Database, document_ids: Sequence[int],
+                        as_of_event: int | None = None) -> list[tuple[str, str, str | None]]:
+    """(region id, kind, new JSON) of every event on model-made regions of these documents,
+    in log order, up to an event id (None: all)."""
+    marks = ",".join("?" for _ in document_ids)
+    sql = (
+        "SELECT e.region_id, e.kind, e.new FROM events e JOIN regions r ON r.id = e.region_id "
+        f"WHERE r.origin = 'model' AND r.document_id IN ({marks})"
+        + (" AND e.id <= ?" if as_of_event is not None else "") + " ORDER BY e.id"
+    )
+    params: list[Any] = [*document_ids, *([as_of_event] if as_of_event is not None else [])]
+    return [(r[0], r[1], r[2]) for r in db.conn.execute(sql, params).fetchall()]

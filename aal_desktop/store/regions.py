@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
-
-import sqlite_utils
 
 from ..core.geometry import Box
 from ..core.records import Region
+from .db import Database
 
 COLUMNS = (
     "id", "document_id", "page", "x0", "y0", "x1", "y1", "class_key", "attrs", "schema_version",
@@ -52,12 +51,12 @@ def to_row(region: Region) -> dict[str, Any]:
     }
 
 
-def get(db: sqlite_utils.Database, region_id: str) -> Region | None:
+def get(db: Database, region_id: str) -> Region | None:
     row = db.conn.execute(f"{SELECT} WHERE id = ?", [region_id]).fetchone()
     return None if row is None else from_row(row)
 
 
-def insert(db: sqlite_utils.Database, region: Region) -> None:
+def insert(db: Database, region: Region) -> None:
     row = to_row(region)
     db.conn.execute(
         f"INSERT INTO regions ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
@@ -65,7 +64,7 @@ def insert(db: sqlite_utils.Database, region: Region) -> None:
     )
 
 
-def replace(db: sqlite_utils.Database, region: Region, before: Region | None = None) -> None:
+def replace(db: Database, region: Region, before: Region | None = None) -> None:
     """Write the new state of an existing region (its event is written beside it).
 
     Given the state before, only the changed columns are set: SQLite then leaves the
@@ -83,14 +82,15 @@ def replace(db: sqlite_utils.Database, region: Region, before: Region | None = N
 
 
 def list_regions(
-    db: sqlite_utils.Database,
+    db: Database,
     document_id: int | None = None,
     page: int | None = None,
     include_deleted: bool = False,
     annotator: str | None = None,
     attention_only: bool = False,
 ) -> list[Region]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if document_id is not None:
         where.append("document_id = ?")
         params.append(document_id)
@@ -109,7 +109,7 @@ def list_regions(
     return [from_row(r) for r in db.conn.execute(sql, params).fetchall()]
 
 
-def class_counts(db: sqlite_utils.Database, document_id: int | None = None) -> dict[str, int]:
+def class_counts(db: Database, document_id: int | None = None) -> dict[str, int]:
     """Live regions per class, for a document or the whole project (served by an index)."""
     if document_id is None:
         rows = db.conn.execute(
@@ -122,3 +122,40 @@ def class_counts(db: sqlite_utils.Database, document_id: int | None = None) -> d
             [document_id],
         ).fetchall()
     return {k: int(n) for k, n in rows}
+
+
+def live_counts_by_document(db: Database) -> dict[int, int]:
+    """How many live (not deleted) regions each document has."""
+    rows = db.conn.execute(
+        "SELECT document_id, COUNT(*) FROM regions WHERE deleted = 0 GROUP BY document_id"
+    ).fetchall()
+    return {int(d): int(n) for d, n in rows}
+
+
+def with_classes(db: Database, class_keys: Iterable[str],
+                 below_schema_version: int | None = None) -> list[Region]:
+    """Regions (deleted ones too) of these classes, optionally made under an older schema."""
+    keys = sorted(class_keys)
+    if not keys:
+        return []
+    marks = ", ".join("?" for _ in keys)
+    sql = f"{SELECT} WHERE class_key IN ({marks})"
+    params: list[object] = list(keys)
+    if below_schema_version is not None:
+        sql += " AND schema_version < ?"
+        params.append(below_schema_version)
+    sql += " ORDER BY document_id, page, id"
+    return [from_row(r) for r in db.conn.execute(sql, params).fetchall()]
+
+
+def live_regions_of(db: Database, document_ids: Sequence[int]) -> list[Region]:
+    """The live regions of these documents, by document, page and id (chunked: SQLite
+    limits the number of parameters of one statement)."""
+    out: list[Region] = []
+    for i in range(0, len(document_ids), 500):
+        chunk = list(document_ids[i:i + 500])
+        marks = ",".join("?" for _ in chunk)
+        out.extend(from_row(r) for r in db.conn.execute(
+            f"{SELECT} WHERE deleted = 0 AND document_id IN ({marks}) "
+            "ORDER BY document_id, page, id", chunk).fetchall())
+    return out

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,10 +20,12 @@ from ..resources import resource
 from ..services import documents, schemas
 from ..services.documents import ImportOutcome
 from ..services.project import Project, default_user
+from . import platform_check
 from .dialogs.user_dialog import UserDialog
-from .main_window import MainWindow, remember_project
+from .main_window import MainWindow
 from .session import Session
 from .theme import apply_theme
+from .window_actions import remember_project
 
 APP_NAME = "AAL Desktop"
 ORG_NAME = "AAL"
@@ -80,7 +81,7 @@ def open_project(db: str | Path | None, user: str) -> Project:
         return Project(db, user, isolate_pdf=True)
     except AalError:
         raise
-    except (sqlite3.Error, OSError) as exc:
+    except OSError as exc:
         where = db or "the default project"
         raise AalError(f"cannot open the project database {where}: {exc}") from exc
 
@@ -148,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     if shot and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
             and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = platform_check.check()
+    if problem is not None:  # Qt would abort the process with a cryptic plugin error
+        print(f"aal-desktop: {problem.message}", file=sys.stderr)
+        return 1
     app = application()
     settings = QSettings()
     remembered = str(settings.value("user", "") or "")

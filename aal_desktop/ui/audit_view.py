@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..services import audit, review
+from ..services.audit import ChainReport
 from ..services.review import AnnotatorSummary
-from ..store.events import ChainReport
-from .background import ProjectTask, busy_bar, run_in_background
+from .jobs import Job, busy_bar, run_job
 
 if TYPE_CHECKING:
     from .session import Session
@@ -51,7 +51,7 @@ class AuditDialog(QDialog):
         self.setWindowTitle("Audit")
         self.resize(980, 620)
         self.report: ChainReport | None = None
-        self.task: ProjectTask | None = None  # the verification running, if any
+        self.task: Job | None = None  # the verification running, if any
         self._closed = False
         self.rows: list[AnnotatorSummary] = []
 
@@ -97,7 +97,7 @@ class AuditDialog(QDialog):
         session.eventsChanged.connect(self.refresh_summary)
         self.refresh_summary()
 
-    def verify(self) -> ProjectTask | None:
+    def verify(self) -> Job | None:
         """Recompute the hash chain (about a second per 100,000 events) on its own connection
         in a QThread, so the window keeps drawing; the result replaces the label when done."""
         if self.task is not None:
@@ -106,8 +106,8 @@ class AuditDialog(QDialog):
         self.busy.setVisible(True)
         self.result.setStyleSheet("")
         self.result.setText("Verifying the audit log…")
-        self.task = run_in_background(self.session.project, audit.verify, self._show_report,
-                                      self._verify_failed, self._verify_finished)
+        self.task = run_job(self.session.project, lambda job: audit.verify(job.project),
+                            self._show_report, self._verify_failed, self._verify_finished)
         return self.task
 
     def _show_report(self, report: ChainReport) -> None:

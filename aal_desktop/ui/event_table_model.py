@@ -18,8 +18,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from ..core.records import Event
 from ..services import review
+from ..services.audit import EventFilter
 from ..services.project import Project
-from ..store.events import EventFilter
 
 Index = QModelIndex | QPersistentModelIndex
 

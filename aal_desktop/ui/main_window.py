@@ -1,20 +1,20 @@
 """The main window: a thin assembly of the canvas, dock panels, actions, menus, status bar.
 
 Panels and the canvas redraw from the session's signals; the window only wires them
-together and turns menu actions into service calls (or undo commands). Menus for other
-engineers' dialogs appear only when their module is installed.
+together and turns menu actions into service calls (or undo commands). The actions are a
+table (window_actions.action_specs) held in one ActionRegistry, looked up by id; dialogs are
+imported by name in their handlers (lazily, to keep start-up quick).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.records import DocStatus, Document
 from ..services import documents
-from . import window_actions
+from . import prelabel_workspace, window_actions
+from .action_registry import ActionRegistry, UiState
+from .dialogs.assign_dialog import AssignDialog
 from .dialogs.import_dialog import ImportRun, import_paths_with_progress
 from .dialogs.user_dialog import UserDialog
 from .page_canvas import PageCanvas
@@ -38,8 +40,7 @@ from .panels.labels_palette import LabelsPalette
 from .panels.regions_panel import RegionsPanel
 from .panels.thumbnails import ThumbnailStrip
 from .session import Session
-from .window_actions import RECENT_KEY, module_available, recent_projects
-from .window_actions import remember_project as remember_project  # app.py imports it here
+from .window_actions import RECENT_KEY, recent_projects, remember_project
 
 
 class MainWindow(QMainWindow):
@@ -79,10 +80,16 @@ class MainWindow(QMainWindow):
             "attributes": self._dock("Attributes", self.attributes, right),
         }
 
-        window_actions.build_actions(self)
-        window_actions.build_menus(self)
-        window_actions.build_toolbar(self)
-        window_actions.build_status_bar(self)
+        self.action_registry: ActionRegistry = window_actions.build_actions(self)
+        self.recent_menu = window_actions.build_menus(self, self.action_registry)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        self.toolbar, self.class_label = window_actions.build_toolbar(self,
+                                                                      self.action_registry)
+        (self.user_label, self.schema_label, self.page_label, self.zoom_label,
+         self.cursor_label) = window_actions.build_status_bar(self)
+        self._selected_count = 0
+        self.last_error: str | None = None
         self._connect()
         self._apply_role()
         self.resize(1400, 900)
@@ -98,6 +105,21 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     # --- assembly ------------------------------------------------------------------------
+
+    def action(self, action_id: str) -> QAction:
+        """The window's action with this id (see window_actions.action_specs)."""
+        return self.action_registry[action_id]
+
+    @property
+    def dialog_actions(self) -> dict[str, QAction]:
+        """The menu entries that open dialogs, by their module's name."""
+        return self.action_registry.group("dialogs")
+
+    @property
+    def prelabel_actions(self) -> dict[str, QAction]:
+        """Dataset → Pre-label entries by scope: "page", "document", "selected"."""
+        return {k.removeprefix("prelabel_"): a
+                for k, a in self.action_registry.group("prelabel").items()}
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -247,11 +269,8 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _on_selection(self, ids: list[str]) -> None:
-        on = bool(ids)
-        self.delete_action.setEnabled(on)
-        self.copy_action.setEnabled(on)
-        if "history_dialog" in self.optional_actions:
-            self.optional_actions["history_dialog"].setEnabled(len(ids) == 1)
+        self._selected_count = len(ids)
+        self._update_actions()
 
     @Slot(float, float)
     def _on_cursor(self, x: float, y: float) -> None:
@@ -280,7 +299,7 @@ class MainWindow(QMainWindow):
     def assign_document(self) -> None:
         if self.doc is None:
             return
-        dialog = window_actions.AssignDialog(self.session, self.doc, self)
+        dialog = AssignDialog(self.session, self.doc, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
             documents.assign(self.session.project, self.doc.id, dialog.chosen())
             self.show_message(f"{self.doc.filename} assigned to {', '.join(dialog.chosen())}.")
@@ -302,12 +321,6 @@ class MainWindow(QMainWindow):
     @Slot()
     def _apply_role(self) -> None:
         """Lead-only actions are hidden for annotators (the services refuse them anyway)."""
-        lead = self.session.project.is_lead
-        for action in (self.approve_action, self.reject_action, self.assign_action):
-            action.setVisible(lead)
-        for action in self.optional_actions.values():
-            if action.property("leads_only"):
-                action.setVisible(lead)
         self._update_status()
         self._update_actions()
 
@@ -377,20 +390,48 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         current = str(self.session.project.path.resolve())
-        window_actions.fill_recent(self, recent_projects(self.settings), current,
+        window_actions.fill_recent(self, self.recent_menu, recent_projects(self.settings), current,
                                    lambda: self.settings.setValue(RECENT_KEY, [current]))
 
-    # --- other engineers' dialogs ----------------------------------------------------------
+    # --- dialogs (each imported by name when first opened: start-up stays quick) --------------
 
-    def _open_dialog(self, module: str, cls_name: str, *args: Any) -> QWidget:
-        """Build a dialog from its module and show it non-modally."""
-        mod = importlib.import_module(f"aal_desktop.ui.{module}")
-        dialog = getattr(mod, cls_name)(self.session, *args, self)
+    def _show_dialog(self, dialog: QWidget) -> QWidget:
+        """Show a dialog non-modally; it is deleted when closed."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs = [d for d in self._dialogs if _alive(d)]
         self._dialogs.append(dialog)
         dialog.show()
         return dialog
+
+    def open_schema_editor(self) -> QWidget:
+        from .schema_editor import SchemaEditorDialog
+
+        return self._show_dialog(SchemaEditorDialog(self.session, self))
+
+    def open_review(self) -> QWidget:
+        from .review_view import ReviewWindow
+
+        return self._show_dialog(ReviewWindow(self.session, self))
+
+    def open_audit(self) -> QWidget:
+        from .audit_view import AuditDialog
+
+        return self._show_dialog(AuditDialog(self.session, self))
+
+    def open_versions(self) -> QWidget:
+        from .versions_view import VersionsDialog
+
+        return self._show_dialog(VersionsDialog(self.session, self))
+
+    def open_agreement(self) -> QWidget:
+        from .agreement_view import AgreementDialog
+
+        return self._show_dialog(AgreementDialog(self.session, self))
+
+    def open_models(self) -> QWidget:
+        from .models_view import ModelsDialog
+
+        return self._show_dialog(ModelsDialog(self.session, self))
 
     def open_history_of_selection(self) -> None:
         ids = self.canvas.selected_ids()
@@ -401,21 +442,24 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def open_history(self, region_id: str) -> None:
-        if module_available("history_dialog"):
-            self._guard(lambda: self._open_dialog("history_dialog", "RegionHistoryDialog",
-                                                  region_id))
+        from .history_dialog import RegionHistoryDialog
+
+        self._guard(lambda: self._show_dialog(
+            RegionHistoryDialog(self.session, region_id, self)))
 
     def open_prelabel(self, scope: str = "document") -> None:
         """Pre-label the current "page", this "document" or the "selected" documents."""
-        chosen = window_actions.prelabel_scope(self, scope)
+        from . import prelabel_dialog  # the module, so a test can stand in for the dialog
+
+        chosen = prelabel_workspace.prelabel_scope(self, scope)
         if chosen is not None:
-            self._open_dialog("prelabel_dialog", "PrelabelDialog", *chosen)
+            self._show_dialog(prelabel_dialog.PrelabelDialog(self.session, *chosen, self))
 
     def accept_prelabels_on_page(self) -> int:
-        return window_actions.accept_on_page(self)
+        return prelabel_workspace.accept_on_page(self)
 
     def accept_prelabels_above(self) -> int:
-        return window_actions.accept_above(self)
+        return prelabel_workspace.accept_above(self)
 
     # --- feedback ------------------------------------------------------------------------
 
@@ -459,14 +503,10 @@ class MainWindow(QMainWindow):
         self.zoom_label.setText(f"{self.canvas.zoom() * 100:.0f}%")
 
     def _update_actions(self) -> None:
-        has_doc = self.doc is not None
-        for action in (self.submit_action, self.approve_action, self.reject_action,
-                       self.assign_action, self.next_page_action, self.prev_page_action,
-                       self.first_page_action, self.last_page_action, self.goto_page_action,
-                       self.paste_action, self.select_all_action, self.accept_page_action,
-                       self.accept_above_action,
-                       *(a for k, a in self.prelabel_actions.items() if k != "selected")):
-            action.setEnabled(has_doc)
+        """Enable and show the actions as their specs say (document open, selection, role)."""
+        self.action_registry.refresh(UiState(has_document=self.doc is not None,
+                                             selected=self._selected_count,
+                                             is_lead=self.session.project.is_lead))
 
     # --- layout memory -------------------------------------------------------------------
 
@@ -478,20 +518,19 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
         snap = self.settings.value("snap_to_text", False)
-        self.snap_action.setChecked(str(snap).lower() in ("true", "1"))
+        self.action("snap").setChecked(str(snap).lower() in ("true", "1"))
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("snap_to_text", self.snap_action.isChecked())
+        self.settings.setValue("snap_to_text", self.action("snap").isChecked())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         for run in list(self._imports):
             run.cancel()
-            run.thread.quit()
-            run.thread.wait(30000)
+            run.wait(30000)
         super().closeEvent(event)
 
 

@@ -54,6 +54,7 @@ from .lineage_graph import (
     NodeItem,
 )
 from .model_dialogs import DeployDialog, RetireDialog, RollbackDialog, metrics_text
+from .run_search_dialog import RunSearchDialog
 
 if TYPE_CHECKING:
     from .session import Session
@@ -114,6 +115,11 @@ class ModelsDialog(QDialog):
         self.retire_button = QPushButton("Retire…", self)
         self.check_button = QPushButton("Check weights", self)
         self.report_button = QPushButton("Technical report…", self)
+        self.find_runs_button = QPushButton("Find runs…", self)
+        self.find_runs_button.setToolTip("Runs trained on the same data and configuration, "
+                                         "and a side-by-side comparison")
+        self.find_runs_button.clicked.connect(lambda: self.open_find_runs())
+        self.run_search_dialog: RunSearchDialog | None = None
         self.deploy_button.clicked.connect(self.open_deploy)
         self.rollback_button.clicked.connect(self.open_rollback)
         self.retire_button.clicked.connect(self.open_retire)
@@ -140,7 +146,7 @@ class ModelsDialog(QDialog):
 
         buttons = QHBoxLayout()
         for b in (self.deploy_button, self.rollback_button, self.retire_button,
-                  self.check_button, self.report_button):
+                  self.check_button, self.report_button, self.find_runs_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         left = QWidget(self)
@@ -305,6 +311,12 @@ class ModelsDialog(QDialog):
         return "\n".join(out)
 
     # --- actions ----------------------------------------------------------------------------
+
+    def open_find_runs(self) -> RunSearchDialog:
+        """Runs like the selected model (or a blank search), non-modal beside the registry."""
+        self.run_search_dialog = RunSearchDialog(self.session, self, self.selected_ref())
+        self.run_search_dialog.show()
+        return self.run_search_dialog
 
     def open_deploy(self) -> DeployDialog | None:
         ref = self.selected_ref()

@@ -1,20 +1,38 @@
-"""The page canvas: a PDF page with its regions, drawn and edited with mouse and keyboard.
+"""The page canvas view: a PDF page with its regions, drawn and edited with mouse and keyboard.
 
 Scene coordinates are PDF points in the page's displayed space (rotation applied,
 CropBox-relative), so a region's box is exactly its item's scene rect; the view's
-transform is the zoom (1.0 = 72 dpi). The page image comes from the RenderService (worker
-processes); the canvas never writes to the database: every edit is one QUndoCommand
-(ui/undo.py) pushed on the session's stack, and the canvas redraws from
-`session.regionsChanged`, i.e. from what the services say happened. This module assembles
-the canvas and keeps its regions in line with the store; the view concerns (zoom, fit, page
-image, failure message) are in canvas_view.py, the editing gestures in canvas_editing.py.
+transform is the zoom (1.0 = 72 dpi). The canvas is composed of parts, not mixins: the
+Qt-free tool model (canvas_tool.py) holds the interaction state and decides what a gesture
+means; this view maps Qt events onto it and keeps the region items (region_items.py) in
+line with the store; the PageImageController (canvas_view.py) owns zoom and the page image
+rendered in worker processes; CanvasEdits (canvas_editing.py) turns results into undo
+commands. The canvas never writes to the database and redraws from `session.regionsChanged`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem, QGraphicsView, QWidget
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QMenu,
+    QWidget,
+)
 
 from ..core.errors import AalError
 from ..core.geometry import Box
@@ -22,35 +40,22 @@ from ..core.records import Document, PageRecord, Region
 from ..core.schema import LabelSchema
 from ..services import documents
 from ..services import regions as region_service
-from .canvas_editing import (
-    MIN_DRAG_PX,
-    NUDGE_BIG_PT,
-    NUDGE_PT,
-    PASTE_OFFSET_PT,
-    CanvasEditingMixin,
-    _Clip,
-)
-from .canvas_view import (
-    MAX_RENDER_SIDE_PX,
-    MAX_ZOOM,
-    MIN_ZOOM,
-    RERENDER_DELAY_MS,
-    SCENE_MARGIN_PT,
-    ZOOM_STEP,
-    CanvasViewMixin,
-)
+from ..services.project import Change
+from .canvas_editing import CanvasEdits
+from .canvas_tool import CanvasTool, Point, Press, nudge_step
+from .canvas_view import SCENE_MARGIN_PT, ZOOM_STEP, PageImageController
 from .region_items import PageImageItem, PageScene, RegionItem
-from .render_service import RenderKey
 from .session import Session
 
-__all__ = [
-    "MAX_RENDER_SIDE_PX", "MAX_ZOOM", "MIN_DRAG_PX", "MIN_ZOOM", "NUDGE_BIG_PT", "NUDGE_PT",
-    "PASTE_OFFSET_PT", "RERENDER_DELAY_MS", "SCENE_MARGIN_PT", "ZOOM_STEP", "PageCanvas",
-    "_Clip",
-]
+_ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
+           Qt.Key.Key_Down: (0, 1)}
 
 
-class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
+def _xy(p: QPoint | QPointF) -> Point:
+    return float(p.x()), float(p.y())
+
+
+class PageCanvas(QGraphicsView):
     """Shows one page with its regions; drawing, selecting and editing regions."""
 
     selectionChangedIds = Signal(list)  # selected region ids
@@ -96,81 +101,59 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
         self._page: PageRecord | None = None
         self._pdf_path: str | None = None
         self._items: dict[str, RegionItem] = {}
-        self._zoom = 1.0
-        self._fit_mode: str | None = "page"
-        self._wanted_key: RenderKey | None = None
-        self._shown_key: RenderKey | None = None
-        self._ready = False
-        self._failure: str | None = None
-        self._generation = 0
-        self._current_class = self._default_class()
-        self._snap = False
-        self._space_down = False
-        self._pan_from: QPoint | None = None
-        self._draw_from: QPointF | None = None
-        self._press_view_pos: QPoint | None = None
-        self._press_boxes: dict[str, Box] = {}
-        self._rubber_band = False
-        self._pending_selection: list[str] | None = None
         self._suppress_selection_signal = False
-        self._last_selection: list[str] = []
-        self._clipboard: list[_Clip] = []
-        self._paste_count = 0
-
-        self._rerender = QTimer(self)
-        self._rerender.setSingleShot(True)
-        self._rerender.setInterval(RERENDER_DELAY_MS)
-        self._rerender.timeout.connect(self._request_image)
+        self.tool = CanvasTool(self._default_class())
+        self.image = PageImageController(self, self._page_item, self._message)
+        self.edits = CanvasEdits(self, self.tool)
 
         self._scene.selectionChanged.connect(self._on_scene_selection)
-        renderer = session.renderer
-        renderer.rendered.connect(self._on_rendered)
-        renderer.failed.connect(self._on_failed)
-        session.regionsChanged.connect(self._on_regions_changed)
+        session.regionsEdited.connect(self._on_regions_edited)
         session.schemaChanged.connect(self._on_schema_changed)
         session.documentsChanged.connect(self._on_documents_changed)
-        self._apply_zoom(1.0, emit=False)
+        self.image.apply_zoom(1.0, emit=False)
 
     # --- public API ------------------------------------------------------------------------
 
     def show_page(self, document_id: int, page: int) -> None:
         """Show page `page` (0-based) of a document: regions at once, the image when ready."""
         project = self.session.project
-        self._generation += 1
-        self._ready = False
-        self._failure = None
-        self._rerender.stop()
-        self._cancel_gesture()
+        self.image.begin_page()
         doc = documents.resolve(project, document_id)
         record = documents.page(project, doc.id, page)
-        changed_doc = self._doc is None or self._doc.id != doc.id
         self._doc, self._page = doc, record
-        if changed_doc:
-            self._paste_count = 0
+        self.tool.set_page(doc.id, record.page, record.width, record.height)
+        self._draft.setVisible(False)
         rect = QRectF(0, 0, record.width, record.height)
         self._scene.page_rect = rect
         m = SCENE_MARGIN_PT
         self._scene.setSceneRect(rect.adjusted(-m, -m, m, m))
         self._page_item.set_page(rect)
-        self._shown_key = None
-        self._message.setVisible(False)
         self._clear_regions()
         self._load_regions()
-        if self._fit_mode is not None:
-            self._apply_fit(emit=True)
+        if self.image.fit_mode is not None:
+            self.image.apply_fit(emit=True)
         try:
             self._pdf_path = str(project.pdf_path(doc.sha256))
         except AalError as exc:
             self._pdf_path = None
-            self._show_failure(str(exc))
+            self.image.show_failure(str(exc))
             return
-        self._show_interim_image()
-        self._request_image()
+        self.image.show_interim_image()
+        self.image.request_image()
 
     def current(self) -> tuple[int, int] | None:
         if self._doc is None or self._page is None:
             return None
         return self._doc.id, self._page.page
+
+    def document(self) -> Document | None:
+        return self._doc
+
+    def page_record(self) -> PageRecord | None:
+        return self._page
+
+    def pdf_path(self) -> str | None:
+        return self._pdf_path
 
     def select_regions(self, ids: list[str]) -> None:
         """Select exactly these regions (those on the current page) and bring them into view."""
@@ -190,26 +173,97 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
             self.ensureVisible(rect, 20, 20)
 
     def selected_ids(self) -> list[str]:
-        return [i.region_id for i in self._selected_items()]
+        return [i.region_id for i in self.selected_items()]
+
+    def selected_items(self) -> list[RegionItem]:
+        return [i for i in self._scene.selectedItems() if isinstance(i, RegionItem)]
+
+    def select_all(self) -> None:
+        self.select_regions(list(self._items))
 
     def set_current_class(self, key: str) -> None:
         self.session.schema.require(key)
-        if key != self._current_class:
-            self._current_class = key
+        if key != self.tool.current_class:
+            self.tool.current_class = key
             self.currentClassChanged.emit(key)
 
     def current_class(self) -> str:
-        return self._current_class
+        return self.tool.current_class
 
     def set_snap(self, on: bool) -> None:
-        self._snap = bool(on)
+        self.tool.snap = bool(on)
 
     def snap_enabled(self) -> bool:
-        return self._snap
+        return self.tool.snap
 
     def region_item(self, region_id: str) -> RegionItem | None:
         """The scene item of a region on the current page (tests, panels)."""
         return self._items.get(region_id)
+
+    def regions_on_page(self) -> list[Region]:
+        """The regions currently drawn (tests, panels)."""
+        return [i.region for i in self._items.values()]
+
+    # edits (CanvasEdits) and view (PageImageController), called by the window's actions
+
+    def add_box(self, box: Box, class_key: str | None = None) -> str | None:
+        return self.edits.add_box(box, class_key)
+
+    def relabel_selection(self, class_key: str) -> None:
+        self.edits.relabel_selection(class_key)
+
+    def delete_selection(self) -> None:
+        self.edits.delete_selection()
+
+    def accept_selection(self) -> None:
+        self.edits.accept_selection()
+
+    def nudge_selection(self, dx: float, dy: float) -> None:
+        self.edits.nudge_selection(dx, dy)
+
+    def copy_selection(self) -> int:
+        return self.edits.copy_selection()
+
+    def paste(self) -> list[str]:
+        return self.edits.paste()
+
+    def build_context_menu(self, item: RegionItem) -> QMenu:
+        return self.edits.context_menu(item)
+
+    def zoom_in(self) -> None:
+        self.image.set_zoom(self.image.zoom * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.image.set_zoom(self.image.zoom / ZOOM_STEP)
+
+    def fit_width(self) -> None:
+        self.image.fit("width")
+
+    def fit_page(self) -> None:
+        self.image.fit("page")
+
+    def set_zoom(self, z: float) -> None:
+        self.image.set_zoom(z)
+
+    def zoom(self) -> float:
+        return self.image.zoom
+
+    def is_ready(self) -> bool:
+        return self.image.ready
+
+    def failure(self) -> str | None:
+        """Why the current page could not be shown, if it failed."""
+        return self.image.failure
+
+    def page_to_view(self, x: float, y: float) -> QPoint:
+        """Viewport pixel of a point on the page (tests drive the mouse with this)."""
+        return self.mapFromScene(QPointF(x, y))
+
+    def scene_unit_changed(self, unit: float) -> None:
+        """The zoom changed: items keep their tags and handles at a constant pixel size."""
+        self._scene.unit = unit
+        for item in self._items.values():
+            item.unit_changed()
 
     # --- regions -------------------------------------------------------------------------
 
@@ -227,6 +281,10 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
         cls = schema.get(key)
         return (cls.color, cls.name) if cls is not None else ("#808080", key)
 
+    def reload_regions(self) -> None:
+        """Bring the items in line with the store (after an edit, or a refused one)."""
+        self._load_regions()
+
     def _load_regions(self) -> None:
         """Bring the items in line with the store: add, update and remove by id."""
         if self._doc is None or self._page is None:
@@ -234,9 +292,7 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
         schema = self.session.schema
         regions = region_service.list_regions(self.session.project, self._doc.id,
                                               self._page.page)
-        keep_selected = (set(self._pending_selection) if self._pending_selection is not None
-                         else set(self.selected_ids()))
-        self._pending_selection = None
+        keep_selected = self.tool.keep_selected(self.selected_ids())
         self._suppress_selection_signal = True
         try:
             seen: set[str] = set()
@@ -257,13 +313,49 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
             self._suppress_selection_signal = False
         self._emit_selection_if_changed()
 
+    def show_regions(self, regions: list[Region], select: list[str] | None = None) -> None:
+        """Update the items from the regions an edit of this canvas returned: no read of the
+        page (the services said what they wrote), and the echo of the edit is skipped."""
+        if self._doc is None or self._page is None:
+            return
+        schema = self.session.schema
+        self._suppress_selection_signal = True
+        try:
+            for region in regions:
+                item = self._items.get(region.id)
+                if (region.deleted or region.document_id != self._doc.id
+                        or region.page != self._page.page):
+                    if item is not None:
+                        self._scene.removeItem(self._items.pop(region.id))
+                    continue
+                colour, name = self._class_look(schema, region.class_key)
+                if item is None:
+                    item = RegionItem(region, colour, name)
+                    self._items[region.id] = item
+                    self._scene.addItem(item)
+                elif item.region != region or item.box() != region.box:
+                    item.update_region(region, colour, name)
+            if select is not None:
+                for rid, it in self._items.items():
+                    it.setSelected(rid in select)
+        finally:
+            self._suppress_selection_signal = False
+        self._emit_selection_if_changed()
+
+    @Slot(object)
+    def _on_regions_edited(self, change: Change) -> None:
+        if change.initiator is self:
+            return  # this canvas's own edit: already shown from what the services returned
+        self._on_regions_changed(change.document_id if change.document_id is not None else -1,
+                                 change.page if change.page is not None else -1)
+
     @Slot(int, int)
     def _on_regions_changed(self, document_id: int, page: int) -> None:
         if self._doc is None or self._page is None:
             return
         if document_id not in (-1, self._doc.id) or page not in (-1, self._page.page):
             return
-        if self._press_view_pos is not None:
+        if self.tool.gesture_in_progress:
             QTimer.singleShot(50, lambda: self._on_regions_changed(document_id, page))
             return  # never pull items from under a gesture in progress
         self._load_regions()
@@ -271,9 +363,9 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
     @Slot()
     def _on_schema_changed(self) -> None:
         schema = self.session.schema
-        if schema.get(self._current_class) is None:
-            self._current_class = self._default_class()
-            self.currentClassChanged.emit(self._current_class)
+        if schema.get(self.tool.current_class) is None:
+            self.tool.current_class = self._default_class()
+            self.currentClassChanged.emit(self.tool.current_class)
         for item in self._items.values():
             colour, name = self._class_look(schema, item.region.class_key)
             item.update_region(item.region, colour, name)
@@ -293,9 +385,6 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
             return "text"
         return (usable or schema.classes)[0].key
 
-    def _selected_items(self) -> list[RegionItem]:
-        return [i for i in self._scene.selectedItems() if isinstance(i, RegionItem)]
-
     @Slot()
     def _on_scene_selection(self) -> None:
         if not self._suppress_selection_signal:
@@ -303,12 +392,220 @@ class PageCanvas(CanvasEditingMixin, CanvasViewMixin, QGraphicsView):
 
     def _emit_selection_if_changed(self) -> None:
         ids = self.selected_ids()
-        if ids != self._last_selection:
-            self._last_selection = ids
+        if self.tool.selection_changed(ids):
             self.selectionChangedIds.emit(ids)
 
-    # --- lifetime --------------------------------------------------------------------------
+    # --- mouse: mapped onto the tool model ---------------------------------------------------
 
-    def regions_on_page(self) -> list[Region]:
-        """The regions currently drawn (tests, panels)."""
-        return [i.region for i in self._items.values()]
+    def _region_at(self, pos: QPoint) -> RegionItem | None:
+        for item in self.items(pos):
+            if isinstance(item, RegionItem):
+                return item
+        return None
+
+    def _cancel_gesture(self) -> None:
+        self.tool.cancel()
+        self._draft.setVisible(False)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        button, mods = event.button(), event.modifiers()
+        press = self.tool.press(
+            _xy(pos), _xy(self.mapToScene(pos)), left=button == Qt.MouseButton.LeftButton,
+            middle=button == Qt.MouseButton.MiddleButton,
+            on_region=self._region_at(pos) is not None,
+            force_draw=bool(mods & Qt.KeyboardModifier.AltModifier),
+            extend=bool(mods & (Qt.KeyboardModifier.ControlModifier
+                                | Qt.KeyboardModifier.ShiftModifier)))
+        if press is Press.pan:
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+        elif press is Press.ignore:
+            super().mousePressEvent(event)
+        elif press is Press.edit:
+            super().mousePressEvent(event)  # select / toggle / start a move or resize
+            self.tool.begin_edit({i.region_id: i.box() for i in self.selected_items()})
+        elif press is Press.rubber_band:
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            super().mousePressEvent(event)
+        else:
+            start = self.tool.draw_from
+            assert start is not None
+            self._draft.setRect(QRectF(QPointF(*start), QPointF(*start)))
+            self._draft.setVisible(True)
+            event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        scene_pos = self.mapToScene(pos)
+        self.cursorMoved.emit(scene_pos.x(), scene_pos.y())
+        if self.tool.pan_from is not None:
+            dx, dy = self.tool.pan_by(_xy(pos))
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(dx))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(dy))
+            event.accept()
+            return
+        if self.tool.draw_from is not None:
+            b = self.tool.draft(_xy(scene_pos))
+            self._draft.setRect(QRectF(b.x0, b.y0, b.width, b.height))
+            if self._doc is not None:
+                colour = self._class_look(self.session.schema, self.tool.current_class)[0]
+                pen = self._draft.pen()
+                pen.setColor(QColor(colour))
+                self._draft.setPen(pen)
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        tool = self.tool
+        if tool.pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton,
+                                                            Qt.MouseButton.LeftButton):
+            tool.end_pan()
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if tool.space_down
+                                      else Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        if tool.draw_from is not None:
+            self._draft.setVisible(False)
+            event.accept()
+            box = tool.release_draw(_xy(pos), _xy(self.mapToScene(pos)))
+            if box is None:
+                self._scene.clearSelection()  # a click on empty page: deselect
+            else:
+                self.edits.add_box(box)
+            return
+        if tool.rubber_band:
+            super().mouseReleaseEvent(event)
+            self.setDragMode(QGraphicsView.DragMode.NoDrag)
+            tool.end_rubber_band()
+            return
+        super().mouseReleaseEvent(event)
+        outcome = tool.release_edit(_xy(pos), {rid: item.box()
+                                               for rid, item in self._items.items()})
+        for rid, old in outcome.revert.items():  # a tiny drag is a click: put things back
+            self._items[rid].set_box(old)
+        if outcome.moves:
+            self.edits.move(outcome.moves)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            if steps:
+                self.image.set_zoom(self.image.zoom * (ZOOM_STEP ** steps))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.image.fit_mode is not None:
+            self.image.apply_fit(emit=True)
+
+    # --- keyboard ------------------------------------------------------------------------
+
+    def _hotkey_class(self, event: QKeyEvent) -> str | None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods not in (Qt.KeyboardModifier.NoModifier,):
+            return None
+        key = event.key()
+        if Qt.Key.Key_F1 <= key <= Qt.Key.Key_F12:
+            name = f"F{key - Qt.Key.Key_F1 + 1}"
+        else:
+            name = event.text()
+            if len(name) != 1 or not name.isalnum():
+                return None
+        cls = self.session.schema.by_hotkey(name)
+        return cls.key if cls is not None and not cls.deprecated else None
+
+    def _handles_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if ctrl:
+            return key in (Qt.Key.Key_C, Qt.Key.Key_V, Qt.Key.Key_A, Qt.Key.Key_H)
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape, Qt.Key.Key_Left,
+                   Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Plus,
+                   Qt.Key.Key_Equal, Qt.Key.Key_Minus, Qt.Key.Key_Space):
+            return True
+        return self._hotkey_class(event) is not None
+
+    def event(self, event: QEvent) -> bool:
+        # Keys the canvas owns win over window shortcuts while it has focus.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and self._handles_key(event)):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self.tool.space_down = True
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        if ctrl and key == Qt.Key.Key_C:
+            self.copy_selection()
+        elif ctrl and key == Qt.Key.Key_V:
+            self.paste()
+        elif ctrl and key == Qt.Key.Key_A:
+            self.select_all()
+        elif ctrl and key == Qt.Key.Key_H:
+            ids = self.selected_ids()
+            if ids:
+                self.historyRequested.emit(ids[0])
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selection()
+        elif key == Qt.Key.Key_Escape:
+            self._cancel_gesture()
+            self._scene.clearSelection()
+        elif key in _ARROWS:
+            if self.selected_ids():
+                self.nudge_selection(*nudge_step(*_ARROWS[Qt.Key(key)], big=shift))
+            else:
+                super().keyPressEvent(event)  # scroll
+                return
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        else:
+            cls = self._hotkey_class(event)
+            if cls is None:
+                super().keyPressEvent(event)
+                return
+            if self.selected_ids():
+                self.relabel_selection(cls)
+            else:
+                self.set_current_class(cls)
+        event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self.tool.space_down = False
+            if self.tool.pan_from is None:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: Any) -> None:
+        self.tool.space_down = False
+        super().focusOutEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self._region_at(event.pos())
+        if item is None:
+            super().contextMenuEvent(event)
+            return
+        menu = self.build_context_menu(item)
+        menu.exec(event.globalPos())
+        menu.deleteLater()

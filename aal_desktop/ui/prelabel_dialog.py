@@ -1,17 +1,17 @@
 """Pre-label the current page, document or a selection of documents, with progress and cancel.
 
 The layout model runs in a worker PROCESS owned by this dialog (kept warm across runs);
-a QThread only waits on it and writes the regions through services.prelabel, so the
+a ui.jobs Job only waits on it and writes the regions through services.prelabel on its own
+project connection (the dialog is non-modal: the window keeps using its own), so the
 window never freezes. Cancel stops after the current page, or at once: the worker process
 is aborted and the page it was on is left out.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,47 +26,46 @@ from PySide6.QtWidgets import (
 
 from ..pdf.worker import WorkerProcess
 from ..services import documents, prelabel
+from .jobs import Job, JobContext, run_job
 from .session import Session
 
+PrelabelJob = list[tuple[int, list[int] | None]]  # (document id, pages or None for all)
 
-class _Runner(QObject):
-    """Lives in the QThread: runs the service document by document."""
 
-    progress = Signal(int, int, str)
-    finished = Signal(list, str)  # reports, error message ("" when none)
+def prelabel_work(jobs: PrelabelJob, totals: list[int], min_confidence: float,
+                  worker: WorkerProcess) -> Callable[[JobContext], list[prelabel.PrelabelReport]]:
+    """The job of one run: the service document by document, on the job's own connection
+    (never the window's: the dialog is non-modal and the window keeps working)."""
 
-    def __init__(self, session: Session, jobs: list[tuple[int, list[int] | None]],
-                 min_confidence: float, worker: WorkerProcess) -> None:
-        super().__init__()
-        self.session = session
-        self.jobs = jobs
-        self.min_confidence = min_confidence
-        self.worker = worker
-        self.cancel_flag = threading.Event()
-        self.totals = [len(p) if p is not None else
-                       documents.resolve(session.project, d).page_count for d, p in jobs]
-
-    @Slot()
-    def run(self) -> None:
+    def work(job: JobContext) -> list[prelabel.PrelabelReport]:
         reports: list[prelabel.PrelabelReport] = []
-        error = ""
         done_before = 0
-        total = sum(self.totals)
+        total = sum(totals)
         try:
-            for (doc, pages), n in zip(self.jobs, self.totals, strict=True):
-                if self.cancel_flag.is_set():
+            for (doc, pages), n in zip(jobs, totals, strict=True):
+                if job.cancelled():
                     break
 
                 def step(done: int, _total: int, message: str, base: int = done_before) -> None:
-                    self.progress.emit(base + done, total, message)
+                    job.progress(base + done, total, message)
 
                 reports.append(prelabel.prelabel(
-                    self.session.project, doc, pages, self.min_confidence, progress=step,
-                    cancelled=self.cancel_flag.is_set, worker=self.worker))
+                    job.project, doc, pages, min_confidence, progress=step,
+                    cancelled=job.cancelled, worker=worker))
                 done_before += n
         except Exception as exc:  # shown in the dialog; the regions written so far stay
-            error = str(exc)
-        self.finished.emit(reports, error)
+            raise PrelabelFailed(reports, str(exc)) from exc
+        return reports
+
+    return work
+
+
+class PrelabelFailed(Exception):
+    """A run stopped by an error: the reports of the documents done before it."""
+
+    def __init__(self, reports: list[prelabel.PrelabelReport], message: str) -> None:
+        super().__init__(message)
+        self.reports = reports
 
 
 class PrelabelDialog(QDialog):
@@ -83,8 +82,7 @@ class PrelabelDialog(QDialog):
         self.reports: list[prelabel.PrelabelReport] = []
         self.error = ""
         self._worker = WorkerProcess("aal-layout-model")
-        self._thread: QThread | None = None
-        self._runner: _Runner | None = None
+        self._job: Job | None = None
         self._cancel_requested = False
         self.setWindowTitle("Pre-label with the layout model")
 
@@ -132,40 +130,38 @@ class PrelabelDialog(QDialog):
         return f"page{'s' if len(self.pages) > 1 else ''} {shown} of {doc.filename}"
 
     def is_running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     @Slot()
     def start(self) -> None:
-        if self._thread is not None or not self.document_ids:
+        if self._job is not None or not self.document_ids:
             return
         jobs: list[tuple[int, list[int] | None]] = [
             (d, self.pages if len(self.document_ids) == 1 else None) for d in self.document_ids]
         self.reports, self.error = [], ""
         self._cancel_requested = False
         self.summary.setText("")
-        runner = _Runner(self.session, jobs, self.min_confidence.value(), self._worker)
-        thread = QThread(self)
-        runner.moveToThread(thread)
-        thread.started.connect(runner.run)
-        runner.progress.connect(self._on_progress)
-        runner.finished.connect(self._on_finished)
-        self._runner, self._thread = runner, thread
-        self.bar.setRange(0, max(1, sum(runner.totals)))
+        project = self.session.project
+        totals = [len(p) if p is not None else documents.resolve(project, d).page_count
+                  for d, p in jobs]
+        work = prelabel_work(jobs, totals, self.min_confidence.value(), self._worker)
+        self.bar.setRange(0, max(1, sum(totals)))
         self.bar.setValue(0)
         self.status.setText("Loading the layout model…")
         self.run_button.setEnabled(False)
         self.min_confidence.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        thread.start()
+        self._job = run_job(project, work, lambda reports: self._on_finished(reports, ""),
+                            self._on_failed, on_progress=self._on_progress,
+                            on_cancel=self._worker.abort)
 
     @Slot()
     def cancel(self) -> None:
         """Stop now: the page in progress is abandoned (its worker process is killed)."""
-        if self._runner is None:
+        if self._job is None:
             return
-        self._runner.cancel_flag.set()
         self._cancel_requested = True
-        self._worker.abort()
+        self._job.cancel()  # also aborts the worker process
         self.status.setText("Cancelling…")
         self.cancel_button.setEnabled(False)
 
@@ -175,14 +171,12 @@ class PrelabelDialog(QDialog):
         if message != "done":
             self.status.setText(f"Pre-labelling {message} ({done + 1} of {total})")
 
-    @Slot(list, str)
-    def _on_finished(self, reports: list[Any], error: str) -> None:
-        thread = self._thread
-        self._thread, self._runner = None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
+    def _on_failed(self, error: BaseException) -> None:
+        reports = error.reports if isinstance(error, PrelabelFailed) else []
+        self._on_finished(reports, str(error))
+
+    def _on_finished(self, reports: list[prelabel.PrelabelReport], error: str) -> None:
+        self._job = None
         self.reports, self.error = reports, error
         cancelled = self._cancel_requested or any(r.cancelled for r in reports)
         self.bar.setValue(self.bar.maximum() if not cancelled and not error else self.bar.value())
@@ -195,11 +189,10 @@ class PrelabelDialog(QDialog):
         self.runFinished.emit()
 
     def done(self, result: int) -> None:  # Close / Escape / accept
-        if self._runner is not None:
+        job = self._job
+        if job is not None:
             self.cancel()
-            if self._thread is not None:
-                self._thread.quit()
-                self._thread.wait(30000)
+            job.wait(30000)
         self._worker.close()
         super().done(result)
 

@@ -1,17 +1,16 @@
 """Release a dataset version from the window: destination, formats, resolution, progress, cancel.
 
-The release runs in a QThread that only waits: the pages render in worker processes
-(PyMuPDF holds the GIL, so rendering in a thread would freeze the window), and the thread
+The release is a ui.jobs Job whose thread only waits: the pages render in worker processes
+(PyMuPDF holds the GIL, so rendering in a thread would freeze the window), and the job
 opens its own connection to the project so the GUI thread's connection is never shared.
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,44 +28,25 @@ from PySide6.QtWidgets import (
 )
 
 from ..export.release import FORMATS
-from ..services.project import Change, Project
+from .jobs import Job, JobContext, run_job
 
 if TYPE_CHECKING:
     from .session import Session
 
 
-class ReleaseWorker(QObject):
-    """Runs one release in its QThread and reports back through signals."""
+def release_work(version: str, dest: str, formats: tuple[str, ...], dpi: int,
+                 include_pdfs: bool) -> Callable[[JobContext], str]:
+    """The job of one release, on the job's own connection; returns the released path."""
 
-    progressed = Signal(int, int, str)
-    succeeded = Signal(str)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, db_path: Path, user: str, version: str, dest: str,
-                 formats: tuple[str, ...], dpi: int, include_pdfs: bool) -> None:
-        super().__init__()
-        self.db_path, self.user, self.version = db_path, user, version
-        self.dest, self.formats, self.dpi, self.include_pdfs = dest, formats, dpi, include_pdfs
-        self.stop = threading.Event()
-
-    @Slot()
-    def run(self) -> None:
-        from ..export.images import ReleaseCancelled
+    def work(job: JobContext) -> str:
         from ..services import releases
 
-        try:
-            with Project(self.db_path, self.user) as project:
-                record = releases.release(
-                    project, self.version, self.dest, self.formats, self.dpi, self.include_pdfs,
-                    progress=lambda d, t, w: self.progressed.emit(d, t, w),
-                    cancelled=self.stop.is_set)
-        except ReleaseCancelled:
-            self.cancelled.emit()
-        except Exception as exc:  # shown to the person, who can fix the cause and retry
-            self.failed.emit(str(exc) or type(exc).__name__)
-        else:
-            self.succeeded.emit(record.path)
+        record = releases.release(
+            job.project, version, dest, formats, dpi, include_pdfs,
+            progress=job.progress, cancelled=job.cancelled)
+        return record.path
+
+    return work
 
 
 class ReleaseDialog(QDialog):
@@ -78,8 +58,7 @@ class ReleaseDialog(QDialog):
         self.session = session
         self.version_name = version_name
         self.result_path: str | None = None
-        self._thread: QThread | None = None
-        self._worker: ReleaseWorker | None = None
+        self._job: Job | None = None
         self.setWindowTitle(f"Release {version_name}")
 
         self.dest_edit = QLineEdit(self)
@@ -140,7 +119,7 @@ class ReleaseDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     def selected_formats(self) -> tuple[str, ...]:
         return tuple(f for f, box in self.format_boxes.items() if box.isChecked())
@@ -175,27 +154,17 @@ class ReleaseDialog(QDialog):
         self.cancel_button.setText("Cancel")
         self.progress_bar.setRange(0, 0)  # busy until the first report
         self.status_label.setText("Starting…")
-        project = self.session.project
-        worker = ReleaseWorker(project.path, project.user, self.version_name, dest,
-                               self.selected_formats(), self.dpi_spin.value(),
-                               self.pdfs_box.isChecked())
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progressed.connect(self._on_progress)
-        worker.succeeded.connect(self._on_succeeded)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        for signal in (worker.succeeded, worker.failed, worker.cancelled):
-            signal.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished)
-        self._thread, self._worker = thread, worker
-        thread.start()
+        work = release_work(self.version_name, dest, self.selected_formats(),
+                            self.dpi_spin.value(), self.pdfs_box.isChecked())
+        # the release is recorded on the job's own connection; the job replays its "version"
+        # change on the window's project, so the window hears of it
+        self._job = run_job(self.session.project, work, self._on_succeeded, self._on_failed,
+                            self._on_job_finished, on_progress=self._on_progress)
 
     def cancel(self) -> None:
         """Ask the running release to stop; its temporary folder is removed."""
-        if self._worker is not None:
-            self._worker.stop.set()
+        if self._job is not None:
+            self._job.cancel()
             self.cancel_button.setEnabled(False)
             self.status_label.setText("Cancelling…")
 
@@ -217,45 +186,39 @@ class ReleaseDialog(QDialog):
         self.progress_bar.setValue(done)
         self.status_label.setText(f"{done} of {total}: {what}")
 
-    @Slot(str)
     def _on_succeeded(self, path: str) -> None:
         self.result_path = path
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(1)
         self.status_label.setText(f"Released to {path}")
         self.open_button.setEnabled(True)
-        # the release was recorded through the worker's own connection: tell the window
-        self.session.project.notify(Change("version", (self.version_name,),
-                                           detail={"release": path}))
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: BaseException) -> None:
+        from ..export.images import ReleaseCancelled
+
+        if isinstance(error, ReleaseCancelled):
+            self._on_cancelled()
+            return
+        message = str(error) or type(error).__name__  # the person can fix the cause, retry
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.status_label.setText(f"The release failed: {message}")
 
-    @Slot()
     def _on_cancelled(self) -> None:
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.status_label.setText("Cancelled; nothing was written to the destination.")
 
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread, self._worker = None, None
-        if worker is not None:
-            worker.deleteLater()
-        if thread is not None:
-            thread.deleteLater()
+    def _on_job_finished(self) -> None:
+        self._job = None
         self._set_inputs_enabled(True)
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Close")
 
     def wait(self, msecs: int = 60_000) -> bool:
         """Block until the release thread ends (closing the window, tests)."""
-        thread = self._thread
-        return thread.wait(msecs) if thread is not None else True
+        job = self._job
+        return job.wait(msecs) if job is not None else True
 
     def done(self, result: int) -> None:
         """Closing the dialog cancels a running release and waits for its cleanup."""

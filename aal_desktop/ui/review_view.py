@@ -3,39 +3,24 @@
 Leads decide; annotators may open it to browse (the decision buttons are hidden). Every
 decision is one service call (services.review); the table re-reads from what was
 committed, and the selection moves on to the next change so a lead can review from the
-keyboard: A accepts, R asks for a reason and reverts.
+keyboard: A accepts, R asks for a reason and reverts. The filter bar is review_filters.py,
+the before/after page view review_before_after.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QImage,
     QKeyEvent,
-    QPainter,
-    QPen,
-    QPixmap,
-    QTransform,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGraphicsRectItem,
-    QGraphicsScene,
-    QGraphicsSimpleTextItem,
-    QGraphicsView,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -49,286 +34,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import AalError
-from ..core.records import ChangeType, Event, EventKind
-from ..services import documents, review
-from ..store.events import EventFilter
+from ..core.records import Event
+from ..services import review
+from ..services.audit import EventFilter
 from .event_table_model import EventTableModel
 from .history_dialog import HistoryTable
+from .review_before_after import BeforeAfterView
+from .review_filters import FilterBar
 
 if TYPE_CHECKING:
     from .session import Session
-
-ANY = "(any)"
-BEFORE_PEN = QPen(QColor("#e65100"), 2, Qt.PenStyle.DashLine)
-AFTER_PEN = QPen(QColor("#1565c0"), 2, Qt.PenStyle.SolidLine)
-DELETED_PEN = QPen(QColor("#c62828"), 2, Qt.PenStyle.DotLine)
-for _pen in (BEFORE_PEN, AFTER_PEN, DELETED_PEN):
-    _pen.setCosmetic(True)
-RENDER_ZOOM = 1.5
-
-
-def _combo(items: list[tuple[str, Any]], parent: QWidget) -> QComboBox:
-    c = QComboBox(parent)
-    c.addItem(ANY, None)
-    for text, value in items:
-        c.addItem(text, value)
-    return c
-
-
-def _select_data(combo: QComboBox, value: Any) -> None:
-    i = combo.findData(value)
-    combo.setCurrentIndex(max(0, i))
-
-
-class FilterBar(QWidget):
-    """Annotator, kind, change type, class before/after, document, dates, review state."""
-
-    changed = Signal(object)  # EventFilter
-
-    def __init__(self, session: Session, default_review: str | None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        project = session.project
-        users = sorted(set(review.event_users(project)))
-        self.user = _combo([(u, u) for u in users], self)
-        self.kind = _combo([(k.value.removeprefix("region."), k.value) for k in EventKind]
-                           + [("any region change", "region.")], self)
-        self.change_type = _combo([(t.value, t.value) for t in ChangeType], self)
-        classes = [(f"{c.name} ({c.key})", c.key) for c in session.schema.classes]
-        self.class_before = _combo(classes, self)
-        self.class_after = _combo(classes, self)
-        docs = documents.list_documents(project)
-        self.document = _combo([(f"{d.id}: {d.filename}", d.id) for d in docs], self)
-        self.review = _combo([(s, s) for s in review.REVIEW_STATES], self)
-        _select_data(self.review, default_review)
-        today = QDate.currentDate()
-        self.use_since = QCheckBox("from", self)
-        self.since = QDateEdit(today, self)
-        self.use_until = QCheckBox("to", self)
-        self.until = QDateEdit(today, self)
-        for d in (self.since, self.until):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
-        self.clear_button = QPushButton("Clear filters", self)
-
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        cells: list[tuple[str, QWidget]] = [
-            ("Annotator", self.user), ("Kind", self.kind), ("Change", self.change_type),
-            ("Review", self.review), ("Class before", self.class_before),
-            ("Class after", self.class_after), ("Document", self.document),
-        ]
-        for i, (label, w) in enumerate(cells):
-            row, col = divmod(i, 4)
-            grid.addWidget(QLabel(label, self), row * 2, col)
-            grid.addWidget(w, row * 2 + 1, col)
-        dates = QHBoxLayout()
-        dates.addWidget(QLabel("Dates:", self))
-        dates.addWidget(self.use_since)
-        dates.addWidget(self.since)
-        dates.addWidget(self.use_until)
-        dates.addWidget(self.until)
-        dates.addWidget(QLabel("(UTC days)", self))
-        dates.addStretch(1)
-        dates.addWidget(self.clear_button)
-        grid.addLayout(dates, 4, 0, 1, 4)
-
-        for combo in (self.user, self.kind, self.change_type, self.class_before,
-                      self.class_after, self.document, self.review):
-            combo.currentIndexChanged.connect(self._emit)
-        for w in (self.use_since, self.use_until):
-            w.toggled.connect(self._emit)
-        for d in (self.since, self.until):
-            d.dateChanged.connect(self._emit)
-        self.clear_button.clicked.connect(self.clear)
-
-    @staticmethod
-    def _iso(date: QDate) -> str:
-        """Midnight UTC of a day, spelled like the log's times so text comparison works."""
-        return datetime(date.year(), date.month(), date.day(),
-                        tzinfo=UTC).isoformat(timespec="microseconds")
-
-    def current(self) -> EventFilter:
-        until = None
-        if self.use_until.isChecked():
-            until = self._iso(self.until.date().addDays(1))  # the whole 'to' day
-        return EventFilter(
-            user=self.user.currentData(), kind=self.kind.currentData(),
-            change_type=self.change_type.currentData(),
-            document_id=self.document.currentData(),
-            class_before=self.class_before.currentData(),
-            class_after=self.class_after.currentData(),
-            review=self.review.currentData(),
-            since=self._iso(self.since.date()) if self.use_since.isChecked() else None,
-            until=until,
-        )
-
-    def set_values(self, **values: Any) -> None:
-        """Set several filters at once and emit ONE change (also used by tests/scripts)."""
-        self.blockSignals(True)
-        try:
-            for name, value in values.items():
-                _select_data(getattr(self, name), value)
-        finally:
-            self.blockSignals(False)
-        self._emit()
-
-    def clear(self) -> None:
-        self.blockSignals(True)
-        for combo in (self.user, self.kind, self.change_type, self.class_before,
-                      self.class_after, self.document, self.review):
-            combo.setCurrentIndex(0)
-        self.use_since.setChecked(False)
-        self.use_until.setChecked(False)
-        self.blockSignals(False)
-        self._emit()
-
-    def _emit(self, *_: Any) -> None:
-        self.changed.emit(self.current())
-
-
-class BeforeAfterView(QGraphicsView):
-    """The page with the region's original box and class (dashed) and its new ones (solid)."""
-
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setScene(QGraphicsScene(self))
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.setBackgroundBrush(QColor("#5f6368"))
-        self.setMinimumSize(320, 320)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)  # pan around the change
-        self._key: object = None
-        self._pixmap_item: Any = None
-        self.message = ""
-        self.labels: list[str] = []
-        self._focus = QRectF()
-        session.renderer.rendered.connect(self._on_rendered)
-        session.renderer.failed.connect(self._on_failed)
-
-    def clear_page(self, message: str = "") -> None:
-        self.scene().clear()
-        self._pixmap_item = None
-        self._key = None
-        self.labels = []
-        self._focus = QRectF()
-        self.message = message
-        if message:
-            t = self.scene().addSimpleText(message)
-            t.setBrush(QColor("white"))
-
-    def show_event(self, event: Event) -> None:
-        """Draw the page of an event's region with both boxes; the image follows."""
-        if event.document_id is None or event.page is None:
-            self.clear_page("this event is not about a region on a page")
-            return
-        project = self.session.project
-        try:
-            doc = documents.resolve(project, event.document_id)
-            page = documents.page(project, event.document_id, event.page)
-            pdf_path = str(project.pdf_path(doc.sha256))
-        except AalError as exc:
-            self.clear_page(str(exc))
-            return
-        self.clear_page()
-        scene = self.scene()
-        page_rect = QRectF(0, 0, page.width, page.height)
-        scene.setSceneRect(page_rect)
-        paper = scene.addRect(page_rect, QPen(Qt.PenStyle.NoPen), QColor("white"))
-        paper.setZValue(-2)
-        boxes = self._draw_boxes(event)
-        self._focus = page_rect
-        if boxes:
-            # show the change up close, with enough of the page around it for context
-            area = boxes[0]
-            for b in boxes[1:]:
-                area = area.united(b)
-            margin = max(120.0, area.width(), area.height())
-            self._focus = area.adjusted(-margin, -margin, margin, margin).intersected(page_rect)
-        self._fit()
-        self.message = "rendering page…"
-        zoom = max(RENDER_ZOOM, self.transform().m11() * self.devicePixelRatioF())
-        self._key = self.session.renderer.request(doc.sha256, pdf_path, event.page, zoom)
-
-    def _label(self, text: str, pen: QPen, x: float, y: float, above: bool) -> None:
-        """A readable label at a box corner; it keeps its screen size at any zoom."""
-        item = QGraphicsSimpleTextItem(text)
-        font = QFont()
-        font.setPointSize(9)
-        font.setBold(True)
-        item.setFont(font)
-        item.setBrush(pen.color())
-        item.setFlag(item.GraphicsItemFlag.ItemIgnoresTransformations)
-        back = QGraphicsRectItem(item.boundingRect().adjusted(-2, -1, 2, 1), item)
-        back.setBrush(QColor(255, 255, 255, 220))
-        back.setPen(QPen(Qt.PenStyle.NoPen))
-        back.setFlag(back.GraphicsItemFlag.ItemStacksBehindParent)
-        item.setPos(x, y)
-        if above:  # offset in screen pixels, since the item ignores the view's zoom
-            item.setTransform(QTransform.fromTranslate(0, -item.boundingRect().height() - 2))
-        item.setZValue(3)
-        self.scene().addItem(item)
-        self.labels.append(text)
-
-    def _box(self, snap: dict[str, Any], pen: QPen, z: float) -> QRectF:
-        x0, y0, x1, y1 = (float(v) for v in snap["box"])
-        rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-        self.scene().addRect(rect, pen).setZValue(z)
-        return rect
-
-    def _draw_boxes(self, event: Event) -> list[QRectF]:
-        """Original dashed (drawn on top, so a relabel's identical box shows both colours),
-        new solid, a deletion dotted red; each labelled with its class."""
-        before, after = event.original, event.new
-        rects = []
-        if isinstance(after, dict):
-            deleted = bool(after.get("deleted"))
-            pen = DELETED_PEN if deleted else AFTER_PEN
-            r = self._box(after, pen, 2)
-            word = "created" if before is None else "after"
-            text = f"{word}: {after.get('class_key')}" + (" (deleted)" if deleted else "")
-            self._label(text, pen, r.left(), r.bottom() + 1, above=False)
-            rects.append(r)
-        if isinstance(before, dict):
-            r = self._box(before, BEFORE_PEN, 2.5)
-            self._label(f"before: {before.get('class_key')}", BEFORE_PEN, r.left(), r.top(),
-                        above=True)
-            self.labels.insert(0, self.labels.pop())
-            rects.append(r)
-        return rects
-
-    def _on_rendered(self, key: object, image: QImage) -> None:
-        if key != self._key:
-            return
-        zoom = float(key[2])  # type: ignore[index]
-        item = self.scene().addPixmap(QPixmap.fromImage(image))
-        item.setScale(1.0 / zoom)
-        item.setZValue(-1)
-        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self._pixmap_item = item
-        self.message = ""
-
-    def _on_failed(self, key: object, reason: str) -> None:
-        if key != self._key:
-            return
-        self.message = f"page could not be rendered: {reason}"
-        t = self.scene().addSimpleText(self.message)
-        t.setBrush(QColor("#c62828"))
-        t.setPos(10, 10)
-
-    def has_image(self) -> bool:
-        return self._pixmap_item is not None
-
-    def _fit(self) -> None:
-        rect = self._focus
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._fit()
 
 
 class RevertDialog(QDialog):

@@ -2,7 +2,7 @@
 
 Split from schema_editor.py (one module, one job). The form stages operations into the
 migration plan (the Migration tab previews and applies them) or saves presentation touches
-to a draft. The mixin relies on the state SchemaEditorDialog.__init__ sets up.
+to a draft. It is its own widget and talks to the editor only through SchemaEditorHost.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -28,8 +27,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -38,96 +35,57 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.schema import (
     HOTKEY_PATTERN,
-    AttributeDef,
-    AttributeType,
     LabelClass,
+    LabelSchema,
 )
 from ..services import schemas
+from .schema_attributes_table import AttributesTable, first_error
+from .schema_editor_host import SchemaEditorHost
 
 NEW_CLASS_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
 ERROR_STYLE = "color: #b00020;"
 
 
-class AttributesTable(QTableWidget):
-    """Typed attributes of a class: key, type, required, options (enum), default."""
+class ClassesTab(QWidget):
+    """Versions, classes and the class form; stages operations into the editor's plan."""
 
-    HEADERS = ["key", "type", "required", "options", "default"]
+    def __init__(self, host: SchemaEditorHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.project = host.project
+        self.lead = host.lead
+        self._schema: LabelSchema | None = None  # the version shown
+        self._class_key: str | None = None  # the class shown in the form
+        self._colour = "#808080"
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._build())
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(self.HEADERS), parent)
-        self.setHorizontalHeaderLabels(self.HEADERS)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.verticalHeader().setVisible(False)
-        self.horizontalHeaderItem(3).setToolTip("enum values, comma separated")
-        self._editable = True
+    def set_read_only(self) -> None:
+        """Annotators read: every control that changes something is disabled."""
+        for b in (self.merge_button, self.split_button, self.deprecate_button,
+                  self.stage_button, self.new_class_button, self.save_draft_button,
+                  self.add_attr_button, self.remove_attr_button):
+            b.setEnabled(False)
 
-    def set_editable(self, on: bool) -> None:
-        self._editable = on
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers if on
-                             else QAbstractItemView.EditTrigger.NoEditTriggers)
-        for row in range(self.rowCount()):
-            for col in (1, 2):
-                w = self.cellWidget(row, col)
-                if w is not None:
-                    w.setEnabled(on)
+    def refresh_versions(self, infos: list[schemas.SchemaVersionInfo], current: int) -> None:
+        """Fill the versions list, keeping the version shown (else the current one)."""
+        keep = self.versions.currentItem().data(Qt.ItemDataRole.UserRole) \
+            if self.versions.currentItem() else current
+        self.versions.blockSignals(True)
+        self.versions.clear()
+        for info in infos:
+            mark = " (current)" if info.version == current else ""
+            item = QListWidgetItem(f"v{info.version}  {info.status}{mark}  {info.name}")
+            item.setData(Qt.ItemDataRole.UserRole, info.version)
+            self.versions.addItem(item)
+            if info.version == keep:
+                self.versions.setCurrentItem(item)
+        self.versions.blockSignals(False)
+        self._version_selected(self.versions.currentRow())
+        self._update_buttons()
 
-    def add_row(self, a: AttributeDef | None = None) -> None:
-        row = self.rowCount()
-        self.insertRow(row)
-        self.setItem(row, 0, QTableWidgetItem(a.key if a else ""))
-        kind = QComboBox()
-        kind.addItems([t.value for t in AttributeType])
-        if a is not None:
-            kind.setCurrentText(a.type.value)
-        kind.setEnabled(self._editable)
-        self.setCellWidget(row, 1, kind)
-        req = QCheckBox()
-        req.setChecked(bool(a and a.required))
-        req.setEnabled(self._editable)
-        self.setCellWidget(row, 2, req)
-        self.setItem(row, 3, QTableWidgetItem(", ".join(a.options) if a else ""))
-        default = "" if a is None or a.default is None else str(a.default)
-        self.setItem(row, 4, QTableWidgetItem(default))
-
-    def set_attributes(self, attrs: list[AttributeDef]) -> None:
-        self.setRowCount(0)
-        for a in attrs:
-            self.add_row(a)
-
-    def attributes(self) -> list[AttributeDef]:
-        """The table as attribute definitions; raises AalError naming the bad row."""
-        out = []
-        for row in range(self.rowCount()):
-            key_item, opt_item, def_item = self.item(row, 0), self.item(row, 3), self.item(row, 4)
-            key = key_item.text().strip() if key_item else ""
-            if not key:
-                continue
-            kind = self.cellWidget(row, 1)
-            req = self.cellWidget(row, 2)
-            assert isinstance(kind, QComboBox) and isinstance(req, QCheckBox)
-            options = [o.strip() for o in (opt_item.text() if opt_item else "").split(",")
-                       if o.strip()]
-            default = def_item.text().strip() if def_item else ""
-            try:
-                out.append(AttributeDef(key=key, type=kind.currentText(),
-                                        required=req.isChecked(), options=options,
-                                        default=default or None))
-            except ValueError as exc:
-                raise AalError(f"attribute row {row + 1}: {_first_error(exc)}") from None
-        return out
-
-
-def _first_error(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        return str(errors()[0]["msg"]).removeprefix("Value error, ")
-    return str(exc)
-
-
-class ClassFormMixin:
-    """Versions, classes and the class form of SchemaEditorDialog; staging into the plan."""
-
-    def _build_classes_tab(self) -> QWidget:
+    def _build(self) -> QWidget:
         self.versions = QListWidget()
         self.versions.currentRowChanged.connect(self._version_selected)
         self.classes = QListWidget()
@@ -349,7 +307,7 @@ class ClassFormMixin:
                                 and self.key_edit.text().strip() == self._class_key),
             )
         except ValueError as exc:
-            raise AalError(_first_error(exc)) from None
+            raise AalError(first_error(exc)) from None
 
     def _selected_keys(self) -> list[str]:
         return [it.data(Qt.ItemDataRole.UserRole) for it in self.classes.selectedItems()]
@@ -379,7 +337,7 @@ class ClassFormMixin:
 
     def plan_data(self) -> dict[str, Any]:
         """The plan text as data (a fresh plan from the current version when empty)."""
-        text = self.plan_edit.toPlainText()
+        text = self.host.plan_text()
         data = yaml.safe_load(text) if text.strip() else None
         if data is None:
             data = {"from_version": schemas.current_version(self.project), "operations": []}
@@ -396,8 +354,8 @@ class ClassFormMixin:
             self._form_message(f"cannot add to the plan: {exc}", error=True)
             return
         data["operations"] = [*(data["operations"] or []), *ops]
-        self.plan_edit.setPlainText(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
-                                                   width=100))
+        self.host.set_plan_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                               width=100))
         self._form_message(f"staged {len(ops)} operation(s); see the Migration tab")
 
     def _form_message(self, text: str, error: bool = False) -> None:
@@ -519,8 +477,8 @@ class ClassFormMixin:
             stored = schemas.update_draft(
                 self.project, self._schema.model_copy(update={"classes": classes}))
         except (AalError, ValueError) as exc:
-            self._form_message(_first_error(exc), error=True)
+            self._form_message(first_error(exc), error=True)
             return
         self._schema = stored
         self._form_message(f"saved to draft v{stored.version}")
-        self.refresh()
+        self.host.refresh()

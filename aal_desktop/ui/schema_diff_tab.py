@@ -15,15 +15,17 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.schema_diff import to_markdown
-from ..services import migrations
+from ..services import migrations, schemas
+from ..services.project import Project
 
 
-class DiffTabMixin:
-    """Two version pickers and the rendered diff of SchemaEditorDialog."""
+class DiffTab(QWidget):
+    """Two version pickers and the rendered diff between them."""
 
-    def _build_diff_tab(self) -> QWidget:
-        w = QWidget()
-        v = QVBoxLayout(w)
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        v = QVBoxLayout(self)
         row = QHBoxLayout()
         self.diff_a = QComboBox()
         self.diff_b = QComboBox()
@@ -37,7 +39,19 @@ class DiffTabMixin:
         v.addLayout(row)
         self.diff_view = QTextBrowser()
         v.addWidget(self.diff_view, 1)
-        return w
+
+    def refresh_versions(self, infos: list[schemas.SchemaVersionInfo], current: int) -> None:
+        """Fill both pickers (keeping the choice; by default the last change) and redraw."""
+        newest = infos[-1].version
+        for combo, default in ((self.diff_a, max(1, current - 1)), (self.diff_b, newest)):
+            chosen = combo.currentData() or default
+            combo.blockSignals(True)
+            combo.clear()
+            for info in infos:
+                combo.addItem(f"v{info.version} ({info.status})", info.version)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        self.update_diff()
 
     # --- the diff tab -----------------------------------------------------------------------
 

@@ -2,12 +2,12 @@
 
 Split from schema_editor.py (one module, one job). Dry runs run one at a time in a QThread
 and only the newest request's result is shown; Apply writes the next draft in the background.
-The mixin relies on the state SchemaEditorDialog.__init__ sets up.
+It is its own widget and talks to the editor only through SchemaEditorHost.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -28,16 +28,51 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.migration import MigrationPlan, parse_plan
 from ..services import migrations, schemas
-from .background import ProjectTask, busy_bar, run_in_background
+from .jobs import Job, busy_bar, run_job
 from .schema_class_form import ERROR_STYLE
+from .schema_editor_host import SchemaEditorHost
 
 PREVIEW_DELAY_MS = 300
 
 
-class MigrationTabMixin:
-    """The migration plan, its live dry run, apply and publish of SchemaEditorDialog."""
+class MigrationTab(QWidget):
+    """The migration plan, its live dry run, apply and publish."""
 
-    def _stop_listening(self) -> None:
+    def __init__(self, host: SchemaEditorHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.project = host.project
+        self.lead = host.lead
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self._plan: MigrationPlan | None = None
+        # dry runs: one at a time in a job; only the newest request's result is shown
+        self._preview_seq = 0
+        self._preview_task: Job | None = None
+        self._pending_preview: tuple[int, MigrationPlan] | None = None
+        self._apply_task: Job | None = None
+        self._closed = False
+        self._build()
+
+    def set_read_only(self) -> None:
+        """Annotators read the plan; nothing can be applied or published."""
+        for b in (self.apply_button, self.publish_button, self.load_button):
+            b.setEnabled(False)
+        self.plan_edit.setReadOnly(True)
+        self.reason_edit.setReadOnly(True)
+
+    def refresh(self) -> None:
+        """The versions changed: the buttons and the preview follow."""
+        self._update_migration_buttons()
+        self._preview_timer.start()
+
+    def listen(self) -> None:
+        """Shown again after a close: listen to background results again."""
+        self._closed = False
+
+    def stop_listening(self) -> None:
         self._preview_timer.stop()
         self._closed = True
         self._pending_preview = None
@@ -48,9 +83,8 @@ class MigrationTabMixin:
         """A dry run or an apply is running in the background."""
         return self._preview_task is not None or self._apply_task is not None
 
-    def _build_migration_tab(self) -> QWidget:
-        w = QWidget()
-        v = QVBoxLayout(w)
+    def _build(self) -> None:
+        v = QVBoxLayout(self)
         self.plan_edit = QPlainTextEdit()
         self.plan_edit.setPlaceholderText(
             "from_version: 1\noperations:\n  - {op: rename, key: text, new_key: paragraph}")
@@ -91,7 +125,6 @@ class MigrationTabMixin:
         row.addWidget(self.apply_button)
         row.addWidget(self.publish_button)
         v.addLayout(row)
-        return w
 
     # --- the migration tab ----------------------------------------------------------------------
 
@@ -126,8 +159,8 @@ class MigrationTabMixin:
             return
         seq, plan = self._pending_preview
         self._pending_preview = None
-        self._preview_task = run_in_background(
-            self.project, lambda project: migrations.dry_run(project, plan),
+        self._preview_task = run_job(
+            self.project, lambda job: migrations.dry_run(job.project, plan),
             lambda result: self._preview_ready(seq, plan, result),
             lambda exc: self._preview_failed(seq, exc), self._preview_finished)
         self._show_busy()
@@ -190,9 +223,9 @@ class MigrationTabMixin:
             w.setEnabled(not applying)
         self.plan_edit.setReadOnly(applying)
         self.reason_edit.setReadOnly(applying)
-        self.tabs.widget(0).setEnabled(not applying)  # staging would edit the plan
+        self.host.set_staging_enabled(not applying)  # staging would edit the plan
 
-    def apply_migration(self) -> ProjectTask | None:
+    def apply_migration(self) -> Job | None:
         """Apply the plan as typed now, in the background; the buttons wait for it."""
         if self._apply_task is not None:
             return None
@@ -212,8 +245,8 @@ class MigrationTabMixin:
         self._pending_preview = None
         reason = self.reason_edit.text().strip() or None
         self._set_preview_status("Applying the migration…")
-        self._apply_task = run_in_background(
-            self.project, lambda project: migrations.apply(project, plan, reason),
+        self._apply_task = run_job(
+            self.project, lambda job: migrations.apply(job.project, plan, reason),
             lambda result: self._applied(plan, result), self._apply_failed,
             self._apply_finished)
         self._update_migration_buttons()
@@ -228,8 +261,8 @@ class MigrationTabMixin:
         self.plan_edit.blockSignals(True)
         self.plan_edit.clear()
         self.plan_edit.blockSignals(False)
-        self.refresh()
-        self.select_version(result.version)
+        self.host.refresh()
+        self.host.show_version(result.version)
         self._set_preview_status(
             f"Draft v{result.version} created; {result.events} regions rewritten. Check it in "
             f"the Classes and Diff tabs, then publish it.")
@@ -267,8 +300,8 @@ class MigrationTabMixin:
         except AalError as exc:
             self._set_preview_status(str(exc), error=True)
             return
-        self.refresh()
-        self.select_version(version)
+        self.host.refresh()
+        self.host.show_version(version)
         extra = f"; {caught_up} regions drawn meanwhile were brought along" if caught_up else ""
         self._set_preview_status(f"Schema v{version} published{extra}.")
 

@@ -2,7 +2,9 @@
 
 Services tell listeners what they changed after each commit (`Project.subscribe`); the
 Session turns those plain callbacks into Qt signals delivered on the GUI thread, so panels
-redraw from what the services say happened and never poll the database.
+redraw from what the services say happened and never poll the database. `regionsEdited`
+carries the whole Change (ids, new region states, initiator): the view that made a change
+sees itself as the initiator and skips its own echo.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from PySide6.QtGui import QUndoStack
 
 from ..core.schema import LabelSchema
 from ..services import schemas
-from ..services.project import Change, Project
+from ..services.project import Change, ChangeKind, Project
 from .render_service import RenderService
 
 
@@ -23,6 +25,7 @@ class Session(QObject):
     renders."""
 
     regionsChanged = Signal(int, int)  # document_id, page (-1: several/unknown pages)
+    regionsEdited = Signal(object)  # the region Change itself (ids, regions, initiator)
     documentsChanged = Signal()
     schemaChanged = Signal()
     eventsChanged = Signal()  # any new event / review decision
@@ -67,25 +70,24 @@ class Session(QObject):
         if self._closed:
             return
         kind = change.kind
-        if kind == "region":
+        if kind == ChangeKind.region:
             doc = change.document_id if change.document_id is not None else -1
             page = change.page if change.page is not None else -1
+            self.regionsEdited.emit(change)
             self.regionsChanged.emit(doc, page)
             self.eventsChanged.emit()
-        elif kind == "document":
+        elif kind == ChangeKind.document:
             self.documentsChanged.emit()
-        elif kind == "schema":
+        elif kind == ChangeKind.schema:
             self._schema = None
             self.schemaChanged.emit()
             self.eventsChanged.emit()
-        elif kind in ("review", "event"):
-            self.eventsChanged.emit()  # a revert also sends its own "region" change
-        elif kind in ("version", "release", "model", "dataset"):
+        elif kind in (ChangeKind.review, ChangeKind.prelabel):
+            self.eventsChanged.emit()  # a revert also sends its own region change
+        elif kind in (ChangeKind.version, ChangeKind.model):
             self.versionsChanged.emit()
-        elif kind == "user":
+        elif kind == ChangeKind.user:
             self.usersChanged.emit()
-        else:
-            self.eventsChanged.emit()
 
     def close(self) -> None:
         """Stop listening and rendering, drop undo history, and close the project."""

@@ -1,27 +1,27 @@
-"""Undo steps for region edits: one gesture = one QUndoCommand = one service call.
+"""The window's Undo/Redo menu: a QUndoStack as a thin pass-through over services/history.
 
-The first redo() performs the edit through services.regions; undo and later redos bring
-the regions back to the snapshots recorded then, through `regions.revert_to(...,
-reverts=<event id>)`, so an undo is itself a recorded, reviewable change and nothing is
-ever removed from the log. Use `execute(session, command)`: it pushes the command and
-raises the service's error, if any, instead of leaving a dead step on the stack.
+The history lives in the project (services/history.py), like Anki's: each QUndoCommand
+holds the id of ONE step the services recorded. Its first redo performs the edit through
+the services inside `history.step` (with the view that asked as the initiator, so that view
+skips its own echo); undo and later redos call `history.undo/redo(step_id)`, which write the
+inverse change as new events. The menu label is the step's label, read from the service.
+Use `execute(session, command)`: it pushes the command and raises the service's error, if
+any, instead of leaving a dead step on the stack.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
 from ..core.errors import AalError
 from ..core.geometry import Box
-from ..services import documents, text
+from ..services import history
+from ..services import prelabel as prelabel_service
 from ..services import regions as region_service
-from ..services.project import Change
 from ..services.regions import Edit
-from ..store.db import transaction
 
 if TYPE_CHECKING:
     from .session import Session
@@ -30,14 +30,17 @@ BoxLike = Sequence[float]
 
 
 class RegionCommand(QUndoCommand):
-    """Base: subclasses implement `_do()` (the first redo); undo/redo replay snapshots."""
+    """One step of the project's history; subclasses implement `_do()` (the first redo)."""
 
-    def __init__(self, session: Session, label: str) -> None:
-        super().__init__(label)
+    def __init__(self, session: Session, label: str | None = None,
+                 initiator: object | None = None) -> None:
+        super().__init__(label or "Edit")
         self.session = session
+        self.label = label
+        self.initiator = initiator
         self.edits: list[Edit] = []
         self.error: Exception | None = None
-        self.last_event_id: int | None = None  # the event the next undo/redo takes back
+        self.step_id: int | None = None
         self._done_once = False
 
     # subclasses ------------------------------------------------------------------------
@@ -46,39 +49,48 @@ class RegionCommand(QUndoCommand):
 
     # QUndoCommand ----------------------------------------------------------------------
     def redo(self) -> None:
+        project = self.session.project
         if not self._done_once:
             self._done_once = True
             try:
-                self.edits = self._do()
+                with history.step(project, self.label, self.initiator) as step:
+                    self.edits = self._do()
             except Exception as exc:  # handed back to execute(); the step is dropped
                 self.error = exc
                 self.setObsolete(True)
                 return
-            if not self.edits:
+            if not self.edits or step.step_id is None:
                 self.setObsolete(True)  # nothing changed: no undo step
                 return
-            self.last_event_id = self.edits[0].event_id
+            self.step_id = step.step_id
+            self.setText(history.get(project, step.step_id).label)
             return
-        targets = [(e.after.id, e.after.snapshot()) for e in self.edits]
-        self._replay(targets, "redo")
+        self._replay(history.redo, "redo")
 
     def undo(self) -> None:
-        targets: list[tuple[str, Any]] = [
-            (e.after.id, e.before.snapshot() if e.before is not None else None)
-            for e in self.edits
-        ]
-        self._replay(targets, "undo")
+        self._replay(history.undo, "undo")
 
-    def _replay(self, targets: list[tuple[str, Any]], reason: str) -> None:
+    def _replay(self, action: Callable[..., history.Outcome], verb: str) -> None:
+        """Undo/redo through the service; a refusal (someone changed the regions since)
+        changes nothing, is shown, and drops this step from the stack."""
         try:
-            edits = region_service.revert_to(self.session.project, targets, reason=reason,
-                                             reverts=self.last_event_id)
+            action(self.session.project, self.step_id)
         except AalError as exc:
             self.error = exc
-            self.session.commandFailed.emit(f"{reason} failed: {exc}")
-            return
-        if edits:
-            self.last_event_id = edits[0].event_id
+            self.setObsolete(True)
+            self.session.commandFailed.emit(f"{verb} failed: {exc}")
+
+
+class ServiceCommand(RegionCommand):
+    """Any service call (or several) as one step: `do` returns the edits it made."""
+
+    def __init__(self, session: Session, label: str | None, do: Callable[[], list[Edit]],
+                 initiator: object | None = None) -> None:
+        super().__init__(session, label, initiator)
+        self._call = do
+
+    def _do(self) -> list[Edit]:
+        return self._call()
 
 
 class AddRegionsCommand(RegionCommand):
@@ -86,35 +98,18 @@ class AddRegionsCommand(RegionCommand):
 
     def __init__(self, session: Session, document_id: int, page: int,
                  items: Sequence[tuple[BoxLike, str, dict[str, Any]]], snap: bool = False,
-                 label: str | None = None) -> None:
+                 label: str | None = None, initiator: object | None = None) -> None:
         n = len(items)
         super().__init__(session, label or (f"Draw {items[0][1]}" if n == 1
-                                            else f"Paste {n} regions"))
+                                            else f"Paste {n} regions"), initiator)
         self.document_id = document_id
         self.page = page
         self.items = [(tuple(b), k, dict(a)) for b, k, a in items]
         self.snap = snap
 
     def _do(self) -> list[Edit]:
-        project = self.session.project
-        doc = documents.resolve(project, self.document_id)
-        # extract the page's words before taking the write lock (it may ask a worker)
-        text.page_words(project, doc.id, doc.sha256, self.page)
-        batch = str(uuid.uuid4()) if len(self.items) > 1 else None
-        edits: list[Edit] = []
-        with transaction(project.db):
-            for box, class_key, attrs in self.items:
-                region = region_service.add_region(
-                    project, doc.id, self.page, box, class_key, attrs or None,
-                    snap=self.snap, batch=batch, notify=False,
-                )
-                row = project.db.execute(
-                    "SELECT MAX(id) FROM events WHERE region_id = ?", [region.id]
-                ).fetchone()
-                edits.append(Edit(None, region, int(row[0])))
-        project.notify(Change("region", tuple(e.after.id for e in edits),
-                              document_id=doc.id, page=self.page))
-        return edits
+        return region_service.add_many(self.session.project, self.document_id, self.page,
+                                       self.items, snap=self.snap)
 
     @property
     def regions(self) -> list[str]:
@@ -122,9 +117,9 @@ class AddRegionsCommand(RegionCommand):
 
 
 class RelabelCommand(RegionCommand):
-    def __init__(self, session: Session, region_ids: Sequence[str], class_key: str) -> None:
-        n = len(region_ids)
-        super().__init__(session, f"Relabel {n} region{'s' if n != 1 else ''} as {class_key}")
+    def __init__(self, session: Session, region_ids: Sequence[str], class_key: str,
+                 initiator: object | None = None) -> None:
+        super().__init__(session, None, initiator)
         self.region_ids = list(region_ids)
         self.class_key = class_key
 
@@ -137,9 +132,9 @@ class MoveCommand(RegionCommand):
     """Move, resize or nudge regions; with snap, the services shrink boxes to the text."""
 
     def __init__(self, session: Session, moves: Sequence[tuple[str, BoxLike]],
-                 snap: bool = False, label: str | None = None) -> None:
-        n = len(moves)
-        super().__init__(session, label or f"Move {n} region{'s' if n != 1 else ''}")
+                 snap: bool = False, label: str | None = None,
+                 initiator: object | None = None) -> None:
+        super().__init__(session, label, initiator)
         self.moves = [(rid, Box.normalized(*box)) for rid, box in moves]
         self.snap = snap
 
@@ -148,9 +143,9 @@ class MoveCommand(RegionCommand):
 
 
 class DeleteCommand(RegionCommand):
-    def __init__(self, session: Session, region_ids: Sequence[str]) -> None:
-        n = len(region_ids)
-        super().__init__(session, f"Delete {n} region{'s' if n != 1 else ''}")
+    def __init__(self, session: Session, region_ids: Sequence[str],
+                 initiator: object | None = None) -> None:
+        super().__init__(session, None, initiator)
         self.region_ids = list(region_ids)
 
     def _do(self) -> list[Edit]:
@@ -158,31 +153,38 @@ class DeleteCommand(RegionCommand):
 
 
 class SetAttributesCommand(RegionCommand):
-    def __init__(self, session: Session, region_id: str, values: dict[str, Any]) -> None:
-        super().__init__(session, "Set attributes")
+    def __init__(self, session: Session, region_id: str, values: dict[str, Any],
+                 initiator: object | None = None) -> None:
+        super().__init__(session, None, initiator)
         self.region_id = region_id
         self.values = dict(values)
 
     def _do(self) -> list[Edit]:
-        project = self.session.project
-        before = region_service.get(project, self.region_id)
-        after = region_service.set_attributes(project, self.region_id, self.values)
-        if after == before:
-            return []
-        row = project.db.execute(
-            "SELECT MAX(id) FROM events WHERE region_id = ?", [self.region_id]
-        ).fetchone()
-        return [Edit(before, after, int(row[0]))]
+        return region_service.set_attributes_many(self.session.project, self.region_id,
+                                                  self.values)
 
 
 class AcceptPrelabelsCommand(RegionCommand):
-    def __init__(self, session: Session, region_ids: Sequence[str]) -> None:
-        n = len(region_ids)
-        super().__init__(session, f"Accept {n} pre-label{'s' if n != 1 else ''}")
+    def __init__(self, session: Session, region_ids: Sequence[str],
+                 initiator: object | None = None) -> None:
+        super().__init__(session, None, initiator)
         self.region_ids = list(region_ids)
 
     def _do(self) -> list[Edit]:
         return region_service.accept_prelabels(self.session.project, self.region_ids)
+
+
+def accept_page(session: Session, document_id: int, page: int) -> ServiceCommand:
+    """Accept every pending pre-label of a page (selected by services/prelabel)."""
+    return ServiceCommand(session, None, lambda: prelabel_service.accept_page(
+        session.project, document_id, page))
+
+
+def accept_above(session: Session, document_id: int, min_confidence: float,
+                 page: int | None = None) -> ServiceCommand:
+    """Accept a document's pending pre-labels at or above a confidence (services/prelabel)."""
+    return ServiceCommand(session, None, lambda: prelabel_service.accept_above(
+        session.project, document_id, min_confidence, page))
 
 
 def execute(session: Session, command: RegionCommand) -> list[Edit]:

@@ -7,7 +7,6 @@ pyqtgraph is imported here only (it costs ~0.8 s), so it loads when this dialog 
 
 from __future__ import annotations
 
-import importlib.util
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
@@ -40,8 +39,7 @@ from ..core.errors import AalError
 from ..core.records import DocStatus
 from ..core.splits import SPLITS
 from ..services import versions
-from ..services.project import Project
-from .background import ProjectTask, busy_bar, run_in_background
+from .jobs import Job, JobContext, busy_bar, run_job
 
 if TYPE_CHECKING:
     from .session import Session
@@ -143,7 +141,7 @@ class VersionsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.project = session.project
-        self.create_task: ProjectTask | None = None  # the version being cut, if any
+        self.create_task: Job | None = None  # the version being cut, if any
         self._closed = False
         self.setWindowTitle("Dataset versions")
         self.resize(1100, 720)
@@ -199,9 +197,7 @@ class VersionsDialog(QDialog):
         self.tabs.addTab(stats_tab, "Statistics")
         self.tabs.addTab(self.changelog_view, "Changelog")
 
-        has_release = importlib.util.find_spec(f"{__package__}.release_dialog") is not None
         self.release_button = QPushButton("Release…", self)
-        self.release_button.setVisible(has_release)
         self.release_button.setEnabled(False)
         self.release_button.setToolTip("Write this version as a release folder"
                                        if lead else "Only a lead can release versions")
@@ -396,7 +392,7 @@ class VersionsDialog(QDialog):
         self.form.name_edit.setFocus()
         self.form.name_edit.selectAll()
 
-    def create(self) -> ProjectTask | None:
+    def create(self) -> Job | None:
         """Cut the version described by the form in a QThread on its own connection (freezing
         tens of thousands of regions takes a while); errors stay in the form to be fixed."""
         if self.create_task is not None:
@@ -404,13 +400,13 @@ class VersionsDialog(QDialog):
         v = self.form.values()
         self._set_creating(True)
 
-        def work(project: Project) -> versions.VersionInfo:
-            return versions.create_version(project, v["name"], statuses=v["statuses"],
+        def work(job: JobContext) -> versions.VersionInfo:
+            return versions.create_version(job.project, v["name"], statuses=v["statuses"],
                                            split=v["split"], seed=v["seed"],
                                            parent=v["parent"], resplit=v["resplit"])
 
-        self.create_task = run_in_background(self.project, work, self._created,
-                                             self._create_failed, self._create_finished)
+        self.create_task = run_job(self.project, work, self._created, self._create_failed,
+                                   self._create_finished)
         return self.create_task
 
     def _set_creating(self, on: bool) -> None:

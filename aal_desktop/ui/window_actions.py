@@ -1,64 +1,49 @@
-"""Actions, menus, toolbar and status bar of the main window, and the pre-label workspace.
+"""The main window's action table, menus, toolbar and status bar.
 
-Kept apart from `main_window` so the window class holds state and navigation only: this
-module builds every QAction (with its shortcut) onto the window under the attribute names
-the tests and the app use, and holds the handlers of the pre-label actions (issue 7: run
-pre-labels for a page, a document or a selection; accept them from the keyboard).
+Every fixed action is one ActionSpec row in `action_specs` (id, text, shortcut, handler,
+enabled-when, leads-only); `build_actions` turns the table into the window's ActionRegistry,
+looked up by id (`window.action("delete")`). Menus and the toolbar are lists of those ids.
+Dialogs are imported by name inside their handlers (explicit imports, loaded when first
+opened so start-up stays quick): a renamed module fails loudly instead of hiding its menu.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
+    QMenuBar,
     QStyle,
     QToolBar,
-    QVBoxLayout,
-    QWidget,
+    QToolButton,
 )
 
-from ..core.records import DocStatus, Document
-from ..services import documents, users
-from ..services import prelabel as prelabel_service
-from .undo import AcceptPrelabelsCommand, execute
+from ..core.records import DocStatus
+from .action_registry import ActionRegistry, ActionSpec, When
+from .dialogs.annotation_import_dialog import open_annotation_import
+from .help_menu import help_specs
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
-    from .session import Session
 
 SP = QStyle.StandardPixmap
 RECENT_KEY = "recent_projects"
 MAX_RECENT = 8
-THRESHOLD_KEY = "prelabel/accept_threshold"
-DEFAULT_THRESHOLD = 0.8
-
-
-def module_available(name: str) -> bool:
-    """True when `aal_desktop.ui.<name>` is installed (its menu entry is then shown)."""
-    try:
-        return importlib.util.find_spec(f"aal_desktop.ui.{name}") is not None
-    except (ImportError, ValueError):
-        return False
+SEPARATOR = ""  # in a menu or toolbar layout: a separator line
 
 
 def recent_projects(settings: QSettings) -> list[str]:
     value = settings.value(RECENT_KEY, [])
     if isinstance(value, str):
-        value = [value]
-    return [str(v) for v in (value or [])]
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
 
 def remember_project(settings: QSettings, path: Path | str) -> None:
@@ -66,43 +51,6 @@ def remember_project(settings: QSettings, path: Path | str) -> None:
     p = str(Path(path).resolve())
     items = [p] + [r for r in recent_projects(settings) if r != p]
     settings.setValue(RECENT_KEY, items[:MAX_RECENT])
-
-
-class AssignDialog(QDialog):
-    """Tick the people a document is given to (leads)."""
-
-    def __init__(self, session: Session, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Assign {doc.filename}")
-        project = session.project
-        already = set(documents.assignees(project, doc.id))
-        self.list = QListWidget()
-        for u in users.list_users(project):
-            item = QListWidgetItem(f"{u.name} ({u.role.value})")
-            item.setData(Qt.ItemDataRole.UserRole, u.name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if u.name in already
-                               else Qt.CheckState.Unchecked)
-            if u.name in already:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)  # no un-assign service
-            self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Give this document to:"))
-        layout.addWidget(self.list)
-        layout.addWidget(buttons)
-
-    def chosen(self) -> list[str]:
-        out = []
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if (item.checkState() == Qt.CheckState.Checked
-                    and item.flags() & Qt.ItemFlag.ItemIsEnabled):
-                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return out
 
 
 def dropped_paths(mime: Any) -> list[str]:
@@ -118,330 +66,238 @@ def dropped_paths(mime: Any) -> list[str]:
     return out
 
 
-def icon(w: MainWindow, pixmap: QStyle.StandardPixmap) -> QIcon:
-    return w.style().standardIcon(pixmap)
+def action_specs(w: MainWindow) -> list[ActionSpec]:
+    """The table of the window's fixed actions (undo/redo come from the undo stack)."""
+    c = w.canvas
+    doc, sel = When.document, When.selection
+    return [
+        ActionSpec("import", "&Import PDFs…", w.choose_and_import, "Ctrl+I",
+                   SP.SP_DialogOpenButton, "Import PDF files into the project"),
+        ActionSpec("import_folder", "Import &folder…", w.choose_folder_and_import, None,
+                   SP.SP_DirOpenIcon, "Import every PDF under a folder"),
+        ActionSpec("import_annotations", "Import &annotations…",
+                   lambda: open_annotation_import(w.session, w), None,
+                   SP.SP_FileDialogContentsView,
+                   "Import boxes from COCO, Label Studio, CVAT, labelme, PAWLS or PAGE XML"),
+        ActionSpec("open_project", "&Open project…", w.choose_project, "Ctrl+O",
+                   SP.SP_DriveHDIcon, "Open another project database"),
+        ActionSpec("open_folder", "Open project &folder…", w.choose_project_folder, None,
+                   SP.SP_DirIcon, "Open the project kept in a folder"),
+        ActionSpec("switch_user", "Switch &user…", w.switch_user, None, None,
+                   "Choose the person whose work is recorded"),
+        ActionSpec("quit", "&Quit", w.close, "Ctrl+Q"),
+        ActionSpec("delete", "&Delete", c.delete_selection, "Delete", SP.SP_DialogDiscardButton,
+                   "Delete the selected regions", enabled_when=sel),
+        ActionSpec("copy", "&Copy", c.copy_selection, "Ctrl+C", enabled_when=sel),
+        ActionSpec("paste", "&Paste", c.paste, "Ctrl+V", enabled_when=doc),
+        ActionSpec("select_all", "Select &all", c.select_all, "Ctrl+A", enabled_when=doc),
+        ActionSpec("zoom_in", "Zoom &in", c.zoom_in, "Ctrl++", None, "Zoom in"),
+        ActionSpec("zoom_out", "Zoom &out", c.zoom_out, "Ctrl+-", None, "Zoom out"),
+        ActionSpec("fit_width", "Fit &width", c.fit_width, "Ctrl+9", None,
+                   "Zoom so the page fills the width"),
+        ActionSpec("fit_page", "Fit &page", c.fit_page, "Ctrl+0", None,
+                   "Zoom so the whole page is visible"),
+        ActionSpec("snap", "&Snap to text", w.set_snap, "Ctrl+T", None,
+                   "Shrink drawn and moved boxes to the words they cover", checkable=True),
+        ActionSpec("next_page", "&Next page", lambda: w.go_page(w.page + 1), "PgDown",
+                   SP.SP_ArrowDown, "Next page", enabled_when=doc),
+        ActionSpec("prev_page", "&Previous page", lambda: w.go_page(w.page - 1), "PgUp",
+                   SP.SP_ArrowUp, "Previous page", enabled_when=doc),
+        ActionSpec("first_page", "&First page", lambda: w.go_page(0), "Home",
+                   enabled_when=doc),
+        ActionSpec("last_page", "&Last page", lambda: w.go_page(10**9), "End",
+                   enabled_when=doc),
+        ActionSpec("goto_page", "&Go to page…", w.ask_page, "Ctrl+G", enabled_when=doc),
+        ActionSpec("next_doc", "Next &document", lambda: w.go_document(+1), "Ctrl+PgDown",
+                   SP.SP_MediaSkipForward, "Next document"),
+        ActionSpec("prev_doc", "Previous d&ocument", lambda: w.go_document(-1), "Ctrl+PgUp",
+                   SP.SP_MediaSkipBackward, "Previous document"),
+        # Ctrl+Return accepts the page's pre-labels (issue 7), so submitting is Ctrl+Shift+S.
+        ActionSpec("submit", "Mark &submitted", lambda: w.set_status(DocStatus.submitted),
+                   "Ctrl+Shift+S", SP.SP_DialogApplyButton, "Hand this document in for review",
+                   enabled_when=doc),
+        ActionSpec("approve", "&Approve", lambda: w.set_status(DocStatus.approved), None,
+                   SP.SP_DialogYesButton, "Accept this document (leads)", enabled_when=doc,
+                   leads_only=True),
+        ActionSpec("reject", "&Reject…", w.reject_document, None, SP.SP_DialogNoButton,
+                   "Send this document back (leads)", enabled_when=doc, leads_only=True),
+        ActionSpec("assign", "Assi&gn…", w.assign_document, None, None,
+                   "Give this document to annotators (leads)", enabled_when=doc,
+                   leads_only=True),
+        ActionSpec("accept_page", "A&ccept pre-labels on this page",
+                   w.accept_prelabels_on_page, "Ctrl+Return", None,
+                   "Confirm every pending model pre-label on this page as it is",
+                   enabled_when=doc),
+        ActionSpec("accept_above", "Accept pre-labels a&bove confidence…",
+                   w.accept_prelabels_above, "Ctrl+Shift+Return", None,
+                   "Confirm this document's pending pre-labels the model is sure of",
+                   enabled_when=doc),
+        # the dialogs (ids are their module names), each imported by name when opened
+        ActionSpec("schema_editor", "Schema &editor…", w.open_schema_editor, group="dialogs"),
+        ActionSpec("review_view", "&Review corrections…", w.open_review, group="dialogs",
+                   leads_only=True),
+        ActionSpec("audit_view", "&Audit…", w.open_audit, group="dialogs"),
+        ActionSpec("history_dialog", "Region &history…", w.open_history_of_selection,
+                   "Ctrl+H", group="dialogs", enabled_when=When.one_selected),
+        ActionSpec("versions_view", "&Versions…", w.open_versions, group="dialogs"),
+        ActionSpec("prelabel_dialog", "&Pre-label", w.open_prelabel, group="dialogs"),
+        ActionSpec("agreement_view", "&Agreement…", w.open_agreement, group="dialogs"),
+        ActionSpec("models_view", "&Models…", w.open_models, group="dialogs"),
+        ActionSpec("prelabel_page", "Current &page…", lambda: w.open_prelabel("page"), None,
+                   None, "Pre-label the page on screen", group="prelabel", enabled_when=doc),
+        ActionSpec("prelabel_document", "&This document…", lambda: w.open_prelabel("document"),
+                   None, None, "Pre-label every page of this document", group="prelabel",
+                   enabled_when=doc),
+        ActionSpec("prelabel_selected", "&Selected documents…",
+                   lambda: w.open_prelabel("selected"), None, None,
+                   "Pre-label the documents selected in the Documents panel",
+                   group="prelabel"),
+        *help_specs(w),
+    ]
 
 
-def make_action(w: MainWindow, text: str, slot: Callable[..., Any], shortcut: str | None = None,
-                pixmap: QStyle.StandardPixmap | None = None, tip: str | None = None,
-                checkable: bool = False) -> QAction:
-    """An action whose service errors show as a message, never a traceback."""
-    action = QAction(text, w)
-    if shortcut:
-        action.setShortcut(QKeySequence(shortcut))
-    if pixmap is not None:
-        action.setIcon(icon(w, pixmap))
-    if tip:
-        action.setStatusTip(tip)
-        action.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
-    action.setCheckable(checkable)
-    if checkable:
-        action.toggled.connect(lambda on: w._guard(lambda: slot(on)))
-    else:
-        action.triggered.connect(lambda _=False: w._guard(slot))
-    w.addAction(action)  # shortcuts work even when the menu bar is hidden
+def build_actions(w: MainWindow) -> ActionRegistry:
+    """The window's registry: undo/redo from the session's stack, then the table."""
+    registry = ActionRegistry()
+    stack = w.session.undo_stack
+    undo = stack.createUndoAction(w, "&Undo")
+    undo.setShortcuts([QKeySequence("Ctrl+Z")])
+    undo.setIcon(w.style().standardIcon(SP.SP_ArrowBack))
+    redo = stack.createRedoAction(w, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    redo.setIcon(w.style().standardIcon(SP.SP_ArrowForward))
+    for action in (undo, redo):
+        w.addAction(action)  # shortcuts work even when the menu bar is hidden
+    registry.add(ActionSpec("undo", "&Undo", stack.undo, enabled_when=When.managed), undo)
+    registry.add(ActionSpec("redo", "&Redo", stack.redo, enabled_when=When.managed), redo)
+    registry.build(w, action_specs(w), w._guard)
+    return registry
+
+
+MENUS: list[tuple[str, list[str]]] = [
+    ("&File", ["import", "import_folder", "import_annotations", SEPARATOR, "open_project",
+               "open_folder", "@recent", SEPARATOR, "switch_user", SEPARATOR, "quit"]),
+    ("&Edit", ["undo", "redo", SEPARATOR, "delete", "copy", "paste", "select_all", SEPARATOR,
+               "accept_page", "accept_above"]),
+    ("&View", ["zoom_in", "zoom_out", "fit_width", "fit_page", SEPARATOR, "snap", SEPARATOR,
+               "@panels"]),
+    ("&Go", ["next_page", "prev_page", "first_page", "last_page", "goto_page", SEPARATOR,
+             "next_doc", "prev_doc"]),
+    ("&Document", ["submit", SEPARATOR, "approve", "reject", "assign"]),
+    ("&Schema", ["schema_editor"]),
+    ("&Review", ["review_view", "audit_view", "history_dialog"]),
+    ("D&ataset", ["versions_view", "@prelabel", "agreement_view", "models_view"]),
+    ("&Help", ["how_to_label", "shortcuts", SEPARATOR, "about"]),
+]
+
+
+def build_menus(w: MainWindow, registry: ActionRegistry) -> QMenu:
+    """The menu bar from MENUS; returns the Recent projects menu (filled when shown)."""
+    bar: QMenuBar = w.menuBar()
+    recent = QMenu("&Recent projects", w)
+    for title, entries in MENUS:
+        menu = bar.addMenu(title)
+        for entry in entries:
+            if entry == SEPARATOR:
+                menu.addSeparator()
+            elif entry == "@recent":
+                menu.addMenu(recent)
+            elif entry == "@panels":
+                panels = menu.addMenu("&Panels")
+                for dock in w.docks.values():
+                    panels.addAction(dock.toggleViewAction())
+            elif entry == "@prelabel":
+                menu.addAction(prelabel_submenu(w, registry, menu))
+            else:
+                menu.addAction(registry[entry])
+    return recent
+
+
+def prelabel_submenu(w: MainWindow, registry: ActionRegistry, menu: QMenu) -> Any:
+    """Dataset → Pre-label is a submenu: current page, this document, selection."""
+    sub = QMenu("&Pre-label", menu)
+    sub.addActions(list(registry.group("prelabel").values()))
+    sub.addSeparator()
+    sub.addActions([registry["accept_page"], registry["accept_above"]])
+    action = registry["prelabel_dialog"]
+    action.setMenu(sub)  # the single entry opens the submenu
+    # Ctrl/Shift-click picks several documents for "Selected documents…".
+    w.documents_panel.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     return action
 
 
-def build_actions(w: MainWindow) -> None:
-    """Every fixed action, as attributes of the window (`w.import_action`, …)."""
-    c = w.canvas
-
-    def a(*args: Any, **kwargs: Any) -> QAction:
-        return make_action(w, *args, **kwargs)
-
-    w.import_action = a("&Import PDFs…", w.choose_and_import, "Ctrl+I",
-                        SP.SP_DialogOpenButton, "Import PDF files into the project")
-    w.import_folder_action = a("Import &folder…", w.choose_folder_and_import, None,
-                               SP.SP_DirOpenIcon, "Import every PDF under a folder")
-    w.open_project_action = a("&Open project…", w.choose_project, "Ctrl+O",
-                              SP.SP_DriveHDIcon, "Open another project database")
-    w.open_folder_action = a("Open project &folder…", w.choose_project_folder, None,
-                             SP.SP_DirIcon, "Open the project kept in a folder")
-    w.switch_user_action = a("Switch &user…", w.switch_user, None, None,
-                             "Choose the person whose work is recorded")
-    w.quit_action = a("&Quit", w.close, "Ctrl+Q")
-    stack = w.session.undo_stack
-    w.undo_action = stack.createUndoAction(w, "&Undo")
-    w.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-    w.undo_action.setIcon(icon(w, SP.SP_ArrowBack))
-    w.redo_action = stack.createRedoAction(w, "&Redo")
-    w.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    w.redo_action.setIcon(icon(w, SP.SP_ArrowForward))
-    w.addAction(w.undo_action)
-    w.addAction(w.redo_action)
-    w.delete_action = a("&Delete", c.delete_selection, "Delete", SP.SP_DialogDiscardButton,
-                        "Delete the selected regions")
-    w.copy_action = a("&Copy", c.copy_selection, "Ctrl+C")
-    w.paste_action = a("&Paste", c.paste, "Ctrl+V")
-    w.select_all_action = a("Select &all", c.select_all, "Ctrl+A")
-    w.zoom_in_action = a("Zoom &in", c.zoom_in, "Ctrl++", None, "Zoom in")
-    w.zoom_out_action = a("Zoom &out", c.zoom_out, "Ctrl+-", None, "Zoom out")
-    w.fit_width_action = a("Fit &width", c.fit_width, "Ctrl+9", None,
-                           "Zoom so the page fills the width")
-    w.fit_page_action = a("Fit &page", c.fit_page, "Ctrl+0", None,
-                          "Zoom so the whole page is visible")
-    w.snap_action = a("&Snap to text", w.set_snap, "Ctrl+T", None,
-                      "Shrink drawn and moved boxes to the words they cover", checkable=True)
-    w.next_page_action = a("&Next page", lambda: w.go_page(w.page + 1), "PgDown",
-                           SP.SP_ArrowDown, "Next page")
-    w.prev_page_action = a("&Previous page", lambda: w.go_page(w.page - 1), "PgUp",
-                           SP.SP_ArrowUp, "Previous page")
-    w.first_page_action = a("&First page", lambda: w.go_page(0), "Home")
-    w.last_page_action = a("&Last page", lambda: w.go_page(10**9), "End")
-    w.goto_page_action = a("&Go to page…", w.ask_page, "Ctrl+G")
-    w.next_doc_action = a("Next &document", lambda: w.go_document(+1), "Ctrl+PgDown",
-                          SP.SP_MediaSkipForward, "Next document")
-    w.prev_doc_action = a("Previous d&ocument", lambda: w.go_document(-1), "Ctrl+PgUp",
-                          SP.SP_MediaSkipBackward, "Previous document")
-    # Ctrl+Return accepts the page's pre-labels (issue 7), so submitting moved to Ctrl+Shift+S.
-    w.submit_action = a("Mark &submitted", lambda: w.set_status(DocStatus.submitted),
-                        "Ctrl+Shift+S", SP.SP_DialogApplyButton,
-                        "Hand this document in for review")
-    w.approve_action = a("&Approve", lambda: w.set_status(DocStatus.approved), None,
-                         SP.SP_DialogYesButton, "Accept this document (leads)")
-    w.reject_action = a("&Reject…", w.reject_document, None, SP.SP_DialogNoButton,
-                        "Send this document back (leads)")
-    w.assign_action = a("Assi&gn…", w.assign_document, None, None,
-                        "Give this document to annotators (leads)")
-    w.accept_page_action = a("A&ccept pre-labels on this page", w.accept_prelabels_on_page,
-                             "Ctrl+Return", None,
-                             "Confirm every pending model pre-label on this page as it is")
-    w.accept_above_action = a("Accept pre-labels a&bove confidence…",
-                              w.accept_prelabels_above, "Ctrl+Shift+Return", None,
-                              "Confirm this document's pending pre-labels the model is sure of")
+TOOLBAR = ["import", SEPARATOR, "undo", "redo", "delete", SEPARATOR, "prev_doc", "prev_page",
+           "next_page", "next_doc", SEPARATOR]
+TOOLBAR_TEXT = [("zoom_out", "−"), ("zoom_in", "+"), ("fit_width", "Width"),
+                ("fit_page", "Page"), (SEPARATOR, ""), ("snap", "Snap")]
+TOOLBAR_WORKFLOW = [("submit", "Submit"), ("approve", "Approve"), ("reject", "Reject")]
 
 
-def build_menus(w: MainWindow) -> None:
-    bar = w.menuBar()
-    file = bar.addMenu("&File")
-    file.addActions([w.import_action, w.import_folder_action])
-    file.addSeparator()
-    file.addActions([w.open_project_action, w.open_folder_action])
-    w.recent_menu = file.addMenu("&Recent projects")
-    w.recent_menu.aboutToShow.connect(w._fill_recent)
-    w._fill_recent()
-    file.addSeparator()
-    file.addAction(w.switch_user_action)
-    file.addSeparator()
-    file.addAction(w.quit_action)
-
-    edit = bar.addMenu("&Edit")
-    edit.addActions([w.undo_action, w.redo_action])
-    edit.addSeparator()
-    edit.addActions([w.delete_action, w.copy_action, w.paste_action, w.select_all_action])
-    edit.addSeparator()
-    edit.addActions([w.accept_page_action, w.accept_above_action])
-
-    view = bar.addMenu("&View")
-    view.addActions([w.zoom_in_action, w.zoom_out_action, w.fit_width_action,
-                     w.fit_page_action])
-    view.addSeparator()
-    view.addAction(w.snap_action)
-    view.addSeparator()
-    panels = view.addMenu("&Panels")
-    for dock in w.docks.values():
-        panels.addAction(dock.toggleViewAction())
-
-    go = bar.addMenu("&Go")
-    go.addActions([w.next_page_action, w.prev_page_action, w.first_page_action,
-                   w.last_page_action, w.goto_page_action])
-    go.addSeparator()
-    go.addActions([w.next_doc_action, w.prev_doc_action])
-
-    doc = bar.addMenu("&Document")
-    doc.addAction(w.submit_action)
-    doc.addSeparator()
-    doc.addActions([w.approve_action, w.reject_action, w.assign_action])
-
-    w.optional_actions = {}
-    w.prelabel_actions = {}
-    optional_menu(w, bar, "&Schema", [
-        ("schema_editor", "Schema &editor…",
-         opener(w, "schema_editor", "SchemaEditorDialog"), False),
-    ])
-    optional_menu(w, bar, "&Review", [
-        ("review_view", "&Review corrections…", opener(w, "review_view", "ReviewWindow"), True),
-        ("audit_view", "&Audit…", opener(w, "audit_view", "AuditDialog"), False),
-        ("history_dialog", "Region &history…", w.open_history_of_selection, False),
-    ])
-    dataset = optional_menu(w, bar, "D&ataset", [
-        ("versions_view", "&Versions…", opener(w, "versions_view", "VersionsDialog"), False),
-        ("prelabel_dialog", "&Pre-label…", w.open_prelabel, False),
-        ("agreement_view", "&Agreement…", opener(w, "agreement_view", "AgreementDialog"), False),
-        ("models_view", "&Models…", opener(w, "models_view", "ModelsDialog"), False),
-    ])
-    if dataset is not None and "prelabel_dialog" in w.optional_actions:
-        prelabel_submenu(w, dataset, w.optional_actions["prelabel_dialog"])
-
-
-def opener(w: MainWindow, module: str, cls_name: str) -> Callable[[], Any]:
-    """The slot of a menu entry that opens another engineer's dialog."""
-    return lambda: w._open_dialog(module, cls_name)
-
-
-def optional_menu(w: MainWindow, bar: Any, title: str,
-                  entries: list[tuple[str, str, Callable[[], Any], bool]]) -> QMenu | None:
-    """A menu of other engineers' dialogs, holding only the ones whose module exists."""
-    present = [e for e in entries if module_available(e[0])]
-    if not present:
-        return None
-    menu: QMenu = bar.addMenu(title)
-    for module, text, slot, leads_only in present:
-        action = make_action(w, text, slot)
-        action.setProperty("leads_only", leads_only)
-        if module == "history_dialog":
-            action.setShortcut(QKeySequence("Ctrl+H"))
-        menu.addAction(action)
-        w.optional_actions[module] = action
-    return menu
-
-
-def prelabel_submenu(w: MainWindow, menu: QMenu, action: QAction) -> None:
-    """Turn Dataset → Pre-label into a submenu: current page, this document, selection."""
-    sub = QMenu("&Pre-label", menu)
-    entries = (("page", "Current &page…", "Pre-label the page on screen"),
-               ("document", "&This document…", "Pre-label every page of this document"),
-               ("selected", "&Selected documents…",
-                "Pre-label the documents selected in the Documents panel"))
-    for scope, text, tip in entries:
-        scoped = make_action(w, text, lambda s=scope: w.open_prelabel(s), None, None, tip)
-        sub.addAction(scoped)
-        w.prelabel_actions[scope] = scoped
-    sub.addSeparator()
-    sub.addActions([w.accept_page_action, w.accept_above_action])
-    action.setText("&Pre-label")
-    action.setMenu(sub)  # the old single entry now opens the submenu
-    # Ctrl/Shift-click picks several documents for "Selected documents…".
-    w.documents_panel.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-
-
-def build_toolbar(w: MainWindow) -> None:
+def build_toolbar(w: MainWindow, registry: ActionRegistry) -> tuple[QToolBar, QLabel]:
+    """The tool bar; returns it and the "Drawing: <class>" label it holds."""
     tools = QToolBar("Tools", w)
     tools.setObjectName("toolbar-main")
     tools.setIconSize(QSize(18, 18))
     tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-    tools.addActions([w.import_action])
-    tools.addSeparator()
-    tools.addActions([w.undo_action, w.redo_action, w.delete_action])
-    tools.addSeparator()
-    tools.addActions([w.prev_doc_action, w.prev_page_action, w.next_page_action,
-                      w.next_doc_action])
-    tools.addSeparator()
+    for entry in TOOLBAR:
+        if entry == SEPARATOR:
+            tools.addSeparator()
+        else:
+            tools.addAction(registry[entry])
     text_only = Qt.ToolButtonStyle.ToolButtonTextOnly
-    zooms = ((w.zoom_out_action, "−"), (w.zoom_in_action, "+"),
-             (w.fit_width_action, "Width"), (w.fit_page_action, "Page"))
-    for action, label in zooms:
+    for entry, label in TOOLBAR_TEXT:
+        if entry == SEPARATOR:
+            tools.addSeparator()
+            continue
+        action = registry[entry]
         action.setIconText(label)
         tools.addAction(action)
-        tools.widgetForAction(action).setToolButtonStyle(text_only)
+        _button_style(tools, action, text_only)
     tools.addSeparator()
-    w.snap_action.setIconText("Snap")
-    tools.addAction(w.snap_action)
-    tools.widgetForAction(w.snap_action).setToolButtonStyle(text_only)
+    class_label = QLabel()
+    class_label.setToolTip("The class new boxes are drawn with: click one in Labels "
+                           "or press its key on the page")
+    class_label.setContentsMargins(6, 0, 6, 0)
+    tools.addWidget(class_label)
     tools.addSeparator()
-    w.class_label = QLabel()
-    w.class_label.setToolTip("The class new boxes are drawn with: click one in Labels "
-                             "or press its key on the page")
-    w.class_label.setContentsMargins(6, 0, 6, 0)
-    tools.addWidget(w.class_label)
-    tools.addSeparator()
-    for action, label in ((w.submit_action, "Submit"), (w.approve_action, "Approve"),
-                          (w.reject_action, "Reject")):
+    for entry, label in TOOLBAR_WORKFLOW:
+        action = registry[entry]
         action.setIconText(label)
         tools.addAction(action)
-        tools.widgetForAction(action).setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        _button_style(tools, action, Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     w.addToolBar(tools)
-    w.toolbar = tools
+    return tools, class_label
 
 
-def build_status_bar(w: MainWindow) -> None:
+def _button_style(tools: QToolBar, action: QAction, style: Qt.ToolButtonStyle) -> None:
+    button = tools.widgetForAction(action)
+    if isinstance(button, QToolButton):
+        button.setToolButtonStyle(style)
+
+
+def build_status_bar(w: MainWindow) -> list[QLabel]:
+    """The permanent labels of the status bar: user, schema, page, zoom, cursor."""
     status = w.statusBar()
-    w.user_label = QLabel()
-    w.schema_label = QLabel()
-    w.page_label = QLabel()
-    w.zoom_label = QLabel()
-    w.cursor_label = QLabel()
-    w.cursor_label.setMinimumWidth(150)
-    w.cursor_label.setText("x —  y — pt")
-    for label in (w.user_label, w.schema_label, w.page_label, w.zoom_label, w.cursor_label):
+    labels = [QLabel() for _ in range(5)]
+    cursor = labels[4]
+    cursor.setMinimumWidth(150)
+    cursor.setText("x —  y — pt")
+    for label in labels:
         label.setContentsMargins(6, 0, 6, 0)
         status.addPermanentWidget(label)
+    return labels
 
 
-def fill_recent(w: MainWindow, recent: list[str], current: str,
+def fill_recent(w: MainWindow, menu: QMenu, recent: list[str], current: str,
                 clear: Callable[[], None]) -> None:
     """The File → Recent projects entries (every project but the open one)."""
-    w.recent_menu.clear()
+    menu.clear()
     entries = [p for p in recent if p != current]
     for p in entries:
-        action = w.recent_menu.addAction(p)
+        action = menu.addAction(p)
         action.triggered.connect(lambda _=False, path=p: w.request_project(path))
     if not entries:
-        w.recent_menu.addAction("No other recent projects").setEnabled(False)
+        menu.addAction("No other recent projects").setEnabled(False)
     else:
-        w.recent_menu.addSeparator()
-        w.recent_menu.addAction("Clear list").triggered.connect(clear)
-
-
-# --- the pre-label workspace -------------------------------------------------------------
-
-
-def selected_document_ids(w: MainWindow) -> list[int]:
-    """Documents selected in the Documents panel, in the order shown (Ctrl/Shift-click)."""
-    panel = w.documents_panel
-    rows = sorted(i.row() for i in panel.table.selectionModel().selectedRows(0))
-    ids = [panel.proxy.index(r, 0).data(panel.model.DOC_ID_ROLE) for r in rows]
-    return [int(i) for i in ids if i is not None]
-
-
-def prelabel_scope(w: MainWindow, scope: str) -> tuple[list[int], list[int] | None] | None:
-    """(document ids, pages or None for all) for a scope, or None with a message why not."""
-    if scope == "selected":
-        ids = selected_document_ids(w)
-        if not ids:
-            w.show_message("Select documents in the Documents panel to pre-label them.")
-            return None
-        return ids, None
-    if w.doc is None:
-        w.show_message("Open a document to pre-label it.")
-        return None
-    return [w.doc.id], ([w.page] if scope == "page" else None)
-
-
-def accept(w: MainWindow, region_ids: list[str], where: str) -> int:
-    """Accept pre-labels as ONE undo step; say how many in the status bar."""
-    if not region_ids:
-        w.show_message(f"No pending pre-labels {where}.")
-        return 0
-    edits = execute(w.session, AcceptPrelabelsCommand(w.session, region_ids))
-    n = len(edits)
-    w.show_message(f"Accepted {n} pre-label{'s' if n != 1 else ''} {where}.")
-    return n
-
-
-def accept_on_page(w: MainWindow) -> int:
-    if w.doc is None:
-        return 0
-    ids = [r.id for r in prelabel_service.pending(w.session.project, w.doc.id, w.page)]
-    return accept(w, ids, f"on page {w.page + 1}")
-
-
-def accept_above(w: MainWindow) -> int:
-    """Ask for a threshold (remembered) and accept this document's pre-labels at or above it."""
-    if w.doc is None:
-        return 0
-    try:
-        last = float(w.settings.value(THRESHOLD_KEY, DEFAULT_THRESHOLD))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        last = DEFAULT_THRESHOLD
-    value, ok = QInputDialog.getDouble(w, "Accept pre-labels",
-                                       "Accept the pending pre-labels of this document "
-                                       "with a confidence of at least:", last, 0.0, 1.0, 2)
-    if not ok:
-        return 0
-    w.settings.setValue(THRESHOLD_KEY, float(value))
-    ids = [r.id for r in prelabel_service.pending(w.session.project, w.doc.id)
-           if r.confidence is not None and r.confidence >= value]
-    return accept(w, ids, f"at or above {value:.2f} in {w.doc.filename}")
+        menu.addSeparator()
+        menu.addAction("Clear list").triggered.connect(clear)

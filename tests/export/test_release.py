@@ -23,6 +23,13 @@ RELEASE_FILES = {"manifest.json", "SHA256SUMS", "CHANGELOG.md", "changes.jsonl",
                  "stats_chart.svg", "schema.json", "README.md", "datasheet.md", "croissant.json"}
 
 
+def write_release(project, version: str, dest: Path, **options) -> Path:
+    """Release through the release service; the folder it wrote."""
+    from aal_desktop.services import releases
+
+    return Path(releases.release(project, version, dest, **options).path)
+
+
 def versions_service():
     return pytest.importorskip("aal_desktop.services.versions")
 
@@ -113,10 +120,9 @@ def test_the_chart_has_one_bar_per_class_and_split(demo) -> None:
     assert all(float(b.get("width")) == 0 for b in empty)
 
 
-# --- write_release on a project -----------------------------------------------------------
+# --- the release service on a project --------------------------------------------------------
 
 def test_release_lands_in_a_dated_folder_and_verifies(lead_project, tmp_path: Path) -> None:
-    from aal_desktop.export.release import write_release
     from aal_desktop.services import releases
 
     project, _ = lead_project
@@ -137,7 +143,6 @@ def test_release_lands_in_a_dated_folder_and_verifies(lead_project, tmp_path: Pa
 
 
 def test_release_never_overwrites(lead_project, tmp_path: Path) -> None:
-    from aal_desktop.export.release import write_release
 
     project, _ = lead_project
     path = write_release(project, "v1", tmp_path / "d", formats=("jsonl",))
@@ -150,7 +155,6 @@ def test_release_never_overwrites(lead_project, tmp_path: Path) -> None:
 
 
 def test_manifests_chain_to_the_previous_release(lead_project, tmp_path: Path) -> None:
-    from aal_desktop.export.release import write_release
     from aal_desktop.services import regions, releases
 
     versions = versions_service()
@@ -176,7 +180,6 @@ def test_manifests_chain_to_the_previous_release(lead_project, tmp_path: Path) -
 
 
 def test_cancel_leaves_nothing_at_the_destination(lead_project, tmp_path: Path) -> None:
-    from aal_desktop.export.release import write_release
 
     project, _ = lead_project
     calls: list[int] = []
@@ -188,7 +191,6 @@ def test_cancel_leaves_nothing_at_the_destination(lead_project, tmp_path: Path) 
 
 
 def test_annotators_cannot_release(lead_project, tmp_path: Path) -> None:
-    from aal_desktop.export.release import write_release
     from aal_desktop.services.project import Project
 
     project, _ = lead_project
@@ -231,7 +233,6 @@ def test_a_release_killed_mid_way_leaves_no_folder_that_looks_complete(tmp_path:
     (partial,) = list(dataset.iterdir())
     assert ".partial-" in partial.name
     # the next release sweeps the dead one and completes
-    from aal_desktop.export.release import write_release
     from aal_desktop.services.project import Project
 
     with Project(db, user="lead1") as again:

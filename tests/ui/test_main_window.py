@@ -199,24 +199,24 @@ def test_annotator_does_not_see_approve_or_reject_and_can_submit(qtbot, tmp_path
     try:
         window = open_window(qtbot, session, settings)
         assert window.user_label.text() == "ann1 (annotator)"
-        assert not window.approve_action.isVisible()
-        assert not window.reject_action.isVisible()
-        assert not window.assign_action.isVisible()
-        assert window.submit_action.isVisible() and window.submit_action.isEnabled()
-        if "review_view" in window.optional_actions:
-            assert not window.optional_actions["review_view"].isVisible()
+        assert not window.action("approve").isVisible()
+        assert not window.action("reject").isVisible()
+        assert not window.action("assign").isVisible()
+        assert window.action("submit").isVisible() and window.action("submit").isEnabled()
+        if "review_view" in window.dialog_actions:
+            assert not window.dialog_actions["review_view"].isVisible()
 
-        window.submit_action.trigger()
+        window.action("submit").trigger()
         assert documents.resolve(project, window.doc.id).status == "submitted"
         qtbot.waitUntil(lambda: "submitted" in window.page_label.text(), timeout=5000)
 
-        window.approve_action.trigger()  # even if reached somehow: the service refuses
+        window.action("approve").trigger()  # even if reached somehow: the service refuses
         assert documents.resolve(project, window.doc.id).status == "submitted"
         assert "only a lead" in window.statusBar().currentMessage()
 
         window.set_user("lead1")
-        assert window.approve_action.isVisible() and window.reject_action.isVisible()
-        window.approve_action.trigger()
+        assert window.action("approve").isVisible() and window.action("reject").isVisible()
+        window.action("approve").trigger()
         assert documents.resolve(project, window.doc.id).status == "approved"
     finally:
         session.close()
@@ -243,11 +243,11 @@ def test_menus_for_other_dialogs_appear_only_when_their_module_exists(qtbot, ses
     for module in ("schema_editor", "review_view", "audit_view", "history_dialog",
                    "versions_view", "prelabel_dialog", "agreement_view", "models_view"):
         exists = importlib.util.find_spec(f"aal_desktop.ui.{module}") is not None
-        assert (module in window.optional_actions) == exists, module
+        assert (module in window.dialog_actions) == exists, module
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles[:5] == ["&File", "&Edit", "&View", "&Go", "&Document"]
-    if "audit_view" in window.optional_actions:
-        window.optional_actions["audit_view"].trigger()
+    if "audit_view" in window.dialog_actions:
+        window.dialog_actions["audit_view"].trigger()
         assert any(type(d).__name__ == "AuditDialog" for d in window._dialogs)
 
 
@@ -260,23 +260,23 @@ def test_edit_view_and_go_menus_act_on_the_canvas(qtbot, session, settings):
     b = region_service.add_region(project, doc.id, 0, (72, 200, 300, 400), "text").id
     qtbot.waitUntil(lambda: len(window.regions_panel.row_ids()) == 2, timeout=5000)
 
-    window.select_all_action.trigger()
+    window.action("select_all").trigger()
     assert set(window.canvas.selected_ids()) == {a, b}
     assert set(window.regions_panel.selected_ids()) == {a, b}
-    window.copy_action.trigger()
-    window.paste_action.trigger()
+    window.action("copy").trigger()
+    window.action("paste").trigger()
     assert len(region_service.list_regions(project, doc.id, 0)) == 4
-    window.delete_action.trigger()  # the pasted pair is selected: delete it
+    window.action("delete").trigger()  # the pasted pair is selected: delete it
     assert {r.id for r in region_service.list_regions(project, doc.id, 0)} == {a, b}
 
     assert not window.canvas.snap_enabled()
     qtbot.keyClick(window.canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    assert window.canvas.snap_enabled() and window.snap_action.isChecked()
+    assert window.canvas.snap_enabled() and window.action("snap").isChecked()
     zoom = window.canvas.zoom()
-    window.zoom_in_action.trigger()
+    window.action("zoom_in").trigger()
     assert window.canvas.zoom() > zoom
     assert window.zoom_label.text() == f"{window.canvas.zoom() * 100:.0f}%"
-    window.fit_page_action.trigger()
+    window.action("fit_page").trigger()
     assert window.canvas.zoom() == pytest.approx(zoom)
 
     vp = window.canvas.viewport()
@@ -285,10 +285,10 @@ def test_edit_view_and_go_menus_act_on_the_canvas(qtbot, session, settings):
     assert (x, y) == (pytest.approx(100, abs=2), pytest.approx(200, abs=2))
 
     with qtbot.waitSignal(window.canvas.pageReady, timeout=60000):
-        window.last_page_action.trigger()
+        window.action("last_page").trigger()
     assert window.canvas.current() == (doc.id, 1)
     with qtbot.waitSignal(window.canvas.pageReady, timeout=60000):
-        window.first_page_action.trigger()
+        window.action("first_page").trigger()
     assert window.canvas.current() == (doc.id, 0)
 
 

@@ -61,7 +61,7 @@ def test_accept_above_threshold_then_page_each_one_undo_step(qtbot, session, set
     sure = prelabel(project, doc.id, 0, 100, 0.9)
     unsure = prelabel(project, doc.id, 0, 200, 0.6)
     other_page = prelabel(project, doc.id, 1, 100, 0.6)
-    assert window.accept_page_action.isEnabled() and window.accept_above_action.isEnabled()
+    assert window.action("accept_page").isEnabled() and window.action("accept_above").isEnabled()
 
     asked: list[float] = []
     answer_threshold(monkeypatch, 0.75, asked)
@@ -149,8 +149,8 @@ def test_accept_actions_disabled_without_a_document(qtbot, tmp_path, settings):
         window = MainWindow(session, settings)
         qtbot.addWidget(window)
         assert not window.open_initial()
-        assert not window.accept_page_action.isEnabled()
-        assert not window.accept_above_action.isEnabled()
-        assert not window.prelabel_actions.get("page", window.accept_page_action).isEnabled()
+        assert not window.action("accept_page").isEnabled()
+        assert not window.action("accept_above").isEnabled()
+        assert not window.prelabel_actions.get("page", window.action("accept_page")).isEnabled()
     finally:
         session.close()

@@ -51,78 +51,81 @@ def dialog(qtbot, project: Project, labelled: dict[str, str]) -> Iterator[Schema
 
 def click_class(qtbot, d: SchemaEditorDialog, key: str, modifier=Qt.KeyboardModifier.NoModifier
                 ) -> None:
-    for row in range(d.classes.count()):
-        item = d.classes.item(row)
+    for row in range(d.classes_tab.classes.count()):
+        item = d.classes_tab.classes.item(row)
         if item.data(Qt.ItemDataRole.UserRole) == key:
-            d.classes.scrollToItem(item)
-            rect = d.classes.visualItemRect(item)
-            qtbot.mouseClick(d.classes.viewport(), Qt.MouseButton.LeftButton, modifier,
+            d.classes_tab.classes.scrollToItem(item)
+            rect = d.classes_tab.classes.visualItemRect(item)
+            qtbot.mouseClick(d.classes_tab.classes.viewport(), Qt.MouseButton.LeftButton, modifier,
                              rect.center())
             return
     raise AssertionError(f"no class {key} in the list")
 
 
 def preview_rows(d: SchemaEditorDialog) -> list[tuple[str, str, str]]:
-    return [(d.preview.item(r, 1).text(), d.preview.item(r, 2).text(),
-             d.preview.item(r, 3).text()) for r in range(d.preview.rowCount())]
+    preview = d.migration_tab.preview
+    return [(preview.item(r, 1).text(), preview.item(r, 2).text(),
+             preview.item(r, 3).text()) for r in range(preview.rowCount())]
 
 
 def test_rename_merge_split_with_live_preview_then_apply_and_publish(
         qtbot, dialog: SchemaEditorDialog, project: Project, labelled: dict[str, str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     d = dialog
-    assert d.versions.count() == 1 and "published (current)" in d.versions.item(0).text()
+    versions = d.classes_tab.versions
+    assert versions.count() == 1 and "published (current)" in versions.item(0).text()
     click_class(qtbot, d, "text")
-    assert d.key_edit.text() == "text"
-    d.key_edit.clear()
-    qtbot.keyClicks(d.key_edit, "paragraph")
-    d.name_edit.clear()
-    qtbot.keyClicks(d.name_edit, "Paragraph")
-    qtbot.mouseClick(d.stage_button, Qt.MouseButton.LeftButton)
-    assert "staged 1 operation" in d.form_status.text()
+    assert d.classes_tab.key_edit.text() == "text"
+    d.classes_tab.key_edit.clear()
+    qtbot.keyClicks(d.classes_tab.key_edit, "paragraph")
+    d.classes_tab.name_edit.clear()
+    qtbot.keyClicks(d.classes_tab.name_edit, "Paragraph")
+    qtbot.mouseClick(d.classes_tab.stage_button, Qt.MouseButton.LeftButton)
+    assert "staged 1 operation" in d.classes_tab.form_status.text()
 
     click_class(qtbot, d, "page_header")
     click_class(qtbot, d, "page_footer", Qt.KeyboardModifier.ControlModifier)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("furniture", True))
-    qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(d.classes_tab.merge_button, Qt.MouseButton.LeftButton)
 
     click_class(qtbot, d, "list_item")
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("list_item, enum_item", True))
-    qtbot.mouseClick(d.split_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(d.classes_tab.split_button, Qt.MouseButton.LeftButton)
 
     d.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: d.preview.rowCount() == 3)
+    qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 3)
     assert preview_rows(d) == [
         ("rename text → paragraph (name 'Paragraph')", "1", "1"),
         ("merge page_header + page_footer → furniture", "1", "1"),
         ("split list_item → list_item | enum_item", "1", "1")]
-    assert "rewrites 3 regions in 1 documents" in d.preview_status.text()
+    assert "rewrites 3 regions in 1 documents" in d.migration_tab.preview_status.text()
     assert schemas.latest_version(project) == 1  # the preview wrote nothing
 
-    qtbot.keyClicks(d.reason_edit, "v2 taxonomy")
-    qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not d.busy)
+    qtbot.keyClicks(d.migration_tab.reason_edit, "v2 taxonomy")
+    qtbot.mouseClick(d.migration_tab.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not d.migration_tab.busy)
     assert schemas.latest_version(project) == 2
     assert regions.get(project, labelled["text"]).class_key == "paragraph"
     assert regions.history(project, labelled["text"])[-1].reason == "v2 taxonomy"
     assert regions.get(project, labelled["list_item"]).attention is not None
-    assert "v2  draft" in d.versions.item(1).text()
-    assert d.publish_button.isEnabled() and d.publish_button.text() == "Publish v2…"
+    assert "v2  draft" in d.classes_tab.versions.item(1).text()
+    publish = d.migration_tab.publish_button
+    assert publish.isEnabled() and publish.text() == "Publish v2…"
 
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.No)
-    qtbot.mouseClick(d.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(d.migration_tab.publish_button, Qt.MouseButton.LeftButton)
     assert schemas.current_version(project) == 1  # declined: nothing published
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
-    qtbot.mouseClick(d.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(d.migration_tab.publish_button, Qt.MouseButton.LeftButton)
     assert schemas.current_version(project) == 2
-    assert "Schema v2 published" in d.preview_status.text()
+    assert "Schema v2 published" in d.migration_tab.preview_status.text()
 
     d.tabs.setCurrentIndex(2)
-    d.diff_a.setCurrentIndex(d.diff_a.findData(1))
-    d.diff_b.setCurrentIndex(d.diff_b.findData(2))
-    md = d.diff_markdown()
+    d.diff_tab.diff_a.setCurrentIndex(d.diff_tab.diff_a.findData(1))
+    d.diff_tab.diff_b.setCurrentIndex(d.diff_tab.diff_b.findData(2))
+    md = d.diff_tab.diff_markdown()
     assert "Renamed" in md and "paragraph" in md and "Merged" in md and "Split" in md
 
 
@@ -130,17 +133,17 @@ def test_hotkey_clash_is_shown_inline_and_blocks_staging(
         qtbot, dialog: SchemaEditorDialog) -> None:
     d = dialog
     click_class(qtbot, d, "text")
-    d.hotkey_edit.clear()
-    qtbot.keyClicks(d.hotkey_edit, "i")
-    assert d.hotkey_clash.text() == "already used by Title [title]"
-    assert not d.stage_button.isEnabled()
-    d.hotkey_edit.clear()
-    qtbot.keyClicks(d.hotkey_edit, "z")
-    assert d.hotkey_clash.text() == ""
-    assert d.stage_button.isEnabled()
-    qtbot.mouseClick(d.stage_button, Qt.MouseButton.LeftButton)
-    assert "op: update" in d.plan_edit.toPlainText()
-    assert "hotkey: z" in d.plan_edit.toPlainText()
+    d.classes_tab.hotkey_edit.clear()
+    qtbot.keyClicks(d.classes_tab.hotkey_edit, "i")
+    assert d.classes_tab.hotkey_clash.text() == "already used by Title [title]"
+    assert not d.classes_tab.stage_button.isEnabled()
+    d.classes_tab.hotkey_edit.clear()
+    qtbot.keyClicks(d.classes_tab.hotkey_edit, "z")
+    assert d.classes_tab.hotkey_clash.text() == ""
+    assert d.classes_tab.stage_button.isEnabled()
+    qtbot.mouseClick(d.classes_tab.stage_button, Qt.MouseButton.LeftButton)
+    assert "op: update" in d.migration_tab.plan_edit.toPlainText()
+    assert "hotkey: z" in d.migration_tab.plan_edit.toPlainText()
 
 
 def test_colour_picker_and_attributes_stage_operations(
@@ -149,19 +152,19 @@ def test_colour_picker_and_attributes_stage_operations(
     d = dialog
     click_class(qtbot, d, "title")
     monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
-    qtbot.mouseClick(d.colour_button, Qt.MouseButton.LeftButton)
-    assert d.colour_button.text() == "#123456"
-    qtbot.mouseClick(d.add_attr_button, Qt.MouseButton.LeftButton)
-    d.attributes.item(0, 0).setText("language")
-    d.attributes.cellWidget(0, 1).setCurrentText("enum")
-    d.attributes.item(0, 3).setText("en, de")
-    d.attributes.item(0, 4).setText("en")
-    qtbot.mouseClick(d.stage_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: d.preview.rowCount() == 2)
+    qtbot.mouseClick(d.classes_tab.colour_button, Qt.MouseButton.LeftButton)
+    assert d.classes_tab.colour_button.text() == "#123456"
+    qtbot.mouseClick(d.classes_tab.add_attr_button, Qt.MouseButton.LeftButton)
+    d.classes_tab.attributes.item(0, 0).setText("language")
+    d.classes_tab.attributes.cellWidget(0, 1).setCurrentText("enum")
+    d.classes_tab.attributes.item(0, 3).setText("en, de")
+    d.classes_tab.attributes.item(0, 4).setText("en")
+    qtbot.mouseClick(d.classes_tab.stage_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 2)
     assert preview_rows(d) == [("update title (color)", "0", "0"),
                                ("add attribute title.language", "1", "1")]
-    qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not d.busy)
+    qtbot.mouseClick(d.migration_tab.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not d.migration_tab.busy)
     draft = schemas.get(project, 2)
     assert draft.require("title").color == "#123456"
     assert draft.require("title").attribute("language").options == ["en", "de"]
@@ -171,14 +174,15 @@ def test_invalid_plan_shows_the_reason_and_cannot_be_applied(
         qtbot, dialog: SchemaEditorDialog, project: Project) -> None:
     d = dialog
     d.tabs.setCurrentIndex(1)
-    d.plan_edit.setFocus()
+    d.migration_tab.plan_edit.setFocus()
     for line in ("from_version: 1", "operations:", "  - {op: split, source: text}"):
-        qtbot.keyClicks(d.plan_edit, line)
-        qtbot.keyClick(d.plan_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "needs at least two targets" in d.preview_status.text())
-    assert not d.apply_button.isEnabled()
-    assert d.apply_migration() is None  # refused at once: nothing runs in the background
-    assert not d.busy and "needs at least two targets" in d.preview_status.text()
+        qtbot.keyClicks(d.migration_tab.plan_edit, line)
+        qtbot.keyClick(d.migration_tab.plan_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "needs at least two targets" in d.migration_tab.preview_status.text())
+    assert not d.migration_tab.apply_button.isEnabled()
+    m = d.migration_tab
+    assert m.apply_migration() is None  # refused at once: nothing runs in the background
+    assert not m.busy and "needs at least two targets" in m.preview_status.text()
     assert schemas.latest_version(project) == 1
 
 
@@ -188,15 +192,16 @@ def test_draft_presentation_can_be_saved_but_not_its_keys(
     migrations.apply(project, migrations.parse_plan(
         "from_version: 1\noperations: [{op: deprecate, key: formula}]\n"))
     d.refresh()
-    d.select_version(2)
+    d.classes_tab.select_version(2)
     click_class(qtbot, d, "caption")
-    assert d.save_draft_button.isEnabled() and not d.stage_button.isEnabled()
-    d.description_edit.setPlainText("Text under a figure or above a table.")
-    qtbot.mouseClick(d.save_draft_button, Qt.MouseButton.LeftButton)
+    c = d.classes_tab
+    assert c.save_draft_button.isEnabled() and not c.stage_button.isEnabled()
+    d.classes_tab.description_edit.setPlainText("Text under a figure or above a table.")
+    qtbot.mouseClick(d.classes_tab.save_draft_button, Qt.MouseButton.LeftButton)
     assert schemas.get(project, 2).require("caption").description.startswith("Text under")
-    d.key_edit.setText("legend")
-    qtbot.mouseClick(d.save_draft_button, Qt.MouseButton.LeftButton)
-    assert "keeps its keys and attributes" in d.form_status.text()
+    d.classes_tab.key_edit.setText("legend")
+    qtbot.mouseClick(d.classes_tab.save_draft_button, Qt.MouseButton.LeftButton)
+    assert "keeps its keys and attributes" in d.classes_tab.form_status.text()
     assert schemas.get(project, 2).get("legend") is None
 
 
@@ -206,13 +211,14 @@ def test_annotators_see_the_schema_read_only(qtbot, project: Project,
     d = SchemaEditorDialog(StandIn(project))
     qtbot.addWidget(d)
     assert "read-only" in d.windowTitle()
-    for b in (d.stage_button, d.merge_button, d.split_button, d.deprecate_button,
-              d.apply_button, d.publish_button, d.save_draft_button):
+    c, m = d.classes_tab, d.migration_tab
+    for b in (c.stage_button, c.merge_button, c.split_button, c.deprecate_button,
+              m.apply_button, m.publish_button, c.save_draft_button):
         assert not b.isEnabled()
-    assert d.plan_edit.isReadOnly() and not d.tabs.isTabEnabled(1)
+    assert d.migration_tab.plan_edit.isReadOnly() and not d.tabs.isTabEnabled(1)
     click_class(qtbot, d, "table")
-    assert d.description_edit.toPlainText() == "A table, including its header rows."
-    assert "DocLayNet" in d.guideline.toPlainText()
+    assert d.classes_tab.description_edit.toPlainText() == "A table, including its header rows."
+    assert "DocLayNet" in d.classes_tab.guideline.toPlainText()
     d.close()
 
 
@@ -221,11 +227,11 @@ def test_screenshot(qtbot, dialog: SchemaEditorDialog) -> None:
     click_class(qtbot, d, "table")
     d.grab().save("/tmp/schema_editor.png")
     assert Path("/tmp/schema_editor.png").stat().st_size > 10_000
-    d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+    d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
                              "  - {op: rename, key: text, new_key: paragraph}\n"
                              "  - {op: split, source: list_item, targets: [list_item, title]}\n")
     d.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: d.preview.rowCount() == 2)
+    qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 2)
     d.grab().save("/tmp/schema_editor_migration.png")
 
 
@@ -259,17 +265,18 @@ def test_a_slow_dry_run_leaves_the_window_responsive_then_shows_its_result(
     ticks_while_busy = []
     timer = QTimer()
     timer.setInterval(20)
-    timer.timeout.connect(lambda: d.busy and ticks_while_busy.append(1))
+    timer.timeout.connect(lambda: d.migration_tab.busy and ticks_while_busy.append(1))
     timer.start()
     d.tabs.setCurrentIndex(1)
-    d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+    d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
                              "  - {op: rename, key: text, new_key: paragraph}\n")
-    qtbot.waitUntil(lambda: d.busy)
-    assert d.preview_busy.isVisible() and not d.apply_button.isEnabled()
-    qtbot.waitUntil(lambda: d.preview.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: d.migration_tab.busy)
+    assert d.migration_tab.preview_busy.isVisible() and not d.migration_tab.apply_button.isEnabled()
+    qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 1, timeout=10_000)
     timer.stop()
     assert preview_rows(d) == [("rename text → paragraph", "1", "1")]
-    assert not d.busy and not d.preview_busy.isVisible() and d.apply_button.isEnabled()
+    m = d.migration_tab
+    assert not m.busy and not m.preview_busy.isVisible() and m.apply_button.isEnabled()
     # the GUI thread kept running its timers during the second the dry run took
     assert len(ticks_while_busy) >= 10
 
@@ -280,26 +287,28 @@ def test_a_newer_preview_request_drops_the_older_result(
     calls, gates = gate(monkeypatch, "dry_run", migrations.dry_run)
     try:
         d.tabs.setCurrentIndex(1)
-        d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+        d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
                                  "  - {op: rename, key: text, new_key: paragraph}\n")
         qtbot.waitUntil(lambda: len(calls) == 1)  # the first dry run is running
-        d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+        d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
                                  "  - {op: rename, key: title, new_key: heading}\n")
-        qtbot.waitUntil(lambda: d._pending_preview is not None)  # queued behind the first
+        # queued behind the first
+        qtbot.waitUntil(lambda: d.migration_tab._pending_preview is not None)
         gates[0].set()  # the first ends; its result is stale and the second starts
         qtbot.waitUntil(lambda: len(calls) == 2)
         qtbot.wait(50)  # let any (wrong) delivery of the first result happen
-        assert d.preview.rowCount() == 0 and "Counting" in d.preview_status.text()
-        assert not d.apply_button.isEnabled()
+        m = d.migration_tab
+        assert m.preview.rowCount() == 0 and "Counting" in m.preview_status.text()
+        assert not d.migration_tab.apply_button.isEnabled()
         gates[1].set()
-        qtbot.waitUntil(lambda: d.preview.rowCount() == 1)
+        qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 1)
         assert calls == ["rename text → paragraph", "rename title → heading"]
         assert preview_rows(d) == [("rename title → heading", "1", "1")]
-        assert "rewrites 1 regions in 1 documents" in d.preview_status.text()
+        assert "rewrites 1 regions in 1 documents" in d.migration_tab.preview_status.text()
     finally:
         for g in gates:
             g.set()
-        qtbot.waitUntil(lambda: not d.busy)
+        qtbot.waitUntil(lambda: not d.migration_tab.busy)
 
 
 def test_apply_runs_in_the_background_with_the_buttons_disabled(
@@ -307,28 +316,31 @@ def test_apply_runs_in_the_background_with_the_buttons_disabled(
         monkeypatch: pytest.MonkeyPatch) -> None:
     d = dialog
     d.tabs.setCurrentIndex(1)
-    d.plan_edit.setPlainText("from_version: 1\noperations:\n"
+    d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
                              "  - {op: rename, key: text, new_key: paragraph}\n")
-    qtbot.waitUntil(lambda: d.preview.rowCount() == 1)
+    qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 1)
     calls, gates = gate(monkeypatch, "apply", migrations.apply)
     try:
-        qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(d.migration_tab.apply_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(calls) == 1)
-        for b in (d.apply_button, d.publish_button, d.load_button, d.save_plan_button):
+        tab = d.migration_tab
+        for b in (tab.apply_button, tab.publish_button, tab.load_button, tab.save_plan_button):
             assert not b.isEnabled()
-        assert d.plan_edit.isReadOnly() and not d.tabs.widget(0).isEnabled()
-        assert d.preview_busy.isVisible() and "Applying" in d.preview_status.text()
-        qtbot.mouseClick(d.apply_button, Qt.MouseButton.LeftButton)  # disabled: no 2nd apply
-        assert d.apply_migration() is None
+        assert d.migration_tab.plan_edit.isReadOnly() and not d.tabs.widget(0).isEnabled()
+        m = d.migration_tab
+        assert m.preview_busy.isVisible() and "Applying" in m.preview_status.text()
+        qtbot.mouseClick(m.apply_button, Qt.MouseButton.LeftButton)  # disabled: no 2nd apply
+        assert d.migration_tab.apply_migration() is None
         assert schemas.latest_version(project) == 1
         gates[0].set()
-        qtbot.waitUntil(lambda: not d.busy)
+        qtbot.waitUntil(lambda: not d.migration_tab.busy)
     finally:
         gates[0].set()
     assert calls == ["rename text → paragraph"]
     assert schemas.latest_version(project) == 2
     assert regions.get(project, labelled["text"]).class_key == "paragraph"
-    assert "Draft v2 created; 1 regions rewritten" in d.preview_status.text()
-    assert d.publish_button.isEnabled() and d.publish_button.text() == "Publish v2…"
-    assert not d.plan_edit.isReadOnly() and d.tabs.widget(0).isEnabled()
-    assert "v2  draft" in d.versions.item(1).text()
+    assert "Draft v2 created; 1 regions rewritten" in d.migration_tab.preview_status.text()
+    publish = d.migration_tab.publish_button
+    assert publish.isEnabled() and publish.text() == "Publish v2…"
+    assert not d.migration_tab.plan_edit.isReadOnly() and d.tabs.widget(0).isEnabled()
+    assert "v2  draft" in d.classes_tab.versions.item(1).text()

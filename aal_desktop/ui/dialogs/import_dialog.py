@@ -1,16 +1,17 @@
 """Import PDFs from the window: progress, cancel, and a summary naming every rejected file.
 
 services.documents.import_paths checks each file in a worker process; waiting on it is
-fine in a QThread (the GIL is released while waiting). The thread opens its own Project
-on the same database (one SQLite connection per thread), and the window's project is
-told about the new documents when the thread is done.
+fine in a QThread (the GIL is released while waiting). The import is a ui.jobs Job: it
+opens its own Project on the same database (one SQLite connection per thread), and the
+window's project hears of the new documents when the job is done.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,47 +28,21 @@ from PySide6.QtWidgets import (
 
 from ...services import documents
 from ...services.documents import ImportOutcome
-from ...services.project import Change, Project
+from ..jobs import Job, JobContext
 from ..session import Session
 
 
-class ImportWorker(QObject):
-    """Runs one import in a QThread with its own Project (SQLite connection)."""
+def import_work(paths: list[str]) -> Callable[[JobContext], list[ImportOutcome]]:
+    """The job of one import: check and add each file, on the job's own connection."""
 
-    progress = Signal(int, int, str)  # done, total, path of the file just handled
-    finished = Signal(list)  # list[ImportOutcome]
-    failed = Signal(str)
+    def work(job: JobContext) -> list[ImportOutcome]:
+        return documents.import_paths(
+            job.project, paths,
+            progress=lambda i, n, o: job.progress(i, n, str(o.path)),
+            cancelled=job.cancelled,
+        )
 
-    def __init__(self, db_path: Path, user: str, paths: list[str]) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self.user = user
-        self.paths = paths
-        self._cancel = False
-
-    def cancel(self) -> None:
-        """Stop after the file being checked now (files already imported stay)."""
-        self._cancel = True
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            project = Project(self.db_path, self.user)
-        except Exception as exc:  # e.g. the database vanished: a message, not a traceback
-            self.failed.emit(str(exc))
-            return
-        try:
-            outcomes = documents.import_paths(
-                project, self.paths,
-                progress=lambda i, n, o: self.progress.emit(i, n, str(o.path)),
-                cancelled=lambda: self._cancel,
-            )
-        except Exception as exc:
-            self.failed.emit(str(exc))
-            return
-        finally:
-            project.close()
-        self.finished.emit(outcomes)
+    return work
 
 
 def summary_text(outcomes: list[ImportOutcome], cancelled: bool = False) -> str:
@@ -142,6 +117,7 @@ class ImportSummaryDialog(QDialog):
         lines = [self.headline.text()]
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
+            assert item is not None
             lines.append(f"{item.text(1)}: {item.text(0)}: {item.text(2)}")
         return "\n".join(lines)
 
@@ -161,14 +137,10 @@ class ImportRun(QObject):
         self.outcomes: list[ImportOutcome] | None = None
         self.summary: ImportSummaryDialog | None = None
         self.cancelled = False
-        project = session.project
-        self.thread = QThread(self)
-        self.worker = ImportWorker(project.path, project.user, self.paths)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self._on_progress)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
+        self.job = Job(session.project, import_work(self.paths))
+        self.job.progressed.connect(self._on_progress)
+        self.job.succeeded.connect(self._on_finished)
+        self.job.failed.connect(self._on_failed)
         self.progress = QProgressDialog("Checking files…", "Cancel", 0, 0, parent)
         self.progress.setWindowTitle("Importing PDFs")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -178,13 +150,13 @@ class ImportRun(QObject):
         self.progress.canceled.connect(self.cancel)
 
     def start(self) -> ImportRun:
-        self.thread.start()
+        self.job.start()
         return self
 
     @Slot()
     def cancel(self) -> None:
         self.cancelled = True
-        self.worker.cancel()
+        self.job.cancel()  # stops after the file being checked now (those imported stay)
         self.progress.setLabelText("Cancelling after the current file…")
 
     def is_running(self) -> bool:
@@ -196,31 +168,31 @@ class ImportRun(QObject):
         self.progress.setValue(done)
         self.progress.setLabelText(f"Checked {done} of {total}: {Path(path).name}")
 
-    def _stop_thread(self) -> None:
-        self.thread.quit()
-        self.thread.wait()
+    def wait(self, msecs: int = 60_000) -> bool:
+        """Block until the import thread ends (closing the window)."""
+        return self.job.wait(msecs)
+
+    def _close_progress(self) -> None:
         self.progress.canceled.disconnect(self.cancel)  # closing it emits canceled
         self.progress.close()
 
-    @Slot(list)
+    @Slot(object)
     def _on_finished(self, outcomes: list[ImportOutcome]) -> None:
-        self._stop_thread()
+        # the job replayed its "document" changes on the window's project already
+        self._close_progress()
         self.outcomes = outcomes
-        ids = tuple(o.document_id for o in outcomes if o.status == "imported")
-        if ids:  # the thread's project had no listeners: tell the window's
-            self.session.project.notify(Change("document", ids))
         if self.show_summary:
             self.summary = ImportSummaryDialog(outcomes, self.cancelled, self.parent_widget)
             self.summary.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.summary.open()
         self.finished.emit(outcomes)
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self._stop_thread()
+    @Slot(object)
+    def _on_failed(self, error: BaseException) -> None:
+        self._close_progress()
         self.outcomes = []
         box = QMessageBox(QMessageBox.Icon.Warning, "Import failed",
-                          f"The import stopped: {message}", QMessageBox.StandardButton.Ok,
+                          f"The import stopped: {error}", QMessageBox.StandardButton.Ok,
                           self.parent_widget)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

@@ -1,0 +1,45 @@
+"""`aal audit verify|summary`: check the event log, and what review made of each person's work."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..services import audit, review
+from ..services.project import Project
+from .common import add_json_flag, group, print_json, table, with_project
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    a = group(sub, "audit", "check the event log")
+    v = a.add_parser("verify", help="re-compute the event log's hash chain")
+    add_json_flag(v)
+    v.set_defaults(handler=with_project(cmd_verify))
+
+    sm = a.add_parser("summary", help="per person: regions made, corrections, review outcome")
+    add_json_flag(sm)
+    sm.set_defaults(handler=with_project(cmd_summary))
+
+
+def cmd_verify(args: argparse.Namespace, project: Project) -> int:
+    report = audit.verify(project)
+    if args.json:
+        print_json(report)
+    elif report.ok:
+        print(f"audit log ok: {report.checked} events, hash chain intact")
+    if not report.ok:
+        print(f"aal: audit log broken at event {report.first_bad_id}: {report.problem}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace, project: Project) -> int:
+    rows = review.annotator_summary(project)
+    if args.json:
+        print_json(rows)
+        return 0
+    print(table([[r.user, r.role or "", r.regions_made, r.corrections_made, r.accepted,
+                  r.reverted, r.pending] for r in rows],
+                ["user", "role", "regions", "corrections", "accepted", "reverted", "pending"]))
+    return 0
