@@ -124,10 +124,10 @@ class PackedPages(Sequence[PageInfo]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (PackedPages, (self.values,))
 
-    def page_rows(self) -> list[tuple[Any, ...]]:
-        """Rows for ``pages (page, width, height, rotation, mediabox, cropbox)``, boxes as
-        JSON text, without a PageInfo per page."""
+    def rows(self, document_id: int) -> list[tuple[Any, ...]]:
+        """Rows for ``pages (document_id, page, width, height, rotation, mediabox, cropbox)``,
+        boxes as JSON text, without a PageInfo per page."""
         v = self.values
-        return [(i, v[o], v[o + 1], int(v[o + 2]), _box_text(v[o + 3:o + 7]),
+        return [(document_id, i, v[o], v[o + 1], int(v[o + 2]), _box_text(v[o + 3:o + 7]),
                  _box_text(v[o + 7:o + 11]))
                 for i, o in enumerate(range(0, len(v), FIELDS))]

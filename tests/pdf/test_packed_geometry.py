@@ -38,9 +38,9 @@ def test_a_thousand_pages_pickle_as_bytes_not_objects() -> None:
 
 
 def test_rows_spell_boxes_as_the_pages_table_does() -> None:
-    rows = PackedPages.of(PAGES).page_rows()
-    assert rows[1] == (1, 480.0, 380.0, 90, "[0.0,0.0,600.0,800.0]", "[20.0,300.0,400.0,780.0]")
-    assert [json.loads(r[5]) for r in rows] == [list(p.cropbox) for p in PAGES]
+    rows = PackedPages.of(PAGES).rows(7)
+    assert rows[1] == (7, 1, 480.0, 380.0, 90, "[0.0,0.0,600.0,800.0]", "[20.0,300.0,400.0,780.0]")
+    assert [json.loads(r[6]) for r in rows] == [list(p.cropbox) for p in PAGES]
 
 
 def test_packed_values_must_be_whole_pages() -> None:
