@@ -14,7 +14,7 @@ import pytest
 from aal_desktop.store import db as store_db
 from aal_desktop.store.events import EVENT_COLUMNS, REVIEW_STATE_SQL, EventFilter, NewEvent, append
 from aal_desktop.store.events import count as event_count
-from aal_desktop.store.events import query as event_query
+from aal_desktop.store.events import list_events as event_query
 
 
 def _plan(db: object, sql: str, params: list[object]) -> list[str]:
@@ -65,7 +65,7 @@ def test_filters_answer_the_same_after_the_upgrade(tmp_path: Path) -> None:
     """A database from before this step: the same events, the same answers after it."""
     path = tmp_path / "old.sqlite3"
     db = store_db.connect(path)
-    steps = store_db.migrations()
+    steps = store_db.upgrades()
     ours = next(i for i, m in enumerate(steps) if m.name == "event_indexes")
     store_db.upgrade(db, upto=steps[ours - 1].version)
     assert {"events_kind", "events_user"} <= {r[0] for r in db.execute(
@@ -81,7 +81,7 @@ def test_filters_answer_the_same_after_the_upgrade(tmp_path: Path) -> None:
     before = [([e.id for e in event_query(db, f)], event_count(db, f)) for f in filters]
     assert all(n > 0 for _ids, n in before)
     store_db.upgrade(db)
-    assert store_db.schema_version(db) == store_db.latest_version()
+    assert store_db.db_version(db) == store_db.latest_version()
     after = [([e.id for e in event_query(db, f)], event_count(db, f)) for f in filters]
     assert after == before
     assert store_db.integrity_ok(db)
