@@ -31,7 +31,7 @@ def test_upgrade_steps_are_numbered_in_order() -> None:
 
 def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
     """Databases written before the steps were numbered 1..4 carry 10, 30 or 50; the one at
-    legacy 50 (steps 1-4 applied) opens as version 4, then takes the later steps."""
+    legacy 50 (steps 1-4 applied) is read as version 4 and recorded so."""
     path = tmp_path / "legacy.sqlite3"
     store_db.upgrade(store_db.connect(path), upto=4)  # what the last legacy build wrote
     raw = sqlite3.connect(path)
@@ -43,7 +43,7 @@ def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
     assert store_db.db_version(db) == 4
     db.conn.close()
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
     assert raw.execute("SELECT COUNT(*) FROM models").fetchone()[0] == 0
     raw.close()
 
