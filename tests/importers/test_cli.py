@@ -14,6 +14,15 @@ from tests.importers.test_coco import coco_file
 pytestmark = pytest.mark.corpus
 
 
+@pytest.fixture(autouse=True)
+def projects(tmp_path: Path) -> None:
+    """The project databases these tests name with --db, made as a user would (`aal init`):
+    an explicit --db that does not exist is refused (CLI.md)."""
+    for db in (tmp_path / "aal.sqlite3", tmp_path / "p" / "aal.sqlite3"):
+        db.parent.mkdir(parents=True, exist_ok=True)
+        assert main(["--db", str(db), "init"]) == 0
+
+
 @pytest.fixture
 def dataset(corpus: Path, tmp_path: Path) -> tuple[Path, Path, int]:
     images = tmp_path / "images"
