@@ -111,7 +111,7 @@ def _settings(examples: int, steps: int) -> settings:
 def test_random_service_calls_keep_every_invariant(template: Path) -> None:
     FIGURES.clear()
     run_state_machine_as_test(make_machine(template, concurrent=False),
-                              settings=_settings(scaled(8, 200), scaled(12, 60)))
+                              settings=_settings(scaled(8, 60), scaled(12, 40)))
     print(f"\nstateful: {FIGURES['calls']} calls tried, {FIGURES['checks']} invariant "
           f"checks survived, 0 lost")
 
@@ -120,7 +120,7 @@ def test_random_calls_with_a_second_process_editing_keep_every_invariant(
         template: Path) -> None:
     FIGURES.clear()
     run_state_machine_as_test(make_machine(template, concurrent=True),
-                              settings=_settings(scaled(2, 30), scaled(15, 60)))
+                              settings=_settings(scaled(2, 10), scaled(15, 40)))
     print(f"\nstateful, two processes: {FIGURES['calls']} calls tried, {FIGURES['checks']} "
           "invariant checks survived, 0 lost")
 
