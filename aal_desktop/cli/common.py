@@ -21,7 +21,9 @@ Handler = Callable[[argparse.Namespace, Project], int]
 
 
 def open_project(args: argparse.Namespace) -> Project:
-    return Project(getattr(args, "db", None), getattr(args, "user", None))
+    """The project a command works on; opening it writes nothing (the acting user is
+    registered by their first write, so a read command never writes)."""
+    return Project(getattr(args, "db", None), getattr(args, "user", None), register=False)
 
 
 def to_jsonable(value: Any) -> Any:

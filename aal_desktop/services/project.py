@@ -70,7 +70,7 @@ class Project:
     """
 
     def __init__(self, db_path: Path | str | None = None, user: str | None = None,
-                 isolate_pdf: bool = False) -> None:
+                 isolate_pdf: bool = False, register: bool = True) -> None:
         self.path = Path(db_path).expanduser() if db_path else default_db_path()
         self.folder = self.path.parent
         self.db: store_db.Database = store_db.open_database(self.path)
@@ -85,6 +85,13 @@ class Project:
         self.db.aal_hooks = self  # see store.db.transaction
         self.user = self._identify(user or default_user())
         self._registered = False
+        if register:
+            # the window (an editor) registers its user on open, as long as the disk takes
+            # it; the CLI passes register=False, so its read commands never write
+            try:
+                self.ensure_registered()
+            except sqlite_errors.DatabaseUnavailable:
+                pass  # read-only or full: their first write registers them, or says why
 
     # --- users and roles ------------------------------------------------------------------
 
@@ -105,7 +112,11 @@ class Project:
         user_rows.insert_if_absent(self.db, self.user, role, now_iso(), self.user)
 
     def ensure_registered(self) -> None:
-        """Register the acting user now (`aal init` says who you are in the project)."""
+        """Register the acting user now (`aal init` says who you are in the project); a
+        known user costs one read, no write lock."""
+        if self._registered or user_rows.exists(self.db, self.user):
+            self._registered = True
+            return
         with store_db.transaction(self.db):
             pass
 
