@@ -22,9 +22,12 @@ Handler = Callable[[argparse.Namespace, Project], int]
 
 def open_project(args: argparse.Namespace, create: bool = False) -> Project:
     """The project of `--db` (or AAL_DB), which must exist unless `create` (`aal init`);
-    without either, the default project in the user data folder, created on first use."""
+    without either, the default project in the user data folder, created on first use.
+    Opening writes nothing: the acting user is registered by their first write, so a read
+    command never writes."""
     db = getattr(args, "db", None)
-    return Project(db, getattr(args, "user", None), must_exist=bool(db) and not create)
+    return Project(db, getattr(args, "user", None), must_exist=bool(db) and not create,
+                   register=False)
 
 
 def to_jsonable(value: Any) -> Any:

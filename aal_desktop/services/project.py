@@ -105,7 +105,8 @@ class Project:
     """
 
     def __init__(self, db_path: Path | str | None = None, user: str | None = None,
-                 isolate_pdf: bool = False, must_exist: bool = False) -> None:
+                 isolate_pdf: bool = False, must_exist: bool = False,
+                 register: bool = True) -> None:
         self.path = Path(db_path).expanduser() if db_path else default_db_path()
         if must_exist and str(db_path) != ":memory:" and not self.path.is_file():
             # a typo in a path must not become a new, empty project (issue 15)
@@ -127,6 +128,13 @@ class Project:
         self.db.aal_hooks = self  # see store.db.transaction
         self.user = self._identify(user or default_user())
         self._registered = False
+        if register:
+            # the window (an editor) registers its user on open, as long as the disk takes
+            # it; the CLI passes register=False, so its read commands never write
+            try:
+                self.ensure_registered()
+            except sqlite_errors.DatabaseUnavailable:
+                pass  # read-only or full: their first write registers them, or says why
 
     # --- users and roles ------------------------------------------------------------------
 
@@ -147,7 +155,11 @@ class Project:
         user_rows.insert_if_absent(self.db, self.user, role, now_iso(), self.user)
 
     def ensure_registered(self) -> None:
-        """Register the acting user now (`aal init` says who you are in the project)."""
+        """Register the acting user now (`aal init` says who you are in the project); a
+        known user costs one read, no write lock."""
+        if self._registered or user_rows.exists(self.db, self.user):
+            self._registered = True
+            return
         with store_db.transaction(self.db):
             pass
 

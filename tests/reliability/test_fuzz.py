@@ -16,7 +16,7 @@ from aal_desktop.core.schema import default_schema, parse_schema, validate_attri
 
 from .harness import _schema_with_attributes, scaled
 
-FUZZ = settings(max_examples=scaled(150, 3000), deadline=None, database=None,
+FUZZ = settings(max_examples=scaled(150, 2000), deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
 SCHEMA_YAML = default_schema().to_yaml()
 PLAN_YAML = ("from_version: 1\noperations:\n  - {op: rename, key: text, new_key: body, "
