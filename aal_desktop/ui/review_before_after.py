@@ -99,14 +99,15 @@ class BeforeAfterView(QGraphicsView):
         boxes = self._draw_boxes(event)
         self._focus = page_rect
         if boxes:
-            # the change up close and in the middle, with some of the page around it (the
-            # scene reaches past the page so a box at its edge can still be centred)
+            # the change up close and in the middle, with some of the page around it
             area = boxes[0]
             for b in boxes[1:]:
                 area = area.united(b)
             margin = max(120.0, area.width(), area.height())
             self._focus = area.adjusted(-margin, -margin, margin, margin)
-        scene.setSceneRect(page_rect.united(self._focus))
+        # the scene reaches a page past each edge, so a box at the edge can still be centred
+        scene.setSceneRect(page_rect.adjusted(-page.width, -page.height, page.width,
+                                              page.height))
         # boxes on blank paper read as "the page is empty": show them with the page image
         self._waiting = [paper, *(i for i in scene.items() if i not in before)]
         for item in self._waiting:

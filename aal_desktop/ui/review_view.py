@@ -100,9 +100,11 @@ class ReviewWindow(QMainWindow):
         header.setStretchLastSection(False)
         for col, width in enumerate((60, 140, 70, 100, 80, 40, 40, 100, 100, 200)):
             self.table.setColumnWidth(col, width)
-        # Reason takes the slack; Review (the last column) always fits its word
+        # Reason takes the slack; Review (the last column) fits its word and is shown right
+        # after Kind, so it is never scrolled off a narrow table
         header.setSectionResizeMode(9, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(10, QHeaderView.ResizeMode.ResizeToContents)
+        header.moveSection(10, 4)
         self.table.installEventFilter(self)
         self.count_label = QLabel(self)
 

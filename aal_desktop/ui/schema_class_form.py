@@ -47,9 +47,10 @@ NEW_CLASS_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6
 ERROR_STYLE = "color: #b00020;"
 
 
-def fresh_colour(schema: LabelSchema) -> str:
-    """A colour no class of the schema uses: the palette first, then evenly spread hues."""
-    used = {c.color.lower() for c in schema.classes}
+def fresh_colour(schema: LabelSchema, also_used: set[str] | None = None) -> str:
+    """A colour no class of the schema (nor a staged one) uses: the palette first, then
+    evenly spread hues."""
+    used = {c.color.lower() for c in schema.classes} | (also_used or set())
     for colour in NEW_CLASS_COLOURS:
         if colour not in used:
             return colour
@@ -442,18 +443,30 @@ class ClassesTab(QWidget):
         """Empty the form for a new class: a key and colour no class has, no description."""
         assert self._schema is not None
         keys = {c.key for c in self._schema.classes}
-        key = next(k for n in range(1, 1000) if (k := f"new_class_{n}") not in keys)
         self.classes.blockSignals(True)
         self.classes.clearSelection()
         self.classes.setCurrentRow(-1)
         self.classes.blockSignals(False)
         self._class_key = None
-        fresh = LabelClass(key=key, name="New class", color=fresh_colour(self._schema))
+        staged = self._staged_new_classes()
+        keys |= {str(c.get("key")) for c in staged}
+        key = next(k for n in range(1, 1000) if (k := f"new_class_{n}") not in keys)
+        colour = fresh_colour(self._schema, {str(c.get("color", "")).lower() for c in staged})
+        fresh = LabelClass(key=key, name="New class", color=colour)
         self._fill_form(fresh)
         self._form_message("A new class: type its key, name and hotkey, then press "
                            "“Stage as new class”.")
         self.key_edit.setFocus()
         self.key_edit.selectAll()
+
+    def _staged_new_classes(self) -> list[dict[str, Any]]:
+        """The classes the plan already adds (their keys and colours are taken too)."""
+        try:
+            ops = self.plan_data()["operations"] or []
+        except (AalError, yaml.YAMLError):
+            return []
+        return [op["class"] for op in ops if isinstance(op, dict) and op.get("op") == "add"
+                and isinstance(op.get("class"), dict)]
 
     def _ask_merge(self) -> None:
         keys = self._selected_keys()

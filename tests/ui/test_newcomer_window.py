@@ -164,7 +164,9 @@ def test_a_file_that_is_not_a_project_is_not_added_to_recent_projects(qtbot, ses
     window.show()
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         lambda *a, **k: (str(readme), "All files (*)"))
-    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_O, CTRL)
     assert app.window is window  # it stayed on the open project
     assert window.last_error is not None
     recent = settings.value("recent_projects")
