@@ -173,6 +173,9 @@ def launch(argv: list[str] | None = None) -> int:
     """The `aal-desktop` launcher (and `dev.py app`): check BEFORE any Qt module loads, since
     a missing libEGL or libfontconfig already fails `import PySide6.QtGui` with a traceback;
     then start the app."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen build's worker processes start here too
     args = sys.argv[1:] if argv is None else list(argv)
     if not NO_WINDOW_FLAGS & {a.split("=", 1)[0] for a in args}:
         problem = check()
