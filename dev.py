@@ -223,7 +223,9 @@ def main(argv: list[str]) -> int:
     bootstrap()
     if argv[0] == "test":
         return run_tests(argv[1:])
-    return subprocess.call([str(PY), "-m", "aal_desktop.ui.app", *argv[1:]], cwd=ROOT)
+    # through the launcher: it names missing system libraries before any Qt module loads
+    launch = "import sys; from aal_desktop.ui.platform_check import launch; sys.exit(launch())"
+    return subprocess.call([str(PY), "-c", launch, *argv[1:]], cwd=ROOT)
 
 
 if __name__ == "__main__":

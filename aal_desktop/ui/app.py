@@ -1,6 +1,7 @@
 """`aal-desktop`: start the window on a project (first run: default schema and a sample).
 
     aal-desktop [--db PATH] [--user NAME] [--screenshot FILE] [--doc DOC] [--page N]
+    aal-desktop --install-desktop-entry
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="save a PNG of the window once the page is drawn, then exit")
     p.add_argument("--doc", help="document id or SHA-256 prefix to open")
     p.add_argument("--page", type=int, help="page to open, from 1")
+    p.add_argument("--install-desktop-entry", action="store_true",
+                   help="add AAL Desktop to this user's application menu (freedesktop), "
+                        "then exit")
     return p
 
 
@@ -146,6 +150,10 @@ def _fail(message: str, quiet: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()  # render and import workers in a frozen build
     args = build_parser().parse_args(argv)
+    if args.install_desktop_entry:  # before Qt: works on a machine without a display
+        from .desktop_entry import main as install_entry
+
+        return install_entry()
     shot = args.screenshot
     if shot and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
             and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

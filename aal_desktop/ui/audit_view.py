@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..services import audit, review
 from ..services.audit import ChainReport
 from ..services.review import AnnotatorSummary
+from .charts import readable_axes
 from .jobs import Job, busy_bar, run_job
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class AuditDialog(QDialog):
         self.plot.setTitle("Per person", color="#333")
         self.plot.showGrid(y=True, alpha=0.3)
         self.plot.setMouseEnabled(x=False, y=False)
+        readable_axes(self.plot)
         self.legend = self.plot.addLegend(offset=(-10, 10))  # top right
         self.bars: list[pg.BarGraphItem] = []
 

@@ -28,12 +28,15 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.records import DocStatus, Document
 from ..services import documents
+from ..services import regions as region_service
 from . import prelabel_workspace, window_actions
 from .action_registry import ActionRegistry, UiState
 from .dialogs.assign_dialog import AssignDialog
 from .dialogs.import_dialog import ImportRun, import_paths_with_progress
 from .dialogs.user_dialog import UserDialog
+from .icons import contrasts
 from .page_canvas import PageCanvas
+from .page_hint import PageHint
 from .panels.attributes_editor import AttributesEditor
 from .panels.documents_panel import DocumentsPanel
 from .panels.labels_palette import LabelsPalette
@@ -66,6 +69,7 @@ class MainWindow(QMainWindow):
 
         self.canvas = PageCanvas(session, self)
         self.setCentralWidget(self.canvas)
+        self.page_hint = PageHint(self.canvas)
         self.documents_panel = DocumentsPanel(session)
         self.thumbnails = ThumbnailStrip(session)
         self.palette_panel = LabelsPalette(session)
@@ -153,6 +157,7 @@ class MainWindow(QMainWindow):
             lambda: self.open_document(d)))
         self.thumbnails.pageActivated.connect(lambda p: self._guard(lambda: self.go_page(p)))
         s.documentsChanged.connect(self._on_documents_changed)
+        s.regionsChanged.connect(lambda _d, _p: self._update_hint())
         s.schemaChanged.connect(self._update_status)
         s.usersChanged.connect(self._apply_role)
         self._on_class(c.current_class())
@@ -176,6 +181,7 @@ class MainWindow(QMainWindow):
         self.regions_panel.set_page(doc.id, page)
         self.attributes.set_regions(self.canvas.selected_ids())
         self.settings.setValue(self._position_key(), f"{doc.id}:{page}")
+        self._update_hint()
         self._update_title()
         self._update_status()
         self._update_actions()
@@ -264,8 +270,12 @@ class MainWindow(QMainWindow):
             self.class_label.setText(f"Drawing: {key}")
             return
         hotkey = f" ({cls.hotkey.upper()})" if cls.hotkey else ""
+        window = self.palette().color(self.backgroundRole())
+        # a navy square on a dark tool bar is invisible: give it a contrasting backing
+        backing = "" if contrasts(cls.color, window) else (
+            "; background-color:" + ("#dfe1e5" if window.lightness() < 128 else "#3c3f41"))
         self.class_label.setText(
-            f"Drawing: <span style='color:{cls.color}; font-size:14pt'>&#9632;</span> "
+            f"Drawing: <span style='color:{cls.color}; font-size:14pt{backing}'>&#9632;</span> "
             f"<b>{cls.name}</b>{hotkey}")
         self.class_label.setProperty("class_key", key)
 
@@ -387,7 +397,7 @@ class MainWindow(QMainWindow):
             self.request_project(str(Path(folder) / "aal.sqlite3"))
 
     def request_project(self, path: str) -> None:
-        remember_project(self.settings, path)
+        """Ask the app to open another project; it is remembered once it opened (App)."""
         self.projectRequested.emit(path)
 
     def _fill_recent(self) -> None:
@@ -485,6 +495,14 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.last_error = text
+
+    def _update_hint(self) -> None:
+        """The drawing hint over a page with no regions yet."""
+        if self.doc is None:
+            self.page_hint.set_empty(False)
+            return
+        empty = not region_service.list_regions(self.session.project, self.doc.id, self.page)
+        self.page_hint.set_empty(empty)
 
     def _update_title(self) -> None:
         folder = self.session.project.folder.name or str(self.session.project.folder)

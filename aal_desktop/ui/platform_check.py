@@ -165,6 +165,28 @@ def check(env: dict[str, str] | None = None) -> PlatformProblem | None:
     ))
 
 
+# Flags that never open a window here: no reason to refuse them on a headless machine.
+NO_WINDOW_FLAGS = {"-h", "--help", "--install-desktop-entry", "--screenshot"}
+
+
+def launch(argv: list[str] | None = None) -> int:
+    """The `aal-desktop` launcher (and `dev.py app`): check BEFORE any Qt module loads, since
+    a missing libEGL or libfontconfig already fails `import PySide6.QtGui` with a traceback;
+    then start the app."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen build's worker processes start here too
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not NO_WINDOW_FLAGS & {a.split("=", 1)[0] for a in args}:
+        problem = check()
+        if problem is not None:
+            print(f"aal-desktop: {problem.message}", file=sys.stderr)
+            return 1
+    from .app import main as app_main
+
+    return app_main(args)
+
+
 def main() -> int:
     """`python -m aal_desktop.ui.platform_check`: exit 1 with the message, 0 when fine."""
     problem = check()

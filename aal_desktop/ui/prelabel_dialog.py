@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..pdf.worker import WorkerProcess
 from ..services import documents, prelabel
+from .dialog_fit import grow_to_fit
 from .jobs import Job, JobContext, run_job
 from .session import Session
 
@@ -170,6 +171,7 @@ class PrelabelDialog(QDialog):
         self.bar.setValue(done)
         if message != "done":
             self.status.setText(f"Pre-labelling {message} ({done + 1} of {total})")
+            grow_to_fit(self)
 
     def _on_failed(self, error: BaseException) -> None:
         reports = error.reports if isinstance(error, PrelabelFailed) else []
@@ -183,6 +185,7 @@ class PrelabelDialog(QDialog):
         self.status.setText("Cancelled." if cancelled else ("Failed: " + error if error
                                                             else "Done."))
         self.summary.setText(summary_text(reports))
+        grow_to_fit(self)
         self.run_button.setEnabled(True)
         self.min_confidence.setEnabled(True)
         self.cancel_button.setEnabled(False)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..export.release import FORMATS
+from .dialog_fit import grow_to_fit
 from .jobs import Job, JobContext, run_job
 
 if TYPE_CHECKING:
@@ -47,6 +48,17 @@ def release_work(version: str, dest: str, formats: tuple[str, ...], dpi: int,
         return record.path
 
     return work
+
+
+def step_text(what: str) -> str:
+    """A release step as a person reads it: "Wrote COCO", "Rendered images/p1.png"."""
+    if what in FORMATS:
+        return f"Wrote {'Parquet' if what == 'parquet' else what.upper()}…"
+    if "/" in what or what.endswith((".png", ".jpg")):
+        return f"Rendered {what}…"
+    if what.endswith(".pdf"):
+        return f"Copied {what}…"
+    return f"Wrote {what}…"
 
 
 class ReleaseDialog(QDialog):
@@ -94,6 +106,9 @@ class ReleaseDialog(QDialog):
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.steps_label = QLabel("", self)  # the steps done so far, one line each
+        self.steps_label.setWordWrap(True)
+        self.steps: list[str] = []
 
         self.release_button = QPushButton("Release", self)
         self.release_button.setDefault(True)
@@ -113,6 +128,7 @@ class ReleaseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.steps_label)
         layout.addLayout(buttons)
 
     # --- state ----------------------------------------------------------------------------
@@ -153,7 +169,9 @@ class ReleaseDialog(QDialog):
         self._set_inputs_enabled(False)
         self.cancel_button.setText("Cancel")
         self.progress_bar.setRange(0, 0)  # busy until the first report
-        self.status_label.setText("Starting…")
+        self.status_label.setText("Reading the version (documents, regions, schema)…")
+        self.steps = []
+        self.steps_label.setText("")
         work = release_work(self.version_name, dest, self.selected_formats(),
                             self.dpi_spin.value(), self.pdfs_box.isChecked())
         # the release is recorded on the job's own connection; the job replays its "version"
@@ -184,7 +202,13 @@ class ReleaseDialog(QDialog):
     def _on_progress(self, done: int, total: int, what: str) -> None:
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
-        self.status_label.setText(f"{done} of {total}: {what}")
+        self.progress_bar.setFormat(f"{done}/{total}")
+        step = step_text(what)
+        self.status_label.setText(f"{step} {done}/{total}")
+        if not step.startswith("Rendered"):  # one line per file written, not per image
+            self.steps.append(f"✓ {step}")
+            self.steps_label.setText("\n".join(self.steps[-12:]))
+        grow_to_fit(self)
 
     def _on_succeeded(self, path: str) -> None:
         self.result_path = path
@@ -192,6 +216,7 @@ class ReleaseDialog(QDialog):
         self.progress_bar.setValue(1)
         self.status_label.setText(f"Released to {path}")
         self.open_button.setEnabled(True)
+        grow_to_fit(self)
 
     def _on_failed(self, error: BaseException) -> None:
         from ..export.images import ReleaseCancelled
@@ -203,6 +228,7 @@ class ReleaseDialog(QDialog):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.status_label.setText(f"The release failed: {message}")
+        grow_to_fit(self)
 
     def _on_cancelled(self) -> None:
         self.progress_bar.setRange(0, 1)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.records import Event
 from ..services import documents
+from .render_service import zoom_bucket
 
 if TYPE_CHECKING:
     from .session import Session
@@ -38,9 +39,7 @@ AFTER_PEN = QPen(QColor("#1565c0"), 2, Qt.PenStyle.SolidLine)
 DELETED_PEN = QPen(QColor("#c62828"), 2, Qt.PenStyle.DotLine)
 for _pen in (BEFORE_PEN, AFTER_PEN, DELETED_PEN):
     _pen.setCosmetic(True)
-RENDER_ZOOM = 1.5
-
-
+MAX_RENDER_ZOOM = 4.0  # a close-up of a small box needs no more than this
 
 
 class BeforeAfterView(QGraphicsView):
@@ -60,6 +59,8 @@ class BeforeAfterView(QGraphicsView):
         self.message = ""
         self.labels: list[str] = []
         self._focus = QRectF()
+        self._waiting: list[Any] = []  # paper and boxes, shown when the page image arrives
+        self._notice: Any = None
         session.renderer.rendered.connect(self._on_rendered)
         session.renderer.failed.connect(self._on_failed)
 
@@ -69,6 +70,8 @@ class BeforeAfterView(QGraphicsView):
         self._key = None
         self.labels = []
         self._focus = QRectF()
+        self._waiting = []
+        self._notice = None
         self.message = message
         if message:
             t = self.scene().addSimpleText(message)
@@ -90,21 +93,36 @@ class BeforeAfterView(QGraphicsView):
         self.clear_page()
         scene = self.scene()
         page_rect = QRectF(0, 0, page.width, page.height)
-        scene.setSceneRect(page_rect)
         paper = scene.addRect(page_rect, QPen(Qt.PenStyle.NoPen), QColor("white"))
         paper.setZValue(-2)
+        before = set(scene.items())
         boxes = self._draw_boxes(event)
         self._focus = page_rect
         if boxes:
-            # show the change up close, with enough of the page around it for context
+            # the change up close and in the middle, with some of the page around it
             area = boxes[0]
             for b in boxes[1:]:
                 area = area.united(b)
             margin = max(120.0, area.width(), area.height())
-            self._focus = area.adjusted(-margin, -margin, margin, margin).intersected(page_rect)
-        self._fit()
+            self._focus = area.adjusted(-margin, -margin, margin, margin)
+        # the scene reaches a page past each edge, so a box at the edge can still be centred
+        scene.setSceneRect(page_rect.adjusted(-page.width, -page.height, page.width,
+                                              page.height))
+        # boxes on blank paper read as "the page is empty": show them with the page image
+        self._waiting = [paper, *(i for i in scene.items() if i not in before)]
+        for item in self._waiting:
+            item.setVisible(False)
         self.message = "rendering page…"
-        zoom = max(RENDER_ZOOM, self.transform().m11() * self.devicePixelRatioF())
+        self._notice = scene.addSimpleText(self.message)
+        self._notice.setBrush(QColor("white"))
+        self._notice.setFlag(self._notice.GraphicsItemFlag.ItemIgnoresTransformations)
+        self._notice.setPos(self._focus.center())
+        self._fit()
+        # at the size it is shown (not a fixed page zoom): a smaller image arrives sooner
+        zoom = min(self.transform().m11() * self.devicePixelRatioF(), MAX_RENDER_ZOOM)
+        zoom = zoom_bucket(max(zoom, 0.25))
+        # the key first: a cached image is emitted from inside request()
+        self._key = (doc.sha256, event.page, zoom)
         self._key = self.session.renderer.request(doc.sha256, pdf_path, event.page, zoom)
 
     def _label(self, text: str, pen: QPen, x: float, y: float, above: bool) -> None:
@@ -163,11 +181,21 @@ class BeforeAfterView(QGraphicsView):
         item.setZValue(-1)
         item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self._pixmap_item = item
+        self._reveal()
         self.message = ""
+
+    def _reveal(self) -> None:
+        for waiting in self._waiting:
+            waiting.setVisible(True)
+        self._waiting = []
+        if self._notice is not None:
+            self.scene().removeItem(self._notice)
+            self._notice = None
 
     def _on_failed(self, key: object, reason: str) -> None:
         if key != self._key:
             return
+        self._reveal()  # the boxes on blank paper are better than nothing
         self.message = f"page could not be rendered: {reason}"
         t = self.scene().addSimpleText(self.message)
         t.setBrush(QColor("#c62828"))
@@ -180,6 +208,7 @@ class BeforeAfterView(QGraphicsView):
         rect = self._focus
         if not rect.isEmpty():
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            self.centerOn(rect.center())
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -13,15 +13,14 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import (
-    QKeyEvent,
-)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -97,9 +96,15 @@ class ReviewWindow(QMainWindow):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((60, 140, 70, 70, 80, 40, 40, 100, 100, 200)):
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col, width in enumerate((60, 140, 70, 100, 80, 40, 40, 100, 100, 200)):
             self.table.setColumnWidth(col, width)
+        # Reason takes the slack; Review (the last column) fits its word and is shown right
+        # after Kind, so it is never scrolled off a narrow table
+        header.setSectionResizeMode(9, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(10, QHeaderView.ResizeMode.ResizeToContents)
+        header.moveSection(10, 4)
         self.table.installEventFilter(self)
         self.count_label = QLabel(self)
 
@@ -112,6 +117,11 @@ class ReviewWindow(QMainWindow):
         self.accept_button.clicked.connect(self.accept_selected)
         self.revert_button.clicked.connect(self.ask_revert)
         self.accept_all_button.clicked.connect(self.confirm_accept_filtered)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setToolTip("Close the review window (Esc, Ctrl+W)")
+        self.close_button.clicked.connect(self.close)
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+            QShortcut(keys, self, self.close, context=Qt.ShortcutContext.WindowShortcut)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         if not self.is_lead:
@@ -134,7 +144,8 @@ class ReviewWindow(QMainWindow):
         lv.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for b in (self.accept_button, self.revert_button, self.accept_all_button):
+        for b in (self.accept_button, self.revert_button, self.accept_all_button,
+                  self.close_button):
             buttons.addWidget(b)
         lv.addLayout(buttons)
         lv.addWidget(self.status)

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,11 +39,26 @@ from ..core.schema import (
     LabelSchema,
 )
 from ..services import schemas
+from .icons import outlined_swatch
 from .schema_attributes_table import AttributesTable, first_error
 from .schema_editor_host import SchemaEditorHost
 
 NEW_CLASS_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
 ERROR_STYLE = "color: #b00020;"
+
+
+def fresh_colour(schema: LabelSchema, also_used: set[str] | None = None) -> str:
+    """A colour no class of the schema (nor a staged one) uses: the palette first, then
+    evenly spread hues."""
+    used = {c.color.lower() for c in schema.classes} | (also_used or set())
+    for colour in NEW_CLASS_COLOURS:
+        if colour not in used:
+            return colour
+    for n in range(1, 360):
+        colour = QColor.fromHsv((n * 137) % 360, 200, 200).name()
+        if colour not in used:
+            return colour
+    return "#808080"
 
 
 class ClassesTab(QWidget):
@@ -114,7 +129,11 @@ class ClassesTab(QWidget):
         self.split_button.clicked.connect(self._ask_split)
         self.deprecate_button = QPushButton("Deprecate")
         self.deprecate_button.clicked.connect(self._deprecate_selected)
-        for b in (self.merge_button, self.split_button, self.deprecate_button):
+        self.add_class_button = QPushButton("Add class")
+        self.add_class_button.setToolTip("A blank form for a new class, with a colour of its own")
+        self.add_class_button.clicked.connect(self.new_class_form)
+        for b in (self.add_class_button, self.merge_button, self.split_button,
+                  self.deprecate_button):
             row1.addWidget(b)
         mv.addLayout(row1)
 
@@ -216,9 +235,7 @@ class ClassesTab(QWidget):
                 label += "  — deprecated"
             it = QListWidgetItem(label)
             it.setData(Qt.ItemDataRole.UserRole, c.key)
-            swatch = QPixmap(14, 14)
-            swatch.fill(QColor(c.color))
-            it.setIcon(QIcon(swatch))
+            it.setIcon(outlined_swatch(c.color))
             it.setToolTip(c.description)
             self.classes.addItem(it)
         self.classes.blockSignals(False)
@@ -325,6 +342,9 @@ class ClassesTab(QWidget):
         for b in (self.stage_button, self.new_class_button, self.merge_button,
                   self.split_button, self.deprecate_button):
             b.setEnabled(current and not clash)
+        self.add_class_button.setEnabled(current)
+        if self._class_key is None:  # a new class's form: nothing to change or merge yet
+            self.stage_button.setEnabled(False)
         self.save_draft_button.setEnabled(draft and not clash)
         for b in (self.stage_button, self.new_class_button, self.save_draft_button):
             if not b.isEnabled():
@@ -392,6 +412,9 @@ class ClassesTab(QWidget):
         return ops
 
     def stage_form_changes(self) -> None:
+        if self._class_key is None:
+            self._form_message("this is a new class: press “Stage as new class”", error=True)
+            return
         try:
             ops = self.form_operations()
         except AalError as exc:
@@ -415,6 +438,35 @@ class ClassesTab(QWidget):
             return
         self.stage({"op": "add", "class": cls.model_dump(mode="json", exclude_defaults=True)
                     | {"key": cls.key, "name": cls.name, "color": cls.color}})
+
+    def new_class_form(self) -> None:
+        """Empty the form for a new class: a key and colour no class has, no description."""
+        assert self._schema is not None
+        keys = {c.key for c in self._schema.classes}
+        self.classes.blockSignals(True)
+        self.classes.clearSelection()
+        self.classes.setCurrentRow(-1)
+        self.classes.blockSignals(False)
+        self._class_key = None
+        staged = self._staged_new_classes()
+        keys |= {str(c.get("key")) for c in staged}
+        key = next(k for n in range(1, 1000) if (k := f"new_class_{n}") not in keys)
+        colour = fresh_colour(self._schema, {str(c.get("color", "")).lower() for c in staged})
+        fresh = LabelClass(key=key, name="New class", color=colour)
+        self._fill_form(fresh)
+        self._form_message("A new class: type its key, name and hotkey, then press "
+                           "“Stage as new class”.")
+        self.key_edit.setFocus()
+        self.key_edit.selectAll()
+
+    def _staged_new_classes(self) -> list[dict[str, Any]]:
+        """The classes the plan already adds (their keys and colours are taken too)."""
+        try:
+            ops = self.plan_data()["operations"] or []
+        except (AalError, yaml.YAMLError):
+            return []
+        return [op["class"] for op in ops if isinstance(op, dict) and op.get("op") == "add"
+                and isinstance(op.get("class"), dict)]
 
     def _ask_merge(self) -> None:
         keys = self._selected_keys()

@@ -16,13 +16,34 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
+import yaml
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..services import schemas
 from ..services.project import Project
 from .schema_class_form import ClassesTab
 from .schema_diff_tab import DiffTab
 from .schema_migration_tab import MigrationTab
+
+# Plans a lead chose to keep when closing the editor, by project path: reopened with it.
+_KEPT_PLANS: dict[str, str] = {}
+
+
+def staged_count(plan_text: str) -> int:
+    """How many operations a plan text stages (0 for empty or unreadable text)."""
+    try:
+        data = yaml.safe_load(plan_text) if plan_text.strip() else None
+    except yaml.YAMLError:
+        return 1 if plan_text.strip() else 0  # typed by hand: still worth asking about
+    ops = data.get("operations") if isinstance(data, dict) else None
+    return len(ops) if isinstance(ops, list) else 0
 
 
 class _SessionLike(Protocol):
@@ -52,9 +73,48 @@ class SchemaEditorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+        self.confirm_box: QMessageBox | None = None
+        self._closing = False  # the lead answered: close without asking again
         session.schemaChanged.connect(self.refresh)
         self.refresh()
         self._apply_role()
+        kept = _KEPT_PLANS.pop(str(self.project.path), "")
+        if kept and self.lead:
+            self.set_plan_text(kept)
+
+    def _ask_before_closing(self) -> bool:
+        """True when staged operations would be lost: a question is shown instead."""
+        n = staged_count(self.plan_text()) if self.lead else 0
+        if self._closing or n == 0:
+            return False
+        if self.confirm_box is not None and self.confirm_box.isVisible():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Staged operations",
+                          f"{n} staged operation{'s are' if n != 1 else ' is'} not applied yet. "
+                          "Discard them, or keep them for when you open the editor again?",
+                          QMessageBox.StandardButton.NoButton, self)
+        self.keep_button = box.addButton("Keep for later", QMessageBox.ButtonRole.AcceptRole)
+        self.discard_button = box.addButton(QMessageBox.StandardButton.Discard)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _r, b=box: self._answered(b))
+        self.confirm_box = box
+        box.open()
+        return True
+
+    def _answered(self, box: QMessageBox) -> None:
+        clicked = box.clickedButton()
+        if clicked is self.keep_button:
+            _KEPT_PLANS[str(self.project.path)] = self.plan_text()
+        elif clicked is not self.discard_button:
+            return  # Cancel (or Esc): stay in the editor
+        self._closing = True
+        self.close()
+
+    def reject(self) -> None:
+        """Close and Esc: ask first when staged operations would be lost."""
+        if not self._ask_before_closing():
+            super().reject()
 
     def done(self, result: int) -> None:
         """Stop the pending preview and stop listening: a dry run still running reads on its
@@ -64,6 +124,9 @@ class SchemaEditorDialog(QDialog):
         super().done(result)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if self._ask_before_closing():
+            event.ignore()
+            return
         self.migration_tab.stop_listening()
         super().closeEvent(event)
 

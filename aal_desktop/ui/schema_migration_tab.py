@@ -131,6 +131,8 @@ class MigrationTab(QWidget):
     def update_preview(self) -> None:
         """Parse the plan and dry-run it in the background: counts per operation, or the reason
         it is refused. A newer request supersedes an older one (its result is dropped)."""
+        if self.project.closed:  # an editor left open (asking about staged work) outlived it
+            return
         text = self.plan_edit.toPlainText()
         self._preview_seq += 1
         self._pending_preview = None

@@ -39,6 +39,7 @@ from ..core.errors import AalError
 from ..core.records import DocStatus
 from ..core.splits import SPLITS
 from ..services import versions
+from .charts import readable_axes
 from .jobs import Job, JobContext, busy_bar, run_job
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def _bar_chart(title: str) -> pg.PlotWidget:
     plot.showGrid(x=True, y=False, alpha=0.2)
     plot.invertY(True)  # first class on top, as in the schema
     plot.setMinimumHeight(220)
-    return plot
+    return readable_axes(plot)
 
 
 class CreateVersionForm(QGroupBox):

@@ -29,6 +29,7 @@ from ..core.records import DocStatus
 from .action_registry import ActionRegistry, ActionSpec, When
 from .dialogs.annotation_import_dialog import open_annotation_import
 from .help_menu import help_specs
+from .icons import edit_icon
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -162,16 +163,28 @@ def build_actions(w: MainWindow) -> ActionRegistry:
     stack = w.session.undo_stack
     undo = stack.createUndoAction(w, "&Undo")
     undo.setShortcuts([QKeySequence("Ctrl+Z")])
-    undo.setIcon(w.style().standardIcon(SP.SP_ArrowBack))
+    undo.setIcon(edit_icon(w, "edit-undo"))  # not the arrows the page buttons use
     redo = stack.createRedoAction(w, "&Redo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    redo.setIcon(w.style().standardIcon(SP.SP_ArrowForward))
+    redo.setIcon(edit_icon(w, "edit-redo"))
     for action in (undo, redo):
         w.addAction(action)  # shortcuts work even when the menu bar is hidden
+    _name_the_step(undo, "Undo", "Ctrl+Z", stack.undoText(), stack.undoTextChanged)
+    _name_the_step(redo, "Redo", "Ctrl+Shift+Z", stack.redoText(), stack.redoTextChanged)
     registry.add(ActionSpec("undo", "&Undo", stack.undo, enabled_when=When.managed), undo)
     registry.add(ActionSpec("redo", "&Redo", stack.redo, enabled_when=When.managed), redo)
     registry.build(w, action_specs(w), w._guard)
     return registry
+
+
+def _name_the_step(action: QAction, verb: str, keys: str, text: str, changed: Any) -> None:
+    """The tool tip says which step undo/redo would take back ("Undo draw title (Ctrl+Z)")."""
+
+    def update(step: str) -> None:
+        action.setToolTip(f"{verb} {step} ({keys})" if step else f"Nothing to {verb.lower()}")
+
+    update(text)
+    changed.connect(update)
 
 
 MENUS: list[tuple[str, list[str]]] = [

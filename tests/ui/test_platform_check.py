@@ -59,3 +59,28 @@ def test_app_refuses_to_start_with_the_message(monkeypatch: pytest.MonkeyPatch, 
     assert app.main(["--db", str(folder / "aal.sqlite3")]) == 1
     assert "install libxcb-icccm4" in capsys.readouterr().err
     assert not folder.exists()  # refused before anything was opened or made
+
+
+def test_the_launcher_says_what_to_install_before_any_qt_module_loads() -> None:
+    """`aal-desktop` and `dev.py app` check first: a missing libEGL would already break
+    `import PySide6.QtGui`, with a traceback instead of the message."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from aal_desktop.ui import platform_check as p\n"
+        "p.check = lambda env=None: p.PlatformProblem('xcb', ('libEGL.so.1',), "
+        "'install libegl1')\n"
+        "code = p.launch([])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip() == "1 []", done.stdout + done.stderr
+    assert done.stderr.strip() == "aal-desktop: install libegl1"
+    dev = (root / "dev.py").read_text(encoding="utf-8")
+    assert "platform_check import launch" in dev
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'aal-desktop = "aal_desktop.ui.platform_check:launch"' in pyproject

@@ -3,11 +3,13 @@
 services.documents.import_paths checks each file in a worker process; waiting on it is
 fine in a QThread (the GIL is released while waiting). The import is a ui.jobs Job: it
 opens its own Project on the same database (one SQLite connection per thread), and the
-window's project hears of the new documents when the job is done.
+window's project hears of the new documents when the job is done. Encrypted files are asked
+for their password afterwards, one at a time (a wrong one asks again; Cancel skips the file).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressDialog,
     QStyle,
@@ -31,13 +35,16 @@ from ...services.documents import ImportOutcome
 from ..jobs import Job, JobContext
 from ..session import Session
 
+LOCKED = ("encrypted", "wrong_password")  # rejection kinds a password can cure
 
-def import_work(paths: list[str]) -> Callable[[JobContext], list[ImportOutcome]]:
+
+def import_work(paths: list[str], password: str | None = None,
+                ) -> Callable[[JobContext], list[ImportOutcome]]:
     """The job of one import: check and add each file, on the job's own connection."""
 
     def work(job: JobContext) -> list[ImportOutcome]:
         return documents.import_paths(
-            job.project, paths,
+            job.project, paths, password=password,
             progress=lambda i, n, o: job.progress(i, n, str(o.path)),
             cancelled=job.cancelled,
         )
@@ -137,6 +144,9 @@ class ImportRun(QObject):
         self.outcomes: list[ImportOutcome] | None = None
         self.summary: ImportSummaryDialog | None = None
         self.cancelled = False
+        self.password_dialog: QInputDialog | None = None
+        self._found: list[ImportOutcome] = []
+        self._locked: list[int] = []  # indexes in _found of files waiting for a password
         self.job = Job(session.project, import_work(self.paths))
         self.job.progressed.connect(self._on_progress)
         self.job.succeeded.connect(self._on_finished)
@@ -180,6 +190,59 @@ class ImportRun(QObject):
     def _on_finished(self, outcomes: list[ImportOutcome]) -> None:
         # the job replayed its "document" changes on the window's project already
         self._close_progress()
+        self._found = list(outcomes)
+        self._locked = [i for i, o in enumerate(outcomes) if o.kind in LOCKED]
+        self._ask_password()
+
+    def _ask_password(self, wrong: bool = False) -> None:
+        """Ask for the next encrypted file's password (non-modal to the thread, modal to you)."""
+        if self.cancelled or not self._locked:
+            self._finish()
+            return
+        name = self._found[self._locked[0]].path.name
+        dialog = QInputDialog(self.parent_widget)
+        dialog.setWindowTitle("Password needed")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setLabelText(f"Wrong password for {name}. Try again (Cancel skips it):" if wrong
+                            else f"{name} is encrypted. Its password (Cancel skips it):")
+        dialog.setOkButtonText("Import")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self._try_password)
+        dialog.rejected.connect(self._skip_locked)
+        self.password_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _try_password(self, password: str) -> None:
+        path = str(self._found[self._locked[0]].path)
+        self.password_dialog = None
+        self.job = Job(self.session.project, import_work([path], password))
+        self.job.succeeded.connect(self._on_password_result)
+        self.job.failed.connect(self._on_failed)
+        self.job.start()
+
+    @Slot(object)
+    def _on_password_result(self, outcomes: list[ImportOutcome]) -> None:
+        (outcome,) = outcomes
+        if outcome.kind == "wrong_password":
+            self._ask_password(wrong=True)
+            return
+        self._found[self._locked.pop(0)] = outcome
+        self._ask_password()
+
+    @Slot()
+    def _skip_locked(self) -> None:
+        if self.password_dialog is None:
+            return  # closed after OK (the password is being tried)
+        self.password_dialog = None
+        i = self._locked.pop(0)
+        self._found[i] = dataclasses.replace(
+            self._found[i], reason="encrypted: skipped (no password given)")
+        self._ask_password()
+
+    def _finish(self) -> None:
+        outcomes = self._found
         self.outcomes = outcomes
         if self.show_summary:
             self.summary = ImportSummaryDialog(outcomes, self.cancelled, self.parent_widget)

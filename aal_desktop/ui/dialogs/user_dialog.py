@@ -1,6 +1,8 @@
 """Choose who is acting in the window; leads can add people (and set their role) here.
 
-Works on a Project, not a Session, because the app asks before the window exists.
+Works on a Project, not a Session, because the app asks before the window exists. On a new
+project (one person known, the one the app guessed) it asks for your name and says plainly
+that the first person becomes the project's lead.
 """
 
 from __future__ import annotations
@@ -56,6 +58,21 @@ class UserDialog(QDialog):
         row.addWidget(self.new_role)
         row.addWidget(self.add_button)
         self.add_box.setVisible(project.is_lead)
+        people = users.list_users(project)
+        self.first_start = len(people) == 1 and people[0].name == project.user
+        self.first_box = QGroupBox("Who are you?")
+        self.your_name = QLineEdit(project.user)
+        self.your_name.setToolTip("Your name as it is recorded with every box you draw")
+        self.lead_note = QLabel(
+            "<b>This is a new project: the first person to open it becomes its lead.</b> "
+            "A lead labels too, and can also review, approve, publish versions and add "
+            "people. A lead can change anyone's role later (File → Switch user…, "
+            "Add a person).")
+        self.lead_note.setWordWrap(True)
+        first = QVBoxLayout(self.first_box)
+        first.addWidget(self.your_name)
+        first.addWidget(self.lead_note)
+        self.first_box.setVisible(self.first_start)
         self.error = QLabel()
         self.error.setStyleSheet("color: #cf222e;")
         self.error.setWordWrap(True)
@@ -66,6 +83,7 @@ class UserDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.first_box)
         layout.addWidget(self.list)
         layout.addWidget(self.add_box)
         layout.addWidget(self.error)
@@ -101,6 +119,28 @@ class UserDialog(QDialog):
         self.new_name.clear()
         self.reload(user.name)
 
+    def _typed_name(self) -> str | None:
+        """On first start, the name typed over the guessed one (None when left as is)."""
+        if not self.first_start or not self.your_name.isModified():
+            return None
+        name = self.your_name.text().strip()
+        return name if name and name != self.project.user else None
+
+    def accept(self) -> None:
+        """A newcomer's typed name becomes the project's lead (the guessed one already is)."""
+        name = self._typed_name()
+        if name is not None:
+            try:
+                users.add_user(self.project, name, Role.lead)
+            except AalError as exc:
+                self.error.setText(str(exc))
+                self.error.show()
+                return
+        super().accept()
+
     def chosen(self) -> str | None:
+        typed = self._typed_name()
+        if typed is not None:
+            return typed
         item = self.list.currentItem()
         return None if item is None else str(item.data(NAME_ROLE))

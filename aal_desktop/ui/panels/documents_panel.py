@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -181,6 +182,7 @@ class DocumentsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "mupdf-…-12.pdf" differ
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
@@ -229,8 +231,8 @@ class DocumentsPanel(QWidget):
 
     @Slot(int, int)
     def _on_regions_changed(self, _doc: int, _page: int) -> None:
-        self.model.set_rows(self.model.documents(), documents.region_counts(self.session.project))
-        self._select_current()
+        """A region change can move a document's status (todo → in progress): read both."""
+        self.reload()
 
     def set_current(self, doc_id: int | None) -> None:
         """Mark the open document (bold, selected)."""
@@ -243,9 +245,11 @@ class DocumentsPanel(QWidget):
             return
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if index.isValid():
-            self.table.selectionModel().blockSignals(True)
-            self.table.setCurrentIndex(index)
-            self.table.selectionModel().blockSignals(False)
+            # signals on: the view repaints the row it unselects (blocked, two rows looked
+            # selected); nothing here listens to the selection model
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.selectionModel().setCurrentIndex(index, flags)
 
     def visible_ids(self) -> list[int]:
         """Document ids in the order shown (after filters, search and sorting)."""
