@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     join.add_argument("--as", dest="name", required=True, metavar="NAME",
                       help="your member name, as the lead registered it")
     add_json_flag(join)
-    join.set_defaults(handler=with_project(cmd_join))
+    join.set_defaults(handler=with_project(cmd_join, create=True))  # makes the project
     sync = g.add_parser("sync", help="push your work and pull the team's (member); merge "
                                      "members' work and publish (lead)")
     add_json_flag(sync)

@@ -57,6 +57,13 @@ class Person:
         return {"AAL_CONFIG_DIR": str(self.keys), "HOME": str(self.home)}
 
     def run(self, *args: str) -> Result:
+        if not self.db.exists() and args[:1] != ("init",) and args[:2] != ("team", "join"):
+            self.db.parent.mkdir(parents=True, exist_ok=True)
+            made = self._run("init")  # a person makes her project first (CLI.md: --db)
+            assert made.code == 0, made.err
+        return self._run(*args)
+
+    def _run(self, *args: str) -> Result:
         out, err = io.StringIO(), io.StringIO()
         with _env(**self.env()), contextlib.redirect_stdout(out), \
                 contextlib.redirect_stderr(err):
