@@ -224,7 +224,7 @@ def test_resize_by_corner_handle(qtbot, session, project, doc_id):
     t = scene_of(canvas, target)
     assert resized.box[:2] == pytest.approx((100, 300))
     assert resized.box[2:] == pytest.approx((t.x(), t.y()), abs=0.011)
-    assert [e.kind for e in events_of(project)][-1] == "region.move"
+    assert [e.kind for e in events_of(project)][-1] == "region.resize"  # not a move
 
 
 def test_arrow_keys_nudge_one_point_and_shift_ten(qtbot, session, project, doc_id):
