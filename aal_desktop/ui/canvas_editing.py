@@ -57,6 +57,9 @@ class CanvasEdits:
                                                 [(box, key, {})], snap=self.tool.snap))
         if not edits:
             return None
+        if self.tool.snap and not edits[0].after.text:
+            self.canvas.message.emit("Snap to text: no text under the box to snap to "
+                                     "(an image-only page?); the box is kept as drawn.")
         self.canvas.show_regions([], select=[edits[0].after.id])
         return edits[0].after.id
 
@@ -112,11 +115,13 @@ class CanvasEdits:
 
     def copy_selection(self) -> int:
         """Remember the selected regions for pasting (on this page or another)."""
-        return self.tool.copy([
+        n = self.tool.copy([
             Clip(i.region.document_id, i.region.page, i.region.box, i.region.class_key,
                  dict(i.region.attrs))
             for i in self.canvas.selected_items()
         ])
+        self.canvas.clipboardChanged.emit(n > 0)
+        return n
 
     def paste(self) -> list[str]:
         """Paste the copied regions (offsets: CanvasTool.paste_items)."""

@@ -109,6 +109,14 @@ class CanvasRegions:
             colour, name = self.layer.look(region.class_key)
             item.update_region(region, colour, name)
 
+    def apply(self, regions: list[Region], document_id: int, page: int) -> None:
+        """New states of some regions: those off this page (or deleted) leave it."""
+        for region in regions:
+            if region.deleted or region.document_id != document_id or region.page != page:
+                self.remove(region.id)
+            else:
+                self.put(region)
+
     def remove(self, rid: str) -> None:
         item = self.items.pop(rid, None)
         if item is not None:
@@ -123,6 +131,18 @@ class CanvasRegions:
             item = self.lift(rid)
             if item is not None:
                 item.setSelected(True)
+
+    def cycle(self, selected: list[str], forward: bool) -> str | None:
+        """The region after (before) the selection in reading order, wrapping around."""
+        order = sorted(self.layer.regions.values(),
+                       key=lambda r: (round(r.box.y0), r.box.x0, r.id))
+        if not order:
+            return None
+        ids = [r.id for r in order]
+        at = [ids.index(r) for r in selected if r in self.layer.regions]
+        if not at:
+            return ids[0] if forward else ids[-1]
+        return ids[(max(at) + 1) % len(ids)] if forward else ids[(min(at) - 1) % len(ids)]
 
     def schema_changed(self) -> None:
         looks = self.looks()

@@ -7,7 +7,7 @@ Qt-free tool model (canvas_tool.py) holds the interaction state and decides what
 means; this view maps Qt events onto it and keeps the region items (region_items.py) in
 line with the store; the PageImageController (canvas_view.py) owns zoom and the page image
 rendered in worker processes; CanvasEdits (canvas_editing.py) turns results into undo
-commands. The canvas never writes to the database and redraws from `session.regionsChanged`.
+commands; CanvasRegions (canvas_regions.py) keeps one layer item plus the lifted selection.
 """
 
 from __future__ import annotations
@@ -22,13 +22,10 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
-    QPen,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QGraphicsRectItem,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QMenu,
     QWidget,
@@ -45,7 +42,7 @@ from .canvas_keys import canvas_owns, hotkey_class
 from .canvas_regions import CanvasRegions
 from .canvas_tool import CanvasTool, Point, Press, nudge_step
 from .canvas_view import SCENE_MARGIN_PT, ZOOM_STEP, PageImageController
-from .region_items import PageImageItem, PageScene, RegionItem
+from .region_items import PageImageItem, PageScene, RegionItem, overlay_items
 from .region_layer import RegionEntry
 from .session import Session
 
@@ -68,6 +65,8 @@ class PageCanvas(QGraphicsView):
     historyRequested = Signal(str)  # region id (context menu "History…" / Ctrl+H)
     currentClassChanged = Signal(str)  # extra: the class new boxes are drawn with
     editFailed = Signal(str)  # extra: a service refused an edit (shown in the status bar)
+    clipboardChanged = Signal(bool)  # something to paste (Paste is enabled only then)
+    message = Signal(str)  # feedback for the status bar (e.g. nothing to snap to)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,22 +88,8 @@ class PageCanvas(QGraphicsView):
 
         self._page_item = PageImageItem()
         self._scene.addItem(self._page_item)
-        self._message = QGraphicsSimpleTextItem()
-        self._message.setZValue(1e12)
-        self._message.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self._scene.addItem(self._message)
-        self._draft = QGraphicsRectItem()
-        pen = QPen(QColor(0, 0, 0), 1.5, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self._draft.setPen(pen)
-        self._draft.setZValue(1e11)
-        self._draft.setVisible(False)
-        self._scene.addItem(self._draft)
-        self._band = QGraphicsRectItem()  # the rubber band (selection by area)
-        self._band.setPen(pen)
-        self._band.setZValue(1e11)
-        self._band.setVisible(False)
-        self._scene.addItem(self._band)
+        # the page's message, the box being drawn, the rubber band (selection by area)
+        self._message, self._draft, self._band = overlay_items(self._scene)
         self._band_from: QPointF | None = None
 
         self._doc: Document | None = None
@@ -118,6 +103,8 @@ class PageCanvas(QGraphicsView):
 
         self._scene.selectionChanged.connect(self._on_scene_selection)
         session.regionsEdited.connect(self._on_regions_edited)
+        session.stepReplayed.connect(lambda r: self._reselect.update(r.region_ids))
+        self._reselect: set[str] = set()  # restored by an undo/redo: select when shown
         session.schemaChanged.connect(self._on_schema_changed)
         session.documentsChanged.connect(self._on_documents_changed)
         self.image.apply_zoom(1.0, emit=False)
@@ -237,6 +224,9 @@ class PageCanvas(QGraphicsView):
     def paste(self) -> list[str]:
         return self.edits.paste()
 
+    def can_paste(self) -> bool:
+        return bool(self.tool.clipboard)
+
     def build_context_menu(self, item: RegionItem | RegionEntry) -> QMenu:
         return self.edits.context_menu(item)
 
@@ -309,12 +299,7 @@ class PageCanvas(QGraphicsView):
             return
         self._suppress_selection_signal = True
         try:
-            for region in regions:
-                if (region.deleted or region.document_id != self._doc.id
-                        or region.page != self._page.page):
-                    self.regions.remove(region.id)
-                else:
-                    self.regions.put(region)
+            self.regions.apply(regions, self._doc.id, self._page.page)
             if select is not None:
                 self.regions.select(set(select))
         finally:
@@ -328,9 +313,13 @@ class PageCanvas(QGraphicsView):
         if (self._doc is not None and change.regions and len(change.regions) == len(change.ids)
                 and not self.tool.gesture_in_progress):
             self.show_regions(list(change.regions))  # the states it carries: no page read
-            return
-        self._on_regions_changed(change.document_id if change.document_id is not None else -1,
-                                 change.page if change.page is not None else -1)
+        else:
+            self._on_regions_changed(change.document_id if change.document_id is not None
+                                     else -1, change.page if change.page is not None else -1)
+        chosen, self._reselect = self._reselect & set(change.ids), self._reselect - set(
+            change.ids)
+        if chosen:  # an undo/redo brought these back: show them selected
+            self.select_regions(sorted(r for r in chosen if r in self.regions.layer.regions))
 
     @Slot(int, int)
     def _on_regions_changed(self, document_id: int, page: int) -> None:
@@ -493,11 +482,10 @@ class PageCanvas(QGraphicsView):
         start, self._band_from = self._band_from, None
         self._band.setVisible(False)
         self.tool.end_rubber_band()
-        if start is None:
-            return
-        r = QRectF(start, end).normalized()
-        hits = self.regions.layer.index.in_rect(r.left(), r.top(), r.right(), r.bottom())
-        self.select_regions(self.selected_ids() + sorted(hits - set(self.selected_ids())))
+        if start is not None:
+            r = QRectF(start, end).normalized()
+            hits = self.regions.layer.index.in_rect(r.left(), r.top(), r.right(), r.bottom())
+            self.select_regions(self.selected_ids() + sorted(hits - set(self.selected_ids())))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -584,6 +572,20 @@ class PageCanvas(QGraphicsView):
             event.accept()
             return
         super().keyReleaseEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Tab / Shift+Tab
+        # walk through the page's regions in reading order
+        rid = self.regions.cycle(self.selected_ids(), next)
+        if rid is not None:
+            self.select_regions([rid])
+        return rid is not None or super().focusNextPrevChild(next)
+
+    def take_key(self, event: QKeyEvent) -> bool:
+        """A class hotkey typed elsewhere (the regions list) acts on the page."""
+        cls = hotkey_class(self.session.schema, event)
+        if cls is not None:
+            (self.relabel_selection if self.selected_ids() else self.set_current_class)(cls)
+        return cls is not None
 
     def focusOutEvent(self, event: Any) -> None:
         self.tool.space_down = False

@@ -21,9 +21,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
+    QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -115,6 +117,26 @@ def _tag_image(text: str, colour: str, pending: bool, dpr: float) -> QImage:
     painter.drawText(QRectF(0, 0, tw, th), Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return image
+
+
+def overlay_items(scene: QGraphicsScene) -> tuple[QGraphicsSimpleTextItem, QGraphicsRectItem,
+                                                  QGraphicsRectItem]:
+    """The canvas's overlays: a message over the page, the draft box, the rubber band."""
+    message = QGraphicsSimpleTextItem()
+    message.setZValue(1e12)
+    message.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+    pen = QPen(QColor(0, 0, 0), 1.5, Qt.PenStyle.DashLine)
+    pen.setCosmetic(True)
+    rects = []
+    for _ in range(2):
+        rect = QGraphicsRectItem()
+        rect.setPen(pen)
+        rect.setZValue(1e11)
+        rect.setVisible(False)
+        rects.append(rect)
+    for item in (message, *rects):
+        scene.addItem(item)
+    return message, rects[0], rects[1]
 
 
 class PageImageItem(QGraphicsItem):

@@ -62,7 +62,9 @@ class RegionLayer(QGraphicsItem):
     def __init__(self) -> None:
         super().__init__()
         self.regions: dict[str, Region] = {}
-        self.index = RegionIndex()
+        self._index: RegionIndex | None = None  # built on the first hit-test
+        # what paint needs, kept per look: (colour, pending) -> {id: rect}
+        self._groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
         self.hidden: set[str] = set()
         self.looks: dict[str, tuple[str, str]] = {}  # class key -> (colour, name)
         self._pens: dict[tuple[str, bool], tuple[QPen, QBrush, QBrush | None]] = {}
@@ -73,33 +75,60 @@ class RegionLayer(QGraphicsItem):
 
     # --- data -----------------------------------------------------------------------------
 
+    @property
+    def index(self) -> RegionIndex:
+        if self._index is None:
+            self._index = RegionIndex()
+            for r in self.regions.values():
+                self._index.put(r.id, r.box)
+        return self._index
+
+    def _group_key(self, r: Region) -> tuple[str, bool]:
+        return self.look(r.class_key)[0], is_pending(r)
+
+    def _regroup(self) -> None:
+        groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
+        for r in self.regions.values():
+            b = r.box
+            groups.setdefault(self._group_key(r), {})[r.id] = QRectF(
+                b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0)
+        self._groups = groups
+
     def set_regions(self, regions: list[Region], looks: dict[str, tuple[str, str]]) -> None:
         self.looks = looks
         self._pens = {}
         self.regions = {r.id: r for r in regions}
-        self.index.clear()
-        for r in regions:
-            self.index.put(r.id, r.box)
+        self._index = None
+        self._regroup()
         self.update()
 
     def set_looks(self, looks: dict[str, tuple[str, str]]) -> None:
         self.looks = looks
         self._pens = {}
+        self._regroup()
         self.update()
 
     def put(self, region: Region) -> None:
         old = self.regions.get(region.id)
+        if old is not None:
+            self._groups.get(self._group_key(old), {}).pop(region.id, None)
         self.regions[region.id] = region
-        self.index.put(region.id, region.box)
+        b = region.box
+        self._groups.setdefault(self._group_key(region), {})[region.id] = QRectF(
+            b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0)
+        if self._index is not None:
+            self._index.put(region.id, region.box)
         if old is not None:
             self.update_box(old.box)
         self.update_box(region.box)
 
     def remove(self, rid: str) -> None:
         old = self.regions.pop(rid, None)
-        self.index.remove(rid)
+        if self._index is not None:
+            self._index.remove(rid)
         self.hidden.discard(rid)
         if old is not None:
+            self._groups.get(self._group_key(old), {}).pop(rid, None)
             self.update_box(old.box)
 
     def set_hidden(self, rid: str, hidden: bool) -> None:
@@ -168,23 +197,28 @@ class RegionLayer(QGraphicsItem):
         unit = self._unit()
         exposed = option.exposedRect  # type: ignore[attr-defined]
         tag_h = 20 * unit
-        ids = self.index.in_rect(exposed.left() - 200 * unit, exposed.top() - 4 * unit,
-                                 exposed.right() + 4 * unit, exposed.bottom() + tag_h)
+        page = self.scene().page_rect if isinstance(self.scene(), PageScene) else exposed
+        whole = exposed.contains(page)  # the usual first paint: no index needed
+        ids = None if whole else self.index.in_rect(
+            exposed.left() - 200 * unit, exposed.top() - 4 * unit, exposed.right() + 4 * unit,
+            exposed.bottom() + tag_h)
         groups: dict[tuple[str, bool], list[QRectF]] = {}
-        tags: list[tuple[Region, str, bool]] = []
+        hidden = self.hidden
+        for key, members in self._groups.items():
+            if ids is None:
+                rects = (list(members.values()) if hidden.isdisjoint(members)
+                         else [r for rid, r in members.items() if rid not in hidden])
+            else:
+                rects = [r for rid, r in members.items() if rid in ids and rid not in hidden]
+            if rects:
+                groups[key] = rects
         min_w, min_h = MIN_TAG_BOX_PX[0] * unit, MIN_TAG_BOX_PX[1] * unit
-        hidden, regions = self.hidden, self.regions
-        for rid in ids:
-            if rid in hidden:
-                continue
-            r = regions[rid]
-            b = r.box
-            colour, name = self.look(r.class_key)
-            pending = is_pending(r)
-            groups.setdefault((colour, pending), []).append(
-                QRectF(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0))
-            if b.x1 - b.x0 >= min_w and b.y1 - b.y0 >= min_h:
-                tags.append((r, colour, pending))
+        tags: list[tuple[Region, str, bool]] = []
+        for (colour, pending), members in self._groups.items():
+            for rid, rect in members.items():
+                if (rect.width() >= min_w and rect.height() >= min_h and rid not in hidden
+                        and (ids is None or rid in ids)):
+                    tags.append((self.regions[rid], colour, pending))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         inverse = painter.worldTransform().inverted()[0]
         for (colour, pending), rects in groups.items():

@@ -10,6 +10,7 @@ picking rows selects the regions on the canvas, and selecting on the canvas sele
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -186,6 +187,7 @@ class RegionsTable(QTableView):
     """The table view; Escape (or F6) hands the keyboard back to the page."""
 
     focusPageRequested = Signal()
+    page_keys: Callable[[QKeyEvent], bool] | None = None  # class hotkeys go to the page
 
     def rowCount(self) -> int:  # noqa: N802 - the QTableWidget spelling
         return self.model().rowCount()
@@ -206,6 +208,9 @@ class RegionsTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F6):
             self.focusPageRequested.emit()
+            event.accept()
+            return
+        if self.page_keys is not None and self.page_keys(event):
             event.accept()
             return
         super().keyPressEvent(event)
