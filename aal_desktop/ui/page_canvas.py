@@ -316,10 +316,10 @@ class PageCanvas(QGraphicsView):
         else:
             self._on_regions_changed(change.document_id if change.document_id is not None
                                      else -1, change.page if change.page is not None else -1)
-        chosen, self._reselect = self._reselect & set(change.ids), self._reselect - set(
-            change.ids)
+        chosen = {r for r in self._reselect & set(change.ids) if r in self.regions.layer.regions}
         if chosen:  # an undo/redo brought these back: show them selected
-            self.select_regions(sorted(r for r in chosen if r in self.regions.layer.regions))
+            self._reselect -= chosen
+            self.select_regions(sorted(chosen))
 
     @Slot(int, int)
     def _on_regions_changed(self, document_id: int, page: int) -> None:

@@ -83,9 +83,17 @@ class RegionIndex:
         return out
 
     def at(self, x: float, y: float, slack: float = 0.0) -> list[str]:
-        """Ids of the boxes within `slack` of the point, smallest box first."""
+        """Ids of the boxes within `slack` of the point: those containing it first, then
+        the smallest box first."""
         hits = self.in_rect(x - slack, y - slack, x + slack, y + slack)
-        return sorted(hits, key=lambda r: (self._boxes[r].width * self._boxes[r].height, r))
+        boxes = self._boxes
+
+        def rank(r: str) -> tuple[bool, float, str]:
+            b = boxes[r]
+            inside = b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1
+            return not inside, b.width * b.height, r
+
+        return sorted(hits, key=rank)
 
     def inside(self, x0: float, y0: float, x1: float, y1: float) -> set[str]:
         """Ids of the boxes wholly inside the rect."""
