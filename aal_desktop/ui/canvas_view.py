@@ -49,6 +49,11 @@ class PageImageController(QObject):
         self.rerender.setSingleShot(True)
         self.rerender.setInterval(RERENDER_DELAY_MS)
         self.rerender.timeout.connect(self.request_image)
+        # the page's own time limit, from when it is asked for: a page queued behind a
+        # hanging one fails at the limit too, not at twice the limit
+        self.deadline = QTimer(self)
+        self.deadline.setSingleShot(True)
+        self.deadline.timeout.connect(self._on_deadline)
         renderer = canvas.session.renderer
         renderer.rendered.connect(self._on_rendered)
         renderer.failed.connect(self._on_failed)
@@ -63,6 +68,13 @@ class PageImageController(QObject):
         self.rerender.stop()
         self.shown_key = None
         self.message.setVisible(False)
+        self.deadline.start(int(self.canvas.session.renderer.timeout * 1000))
+
+    @Slot()
+    def _on_deadline(self) -> None:
+        if not self.ready and self.failure is None and self.shown_key is None and (
+                self.canvas.page_record() is not None):
+            self.show_failure(f"timed out after {self.canvas.session.renderer.timeout:g} s")
 
     # --- zoom ----------------------------------------------------------------------------
 
@@ -172,6 +184,7 @@ class PageImageController(QObject):
         assert doc is not None and page is not None
         self.failure = reason
         self.ready = False
+        self.deadline.stop()
         self.page_item.set_image(None)
         self.message.setText(f"Page {page.page + 1} could not be shown:\n{reason}")
         font = QFont()
@@ -192,6 +205,7 @@ class PageImageController(QObject):
         if self.ready or doc is None or page is None:
             return
         self.ready = True
+        self.deadline.stop()
         generation = self.generation
         doc_id, page_no = doc.id, page.page
 
