@@ -13,7 +13,7 @@ def test_hits_prefer_the_box_under_the_point_then_the_smallest() -> None:
     index.put("small", Box(100, 100, 120, 110))
     index.put("beside", Box(121, 100, 140, 110))
     assert index.at(110, 105, slack=2.0)[:2] == ["small", "big"]
-    assert index.at(120.5, 105, slack=2.0) == ["big", "small", "beside"]  # in a gap: the box
+    assert index.at(120.5, 105, slack=2.0) == ["big", "beside", "small"]  # in a gap: the box
     # the point is in, then the near ones by size
     assert index.at(130, 105, slack=2.0)[0] == "beside"  # contains beats a near neighbour
     index.put("small", Box(300, 300, 310, 310))  # moved
