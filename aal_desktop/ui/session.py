@@ -54,12 +54,16 @@ class Session(QObject):
 
     _incoming = Signal(object)  # a Change, from whatever thread committed it
 
-    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+    def __init__(self, project: Project, parent: QObject | None = None,
+                 renderer: RenderService | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.undo_stack = QUndoStack(self)
-        self.renderer = RenderService(parent=self)
-        self.renderer.warm_up()  # PyMuPDF loads in the workers while the window builds
+        if renderer is None:  # the app passes one it started before opening the project
+            renderer = RenderService()
+            renderer.warm_up()  # PyMuPDF loads in the workers while the window builds
+        renderer.setParent(self)
+        self.renderer = renderer
         self._schema: LabelSchema | None = None
         self._closed = False
         # Always queued: a listener that redraws must never run inside the service call
