@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QTransform
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
+from ..core.errors import AalError
+from ..services import documents
 from .region_items import PageImageItem
 from .render_service import RenderKey, zoom_bucket
 
@@ -221,3 +223,16 @@ class PageImageController(QObject):
         for p in (page.page + 1, page.page - 1):
             if 0 <= p < doc.page_count:
                 self.canvas.session.renderer.request(doc.sha256, pdf, p, zoom, prefetch=True)
+        if page.page + 1 >= doc.page_count - 1:  # near the end: the next document's first page
+            self._prefetch_next_document(doc.id, zoom)
+
+    def _prefetch_next_document(self, document_id: int, zoom: float) -> None:
+        project = self.canvas.session.project
+        try:
+            later = [d for d in documents.list_documents(project) if d.id > document_id]
+            if later:
+                nxt = min(later, key=lambda d: d.id)
+                self.canvas.session.renderer.request(
+                    nxt.sha256, str(project.pdf_path(nxt.sha256)), 0, zoom, prefetch=True)
+        except AalError:
+            pass  # a missing file shows its failure when that document is opened

@@ -225,3 +225,14 @@ def test_a_page_with_10000_regions_answers_a_key_within_100_ms(qtbot, session, s
     canvas.viewport().removeEventFilter(clock)
     assert sorted(times)[1] < 100, times  # the median keypress shows within 100 ms
     assert region_service.get(project, target.id).box.x0 == pytest.approx(moved.x0 + 3)
+
+
+def test_near_a_documents_end_the_next_documents_first_page_is_prefetched(qtbot, session,
+                                                                          settings, tmp_path):
+    (outcome,) = documents.import_paths(session.project, [make_pdf(tmp_path / "next.pdf")])
+    assert outcome.document_id is not None
+    nxt = documents.resolve(session.project, outcome.document_id)
+    window = open_window(qtbot, session, settings)  # the sample: page 1 of 2
+    zoom = window.canvas.image.render_zoom()
+    qtbot.waitUntil(lambda: session.renderer.cached(nxt.sha256, 0, zoom) is not None,
+                    timeout=60000)
