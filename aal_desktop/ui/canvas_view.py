@@ -70,12 +70,15 @@ class PageImageController(QObject):
         self.rerender.stop()
         self.shown_key = None
         self.message.setVisible(False)
-        self.deadline.start(int(self.canvas.session.renderer.timeout * 1000))
+        self.deadline.stop()
 
     @Slot()
     def _on_deadline(self) -> None:
+        renderer = self.canvas.session.renderer
         if not self.ready and self.failure is None and self.shown_key is None and (
                 self.canvas.page_record() is not None):
+            if self.wanted_key is not None:
+                renderer.cancel(self.wanted_key)
             self.show_failure(f"timed out after {self.canvas.session.renderer.timeout:g} s")
 
     # --- zoom ----------------------------------------------------------------------------
@@ -156,6 +159,10 @@ class PageImageController(QObject):
             self._prefetch_neighbours(key[2])
             return
         renderer.request(doc.sha256, pdf, page.page, rz)
+        if renderer.is_queued(key) and not self.deadline.isActive():
+            # queued behind another render (perhaps a hanging one): the page's own limit
+            # counts from now; a render handed to a worker has the worker's limit
+            self.deadline.start(int(renderer.timeout * 1000))
 
     @Slot(object, QImage)
     def _on_rendered(self, key: RenderKey, image: QImage) -> None:
