@@ -33,6 +33,7 @@ class EventKind(StrEnum):
     region_create = "region.create"
     region_relabel = "region.relabel"
     region_move = "region.move"
+    region_resize = "region.resize"  # a box's size changed by its handles (not just moved)
     region_set = "region.set"
     region_delete = "region.delete"
     region_restore = "region.restore"

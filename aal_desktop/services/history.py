@@ -30,7 +30,8 @@ from .project import Project
 # What a later change did to a region, for "region … was relabelled by bob at … since".
 _DONE_BY = {
     EventKind.region_create.value: "created", EventKind.region_relabel.value: "relabelled",
-    EventKind.region_move.value: "moved", EventKind.region_set.value: "given new attributes",
+    EventKind.region_move.value: "moved", EventKind.region_resize.value: "resized",
+    EventKind.region_set.value: "given new attributes",
     EventKind.region_delete.value: "deleted", EventKind.region_restore.value: "restored",
     EventKind.region_link.value: "relinked", EventKind.region_accept.value: "accepted",
     EventKind.region_schema.value: "migrated to a new schema",

@@ -362,8 +362,9 @@ def relabel(project: Project, region_id: str, class_key: str,
 
 def move_many(project: Project, moves: Sequence[tuple[str, Sequence[float]]],
               reason: str | None = None, snap: bool = False,
-              label: str | None = None) -> list[Edit]:
-    """Move/resize regions to new boxes (points, displayed space)."""
+              label: str | None = None, resize: bool = False) -> list[Edit]:
+    """Move/resize regions to new boxes (points, displayed space); `resize`: the boxes were
+    resized by their handles, recorded as region.resize rather than region.move."""
     schema = schemas.current(project)
     for rid, _box in moves:  # the words under the boxes, before taking the write lock
         r = get(project, rid)
@@ -378,13 +379,14 @@ def move_many(project: Project, moves: Sequence[tuple[str, Sequence[float]]],
             document = documents.resolve(project, r.document_id)
             pg = documents.page(project, r.document_id, r.page)
             b = _check_box(Box(*box), pg.width, pg.height, r.page)
+            kind = EventKind.region_resize if resize else EventKind.region_move
             cls = _schema_for(project, r).get(r.class_key)
             if snap and cls is not None and cls.snap_to_text:
                 b = text.snapped(project, r.document_id, document.sha256, r.page, b)
             if b == r.box:
                 continue
             new_text = text.text_under(project, r.document_id, document.sha256, r.page, b)
-            items.append(_Item(r, _touched(r, box=b, text=new_text), EventKind.region_move))
+            items.append(_Item(r, _touched(r, box=b, text=new_text), kind))
         return _apply(project, items, reason, schema, _batch_id(len(items)),
                       label or _counted("Move", len(items)))
 

@@ -19,18 +19,23 @@ COLUMNS = (
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM regions"
 
 
-def from_row(values: Iterable[Any]) -> Region:
-    r = dict(zip(COLUMNS, values, strict=True))
-    return Region(
-        id=r["id"], document_id=r["document_id"], page=r["page"],
-        box=Box(r["x0"], r["y0"], r["x1"], r["y1"]), class_key=r["class_key"],
-        attrs=json_text.loads(r["attrs"] or "{}"), schema_version=r["schema_version"],
-        parent_id=r["parent_id"], reading_order=r["reading_order"],
-        continues_id=r["continues_id"], origin=r["origin"], model_name=r["model_name"],
-        model_version=r["model_version"], confidence=r["confidence"],
-        prelabel_state=r["prelabel_state"], annotator=r["annotator"], text=r["text"],
-        attention=r["attention"], deleted=bool(r["deleted"]), created_by=r["created_by"],
-        created_at=r["created_at"], updated_by=r["updated_by"], updated_at=r["updated_at"],
+def from_row(values: Sequence[Any]) -> Region:
+    """A row as a Region, built without re-validating what was validated when it was written
+    (pydantic's `model_construct`, its API for trusted data: a page of 10,000 regions is read
+    in a fraction of the time). Attribute JSON an older version stored with NaN reads as null."""
+    (rid, document_id, page, x0, y0, x1, y1, class_key, attrs, schema_version, parent_id,
+     reading_order, continues_id, origin, model_name, model_version, confidence,
+     prelabel_state, annotator, text, attention, deleted, created_by, created_at, updated_by,
+     updated_at) = values
+    return Region.model_construct(
+        id=rid, document_id=document_id, page=page, box=Box(x0, y0, x1, y1),
+        class_key=class_key, attrs=json_text.loads(attrs) if attrs and attrs != "{}" else {},
+        schema_version=schema_version, parent_id=parent_id, reading_order=reading_order,
+        continues_id=continues_id, origin=origin, model_name=model_name,
+        model_version=model_version, confidence=confidence, prelabel_state=prelabel_state,
+        annotator=annotator, text=text, attention=attention, deleted=bool(deleted),
+        created_by=created_by, created_at=created_at, updated_by=updated_by,
+        updated_at=updated_at,
     )
 
 

@@ -24,6 +24,7 @@ from ..services.project import Project, default_user
 from . import platform_check
 from .dialogs.user_dialog import UserDialog
 from .main_window import MainWindow
+from .render_service import RenderService
 from .session import Session
 from .theme import apply_theme
 from .window_actions import remember_project
@@ -100,8 +101,8 @@ class App:
         self.session: Session | None = None
         self.window: MainWindow | None = None
 
-    def start(self, project: Project) -> MainWindow:
-        self.session = Session(project)
+    def start(self, project: Project, renderer: RenderService | None = None) -> MainWindow:
+        self.session = Session(project, renderer=renderer)
         self.window = MainWindow(self.session, self.settings)
         self.window.projectRequested.connect(self.switch_project)
         self.window.userSwitched.connect(self._remember_user)
@@ -163,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"aal-desktop: {problem.message}", file=sys.stderr)
         return 1
     app = application()
+    # the render workers start now and import PyMuPDF while the project opens and the
+    # window builds: the first page is not kept waiting for them
+    renderer = RenderService()
+    renderer.warm_up()
     settings = QSettings()
     remembered = str(settings.value("user", "") or "")
     user = args.user or remembered or default_user()
@@ -170,18 +175,20 @@ def main(argv: list[str] | None = None) -> int:
         project = open_project(args.db, user, must_exist=bool(args.db))
         sample = first_run(project)
     except AalError as exc:
+        renderer.close()
         return _fail(str(exc), quiet=bool(shot))
     if not args.user and not shot:
         chooser = UserDialog(project, user)
         if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.chosen():
             project.close()
+            renderer.close()
             return 0
         user = str(chooser.chosen())
         project.switch_user(user)
     if not shot:
         settings.setValue("user", user)
     controller = App(settings, user)
-    window = controller.start(project)
+    window = controller.start(project, renderer)
     if sample is not None and sample.status == "rejected":
         window.show_message(f"The sample document could not be imported: {sample.reason}")
     page = args.page - 1 if args.page is not None else None

@@ -19,6 +19,7 @@ from ..services import regions as region_service
 from . import undo
 from .canvas_tool import CanvasTool, Clip
 from .region_items import RegionItem
+from .region_layer import RegionEntry
 
 if TYPE_CHECKING:
     from .page_canvas import PageCanvas
@@ -31,6 +32,7 @@ class CanvasEdits:
         self.canvas = canvas
         self.session = canvas.session
         self.tool = tool
+        self._nudge_from: dict[str, Box] | None = None  # arrow key held: boxes at its press
 
     def run(self, command: undo.RegionCommand) -> list[region_service.Edit]:
         """Push one command; a refusal is shown (editFailed) and the items are redrawn.
@@ -55,6 +57,9 @@ class CanvasEdits:
                                                 [(box, key, {})], snap=self.tool.snap))
         if not edits:
             return None
+        if self.tool.snap and not edits[0].after.text:
+            self.canvas.message.emit("Snap to text: no text under the box to snap to "
+                                     "(an image-only page?); the box is kept as drawn.")
         self.canvas.show_regions([], select=[edits[0].after.id])
         return edits[0].after.id
 
@@ -74,24 +79,49 @@ class CanvasEdits:
             self.run(undo.AcceptPrelabelsCommand(self.session, ids))
 
     def nudge_selection(self, dx: float, dy: float) -> None:
-        boxes = {i.region_id: i.region.box for i in self.canvas.selected_items()}
-        moves = self.tool.nudged(boxes, dx, dy)
+        """One nudge, written at once (the menu, or a single arrow press)."""
+        self.hold_nudge(dx, dy)
+        self.end_nudge()
+
+    def hold_nudge(self, dx: float, dy: float) -> None:
+        """An arrow press while the key is held: the boxes move on screen only; the gesture
+        is written as one move on release (end_nudge): one event, one undo step."""
+        items = self.canvas.selected_items()
+        if self._nudge_from is None:
+            self._nudge_from = {i.region_id: i.region.box for i in items}
+        now = {i.region_id: i.box() for i in items if i.region_id in self._nudge_from}
+        for rid, box in self.tool.nudged(now, dx, dy):
+            self.canvas.regions.items[rid].set_box(box)
+
+    def end_nudge(self) -> None:
+        start, self._nudge_from = self._nudge_from, None
+        if not start:
+            return
+        items = self.canvas.regions.items
+        moves = [(rid, items[rid].box().rounded()) for rid, old in start.items()
+                 if rid in items and items[rid].box().rounded() != old]
         if moves:
             n = len(moves)
             self.run(undo.MoveCommand(self.session, moves, snap=False,
                                       label=f"Nudge {n} region{'s' if n != 1 else ''}"))
 
-    def move(self, moves: list[tuple[str, Box]]) -> None:
-        """The end of a move or resize gesture: one command for every region that changed."""
-        self.run(undo.MoveCommand(self.session, moves, snap=self.tool.snap))
+    def move(self, moves: list[tuple[str, Box]], resize: bool = False) -> None:
+        """The end of a move or resize gesture: one command for every region that changed
+        (a resize by the handles is recorded as region.resize)."""
+        n = len(moves)
+        label = (f"Resize {n} region{'s' if n != 1 else ''}" if resize else None)
+        self.run(undo.MoveCommand(self.session, moves, snap=self.tool.snap, label=label,
+                                  resize=resize))
 
     def copy_selection(self) -> int:
         """Remember the selected regions for pasting (on this page or another)."""
-        return self.tool.copy([
+        n = self.tool.copy([
             Clip(i.region.document_id, i.region.page, i.region.box, i.region.class_key,
                  dict(i.region.attrs))
             for i in self.canvas.selected_items()
         ])
+        self.canvas.clipboardChanged.emit(n > 0)
+        return n
 
     def paste(self) -> list[str]:
         """Paste the copied regions (offsets: CanvasTool.paste_items)."""
@@ -108,7 +138,7 @@ class CanvasEdits:
             self.canvas.show_regions([], select=ids)
         return ids
 
-    def context_menu(self, item: RegionItem) -> QMenu:
+    def context_menu(self, item: RegionItem | RegionEntry) -> QMenu:
         """The menu of a region: relabel, delete, history, accept pre-label."""
         canvas = self.canvas
         if not item.isSelected():

@@ -167,7 +167,7 @@ class CanvasTool:
             return EditOutcome()
         if press is None or not is_drag(press, pos):
             return EditOutcome(revert={rid: old for rid, old in before.items() if rid in now})
-        return EditOutcome(moves=[(rid, self.clamped(box)) for rid, box in moved])
+        return EditOutcome(moves=self.group_clamped(moved))
 
     # --- geometry ------------------------------------------------------------------------
 
@@ -184,6 +184,19 @@ class CanvasTool:
         dx = -box.x0 if box.x0 < 0 else min(0.0, w - box.x1)
         dy = -box.y0 if box.y0 < 0 else min(0.0, h - box.y1)
         return box.translated(dx, dy).clipped(w, h).rounded()
+
+    def group_clamped(self, boxes: list[tuple[str, Box]]) -> list[tuple[str, Box]]:
+        """Boxes dragged together, shifted back onto the page together: the group keeps
+        its shape at the page edge (as labelme does); one box clamps on its own."""
+        assert self.page_size is not None
+        w, h = self.page_size
+        x0, y0 = min(b.x0 for _, b in boxes), min(b.y0 for _, b in boxes)
+        x1, y1 = max(b.x1 for _, b in boxes), max(b.y1 for _, b in boxes)
+        if len(boxes) < 2 or x1 - x0 > w or y1 - y0 > h:
+            return [(rid, self.clamped(b)) for rid, b in boxes]
+        dx = -x0 if x0 < 0 else min(0.0, w - x1)
+        dy = -y0 if y0 < 0 else min(0.0, h - y1)
+        return [(rid, b.translated(dx, dy).clipped(w, h).rounded()) for rid, b in boxes]
 
     def nudged(self, boxes: dict[str, Box], dx: float, dy: float) -> list[tuple[str, Box]]:
         """The moves of a nudge (regions already against the page edge stay)."""

@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QTransform
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
+from ..core.errors import AalError
+from ..services import documents
 from .region_items import PageImageItem
 from .render_service import RenderKey, zoom_bucket
 
@@ -49,6 +51,11 @@ class PageImageController(QObject):
         self.rerender.setSingleShot(True)
         self.rerender.setInterval(RERENDER_DELAY_MS)
         self.rerender.timeout.connect(self.request_image)
+        # the page's own time limit, from when it is asked for: a page queued behind a
+        # hanging one fails at the limit too, not at twice the limit
+        self.deadline = QTimer(self)
+        self.deadline.setSingleShot(True)
+        self.deadline.timeout.connect(self._on_deadline)
         renderer = canvas.session.renderer
         renderer.rendered.connect(self._on_rendered)
         renderer.failed.connect(self._on_failed)
@@ -63,6 +70,16 @@ class PageImageController(QObject):
         self.rerender.stop()
         self.shown_key = None
         self.message.setVisible(False)
+        self.deadline.stop()
+
+    @Slot()
+    def _on_deadline(self) -> None:
+        renderer = self.canvas.session.renderer
+        if not self.ready and self.failure is None and self.shown_key is None and (
+                self.canvas.page_record() is not None):
+            if self.wanted_key is not None:
+                renderer.cancel(self.wanted_key)
+            self.show_failure(f"timed out after {self.canvas.session.renderer.timeout:g} s")
 
     # --- zoom ----------------------------------------------------------------------------
 
@@ -142,6 +159,10 @@ class PageImageController(QObject):
             self._prefetch_neighbours(key[2])
             return
         renderer.request(doc.sha256, pdf, page.page, rz)
+        if renderer.is_queued(key) and not self.deadline.isActive():
+            # queued behind another render (perhaps a hanging one): the page's own limit
+            # counts from now; a render handed to a worker has the worker's limit
+            self.deadline.start(int(renderer.timeout * 1000))
 
     @Slot(object, QImage)
     def _on_rendered(self, key: RenderKey, image: QImage) -> None:
@@ -172,6 +193,7 @@ class PageImageController(QObject):
         assert doc is not None and page is not None
         self.failure = reason
         self.ready = False
+        self.deadline.stop()
         self.page_item.set_image(None)
         self.message.setText(f"Page {page.page + 1} could not be shown:\n{reason}")
         font = QFont()
@@ -192,6 +214,7 @@ class PageImageController(QObject):
         if self.ready or doc is None or page is None:
             return
         self.ready = True
+        self.deadline.stop()
         generation = self.generation
         doc_id, page_no = doc.id, page.page
 
@@ -207,3 +230,16 @@ class PageImageController(QObject):
         for p in (page.page + 1, page.page - 1):
             if 0 <= p < doc.page_count:
                 self.canvas.session.renderer.request(doc.sha256, pdf, p, zoom, prefetch=True)
+        if page.page + 1 >= doc.page_count - 1:  # near the end: the next document's first page
+            self._prefetch_next_document(doc.id, zoom)
+
+    def _prefetch_next_document(self, document_id: int, zoom: float) -> None:
+        project = self.canvas.session.project
+        try:
+            later = [d for d in documents.list_documents(project) if d.id > document_id]
+            if later:
+                nxt = min(later, key=lambda d: d.id)
+                self.canvas.session.renderer.request(
+                    nxt.sha256, str(project.pdf_path(nxt.sha256)), 0, zoom, prefetch=True)
+        except AalError:
+            pass  # a missing file shows its failure when that document is opened

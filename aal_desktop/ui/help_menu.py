@@ -28,6 +28,8 @@ CANVAS_KEYS = (
     ShortcutRow("Page", "Nudge the selection by 1 pt (10 pt)", "Arrow keys (Shift+Arrow)"),
     ShortcutRow("Page", "Pan the page", "Space+drag"),
     ShortcutRow("Page", "Cancel a drag, clear the selection", "Esc"),
+    ShortcutRow("Page", "Select the next (previous) box in reading order", "Tab (Shift+Tab)"),
+    ShortcutRow("Regions list", "Back to the page", "Esc or F6"),
     ShortcutRow("Page", "History of the selected box", "Ctrl+H"),
     ShortcutRow("Page", "Zoom", "Ctrl+wheel, + and -"),
 )

@@ -42,7 +42,7 @@ from .panels.documents_panel import DocumentsPanel
 from .panels.labels_palette import LabelsPalette
 from .panels.regions_panel import RegionsPanel
 from .panels.thumbnails import ThumbnailStrip
-from .session import Session
+from .session import Replay, Session
 from .team_menu import install_team_menu
 from .window_actions import RECENT_KEY, recent_projects, remember_project
 
@@ -149,6 +149,12 @@ class MainWindow(QMainWindow):
         c.pageFailed.connect(lambda _d, p, why: self.show_message(
             f"Page {p + 1} could not be shown: {why}"))
         c.editFailed.connect(self.show_message)
+        c.message.connect(self.show_message)
+        c.clipboardChanged.connect(lambda _has: self._update_actions())
+        c.pageReady.connect(self._drop_failure_message)
+        s.stepReplayed.connect(self._on_replay)
+        self.regions_panel.table.focusPageRequested.connect(c.setFocus)
+        self.regions_panel.table.page_keys = c.take_key
         c.historyRequested.connect(self.open_history)
         self.attributes.editFailed.connect(self.show_message)
         s.commandFailed.connect(self.show_message)
@@ -487,6 +493,19 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
+    def _drop_failure_message(self, _doc: int, _page: int) -> None:
+        """A good page: the last page's failure no longer applies."""
+        if "could not be shown" in self.statusBar().currentMessage():
+            self.statusBar().clearMessage()
+
+    def _on_replay(self, replay: Replay) -> None:
+        """An undo/redo: go to the page it changed, and say what was undone."""
+        if replay.document_id is not None and replay.page is not None and (
+                self.canvas.current() != (replay.document_id, replay.page)):
+            self.open_page(replay.document_id, replay.page)
+        where = f" (page {replay.page + 1})" if replay.page is not None else ""
+        self.show_message(replay.message() + where)
+
     def show_error(self, text: str) -> None:
         """A refused action: in the status bar and in a (non-blocking) message box."""
         self.show_message(text)
@@ -527,6 +546,7 @@ class MainWindow(QMainWindow):
         self.action_registry.refresh(UiState(has_document=self.doc is not None,
                                              selected=self._selected_count,
                                              is_lead=self.session.project.is_lead))
+        self.action("paste").setEnabled(self.doc is not None and self.canvas.can_paste())
 
     # --- layout memory -------------------------------------------------------------------
 

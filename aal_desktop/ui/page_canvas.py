@@ -7,7 +7,7 @@ Qt-free tool model (canvas_tool.py) holds the interaction state and decides what
 means; this view maps Qt events onto it and keeps the region items (region_items.py) in
 line with the store; the PageImageController (canvas_view.py) owns zoom and the page image
 rendered in worker processes; CanvasEdits (canvas_editing.py) turns results into undo
-commands. The canvas never writes to the database and redraws from `session.regionsChanged`.
+commands; CanvasRegions (canvas_regions.py) keeps one layer item plus the lifted selection.
 """
 
 from __future__ import annotations
@@ -22,13 +22,10 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
-    QPen,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QGraphicsRectItem,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QMenu,
     QWidget,
@@ -37,14 +34,16 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.geometry import Box
 from ..core.records import Document, PageRecord, Region
-from ..core.schema import LabelSchema
 from ..services import documents
 from ..services import regions as region_service
 from ..services.project import Change
 from .canvas_editing import CanvasEdits
+from .canvas_keys import canvas_owns, hotkey_class
+from .canvas_regions import CanvasRegions
 from .canvas_tool import CanvasTool, Point, Press, nudge_step
 from .canvas_view import SCENE_MARGIN_PT, ZOOM_STEP, PageImageController
-from .region_items import PageImageItem, PageScene, RegionItem
+from .region_items import PageImageItem, PageScene, RegionItem, overlay_items
+from .region_layer import RegionEntry
 from .session import Session
 
 _ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
@@ -66,11 +65,15 @@ class PageCanvas(QGraphicsView):
     historyRequested = Signal(str)  # region id (context menu "History…" / Ctrl+H)
     currentClassChanged = Signal(str)  # extra: the class new boxes are drawn with
     editFailed = Signal(str)  # extra: a service refused an edit (shown in the status bar)
+    clipboardChanged = Signal(bool)  # something to paste (Paste is enabled only then)
+    message = Signal(str)  # feedback for the status bar (e.g. nothing to snap to)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._scene = PageScene(self)
+        # few items (page, layer, selection): a BSP tree costs more than it saves
+        self._scene.setItemIndexMethod(PageScene.ItemIndexMethod.NoIndex)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
@@ -85,22 +88,14 @@ class PageCanvas(QGraphicsView):
 
         self._page_item = PageImageItem()
         self._scene.addItem(self._page_item)
-        self._message = QGraphicsSimpleTextItem()
-        self._message.setZValue(1e12)
-        self._message.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self._scene.addItem(self._message)
-        self._draft = QGraphicsRectItem()
-        pen = QPen(QColor(0, 0, 0), 1.5, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self._draft.setPen(pen)
-        self._draft.setZValue(1e11)
-        self._draft.setVisible(False)
-        self._scene.addItem(self._draft)
+        # the page's message, the box being drawn, the rubber band (selection by area)
+        self._message, self._draft, self._band = overlay_items(self._scene)
+        self._band_from: QPointF | None = None
 
         self._doc: Document | None = None
         self._page: PageRecord | None = None
         self._pdf_path: str | None = None
-        self._items: dict[str, RegionItem] = {}
+        self.regions = CanvasRegions(self)
         self._suppress_selection_signal = False
         self.tool = CanvasTool(self._default_class())
         self.image = PageImageController(self, self._page_item, self._message)
@@ -108,6 +103,8 @@ class PageCanvas(QGraphicsView):
 
         self._scene.selectionChanged.connect(self._on_scene_selection)
         session.regionsEdited.connect(self._on_regions_edited)
+        session.stepReplayed.connect(lambda r: self._reselect.update(r.region_ids))
+        self._reselect: set[str] = set()  # restored by an undo/redo: select when shown
         session.schemaChanged.connect(self._on_schema_changed)
         session.documentsChanged.connect(self._on_documents_changed)
         self.image.apply_zoom(1.0, emit=False)
@@ -160,12 +157,11 @@ class PageCanvas(QGraphicsView):
         wanted = set(ids)
         self._suppress_selection_signal = True
         try:
-            for rid, item in self._items.items():
-                item.setSelected(rid in wanted)
+            self.regions.select(wanted)
         finally:
             self._suppress_selection_signal = False
         self._on_scene_selection()
-        chosen = [self._items[r] for r in ids if r in self._items]
+        chosen = [self.regions.items[r] for r in ids if r in self.regions.items]
         if chosen:
             rect = chosen[0].sceneBoundingRect()
             for item in chosen[1:]:
@@ -176,10 +172,10 @@ class PageCanvas(QGraphicsView):
         return [i.region_id for i in self.selected_items()]
 
     def selected_items(self) -> list[RegionItem]:
-        return [i for i in self._scene.selectedItems() if isinstance(i, RegionItem)]
+        return self.regions.selected_items()
 
     def select_all(self) -> None:
-        self.select_regions(list(self._items))
+        self.select_regions(self.regions.layer.index.ids())
 
     def set_current_class(self, key: str) -> None:
         self.session.schema.require(key)
@@ -196,13 +192,14 @@ class PageCanvas(QGraphicsView):
     def snap_enabled(self) -> bool:
         return self.tool.snap
 
-    def region_item(self, region_id: str) -> RegionItem | None:
-        """The scene item of a region on the current page (tests, panels)."""
-        return self._items.get(region_id)
+    def region_item(self, region_id: str) -> RegionItem | RegionEntry | None:
+        """A region on the current page: its own item when selected, else the layer's
+        entry (the same read API: region, box(), pending, label())."""
+        return self.regions.item_or_entry(region_id)
 
     def regions_on_page(self) -> list[Region]:
         """The regions currently drawn (tests, panels)."""
-        return [i.region for i in self._items.values()]
+        return self.regions.all()
 
     # edits (CanvasEdits) and view (PageImageController), called by the window's actions
 
@@ -227,7 +224,10 @@ class PageCanvas(QGraphicsView):
     def paste(self) -> list[str]:
         return self.edits.paste()
 
-    def build_context_menu(self, item: RegionItem) -> QMenu:
+    def can_paste(self) -> bool:
+        return bool(self.tool.clipboard)
+
+    def build_context_menu(self, item: RegionItem | RegionEntry) -> QMenu:
         return self.edits.context_menu(item)
 
     def zoom_in(self) -> None:
@@ -262,24 +262,17 @@ class PageCanvas(QGraphicsView):
     def scene_unit_changed(self, unit: float) -> None:
         """The zoom changed: items keep their tags and handles at a constant pixel size."""
         self._scene.unit = unit
-        for item in self._items.values():
-            item.unit_changed()
+        self.regions.unit_changed()
 
     # --- regions -------------------------------------------------------------------------
 
     def _clear_regions(self) -> None:
         self._suppress_selection_signal = True
         try:
-            for item in self._items.values():
-                self._scene.removeItem(item)
-            self._items.clear()
+            self.regions.clear()
         finally:
             self._suppress_selection_signal = False
         self._emit_selection_if_changed()
-
-    def _class_look(self, schema: LabelSchema, key: str) -> tuple[str, str]:
-        cls = schema.get(key)
-        return (cls.color, cls.name) if cls is not None else ("#808080", key)
 
     def reload_regions(self) -> None:
         """Bring the items in line with the store (after an edit, or a refused one)."""
@@ -289,26 +282,12 @@ class PageCanvas(QGraphicsView):
         """Bring the items in line with the store: add, update and remove by id."""
         if self._doc is None or self._page is None:
             return
-        schema = self.session.schema
         regions = region_service.list_regions(self.session.project, self._doc.id,
                                               self._page.page)
         keep_selected = self.tool.keep_selected(self.selected_ids())
         self._suppress_selection_signal = True
         try:
-            seen: set[str] = set()
-            for region in regions:
-                seen.add(region.id)
-                colour, name = self._class_look(schema, region.class_key)
-                item = self._items.get(region.id)
-                if item is None:
-                    item = RegionItem(region, colour, name)
-                    self._items[region.id] = item
-                    self._scene.addItem(item)
-                elif item.region != region or item.box() != region.box:
-                    item.update_region(region, colour, name)
-                item.setSelected(region.id in keep_selected)
-            for rid in [r for r in self._items if r not in seen]:
-                self._scene.removeItem(self._items.pop(rid))
+            self.regions.load(regions, keep_selected)
         finally:
             self._suppress_selection_signal = False
         self._emit_selection_if_changed()
@@ -318,26 +297,11 @@ class PageCanvas(QGraphicsView):
         page (the services said what they wrote), and the echo of the edit is skipped."""
         if self._doc is None or self._page is None:
             return
-        schema = self.session.schema
         self._suppress_selection_signal = True
         try:
-            for region in regions:
-                item = self._items.get(region.id)
-                if (region.deleted or region.document_id != self._doc.id
-                        or region.page != self._page.page):
-                    if item is not None:
-                        self._scene.removeItem(self._items.pop(region.id))
-                    continue
-                colour, name = self._class_look(schema, region.class_key)
-                if item is None:
-                    item = RegionItem(region, colour, name)
-                    self._items[region.id] = item
-                    self._scene.addItem(item)
-                elif item.region != region or item.box() != region.box:
-                    item.update_region(region, colour, name)
+            self.regions.apply(regions, self._doc.id, self._page.page)
             if select is not None:
-                for rid, it in self._items.items():
-                    it.setSelected(rid in select)
+                self.regions.select(set(select))
         finally:
             self._suppress_selection_signal = False
         self._emit_selection_if_changed()
@@ -346,8 +310,16 @@ class PageCanvas(QGraphicsView):
     def _on_regions_edited(self, change: Change) -> None:
         if change.initiator is self:
             return  # this canvas's own edit: already shown from what the services returned
-        self._on_regions_changed(change.document_id if change.document_id is not None else -1,
-                                 change.page if change.page is not None else -1)
+        if (self._doc is not None and change.regions and len(change.regions) == len(change.ids)
+                and not self.tool.gesture_in_progress):
+            self.show_regions(list(change.regions))  # the states it carries: no page read
+        else:
+            self._on_regions_changed(change.document_id if change.document_id is not None
+                                     else -1, change.page if change.page is not None else -1)
+        chosen = {r for r in self._reselect & set(change.ids) if r in self.regions.layer.regions}
+        if chosen:  # an undo/redo brought these back: show them selected
+            self._reselect -= chosen
+            self.select_regions(sorted(chosen))
 
     @Slot(int, int)
     def _on_regions_changed(self, document_id: int, page: int) -> None:
@@ -366,9 +338,7 @@ class PageCanvas(QGraphicsView):
         if schema.get(self.tool.current_class) is None:
             self.tool.current_class = self._default_class()
             self.currentClassChanged.emit(self.tool.current_class)
-        for item in self._items.values():
-            colour, name = self._class_look(schema, item.region.class_key)
-            item.update_region(item.region, colour, name)
+        self.regions.schema_changed()
 
     @Slot()
     def _on_documents_changed(self) -> None:
@@ -387,6 +357,7 @@ class PageCanvas(QGraphicsView):
 
     @Slot()
     def _on_scene_selection(self) -> None:
+        self.regions.drop_unselected_later()
         if not self._suppress_selection_signal:
             self._emit_selection_if_changed()
 
@@ -397,11 +368,15 @@ class PageCanvas(QGraphicsView):
 
     # --- mouse: mapped onto the tool model ---------------------------------------------------
 
-    def _region_at(self, pos: QPoint) -> RegionItem | None:
+    def _region_at(self, pos: QPoint) -> RegionItem | RegionEntry | None:
+        """The region under a viewport pixel: a lifted item first (handles, tag), else the
+        smallest box of the layer's index within two pixels."""
         for item in self.items(pos):
             if isinstance(item, RegionItem):
                 return item
-        return None
+        p = self.mapToScene(pos)
+        rid = self.regions.layer.region_at(p.x(), p.y(), 2.0 * self._scene.unit)
+        return None if rid is None else self.regions.layer.entry(rid)
 
     def _cancel_gesture(self) -> None:
         self.tool.cancel()
@@ -410,10 +385,11 @@ class PageCanvas(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         button, mods = event.button(), event.modifiers()
+        under = self._region_at(pos)
         press = self.tool.press(
             _xy(pos), _xy(self.mapToScene(pos)), left=button == Qt.MouseButton.LeftButton,
             middle=button == Qt.MouseButton.MiddleButton,
-            on_region=self._region_at(pos) is not None,
+            on_region=under is not None,
             force_draw=bool(mods & Qt.KeyboardModifier.AltModifier),
             extend=bool(mods & (Qt.KeyboardModifier.ControlModifier
                                 | Qt.KeyboardModifier.ShiftModifier)))
@@ -423,11 +399,15 @@ class PageCanvas(QGraphicsView):
         elif press is Press.ignore:
             super().mousePressEvent(event)
         elif press is Press.edit:
+            if isinstance(under, RegionEntry):  # lift it out of the layer to take the press
+                self.regions.lift(under.region_id)
             super().mousePressEvent(event)  # select / toggle / start a move or resize
             self.tool.begin_edit({i.region_id: i.box() for i in self.selected_items()})
         elif press is Press.rubber_band:
-            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
-            super().mousePressEvent(event)
+            self._band_from = self.mapToScene(pos)
+            self._band.setRect(QRectF(self._band_from, self._band_from))
+            self._band.setVisible(True)
+            event.accept()
         else:
             start = self.tool.draw_from
             assert start is not None
@@ -445,11 +425,15 @@ class PageCanvas(QGraphicsView):
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(dy))
             event.accept()
             return
+        if self._band_from is not None:
+            self._band.setRect(QRectF(self._band_from, scene_pos).normalized())
+            event.accept()
+            return
         if self.tool.draw_from is not None:
             b = self.tool.draft(_xy(scene_pos))
             self._draft.setRect(QRectF(b.x0, b.y0, b.width, b.height))
             if self._doc is not None:
-                colour = self._class_look(self.session.schema, self.tool.current_class)[0]
+                colour = self.regions.layer.look(self.tool.current_class)[0]
                 pen = self._draft.pen()
                 pen.setColor(QColor(colour))
                 self._draft.setPen(pen)
@@ -480,17 +464,28 @@ class PageCanvas(QGraphicsView):
                 self.edits.add_box(box)
             return
         if tool.rubber_band:
-            super().mouseReleaseEvent(event)
-            self.setDragMode(QGraphicsView.DragMode.NoDrag)
-            tool.end_rubber_band()
+            self._end_rubber_band(self.mapToScene(pos))
+            event.accept()
             return
+        resized = any(i.resizing for i in self.regions.items.values())
         super().mouseReleaseEvent(event)
-        outcome = tool.release_edit(_xy(pos), {rid: item.box()
-                                               for rid, item in self._items.items()})
+        items = self.regions.items
+        outcome = tool.release_edit(_xy(pos), {rid: item.box() for rid, item in items.items()})
         for rid, old in outcome.revert.items():  # a tiny drag is a click: put things back
-            self._items[rid].set_box(old)
+            items[rid].set_box(old)
         if outcome.moves:
-            self.edits.move(outcome.moves)
+            self.edits.move(outcome.moves, resize=resized)
+        self.regions.drop_unselected_later()
+
+    def _end_rubber_band(self, end: QPointF) -> None:
+        """Select the regions the band touches (added to the selection: Ctrl/Shift held)."""
+        start, self._band_from = self._band_from, None
+        self._band.setVisible(False)
+        self.tool.end_rubber_band()
+        if start is not None:
+            r = QRectF(start, end).normalized()
+            hits = self.regions.layer.index.in_rect(r.left(), r.top(), r.right(), r.bottom())
+            self.select_regions(self.selected_ids() + sorted(hits - set(self.selected_ids())))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -503,40 +498,15 @@ class PageCanvas(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.image.fit_mode is not None:
+        if self.image.fit_mode is not None and not self.session.closed:
             self.image.apply_fit(emit=True)
 
     # --- keyboard ------------------------------------------------------------------------
 
-    def _hotkey_class(self, event: QKeyEvent) -> str | None:
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if mods not in (Qt.KeyboardModifier.NoModifier,):
-            return None
-        key = event.key()
-        if Qt.Key.Key_F1 <= key <= Qt.Key.Key_F12:
-            name = f"F{key - Qt.Key.Key_F1 + 1}"
-        else:
-            name = event.text()
-            if len(name) != 1 or not name.isalnum():
-                return None
-        cls = self.session.schema.by_hotkey(name)
-        return cls.key if cls is not None and not cls.deprecated else None
-
-    def _handles_key(self, event: QKeyEvent) -> bool:
-        key = event.key()
-        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        if ctrl:
-            return key in (Qt.Key.Key_C, Qt.Key.Key_V, Qt.Key.Key_A, Qt.Key.Key_H)
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape, Qt.Key.Key_Left,
-                   Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Plus,
-                   Qt.Key.Key_Equal, Qt.Key.Key_Minus, Qt.Key.Key_Space):
-            return True
-        return self._hotkey_class(event) is not None
-
     def event(self, event: QEvent) -> bool:
         # Keys the canvas owns win over window shortcuts while it has focus.
         if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and self._handles_key(event)):
+                and canvas_owns(self.session.schema, event)):
             event.accept()
             return True
         return super().event(event)
@@ -546,6 +516,8 @@ class PageCanvas(QGraphicsView):
         mods = event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if key not in _ARROWS:
+            self.edits.end_nudge()  # another key ends a held nudge (written as one move)
         if key == Qt.Key.Key_Space:
             if not event.isAutoRepeat():
                 self.tool.space_down = True
@@ -568,8 +540,8 @@ class PageCanvas(QGraphicsView):
             self._cancel_gesture()
             self._scene.clearSelection()
         elif key in _ARROWS:
-            if self.selected_ids():
-                self.nudge_selection(*nudge_step(*_ARROWS[Qt.Key(key)], big=shift))
+            if self.selected_ids():  # held: one gesture, written on release
+                self.edits.hold_nudge(*nudge_step(*_ARROWS[Qt.Key(key)], big=shift))
             else:
                 super().keyPressEvent(event)  # scroll
                 return
@@ -578,7 +550,7 @@ class PageCanvas(QGraphicsView):
         elif key == Qt.Key.Key_Minus:
             self.zoom_out()
         else:
-            cls = self._hotkey_class(event)
+            cls = hotkey_class(self.session.schema, event)
             if cls is None:
                 super().keyPressEvent(event)
                 return
@@ -589,6 +561,10 @@ class PageCanvas(QGraphicsView):
         event.accept()
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ARROWS and not event.isAutoRepeat():
+            self.edits.end_nudge()
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self.tool.space_down = False
             if self.tool.pan_from is None:
@@ -597,8 +573,23 @@ class PageCanvas(QGraphicsView):
             return
         super().keyReleaseEvent(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Tab / Shift+Tab
+        # walk through the page's regions in reading order
+        rid = self.regions.cycle(self.selected_ids(), next)
+        if rid is not None:
+            self.select_regions([rid])
+        return rid is not None or super().focusNextPrevChild(next)
+
+    def take_key(self, event: QKeyEvent) -> bool:
+        """A class hotkey typed elsewhere (the regions list) acts on the page."""
+        cls = hotkey_class(self.session.schema, event)
+        if cls is not None:
+            (self.relabel_selection if self.selected_ids() else self.set_current_class)(cls)
+        return cls is not None
+
     def focusOutEvent(self, event: Any) -> None:
         self.tool.space_down = False
+        self.edits.end_nudge()
         super().focusOutEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:

@@ -21,9 +21,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
+    QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -35,7 +37,8 @@ HANDLE_PX = 7.0
 TAG_FONT_PT = 8.0
 FILL_ALPHA = 46
 SELECTED_FILL_ALPHA = 80
-PENDING_FILL_ALPHA = 28
+PENDING_FILL_ALPHA = 18
+PENDING_HATCH_ALPHA = 70  # light: the text under a pending pre-label stays readable
 MIN_TAG_BOX_PX = (24.0, 10.0)  # no tag on boxes smaller than this on screen (unless selected)
 
 # handle names: which edges a handle moves (left, top, right, bottom)
@@ -60,6 +63,16 @@ class PageScene(QGraphicsScene):
         super().__init__(parent)
         self.unit = 1.0  # scene points per device pixel (1 / zoom)
         self.page_rect = QRectF(0, 0, 612, 792)
+
+
+def is_pending(region: Region) -> bool:
+    """A model pre-label nobody has accepted or touched yet."""
+    return region.origin == "model" and region.prelabel_state == "pending"
+
+
+def tag_inside(y0: float, tag_h: float) -> bool:
+    """No room above the page top: the tag goes inside the box."""
+    return y0 - tag_h < 0
 
 
 def _scene_unit(item: QGraphicsItem) -> float:
@@ -104,6 +117,26 @@ def _tag_image(text: str, colour: str, pending: bool, dpr: float) -> QImage:
     painter.drawText(QRectF(0, 0, tw, th), Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return image
+
+
+def overlay_items(scene: QGraphicsScene) -> tuple[QGraphicsSimpleTextItem, QGraphicsRectItem,
+                                                  QGraphicsRectItem]:
+    """The canvas's overlays: a message over the page, the draft box, the rubber band."""
+    message = QGraphicsSimpleTextItem()
+    message.setZValue(1e12)
+    message.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+    pen = QPen(QColor(0, 0, 0), 1.5, Qt.PenStyle.DashLine)
+    pen.setCosmetic(True)
+    rects = []
+    for _ in range(2):
+        rect = QGraphicsRectItem()
+        rect.setPen(pen)
+        rect.setZValue(1e11)
+        rect.setVisible(False)
+        rects.append(rect)
+    for item in (message, *rects):
+        scene.addItem(item)
+    return message, rects[0], rects[1]
 
 
 class PageImageItem(QGraphicsItem):
@@ -197,7 +230,7 @@ class RegionItem(QGraphicsItem):
 
     @property
     def pending(self) -> bool:
-        return self.region.origin == "model" and self.region.prelabel_state == "pending"
+        return is_pending(self.region)
 
     def update_region(self, region: Region, colour: str, name: str) -> None:
         """Show a new state of the region (after an edit or undo)."""
@@ -260,15 +293,19 @@ class RegionItem(QGraphicsItem):
         tw, th = _tag_size(self.label())
         w, h = tw * unit, th * unit
         top = self._rect.top() - h
-        if self.pos().y() + top < 0:  # no room above the page top: tag goes inside
+        # pending pre-labels keep their tag inside, off the line of text above them
+        if self.pending or tag_inside(self.pos().y() + self._rect.top(), h):
             top = self._rect.top()
         return QRectF(self._rect.left(), top, w, h)
 
     def _handle_rects(self, unit: float) -> dict[str, QRectF]:
         s = HANDLE_PX * unit
         r = self._rect
-        xs = {"w": r.left(), "c": r.center().x(), "e": r.right()}
-        ys = {"n": r.top(), "m": r.center().y(), "s": r.bottom()}
+        # a box thinner than three handles: the handles sit outside it, so they never hide it
+        ox = s / 2 if r.width() < 3 * s else 0.0
+        oy = s / 2 if r.height() < 3 * s else 0.0
+        xs = {"w": r.left() - ox, "c": r.center().x(), "e": r.right() + ox}
+        ys = {"n": r.top() - oy, "m": r.center().y(), "s": r.bottom() + oy}
         spots = {"nw": ("w", "n"), "n": ("c", "n"), "ne": ("e", "n"), "e": ("e", "m"),
                  "se": ("e", "s"), "s": ("c", "s"), "sw": ("w", "s"), "w": ("w", "m")}
         return {name: QRectF(xs[x] - s / 2, ys[y] - s / 2, s, s)
@@ -278,7 +315,7 @@ class RegionItem(QGraphicsItem):
         """Box, handle margin and tag: also the clickable area (a tag selects its region)."""
         if self._bounds is None:
             unit = _scene_unit(self)
-            margin = (HANDLE_PX / 2 + 2) * unit
+            margin = (HANDLE_PX + 2) * unit
             self._bounds = self._rect.adjusted(-margin, -margin, margin, margin).united(
                 self._tag_rect(unit))
         return self._bounds
@@ -308,7 +345,7 @@ class RegionItem(QGraphicsItem):
         painter.drawRect(self._rect)
         if self.pending:
             hatch = QColor(self._colour)
-            hatch.setAlpha(150)
+            hatch.setAlpha(PENDING_HATCH_ALPHA)
             brush = QBrush(hatch, Qt.BrushStyle.BDiagPattern)
             # the pattern is in device pixels, so it stays visible at every zoom
             brush.setTransform(painter.worldTransform().inverted()[0])

@@ -182,6 +182,10 @@ class RenderService(QObject):
         coming back to a pathological page does not tie up a worker for the full limit)."""
         self._failures.pop((sha256, page), None)
 
+    def is_queued(self, key: RenderKey) -> bool:
+        """Asked for but waiting for a free worker."""
+        return key in self._pending
+
     def cancel(self, key: RenderKey) -> None:
         """Forget a request that has not reached a worker yet (the page is no longer wanted)."""
         self._pending.pop(key, None)

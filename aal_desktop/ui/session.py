@@ -10,14 +10,30 @@ sees itself as the initiator and skips its own echo.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
+from ..core.records import Region
 from ..core.schema import LabelSchema
 from ..services import schemas
 from ..services.project import Change, ChangeKind, Project
 from .render_service import RenderService
+
+
+@dataclass(frozen=True)
+class Replay:
+    """An undo or redo that went through: its verb, step label, page and live regions."""
+
+    verb: str  # "undo" / "redo"
+    label: str
+    document_id: int | None
+    page: int | None
+    region_ids: list[str]
+
+    def message(self) -> str:
+        return f"{'Undid' if self.verb == 'undo' else 'Redid'}: {self.label}"
 
 
 class Session(QObject):
@@ -31,16 +47,23 @@ class Session(QObject):
     eventsChanged = Signal()  # any new event / review decision
     versionsChanged = Signal()  # dataset versions, releases, models
     usersChanged = Signal()  # acting user added or switched (extra: not in the contract)
+    # an undo/redo happened: Replay (what, which page, which regions are back); the window
+    # goes to that page and says so, the canvas reselects the restored regions
+    stepReplayed = Signal(object)
     commandFailed = Signal(str)  # an undo/redo the services refused, with the reason (extra)
 
     _incoming = Signal(object)  # a Change, from whatever thread committed it
 
-    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+    def __init__(self, project: Project, parent: QObject | None = None,
+                 renderer: RenderService | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.undo_stack = QUndoStack(self)
-        self.renderer = RenderService(parent=self)
-        self.renderer.warm_up()  # PyMuPDF loads in the workers while the window builds
+        if renderer is None:  # the app passes one it started before opening the project
+            renderer = RenderService()
+            renderer.warm_up()  # PyMuPDF loads in the workers while the window builds
+        renderer.setParent(self)
+        self.renderer = renderer
         self._schema: LabelSchema | None = None
         self._closed = False
         # Always queued: a listener that redraws must never run inside the service call
@@ -88,6 +111,17 @@ class Session(QObject):
             self.versionsChanged.emit()
         elif kind == ChangeKind.user:
             self.usersChanged.emit()
+
+    @property
+    def closed(self) -> bool:
+        """The project is closed: views left on screen must not read it any more."""
+        return self._closed
+
+    def announce_replay(self, verb: str, label: str, regions: list[Region]) -> None:
+        first = regions[0] if regions else None
+        self.stepReplayed.emit(Replay(
+            verb, label, first.document_id if first else None, first.page if first else None,
+            [r.id for r in regions if not r.deleted]))
 
     def close(self) -> None:
         """Stop listening and rendering, drop undo history, and close the project."""

@@ -74,11 +74,14 @@ class RegionCommand(QUndoCommand):
         """Undo/redo through the service; a refusal (someone changed the regions since)
         changes nothing, is shown, and drops this step from the stack."""
         try:
-            action(self.session.project, self.step_id)
+            outcome = action(self.session.project, self.step_id)
         except AalError as exc:
             self.error = exc
             self.setObsolete(True)
             self.session.commandFailed.emit(f"{verb} failed: {exc}")
+            return
+        self.session.announce_replay(verb, outcome.step.label,
+                                     [e.after for e in outcome.edits])
 
 
 class ServiceCommand(RegionCommand):
@@ -133,13 +136,15 @@ class MoveCommand(RegionCommand):
 
     def __init__(self, session: Session, moves: Sequence[tuple[str, BoxLike]],
                  snap: bool = False, label: str | None = None,
-                 initiator: object | None = None) -> None:
+                 initiator: object | None = None, resize: bool = False) -> None:
         super().__init__(session, label, initiator)
         self.moves = [(rid, Box.normalized(*box)) for rid, box in moves]
         self.snap = snap
+        self.resize = resize
 
     def _do(self) -> list[Edit]:
-        return region_service.move_many(self.session.project, self.moves, snap=self.snap)
+        return region_service.move_many(self.session.project, self.moves, snap=self.snap,
+                                        resize=self.resize)
 
 
 class DeleteCommand(RegionCommand):

@@ -224,7 +224,7 @@ def test_resize_by_corner_handle(qtbot, session, project, doc_id):
     t = scene_of(canvas, target)
     assert resized.box[:2] == pytest.approx((100, 300))
     assert resized.box[2:] == pytest.approx((t.x(), t.y()), abs=0.011)
-    assert [e.kind for e in events_of(project)][-1] == "region.move"
+    assert [e.kind for e in events_of(project)][-1] == "region.resize"  # not a move
 
 
 def test_arrow_keys_nudge_one_point_and_shift_ten(qtbot, session, project, doc_id):
@@ -332,6 +332,33 @@ def test_snap_to_text_on_a_rotated_page_shrinks_to_the_words_displayed_box(qtbot
 
 
 # --- rendering --------------------------------------------------------------------------------
+
+
+def hang_on_every_page(pdf_path: str, page: int, zoom: float) -> RenderedPage:
+    """A file whose every page hangs the renderer."""
+    time.sleep(120)
+    return render_page(pdf_path, page, zoom)
+
+
+def test_the_time_limit_holds_for_a_page_queued_behind_a_hanging_one(qtbot, project, doc_id):
+    session = Session(project)
+    session.renderer.close()
+    session.renderer = RenderService(session, render=hang_on_every_page, timeout=4.0,
+                                     workers=1)
+    try:
+        canvas = PageCanvas(session)
+        qtbot.addWidget(canvas)
+        canvas.resize(600, 800)
+        canvas.show()
+        canvas.show_page(doc_id, 0)
+        qtbot.wait(500)
+        start = time.monotonic()
+        with qtbot.waitSignal(canvas.pageFailed, timeout=60000) as blocker:
+            canvas.show_page(doc_id, 1)  # waits for the only worker, busy with page 1
+        assert blocker.args[:2] == [doc_id, 1] and "timed out after 4 s" in blocker.args[2]
+        assert time.monotonic() - start < 4.0 * 1.5  # its own limit, not page 1's plus its own
+    finally:
+        session.close()
 
 
 def test_a_render_that_times_out_shows_the_page_as_failed_and_the_next_page_renders(

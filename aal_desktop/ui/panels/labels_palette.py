@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import AalError
 from ...core.schema import LabelClass, LabelSchema
 from ...services import regions as region_service
+from ...services.project import Change
 from ..session import Session
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -127,7 +129,8 @@ class LabelsPalette(QWidget):
         layout.addWidget(self.tree)
         layout.addWidget(self.hint)
         session.schemaChanged.connect(self.rebuild)
-        session.regionsChanged.connect(self._on_regions_changed)
+        session.regionsEdited.connect(self._on_regions_edited)
+        self._class_of: dict[str, str] = {}  # the document's live regions: id -> class
         self.rebuild()
 
     @Slot()
@@ -163,16 +166,41 @@ class LabelsPalette(QWidget):
         self._document_id = document_id
         self.refresh_counts()
 
-    @Slot(int, int)
-    def _on_regions_changed(self, document_id: int, _page: int) -> None:
-        if document_id in (-1, self._document_id):
+    @Slot(object)
+    def _on_regions_edited(self, change: Change) -> None:
+        """Count from the regions the change names, not by reading the whole document."""
+        if self._document_id is None or change.document_id not in (None, self._document_id):
+            return
+        states = {r.id: r for r in change.regions}
+        ids = [str(i) for i in change.ids]
+        if not ids or len(ids) > 500 and len(states) < len(ids):
             self.refresh_counts()
+            return
+        for rid in ids:
+            region = states.get(rid)
+            if region is None:
+                try:
+                    region = region_service.get(self.session.project, rid)
+                except AalError:
+                    self._class_of.pop(rid, None)
+                    continue
+            if region.deleted or region.document_id != self._document_id:
+                self._class_of.pop(rid, None)
+            else:
+                self._class_of[rid] = region.class_key
+        self._show_counts()
 
     def refresh_counts(self) -> None:
-        counts: dict[str, int] = {}
+        self._class_of = {}
         if self._document_id is not None:
-            for r in region_service.list_regions(self.session.project, self._document_id):
-                counts[r.class_key] = counts.get(r.class_key, 0) + 1
+            self._class_of = {r.id: r.class_key for r in region_service.list_regions(
+                self.session.project, self._document_id)}
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        counts: dict[str, int] = {}
+        for key in self._class_of.values():
+            counts[key] = counts.get(key, 0) + 1
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             item.setText(2, str(counts.get(item.data(0, KEY_ROLE), 0)))

@@ -1,0 +1,157 @@
+"""The regions of the shown page: one layer paints them all, the selection is lifted out.
+
+Composed into the canvas view (page_canvas.py). Every region lives in the RegionLayer's
+data (one item for the page, hit-tested by a grid index); a selected region is "lifted"
+into its own RegionItem (handles, drag, resize) and hidden in the layer; when it is
+deselected it drops back into the layer. So a page with 10,000 regions costs one item
+plus the selection, and a drag repaints only the rect it touches.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+
+from ..core.records import Region
+from .region_items import RegionItem
+from .region_layer import RegionEntry, RegionLayer
+
+if TYPE_CHECKING:
+    from .page_canvas import PageCanvas
+
+
+class CanvasRegions:
+    """The page's regions (layer data) and the lifted, selectable items."""
+
+    def __init__(self, canvas: PageCanvas) -> None:
+        self.canvas = canvas
+        self.scene = canvas.scene()
+        self.layer = RegionLayer()
+        self.scene.addItem(self.layer)
+        self.items: dict[str, RegionItem] = {}  # lifted regions (the selection, mostly)
+        self._drop_pending = False
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def looks(self) -> dict[str, tuple[str, str]]:
+        return {c.key: (c.color, c.name) for c in self.canvas.session.schema.classes}
+
+    def all(self) -> list[Region]:
+        return list(self.layer.regions.values())
+
+    def item_or_entry(self, rid: str) -> RegionItem | RegionEntry | None:
+        item = self.items.get(rid)
+        return item if item is not None else self.layer.entry(rid)
+
+    def selected_items(self) -> list[RegionItem]:
+        return [i for i in self.items.values() if i.isSelected()]
+
+    # --- lifting ------------------------------------------------------------------------------
+
+    def lift(self, rid: str) -> RegionItem | None:
+        """A region as its own item (to select, drag or resize it)."""
+        item = self.items.get(rid)
+        if item is not None:
+            return item
+        region = self.layer.regions.get(rid)
+        if region is None:
+            return None
+        colour, name = self.layer.look(region.class_key)
+        item = RegionItem(region, colour, name)
+        self.items[rid] = item
+        self.scene.addItem(item)
+        self.layer.set_hidden(rid, True)
+        return item
+
+    def drop(self, rid: str) -> None:
+        item = self.items.pop(rid, None)
+        if item is not None:
+            self.scene.removeItem(item)
+        self.layer.set_hidden(rid, False)
+
+    def drop_unselected_later(self) -> None:
+        """Deselected items go back into the layer once no gesture holds them."""
+        if not self._drop_pending:
+            self._drop_pending = True
+            QTimer.singleShot(0, self._drop_unselected)
+
+    def _drop_unselected(self) -> None:
+        self._drop_pending = False
+        if self.canvas.tool.gesture_in_progress:
+            return  # the release schedules it again
+        for rid in [r for r, i in self.items.items() if not i.isSelected()]:
+            self.drop(rid)
+
+    # --- updates -------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        for item in self.items.values():
+            self.scene.removeItem(item)
+        self.items.clear()
+        self.layer.hidden.clear()
+        self.layer.set_regions([], self.looks())
+
+    def load(self, regions: list[Region], selected: set[str]) -> None:
+        """The page's regions from the store: the layer is rebuilt, the selection lifted."""
+        for item in self.items.values():
+            self.scene.removeItem(item)
+        self.items.clear()
+        self.layer.hidden.clear()
+        self.layer.set_regions(regions, self.looks())
+        self.select(selected)
+
+    def put(self, region: Region) -> None:
+        """A new state of one region of this page."""
+        self.layer.put(region)
+        item = self.items.get(region.id)
+        if item is not None and (item.region != region or item.box() != region.box):
+            colour, name = self.layer.look(region.class_key)
+            item.update_region(region, colour, name)
+
+    def apply(self, regions: list[Region], document_id: int, page: int) -> None:
+        """New states of some regions: those off this page (or deleted) leave it."""
+        for region in regions:
+            if region.deleted or region.document_id != document_id or region.page != page:
+                self.remove(region.id)
+            else:
+                self.put(region)
+
+    def remove(self, rid: str) -> None:
+        item = self.items.pop(rid, None)
+        if item is not None:
+            self.scene.removeItem(item)
+        self.layer.remove(rid)
+
+    def select(self, wanted: set[str]) -> None:
+        """Exactly these regions selected (lifted); the rest back in the layer."""
+        for rid in [r for r in self.items if r not in wanted]:
+            self.drop(rid)
+        for rid in wanted:
+            item = self.lift(rid)
+            if item is not None:
+                item.setSelected(True)
+
+    def cycle(self, selected: list[str], forward: bool) -> str | None:
+        """The region after (before) the selection in reading order, wrapping around."""
+        order = sorted(self.layer.regions.values(),
+                       key=lambda r: (round(r.box.y0), r.box.x0, r.id))
+        if not order:
+            return None
+        ids = [r.id for r in order]
+        at = [ids.index(r) for r in selected if r in self.layer.regions]
+        if not at:
+            return ids[0] if forward else ids[-1]
+        return ids[(max(at) + 1) % len(ids)] if forward else ids[(min(at) - 1) % len(ids)]
+
+    def schema_changed(self) -> None:
+        looks = self.looks()
+        self.layer.set_looks(looks)
+        for item in self.items.values():
+            colour, name = self.layer.look(item.region.class_key)
+            item.update_region(item.region, colour, name)
+
+    def unit_changed(self) -> None:
+        for item in self.items.values():
+            item.unit_changed()
+        self.layer.update()

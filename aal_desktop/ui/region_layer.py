@@ -1,0 +1,249 @@
+"""One scene item that paints every unselected region of a page (and its tag).
+
+A page with thousands of regions as thousands of QGraphicsItems costs tens of ms to show
+and makes every drag crawl; here the regions are data (a dict and a RegionIndex) and one
+item paints those in the exposed rect, grouped by look so each group is one drawRects call.
+The selection is lifted out of the layer into per-region items (region_items.RegionItem)
+that carry the handles and the drag; `hidden` names them so they are not painted twice.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from ..core.geometry import Box
+from ..core.records import Region
+from .region_index import RegionIndex
+from .region_items import (
+    FILL_ALPHA,
+    MIN_TAG_BOX_PX,
+    PENDING_FILL_ALPHA,
+    PENDING_HATCH_ALPHA,
+    PageScene,
+    _tag_image,
+    _tag_size,
+    is_pending,
+    tag_inside,
+)
+
+LAYER_Z = -1e6  # above the page image, below every lifted (selected) region item
+
+
+class RegionEntry:
+    """A region drawn by the layer: the same read API as a RegionItem (tests, panels)."""
+
+    def __init__(self, region: Region, name: str) -> None:
+        self.region = region
+        self._name = name
+
+    @property
+    def region_id(self) -> str:
+        return self.region.id
+
+    @property
+    def pending(self) -> bool:
+        return is_pending(self.region)
+
+    def label(self) -> str:
+        return f"{self._name} ?" if self.pending else self._name
+
+    def box(self) -> Box:
+        return self.region.box
+
+    def isSelected(self) -> bool:  # noqa: N802 - the QGraphicsItem spelling
+        return False
+
+
+class RegionLayer(QGraphicsItem):
+    """Paints the regions in `regions` that are not `hidden`, looked up by `index`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regions: dict[str, Region] = {}
+        self._index: RegionIndex | None = None  # built on the first hit-test
+        # what paint needs, kept per look: (colour, pending) -> {id: rect}
+        self._groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
+        self.hidden: set[str] = set()
+        self.looks: dict[str, tuple[str, str]] = {}  # class key -> (colour, name)
+        self._pens: dict[tuple[str, bool], tuple[QPen, QBrush, QBrush | None]] = {}
+        self._bounds = QRectF(-1e5, -1e5, 2e5, 2e5)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setZValue(LAYER_Z)
+
+    # --- data -----------------------------------------------------------------------------
+
+    @property
+    def index(self) -> RegionIndex:
+        if self._index is None:
+            self._index = RegionIndex()
+            for r in self.regions.values():
+                self._index.put(r.id, r.box)
+        return self._index
+
+    def _group_key(self, r: Region) -> tuple[str, bool]:
+        return self.look(r.class_key)[0], is_pending(r)
+
+    def _regroup(self) -> None:
+        groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
+        for r in self.regions.values():
+            b = r.box
+            groups.setdefault(self._group_key(r), {})[r.id] = QRectF(
+                b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0)
+        self._groups = groups
+
+    def set_regions(self, regions: list[Region], looks: dict[str, tuple[str, str]]) -> None:
+        self.looks = looks
+        self._pens = {}
+        self.regions = {r.id: r for r in regions}
+        self._index = None
+        self._regroup()
+        self.update()
+
+    def set_looks(self, looks: dict[str, tuple[str, str]]) -> None:
+        self.looks = looks
+        self._pens = {}
+        self._regroup()
+        self.update()
+
+    def put(self, region: Region) -> None:
+        old = self.regions.get(region.id)
+        if old is not None:
+            self._groups.get(self._group_key(old), {}).pop(region.id, None)
+        self.regions[region.id] = region
+        b = region.box
+        self._groups.setdefault(self._group_key(region), {})[region.id] = QRectF(
+            b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0)
+        if self._index is not None:
+            self._index.put(region.id, region.box)
+        if old is not None:
+            self.update_box(old.box)
+        self.update_box(region.box)
+
+    def remove(self, rid: str) -> None:
+        old = self.regions.pop(rid, None)
+        if self._index is not None:
+            self._index.remove(rid)
+        self.hidden.discard(rid)
+        if old is not None:
+            self._groups.get(self._group_key(old), {}).pop(rid, None)
+            self.update_box(old.box)
+
+    def set_hidden(self, rid: str, hidden: bool) -> None:
+        if hidden == (rid in self.hidden):
+            return
+        (self.hidden.add if hidden else self.hidden.discard)(rid)
+        region = self.regions.get(rid)
+        if region is not None:
+            self.update_box(region.box)
+
+    def update_box(self, box: Box) -> None:
+        """Repaint a box with room for its tag and pen."""
+        unit = self._unit()
+        pad = 4 * unit
+        tag_h = 20 * unit
+        self.update(QRectF(box.x0 - pad, box.y0 - tag_h - pad,
+                           box.width + 200 * unit + 2 * pad, box.height + tag_h + 2 * pad))
+
+    def look(self, class_key: str) -> tuple[str, str]:
+        return self.looks.get(class_key, ("#808080", class_key))
+
+    def entry(self, rid: str) -> RegionEntry | None:
+        region = self.regions.get(rid)
+        return None if region is None else RegionEntry(region, self.look(region.class_key)[1])
+
+    def region_at(self, x: float, y: float, slack: float) -> str | None:
+        """The visible region under a page point (smallest first), if any."""
+        for rid in self.index.at(x, y, slack):
+            if rid not in self.hidden:
+                return rid
+        return None
+
+    # --- painting -------------------------------------------------------------------------
+
+    def _unit(self) -> float:
+        scene = self.scene()
+        return scene.unit if isinstance(scene, PageScene) else 1.0
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def _style(self, colour: str, pending: bool) -> tuple[QPen, QBrush, QBrush | None]:
+        style = self._pens.get((colour, pending))
+        if style is None:
+            c = QColor(colour)
+            pen = QPen(c, 1.5)
+            pen.setCosmetic(True)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            fill = QColor(c)
+            hatch: QBrush | None = None
+            if pending:
+                pen.setStyle(Qt.PenStyle.DashLine)
+                fill.setAlpha(PENDING_FILL_ALPHA)
+                h = QColor(c)
+                h.setAlpha(PENDING_HATCH_ALPHA)
+                hatch = QBrush(h, Qt.BrushStyle.BDiagPattern)
+            else:
+                fill.setAlpha(FILL_ALPHA)
+            style = self._pens[(colour, pending)] = (pen, QBrush(fill), hatch)
+        return style
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        if not self.regions:
+            return
+        unit = self._unit()
+        exposed = option.exposedRect  # type: ignore[attr-defined]
+        tag_h = 20 * unit
+        page = self.scene().page_rect if isinstance(self.scene(), PageScene) else exposed
+        whole = exposed.contains(page)  # the usual first paint: no index needed
+        ids = None if whole else self.index.in_rect(
+            exposed.left() - 200 * unit, exposed.top() - 4 * unit, exposed.right() + 4 * unit,
+            exposed.bottom() + tag_h)
+        groups: dict[tuple[str, bool], list[QRectF]] = {}
+        hidden = self.hidden
+        for key, members in self._groups.items():
+            if ids is None:
+                rects = (list(members.values()) if hidden.isdisjoint(members)
+                         else [r for rid, r in members.items() if rid not in hidden])
+            else:
+                rects = [r for rid, r in members.items() if rid in ids and rid not in hidden]
+            if rects:
+                groups[key] = rects
+        min_w, min_h = MIN_TAG_BOX_PX[0] * unit, MIN_TAG_BOX_PX[1] * unit
+        tags: list[tuple[Region, str, bool]] = []
+        for (colour, pending), members in self._groups.items():
+            for rid, rect in members.items():
+                if (rect.width() >= min_w and rect.height() >= min_h and rid not in hidden
+                        and (ids is None or rid in ids)):
+                    tags.append((self.regions[rid], colour, pending))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        inverse = painter.worldTransform().inverted()[0]
+        for (colour, pending), rects in groups.items():
+            pen, fill, hatch = self._style(colour, pending)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawRects(rects)
+            if hatch is not None:  # the pattern in device pixels: visible at every zoom
+                hatch.setTransform(inverse)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(hatch)
+                painter.drawRects(rects)
+        if not tags:
+            return
+        dpr = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        transform = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        for r, colour, pending in tags:
+            name = self.look(r.class_key)[1]
+            text = f"{name} ?" if pending else name
+            th = _tag_size(text)[1] * unit
+            b = r.box
+            top = b.y0 if (pending or tag_inside(b.y0, th)) else b.y0 - th
+            origin = transform.map(QPointF(b.x0, top))
+            painter.drawImage(QPointF(round(origin.x()), round(origin.y())),
+                              _tag_image(text, colour, pending, dpr))
+        painter.restore()
