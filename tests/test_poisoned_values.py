@@ -112,6 +112,7 @@ def test_a_non_finite_box_or_confidence_is_refused(project: Project, doc_id: int
 def test_import_timeout_must_be_a_positive_finite_number(aal: Aal, tmp_path: Path,
                                                          value: str) -> None:
     pdf = make_pdf(tmp_path / "a.pdf")
+    assert aal("init")[0] == 0
     code, out, err = aal("doc", "import", str(pdf), "--timeout", value)
     assert code == 1
     assert err.count("\n") == 1 and "--timeout must be a positive number" in err

@@ -75,8 +75,8 @@ def test_terminal_escapes_in_names_and_reasons_are_not_printed(aal: Aal,
 
     assert aal("init")[0] == 0
     conn = sqlite3.connect(aal.db)  # as an older version let it in
-    conn.execute("INSERT INTO users VALUES ('eve\x1b]0;owned\x07\x1b[31m', 'annotator', "
-                 "'2026-01-01', 'lead1')")
+    conn.execute("INSERT INTO users (name, role, created_at, created_by) VALUES "
+                 "('eve\x1b]0;owned\x07\x1b[31m', 'annotator', '2026-01-01', 'lead1')")
     conn.commit()
     conn.close()
     code, out, _ = aal("user", "list")

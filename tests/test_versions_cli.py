@@ -31,7 +31,9 @@ def test_create_list_show_diff_and_stats(built: Built,
     p = built.project
     code, out, err = aal(p, capsys, "version", "create", "v1", "--split", "50,25,25",
                          "--seed", "4")
-    assert code == 0 and err == ""
+    # three documents in three splits: at most a warning that one split got none (issue 15)
+    assert code == 0 and (err == "" or (err.startswith("warning: ") and err.count("\n") == 1
+                                        and "got no documents" in err))
     assert out.startswith("created v1 (layout 1.0.0): 3 documents (") and "6 regions" in out
     regions.relabel(p, built.regions[0].id, "title")
     code, out, _ = aal(p, capsys, "version", "create", "v2", "--json")

@@ -241,7 +241,22 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = out, err
 
 
+def _show_mupdf_messages_on_stderr() -> None:
+    """MuPDF's own messages (collected from the PDF workers) go to stderr, never stdout, so
+    `--json` output stays one JSON document."""
+    import logging
+
+    log = logging.getLogger("aal_desktop.pdf.mupdf")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("MuPDF: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
 def _main(argv: list[str]) -> int:
+    _show_mupdf_messages_on_stderr()
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
