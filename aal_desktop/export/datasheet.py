@@ -41,7 +41,8 @@ def hf_license(snapshot: ReleaseSnapshot) -> str:
     return "other"
 
 
-def front_matter(snapshot: ReleaseSnapshot, formats: tuple[str, ...]) -> str:
+def front_matter(snapshot: ReleaseSnapshot, formats: tuple[str, ...],
+                 images: bool = False) -> str:
     q = json.dumps
     lines = ["---", f"license: {q(hf_license(snapshot))}"]
     if hf_license(snapshot) == "other":
@@ -55,7 +56,8 @@ def front_matter(snapshot: ReleaseSnapshot, formats: tuple[str, ...]) -> str:
     ]
     tables: list[tuple[str, str]] = []
     if "parquet" in formats:
-        tables = [("regions", "parquet/regions/{}.parquet"), ("pages", "parquet/pages/{}.parquet")]
+        tables = [(t, f"parquet/{t}/split={{}}/*.parquet")
+                  for t in ("regions", "pages", "images") if t != "images" or images]
     elif "jsonl" in formats:
         tables = [("regions", "jsonl/{}.jsonl")]
     if tables:
@@ -181,7 +183,8 @@ def write_datasheet(snapshot: ReleaseSnapshot, root: Path, formats: tuple[str, .
                     dpi: float) -> list[Path]:
     body = datasheet_body(snapshot, formats, dpi)
     readme = root / "README.md"
-    readme.write_text(front_matter(snapshot, formats) + "\n" + body, encoding="utf-8")
+    images = (root / "parquet" / "images").is_dir()
+    readme.write_text(front_matter(snapshot, formats, images) + "\n" + body, encoding="utf-8")
     sheet = root / "datasheet.md"
     sheet.write_text(body, encoding="utf-8")
     return [readme, sheet]

@@ -33,6 +33,7 @@ class Predecessors:
 
     latest_manifest_sha256: str | None
     parent_release: ReleaseRecord | None
+    latest: ReleaseRecord | None = None
 
 
 def _record(row: Sequence[Any]) -> ReleaseRecord:
@@ -72,4 +73,17 @@ def predecessors(db: Database, parent_version: str | None) -> Predecessors:
         "ORDER BY id DESC LIMIT 1)", [parent_version]).fetchall()
     found = {int(r[0]): _record(r[1:]) for r in rows}
     latest = found.get(0)
-    return Predecessors(latest.manifest_sha256 if latest else None, found.get(1))
+    return Predecessors(latest.manifest_sha256 if latest else None, found.get(1), latest)
+
+
+def event_hash_at(db: Database, event_id: int) -> str | None:
+    """The stored hash of one event (the log head a release records), None if absent."""
+    row = db.conn.execute("SELECT hash FROM events WHERE id = ?", [event_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def by_manifest(db: Database, manifest_sha256: str) -> ReleaseRecord | None:
+    """The release recorded with this manifest hash, if the project has one."""
+    row = db.conn.execute(f"SELECT {_COLUMNS} FROM releases WHERE manifest_sha256 = ? "
+                          "ORDER BY id LIMIT 1", [manifest_sha256]).fetchone()
+    return None if row is None else _record(row)
