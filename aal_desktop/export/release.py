@@ -290,7 +290,7 @@ def write_release(
     if target.exists(MANIFEST):
         raise AlreadyExists(f"{target.url} already exists; releases are never overwritten "
                             "(choose another destination, or cut a new version)")
-    location = (str(target.root) if isinstance(target, LocalStorage) else target.url)
+    location = (str(target.root.absolute()) if isinstance(target, LocalStorage) else target.url)
     staged = staging_folder(store, prefix)
     try:
         written = write_files(

@@ -111,7 +111,7 @@ def _adopt(project: Project, store: Storage, stored: StoredRelease,
                        f"{str(previous)[:12]}, not to this project's latest release "
                        f"{str(latest_manifest_sha256)[:12]}: it was not made from this project")
     m = stored.manifest
-    location = (str(store.child(stored.prefix).root) if isinstance(store, LocalStorage)
+    location = (str(store.child(stored.prefix).root.absolute()) if isinstance(store, LocalStorage)
                 else stored.url)
     record = release_rows.insert(
         project.db, str(m.get("version")), location, list(m.get("formats") or []),
