@@ -113,6 +113,11 @@ def _history() -> ModuleType:
     return history
 
 
+def _annotations() -> ModuleType:
+    from . import annotations
+    return annotations
+
+
 def _keys() -> ModuleType:
     from . import keys
     return keys
@@ -145,6 +150,7 @@ COMMANDS: dict[str, Command] = {
     "agreement": Command(_agreement, "inter-annotator agreement on double-annotated documents"),
     "adjudicate": Command(_agreement, "decide disagreements into the adjudicated set (leads)"),
     "region": Command(_regions, "labelled regions of pages"),
+    "annotations": Command(_annotations, "import annotations made with other tools"),
     "undo": Command(_history, "take back your last change (as new events)"),
     "redo": Command(_history, "bring back the change you last undid"),
     "release": Command(_release, "write a dataset version as a release folder, or verify one"),

@@ -17,6 +17,7 @@ from .upgrades import (
     u003_dataset_versions,
     u004_models,
     u005_undo_history,
+    u006_annotation_imports,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -29,6 +30,7 @@ CACHE_KIB = 65_536
 UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
     u005_undo_history,
+    u006_annotation_imports,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from ..core.records import DocStatus
 from .action_registry import ActionRegistry, ActionSpec, When
+from .dialogs.annotation_import_dialog import open_annotation_import
+from .help_menu import help_specs
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -73,6 +75,10 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
                    SP.SP_DialogOpenButton, "Import PDF files into the project"),
         ActionSpec("import_folder", "Import &folder…", w.choose_folder_and_import, None,
                    SP.SP_DirOpenIcon, "Import every PDF under a folder"),
+        ActionSpec("import_annotations", "Import &annotations…",
+                   lambda: open_annotation_import(w.session, w), None,
+                   SP.SP_FileDialogContentsView,
+                   "Import boxes from COCO, Label Studio, CVAT, labelme, PAWLS or PAGE XML"),
         ActionSpec("open_project", "&Open project…", w.choose_project, "Ctrl+O",
                    SP.SP_DriveHDIcon, "Open another project database"),
         ActionSpec("open_folder", "Open project &folder…", w.choose_project_folder, None,
@@ -146,6 +152,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
                    lambda: w.open_prelabel("selected"), None, None,
                    "Pre-label the documents selected in the Documents panel",
                    group="prelabel"),
+        *help_specs(w),
     ]
 
 
@@ -168,8 +175,8 @@ def build_actions(w: MainWindow) -> ActionRegistry:
 
 
 MENUS: list[tuple[str, list[str]]] = [
-    ("&File", ["import", "import_folder", SEPARATOR, "open_project", "open_folder",
-               "@recent", SEPARATOR, "switch_user", SEPARATOR, "quit"]),
+    ("&File", ["import", "import_folder", "import_annotations", SEPARATOR, "open_project",
+               "open_folder", "@recent", SEPARATOR, "switch_user", SEPARATOR, "quit"]),
     ("&Edit", ["undo", "redo", SEPARATOR, "delete", "copy", "paste", "select_all", SEPARATOR,
                "accept_page", "accept_above"]),
     ("&View", ["zoom_in", "zoom_out", "fit_width", "fit_page", SEPARATOR, "snap", SEPARATOR,
@@ -180,6 +187,7 @@ MENUS: list[tuple[str, list[str]]] = [
     ("&Schema", ["schema_editor"]),
     ("&Review", ["review_view", "audit_view", "history_dialog"]),
     ("D&ataset", ["versions_view", "@prelabel", "agreement_view", "models_view"]),
+    ("&Help", ["how_to_label", "shortcuts", SEPARATOR, "about"]),
 ]
 
 

@@ -48,7 +48,7 @@ def rows_from_actions(groups: Iterable[tuple[str, Iterable[QAction]]],
                     for k in action.shortcuts() if not k.isEmpty()]
             if keys:
                 text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
-                rows.append(ShortcutRow(group, text.rstrip("."), ", ".join(keys)))
+                rows.append(ShortcutRow(group, text.rstrip(".…"), ", ".join(keys)))
     rows.extend(extra)
     return rows
 
