@@ -110,7 +110,7 @@ def _licence(snapshot: ReleaseSnapshot) -> str:
 
 
 def _rai(snapshot: ReleaseSnapshot) -> dict[str, Any]:
-    regions = [r for rs in snapshot.regions.values() for r in rs]
+    regions = snapshot.all_regions  # streamed: a large version is never one list
     times = sorted(r.created_at for r in regions if r.created_at)
     tools = sorted({f"{r.model_name} {r.model_version or ''}".strip()
                     for r in regions if r.origin == "model" and r.model_name})

@@ -84,7 +84,7 @@ def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
 def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: float) -> str:
     """The Datasheets-for-Datasets sections (Gebru et al.), answered where the records allow."""
     s = snapshot
-    regions = [r for rs in s.regions.values() for r in rs]
+    regions = s.all_regions  # streamed: a large version is never one list
     counts = class_counts(s)
     origins = Counter(r.origin if r.origin == "human" else
                       f"model {r.model_name or '?'} {r.model_version or ''}".strip()

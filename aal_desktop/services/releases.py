@@ -22,7 +22,7 @@ from ..export.release import (
     safe_name,
     write_release,
 )
-from ..export.snapshot import ParentRelease, ReleaseSnapshot
+from ..export.snapshot import DocumentRegions, ParentRelease, ReleaseSnapshot
 from ..storage import AlreadyExists, Storage, open_storage
 from ..storage.local import LocalStorage
 from ..store import releases as release_rows
@@ -129,12 +129,15 @@ def snapshot(project: Project, row: version_rows.VersionRow,
     schema = schemas.get(project, row.schema_version)
     docs = versions.members(project, row, with_pdfs=True)
     docs.sort(key=lambda d: (d.document.sha256, d.document.id))
-    regions: dict[tuple[int, int], list[Region]] = {}
-    for region in version_rows.regions(project.db, row.name):
-        regions.setdefault((region.document_id, region.page), []).append(region)
-    for rs in regions.values():
-        rs.sort(key=lambda r: (r.reading_order if r.reading_order is not None else 1 << 30,
-                               r.box.y0, r.box.x0, r.id))
+
+    def load(document_id: int) -> list[Region]:
+        found = version_rows.regions(project.db, row.name, document_id)
+        found.sort(key=lambda r: (r.page, r.reading_order if r.reading_order is not None
+                                  else 1 << 30, r.box.y0, r.box.x0, r.id))
+        return found
+
+    # read one document at a time as the writers go: never every region at once
+    regions = DocumentRegions([d.document.id for d in docs], load)
     changelog = versions.stored_changelog(project, row)
     return ReleaseSnapshot(
         name=row.name, dataset=row.dataset, parent=row.parent,
@@ -152,7 +155,7 @@ def snapshot(project: Project, row: version_rows.VersionRow,
                                       parent_release.manifest_sha256, parent_release.created_at)
                         if parent_release is not None else None),
         guideline_version=schema.guideline_version,
-        annotators=sorted({r.annotator for rs in regions.values() for r in rs}),
+        annotators=sorted({r.annotator for rs in regions.values() for r in rs}),  # streamed
     )
 
 
