@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     import pyarrow as pa  # type: ignore[import-untyped]
 
 TEXT_SHARD_BYTES = 256 * 2**20  # uncompressed Arrow bytes; the files come out smaller
-TEXT_GROUP_ROWS = 50_000
+TEXT_GROUP_ROWS = 20_000
+CONVERT_ROWS = 1_000  # rows gathered as Python values before they become Arrow columns
 PARTITION = "split"
 # Columns in the Parquet files: the JSONL columns without the split (it is the folder).
 PARQUET_REGION_COLUMNS = tuple(c for c in REGION_COLUMNS if c != PARTITION)
@@ -90,20 +91,35 @@ class ShardWriter:
         self.published = published
         self.rows: list[dict[str, Any]] = []
         self.files: list[Path] = []
+        self._pending: list[Any] = []  # Arrow batches of the row group being gathered
+        self._pending_rows = 0
         self._writer: Any = None
         self._bytes = 0
 
     def add(self, row: dict[str, Any]) -> None:
         self.rows.append(row)
-        if len(self.rows) >= self.group_rows:
-            self._flush()
+        if len(self.rows) >= min(self.group_rows, CONVERT_ROWS):
+            self._convert()
+            if self._pending_rows >= self.group_rows:
+                self._flush()
+
+    def _convert(self) -> None:
+        """Python rows -> one Arrow batch (columnar: a fraction of the dicts' memory)."""
+        import pyarrow as pa  # type: ignore[import-untyped]
+
+        batch = pa.RecordBatch.from_pylist(self.rows, schema=self.schema)
+        self.rows = []
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
 
     def _flush(self) -> None:
         import pyarrow as pa  # type: ignore[import-untyped]
         import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-        table = pa.Table.from_pylist(self.rows, schema=self.schema)
-        self.rows = []
+        if self.rows:
+            self._convert()
+        table = pa.Table.from_batches(self._pending, schema=self.schema)
+        self._pending, self._pending_rows = [], 0
         if self._writer is not None and self._bytes + table.nbytes > self.shard_bytes:
             self._close_shard()
         if self._writer is None:
@@ -122,7 +138,7 @@ class ShardWriter:
             self.published(self.files[-1])
 
     def close(self) -> list[Path]:
-        if self.rows or not self.files:
+        if self.rows or self._pending or not self.files:
             self._flush()
         if self._writer is not None:
             self._close_shard()
