@@ -43,7 +43,7 @@ def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
     assert store_db.db_version(db) == 4
     db.conn.close()
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
     assert raw.execute("SELECT COUNT(*) FROM models").fetchone()[0] == 0
     raw.close()
 

@@ -30,10 +30,14 @@ def cmd_verify(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(report)
     elif report.ok:
-        print(f"audit log ok: {report.checked} events, hash chain intact")
+        print(f"audit log ok: {report.checked} events, hash chain intact; {report.triggers} "
+              f"append-only triggers present; {report.regions} regions match their last "
+              f"event; {report.anchors} release anchors hold")
     if not report.ok:
-        print(f"aal: audit log broken at event {report.first_bad_id}: {report.problem}",
-              file=sys.stderr)
+        where = f" at event {report.first_bad_id}" if report.first_bad_id else ""
+        more = f" (and {len(report.problems) - 1} more problems; see --json)" if len(
+            report.problems) > 1 else ""
+        print(f"aal: audit log broken{where}: {report.problem}{more}", file=sys.stderr)
         return 1
     return 0
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ..core.errors import ValidationFailed
+from ..core.names import printable
 from ..services.project import Project
 
 if TYPE_CHECKING:
@@ -82,8 +83,10 @@ def parse_pages(spec: str | None, page_count: int) -> list[int]:
 
 
 def table(rows: list[list[Any]], headers: list[str]) -> str:
-    """A plain aligned text table for people."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    """A plain aligned text table for people; cells go through `printable`, so a name or a
+    reason holding terminal escape codes cannot drive the terminal."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else printable(str(c)) for c in r]
+                                           for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in cells]

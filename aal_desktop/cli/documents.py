@@ -56,6 +56,7 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
                                       license=args.license, password=args.password,
                                       timeout=args.timeout, progress=show)
     rejected = [o for o in outcomes if o.status == "rejected"]
+    failed = [o for o in outcomes if o.status == "failed"]
     if args.json:
         print_json([{"path": str(o.path), "status": o.status, "document_id": o.document_id,
                      "pages": o.pages, "sha256": o.sha256, "kind": o.kind, "reason": o.reason}
@@ -63,9 +64,11 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
     else:
         imported = sum(o.status == "imported" for o in outcomes)
         present = sum(o.status == "present" for o in outcomes)
-        print(f"{imported} imported, {present} already present, {len(rejected)} rejected",
-              file=sys.stderr)
-    return 1 if rejected else 0
+        stopped = (f"; stopped at {failed[0].path.name}, {failed[0].not_tried} more not tried: "
+                   f"{failed[0].reason}" if failed else "")
+        print(f"{imported} imported, {present} already present, {len(rejected)} rejected"
+              + stopped, file=sys.stderr)
+    return 1 if rejected or failed else 0
 
 
 def cmd_list(args: argparse.Namespace, project: Project) -> int:

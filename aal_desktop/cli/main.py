@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TextIO
 
 from ..core.errors import AalError
+from ..core.names import printable
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -201,8 +204,38 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _Printable:
+    """A text stream that drops terminal escape codes and control characters (all but line
+    breaks) from what it is given: names and reasons come from people, and one holding
+    ESC ] 0; or ESC [2J must not drive the terminal of whoever lists them. JSON is not
+    changed by it (json escapes control characters itself)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        parts = _BREAKS.split(text)
+        self._stream.write("".join(p if p in ("\n", "\r") else printable(p) for p in parts))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+_BREAKS = re.compile(r"([\n\r])")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(out), _Printable(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
@@ -222,6 +255,21 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"aal: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:
+        failure = _database_failure(exc, args)
+        if failure is None:
+            raise
+        print(f"aal: {failure}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _database_failure(exc: Exception, args: argparse.Namespace) -> AalError | None:
+    """A SQLite failure (full disk, read-only file, I/O error, lock past the time-out) met
+    outside a service's transaction, as one line naming the database; None for a bug."""
+    from ..services.project import database_failure, default_db_path
+
+    path = getattr(args, "db", None) or default_db_path()
+    return database_failure(exc, path)
 
 
 if __name__ == "__main__":

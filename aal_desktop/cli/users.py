@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.names import printable
 from ..services import users
 from ..services.project import Project
 from .common import add_json_flag, group, print_json, table, with_project
@@ -26,7 +27,7 @@ def cmd_add(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(u)
     else:
-        print(f"user {u.name} is a {u.role.value}")
+        print(f"user {printable(u.name)} is a {u.role.value}")
     return 0
 
 

@@ -73,8 +73,9 @@ def load(text: str | bytes, source: str = "YAML") -> Any:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationFailed(f"{source}: not UTF-8 text ({exc.reason})") from None
-    loader = _Loader(text, source)
+    loader = None
     try:
+        loader = _Loader(text, source)  # its reader refuses control characters at once
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -82,4 +83,5 @@ def load(text: str | bytes, source: str = "YAML") -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ValidationFailed(f"{source}{where}: not valid YAML ({problem})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

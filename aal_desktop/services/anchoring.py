@@ -20,7 +20,7 @@ from ..export.manifest import Problem
 from ..export.publish import read_stored, verify_stored
 from ..storage import StorageError, is_url, open_storage
 from ..store import releases as release_rows
-from ..store.events import ChainReport
+from ..store.audit import AuditReport
 from .project import Project
 
 
@@ -50,7 +50,7 @@ class AnchorCheck:
     event_id: int
     recorded_hash: str
     local_hash: str | None
-    chain: ChainReport
+    chain: AuditReport  # every local check of `aal audit verify`
 
     @property
     def ok(self) -> bool:

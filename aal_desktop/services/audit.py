@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ..core.records import Event
+from ..store import audit as audit_rows
 from ..store import events as event_log
+from ..store.audit import AuditReport
 from ..store.events import ChainReport, EventFilter
 from .project import Project
 
@@ -26,6 +28,17 @@ def get_event(project: Project, event_id: int) -> Event:
     return e
 
 
-def verify(project: Project) -> ChainReport:
-    """Recompute the chain; the first event that does not match is named."""
+def verify(project: Project) -> AuditReport:
+    """Recompute the chain, and every other local check of store/audit.py; the first
+    problem is `problem`, all of them `problems`."""
+    return audit_rows.full_check(project.db)
+
+
+def verify_chain(project: Project) -> ChainReport:
+    """The hash chain alone (fast: what the model report quotes)."""
     return event_log.verify_chain(project.db)
+
+
+def restore_triggers(project: Project) -> list[str]:
+    """Put back append-only triggers someone dropped; the names restored."""
+    return audit_rows.restore_triggers(project.db)

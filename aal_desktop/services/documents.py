@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import re
 import threading
@@ -19,6 +20,7 @@ from ..store import users as user_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
 from ..store.events import now_iso
+from ..store.sqlite_errors import DatabaseUnavailable
 from .project import Change, ChangeKind, Project
 
 DOC_COLUMNS = document_rows.COLUMNS  # services.versions reads it until its SQL moves to store
@@ -28,17 +30,21 @@ DEFAULT_TIMEOUT = 20.0
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """One line of an import report: imported, already present or rejected, and why."""
+    """One line of an import report: imported, already present, rejected, or failed (the
+    project database could not take it, which stops the import), and why."""
 
     path: Path
-    status: str  # "imported" | "present" | "rejected"
+    status: str  # "imported" | "present" | "rejected" | "failed"
     document_id: int | None = None
     pages: int | None = None
     sha256: str | None = None
     kind: str | None = None  # rejection kind from pdf.inspect
     reason: str | None = None
+    not_tried: int = 0  # "failed": the files after this one, not attempted
 
     def line(self) -> str:
+        if self.status == "failed":
+            return f"failed    {self.path}: {self.reason}"
         if self.status == "imported":
             return f"imported  {self.path}: document {self.document_id}, {self.pages} pages"
         if self.status == "present":
@@ -78,6 +84,8 @@ def import_paths(
     Each file is opened and checked in a long-lived worker process with a time limit (some
     real files hang MuPDF); the worker is replaced when it hangs or dies.
     """
+    if not (isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0):
+        raise ValidationFailed(f"--timeout must be a positive number of seconds, not {timeout}")
     files = list(expand_paths(paths))
     outcomes: list[ImportOutcome] = []
     with _IMPORT_LOCK:
@@ -85,10 +93,18 @@ def import_paths(
         for i, path in enumerate(files):
             if cancelled is not None and cancelled():
                 break
-            outcome = _import_one(project, worker, path, source, license, password, timeout)
+            try:
+                outcome = _import_one(project, worker, path, source, license, password,
+                                      timeout)
+            except DatabaseUnavailable as exc:
+                # the destination failed (full disk, read-only): every later file would too
+                outcome = ImportOutcome(path, "failed", kind="database", reason=str(exc),
+                                        not_tried=len(files) - i - 1)
             outcomes.append(outcome)
             if progress is not None:
                 progress(i + 1, len(files), outcome)
+            if outcome.status == "failed":
+                break
     if any(o.status == "imported" for o in outcomes):
         project.notify(Change(ChangeKind.document, tuple(o.document_id for o in outcomes
                                                  if o.status == "imported")))

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core.errors import AalError, PermissionDenied
+from ..core.names import name_key, normalize_name
 from ..core.records import Region, Role
 from ..store import db as store_db
+from ..store import sqlite_errors
 from ..store import users as user_rows
 from ..store.blobs import BlobStore
 from ..store.events import now_iso
@@ -55,6 +57,12 @@ class ChangeKind(StrEnum):
     version = "version"
     model = "model"
     user = "user"
+
+
+def database_failure(exc: BaseException, path: Path | str | None) -> AalError | None:
+    """What the CLI prints for an exception from the database: one line naming `path` and
+    what to do (store/sqlite_errors.py), or None when `exc` is not such a failure."""
+    return sqlite_errors.as_failure(exc, path)
 
 
 @dataclass(frozen=True)
@@ -112,22 +120,38 @@ class Project:
         self._initiator: object | None = None  # see initiated_by
         self.open_step: Any = None  # the undo step this transaction records (services/history)
         self.db.aal_hooks = self  # see store.db.transaction
-        self.user = user or default_user()
-        self._ensure_user()
+        self.user = self._identify(user or default_user())
+        self._registered = False
 
     # --- users and roles ------------------------------------------------------------------
 
-    def _ensure_user(self) -> None:
-        """The first person to use a project owns it (lead); later newcomers are annotators."""
-        if user_rows.exists(self.db, self.user):
+    def _identify(self, raw: str) -> str:
+        """The stored spelling of the acting user: " lead" and "LEAD" are the user "lead";
+        a new name is normalised and refused when it could pass for someone else."""
+        known = user_rows.find_by_key(self.db, name_key(raw))
+        return known if known is not None else normalize_name(raw)
+
+    def began(self) -> None:
+        """Called by each write transaction as it begins: the first write of a person the
+        project does not know registers them (reads never write, so `aal doc list` works on
+        a read-only or full disk). The first person to write owns the project (lead)."""
+        if self._registered or user_rows.exists(self.db, self.user):
+            self._registered = True
             return
         role = Role.lead if user_rows.count(self.db) == 0 else Role.annotator
+        user_rows.insert_if_absent(self.db, self.user, role, now_iso(), self.user)
+
+    def ensure_registered(self) -> None:
+        """Register the acting user now (`aal init` says who you are in the project)."""
         with store_db.transaction(self.db):
-            user_rows.insert_if_absent(self.db, self.user, role, now_iso(), self.user)
+            pass
 
     @property
     def role(self) -> Role:
-        return user_rows.role_of(self.db, self.user) or Role.annotator
+        role = user_rows.role_of(self.db, self.user)
+        if role is not None:
+            return role
+        return Role.lead if user_rows.count(self.db) == 0 else Role.annotator
 
     @property
     def db_version(self) -> int:
@@ -146,8 +170,8 @@ class Project:
             )
 
     def switch_user(self, name: str) -> None:
-        self.user = name
-        self._ensure_user()
+        self.user = self._identify(name)
+        self._registered = False
 
     # --- change notification --------------------------------------------------------------
 
@@ -191,6 +215,7 @@ class Project:
 
     def committed(self) -> None:
         self._end_step()
+        self._registered = True
         pending, self._pending = self._pending, []
         for change in pending:
             self.notify(change)
@@ -223,6 +248,11 @@ class Project:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def database_failure(self, exc: BaseException) -> AalError | None:
+        """A SQLite failure of the environment raised outside a transaction (a read on a
+        damaged or vanished file) as one line naming this database; None for anything else."""
+        return database_failure(exc, self.path)
 
     def close(self) -> None:
         if self._worker is not None:

@@ -14,6 +14,7 @@ change a document a lead approved, until a lead sets another status.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +87,8 @@ def history(project: Project, region_id: str) -> list[Event]:
 
 
 def _check_box(box: Box, width: float, height: float, page_no: int) -> Box:
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in box):
+        raise ValidationFailed(f"box {tuple(box)} must be four finite numbers (points)")
     box = Box.normalized(*box).rounded()
     if box.width < MIN_SIDE_PT or box.height < MIN_SIDE_PT:
         raise ValidationFailed(
@@ -151,6 +154,8 @@ def add_region(
     batch: str | None = None,
 ) -> Region:
     """Draw a new region (page is 0-based). Validates everything before writing anything."""
+    if confidence is not None and not (math.isfinite(confidence) and 0 <= confidence <= 1):
+        raise ValidationFailed(f"a confidence is a number from 0 to 1, not {confidence}")
     return add_edit(project, doc, page, box, class_key, attrs, reason, snap=snap,
                     region_id=region_id, parent_id=parent_id, reading_order=reading_order,
                     origin=origin, model_name=model_name, model_version=model_version,

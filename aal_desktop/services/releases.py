@@ -7,11 +7,13 @@ write it atomically, and the release is recorded, its manifest chained to the pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from ..core.errors import AalError, NotFound
+from ..core.errors import AalError, NotFound, ValidationFailed
 from ..core.records import Region
+from ..core.schema import LabelSchema
 from ..export.manifest import LogHead
 from ..export.publish import StoredRelease, committed_releases, discard, verify_stored
 from ..export.release import (
@@ -32,7 +34,8 @@ from ..store.releases import ReleaseRecord
 from . import schemas, versions
 from .project import Change, ChangeKind, Project
 
-__all__ = ["ReleaseRecord", "latest_manifest_sha256", "list_releases", "release", "snapshot"]
+__all__ = ["ReleaseRecord", "latest_manifest_sha256", "list_releases", "record", "release",
+           "snapshot"]
 
 
 def release(
@@ -138,6 +141,7 @@ def snapshot(project: Project, row: version_rows.VersionRow,
 
     # read one document at a time as the writers go: never every region at once
     regions = DocumentRegions([d.document.id for d in docs], load)
+    _refuse_unknown_classes(row, schema, regions)
     changelog = versions.stored_changelog(project, row)
     return ReleaseSnapshot(
         name=row.name, dataset=row.dataset, parent=row.parent,
@@ -157,6 +161,31 @@ def snapshot(project: Project, row: version_rows.VersionRow,
         guideline_version=schema.guideline_version,
         annotators=sorted({r.annotator for rs in regions.values() for r in rs}),  # streamed
     )
+
+
+def _refuse_unknown_classes(row: version_rows.VersionRow, schema: LabelSchema,
+                            regions: Mapping[tuple[int, int], list[Region]]) -> None:
+    """A version whose regions use a class its schema lacks (a schema published by an older
+    version dropped it) cannot be written: say so, instead of a KeyError mid-release."""
+    counts = Counter(r.class_key for rs in regions.values() for r in rs)
+    missing = schemas.classes_missing(schema, dict(counts))
+    if missing:
+        listed = ", ".join(f"{k} ({n} regions)" for k, n in missing.items())
+        raise ValidationFailed(
+            f"version {row.name} has regions of classes its schema version "
+            f"{row.schema_version} does not have: {listed}; migrate them to classes of the "
+            "schema (`aal schema migrate FILE`) and cut a new version"
+        )
+
+
+def record(project: Project, version: str, path: Path, formats: tuple[str, ...], dpi: float,
+           manifest_sha256: str, previous_manifest_sha256: str | None,
+           created_at: str | None = None) -> ReleaseRecord:
+    """Note a release written elsewhere; the database anchors the log's head with it (a
+    trigger), and the next release names this manifest as its predecessor."""
+    project.require_lead("record a release")
+    return release_rows.insert(project.db, version, str(path), formats, dpi, manifest_sha256,
+                               previous_manifest_sha256, project.user, created_at or now_iso())
 
 
 def list_releases(project: Project, version: str | None = None) -> list[ReleaseRecord]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..core.errors import AalError, Frozen, NotFound, ValidationFailed
 from ..core.schema import LabelSchema, SchemaStatus, default_schema, parse_schema
 from ..core.schema import SchemaVersionInfo as SchemaVersionInfo  # its home before core
+from ..store import regions as region_rows
 from ..store import schemas as schema_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, append, now_iso
@@ -149,6 +150,25 @@ def export_text(project: Project, version: int | None = None, fmt: str = "yaml")
     return schema.to_json() if fmt == "json" else schema.to_yaml()
 
 
+def classes_missing(schema: LabelSchema, counts: dict[str, int]) -> dict[str, int]:
+    """Of per-class region counts, those whose class the schema does not have."""
+    keys = {c.key for c in schema.classes}
+    return {k: n for k, n in sorted(counts.items()) if k not in keys and n}
+
+
+def _refuse_orphaned_regions(project: Project, schema: LabelSchema) -> None:
+    """A schema that drops or renames a class live regions still use would leave them with
+    a class nothing knows (the release then crashed): a migration must move them first."""
+    missing = classes_missing(schema, region_rows.class_counts(project.db))
+    if missing:
+        listed = ", ".join(f"{k} ({n} regions)" for k, n in missing.items())
+        raise ValidationFailed(
+            f"schema version {schema.version} has no class for live regions: {listed}; "
+            "write a migration that maps these classes (`aal schema migrate FILE`) instead "
+            "of dropping or renaming them"
+        )
+
+
 def publish(project: Project, version: int | None = None) -> LabelSchema:
     """Freeze a draft; it becomes the version new regions are made under."""
     project.require_lead("publish schema versions")
@@ -165,6 +185,7 @@ def publish(project: Project, version: int | None = None) -> LabelSchema:
     published = schema.model_copy(update={"status": SchemaStatus.published})
     now = now_iso()
     with transaction(project.db):
+        _refuse_orphaned_regions(project, schema)
         schema_rows.mark_published(project.db, version, published.to_json(), project.user, now)
         append(project.db, NewEvent(kind="schema.publish", user=project.user,
                                     original={"version": version, "status": "draft"},

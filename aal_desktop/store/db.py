@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from ..core.errors import AalError
+from . import sqlite_errors
 from .upgrades import (
     u001_initial,
     u002_schema_migrations,
@@ -18,19 +19,25 @@ from .upgrades import (
     u004_models,
     u005_undo_history,
     u006_annotation_imports,
+    u008_audit_anchors,
 )
 
 BUSY_TIMEOUT_MS = 10_000
-# Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint ends in an fsync, and an
-# edit writes ~10 pages (row, class indexes, event and its indexes), so the default made
-# every hundredth edit pay for a sync. Committed data is safe either way.
-WAL_AUTOCHECKPOINT_PAGES = 10_000
+# Checkpoint every ~8 MB of WAL (2,000 pages of 4 KiB) instead of SQLite's 4 MB: each
+# checkpoint ends in an fsync, and an edit writes ~10 pages, so the default made every
+# hundredth edit pay for a sync. 40 MB (the earlier figure) let the WAL grow that far before
+# a full disk was noticed by the checkpoint, after the edits had been reported as saved;
+# 8 MB meets a full disk early while keeping a sync per ~200 edits. `journal_size_limit`
+# truncates the WAL back after a checkpoint, so its disk space is not kept.
+WAL_AUTOCHECKPOINT_PAGES = 2_000
+JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
 CACHE_KIB = 65_536
 # The steps, in order; a new step is a new `upgrades/uNNN_*.py` module added here.
 UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
     u005_undo_history,
     u006_annotation_imports,
+    u008_audit_anchors,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}
@@ -53,9 +60,10 @@ class Table:
 class Database:
     """A plain sqlite3 connection with the calls the app uses (sqlite-utils pulled in pandas)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | str | None = None) -> None:
         self.conn = conn
-        self.aal_hooks: Any = None  # the Project, told of commits and rollbacks
+        self.path = path  # named in the one-line message of a failed write
+        self.aal_hooks: Any = None  # the Project, told of begins, commits and rollbacks
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
                 ) -> sqlite3.Cursor:
@@ -103,9 +111,10 @@ def connect(path: Path | str) -> Database:
     # NORMAL in WAL mode: a killed process loses nothing committed (only power loss could).
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+    conn.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
     # 64 MB of page cache: a project of a million regions keeps its index pages in memory
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-    return Database(conn)
+    return Database(conn, path)
 
 
 def db_version(db: Database) -> int:
@@ -166,7 +175,9 @@ def transaction(db: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE ... COMMIT, or a savepoint when already inside one.
 
     IMMEDIATE takes the write lock up front, so two processes appending to the hash-chained
-    event log can never both read the same "last hash".
+    event log can never both read the same "last hash". A full disk, a read-only file, an
+    I/O error or a lock held past the time-out leaves as one `DatabaseUnavailable` naming
+    the database (store/sqlite_errors.py); the transaction has rolled back by then.
     """
     conn = db.conn
     if conn.in_transaction:
@@ -182,27 +193,32 @@ def transaction(db: Database) -> Iterator[Database]:
         else:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
     hooks = db.aal_hooks
     try:
+        conn.execute("BEGIN IMMEDIATE")
+        if hooks is not None:
+            hooks.began()  # the acting user is registered by their first write
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        _rollback(conn)
         if hooks is not None:
             hooks.rolled_back()
+        if isinstance(exc, sqlite3.Error):
+            failure = sqlite_errors.translate(exc, db.path)
+            if failure is not None:
+                raise failure from exc
         raise
-    else:
-        try:
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if hooks is not None:
-                hooks.rolled_back()
-            raise
     if hooks is not None:
         hooks.committed()
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is open; a rollback that itself fails (the disk went away) is left to
+    SQLite, which rolls back on its own when the connection next reads."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def open_database(path: Path | str) -> Database:

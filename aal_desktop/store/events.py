@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from . import json_text
 from .db import Database
 
 GENESIS = "0" * 64
@@ -29,10 +30,15 @@ def now_iso() -> str:
 
 
 def canonical_json(value: Any) -> str | None:
-    """The one JSON spelling of a value used in events, so hashes are reproducible."""
+    """The one JSON spelling of a value used in events, so hashes are reproducible.
+
+    NaN and infinity are refused (see store/json_text.py)."""
     if value is None:
         return None
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json_text.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+json_field = json_text.field
 
 
 def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
@@ -194,10 +200,10 @@ class EventFilter:
             clauses.append("at < ?")
             params.append(self.until)
         if self.class_before:
-            clauses.append("json_extract(original, '$.class_key') = ?")
+            clauses.append(f"{json_field('original', '$.class_key')} = ?")
             params.append(self.class_before)
         if self.class_after:
-            clauses.append("json_extract(new, '$.class_key') = ?")
+            clauses.append(f"{json_field('new', '$.class_key')} = ?")
             params.append(self.class_after)
         if self.review:
             clauses.append(f"{REVIEW_STATE_SQL} = ?")
@@ -212,8 +218,8 @@ class EventFilter:
 ORDER_COLUMNS = {
     **{c: c for c in ("id", "at", "user", "kind", "change_type", "document_id", "region_id",
                       "page", "reason")},
-    "class_before": "json_extract(original, '$.class_key')",
-    "class_after": "json_extract(new, '$.class_key')",
+    "class_before": json_field("original", "$.class_key"),
+    "class_after": json_field("new", "$.class_key"),
     "review": REVIEW_STATE_SQL,
 }
 
@@ -222,8 +228,8 @@ def _event_from_row(values: Any) -> Any:
     from ..core.records import Event
 
     r = dict(zip((*EVENT_COLUMNS, "review"), values, strict=True))
-    r["original"] = json.loads(r["original"]) if r["original"] is not None else None
-    r["new"] = json.loads(r["new"]) if r["new"] is not None else None
+    r["original"] = json_text.loads(r["original"]) if r["original"] is not None else None
+    r["new"] = json_text.loads(r["new"]) if r["new"] is not None else None
     return Event.model_validate(r)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..core.geometry import Box
 from ..core.records import Region
+from . import json_text
 from .db import Database
 
 COLUMNS = (
@@ -24,7 +24,7 @@ def from_row(values: Iterable[Any]) -> Region:
     return Region(
         id=r["id"], document_id=r["document_id"], page=r["page"],
         box=Box(r["x0"], r["y0"], r["x1"], r["y1"]), class_key=r["class_key"],
-        attrs=json.loads(r["attrs"] or "{}"), schema_version=r["schema_version"],
+        attrs=json_text.loads(r["attrs"] or "{}"), schema_version=r["schema_version"],
         parent_id=r["parent_id"], reading_order=r["reading_order"],
         continues_id=r["continues_id"], origin=r["origin"], model_name=r["model_name"],
         model_version=r["model_version"], confidence=r["confidence"],
@@ -39,7 +39,8 @@ def to_row(region: Region) -> dict[str, Any]:
     return {
         "id": region.id, "document_id": region.document_id, "page": region.page,
         "x0": x0, "y0": y0, "x1": x1, "y1": y1, "class_key": region.class_key,
-        "attrs": json.dumps(region.attrs, sort_keys=True), "schema_version": region.schema_version,
+        "attrs": json_text.dumps(region.attrs, sort_keys=True),
+        "schema_version": region.schema_version,
         "parent_id": region.parent_id, "reading_order": region.reading_order,
         "continues_id": region.continues_id, "origin": region.origin,
         "model_name": region.model_name, "model_version": region.model_version,

@@ -49,3 +49,18 @@ def explain(exc: sqlite3.Error, path: Path | str | None) -> DatabaseUnavailable:
         if any(n in text or (code and code.startswith(n)) for n in needles):
             return DatabaseUnavailable(message.format(path=where))
     return DatabaseUnavailable(f"the database {where} reported an error: {exc}")
+
+
+def translate(exc: sqlite3.Error, path: Path | str | None) -> DatabaseUnavailable | None:
+    """`explain` for the failures of the environment (disk, permissions, locks, damage);
+    None for the others (a constraint, a bad statement), which are the program's to report."""
+    if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError |
+                  sqlite3.InterfaceError):
+        return None
+    failure = explain(exc, path)
+    return None if failure.args[0].startswith("the database ") else failure
+
+
+def as_failure(exc: BaseException, path: Path | str | None) -> DatabaseUnavailable | None:
+    """`translate` for any exception: None unless it is a SQLite failure of the environment."""
+    return translate(exc, path) if isinstance(exc, sqlite3.Error) else None

@@ -27,6 +27,16 @@ def exists(db: Database, name: str) -> bool:
     return db.conn.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone() is not None
 
 
+def find_by_key(db: Database, key: str) -> str | None:
+    """The stored name whose comparison key (core.names.name_key) is `key`, or None."""
+    from ..core.names import name_key
+
+    for (name,) in db.conn.execute("SELECT name FROM users ORDER BY created_at, name"):
+        if name_key(name) == key:
+            return str(name)
+    return None
+
+
 def count(db: Database) -> int:
     """How many users the project has."""
     return int(db.conn.execute("SELECT COUNT(*) FROM users").fetchone()[0])

@@ -14,7 +14,9 @@ from typing import Any
 
 from ..core.geometry import Box
 from ..core.records import PageRecord, Region
+from . import json_text
 from .db import Database
+from .json_text import field
 
 _TABLE_COLUMNS = (
     "name", "dataset", "parent", "schema_version", "statuses", "split_ratios", "seed", "semver",
@@ -109,7 +111,7 @@ def _region(values: Sequence[Any]) -> Region:
     return Region(
         id=r["region_id"], document_id=r["document_id"], page=r["page"],
         box=Box(r["x0"], r["y0"], r["x1"], r["y1"]), class_key=r["class_key"],
-        attrs=json.loads(r["attrs"] or "{}"), schema_version=r["schema_version"],
+        attrs=json_text.loads(r["attrs"] or "{}"), schema_version=r["schema_version"],
         parent_id=r["parent_id"], reading_order=r["reading_order"],
         continues_id=r["continues_id"], origin=r["origin"], model_name=r["model_name"],
         model_version=r["model_version"], confidence=r["confidence"],
@@ -303,8 +305,8 @@ def region_events(db: Database, after_id: int, upto_id: int,
     lo, hi = min(after_id, upto_id), max(after_id, upto_id)
     wanted = set(document_ids)
     rows = db.conn.execute(
-        "SELECT id, kind, region_id, user, document_id, json_extract(original, '$.class_key'), "
-        "json_extract(new, '$.class_key'), id IN (SELECT revert_event_id FROM reviews "
+        f"SELECT id, kind, region_id, user, document_id, {field('original', '$.class_key')}, "
+        f"{field('new', '$.class_key')}, id IN (SELECT revert_event_id FROM reviews "
         "WHERE revert_event_id IS NOT NULL), reason FROM events WHERE id > ? AND id <= ? "
         "AND kind LIKE 'region.%' AND region_id IS NOT NULL ORDER BY id", [lo, hi]).fetchall()
     return [RegionEventRow(int(i), kind, rid, user, doc, old, new, bool(rev), why)
@@ -333,8 +335,8 @@ def changes(db: Database, version: str, after_id: int,
     out = []
     for row in rows:
         c = dict(zip(_CHANGE_KEYS, row, strict=True))
-        c["original"] = json.loads(c["original"]) if c["original"] else None
-        c["new"] = json.loads(c["new"]) if c["new"] else None
+        c["original"] = json_text.loads(c["original"]) if c["original"] else None
+        c["new"] = json_text.loads(c["new"]) if c["new"] else None
         c["review"] = c["review"] or "pending"
         c["review_revert"] = bool(c["review_revert"])
         out.append(c)

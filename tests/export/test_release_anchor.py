@@ -19,10 +19,11 @@ from tests.s3server import s3_bucket, s3_env, s3_server  # noqa: F401
 
 def rewrite_history(db_path: Path, event_id: int) -> None:
     """What someone with the file can do: drop the append-only triggers, change one old
-    event, recompute every later hash, and put the triggers back."""
+    event, recompute every later hash and the project's own anchors of the log head, and
+    put the triggers back. Nothing local can tell; only a published release remembers."""
     conn = sqlite3.connect(db_path)
     triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                            "AND tbl_name = 'events'").fetchall()
+                            "AND tbl_name IN ('events', 'log_anchors')").fetchall()
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     conn.execute("UPDATE events SET reason = 'rewritten' WHERE id = ?", [event_id])
@@ -34,6 +35,10 @@ def rewrite_history(db_path: Path, event_id: int) -> None:
         conn.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?",
                      [prev, digest, row["id"]])
         prev = digest
+    anchored = conn.execute("SELECT name FROM sqlite_master WHERE name = 'log_anchors'")
+    if anchored.fetchone() is not None:
+        conn.execute("UPDATE log_anchors SET event_hash = (SELECT hash FROM events "
+                     "WHERE events.id = log_anchors.event_id) WHERE event_id > 0")
     for _, sql in triggers:
         conn.execute(sql)
     conn.commit()

@@ -49,12 +49,13 @@ def test_the_real_plugin_is_found_and_read() -> None:
     assert all(name.startswith("lib") and ".so" in name for name in missing)
 
 
-def test_app_refuses_to_start_with_the_message(monkeypatch: pytest.MonkeyPatch,
+def test_app_refuses_to_start_with_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     from aal_desktop.ui import app
 
     problem = platform_check.PlatformProblem("xcb", ("libxcb-icccm.so.4",), "install libxcb-icccm4")
     monkeypatch.setattr(platform_check, "check", lambda env=None: problem)
-    assert app.main(["--db", "/nonexistent/never-created.sqlite3"]) == 1
+    folder = tmp_path / "never-created"
+    assert app.main(["--db", str(folder / "aal.sqlite3")]) == 1
     assert "install libxcb-icccm4" in capsys.readouterr().err
-    assert not Path("/nonexistent").exists()
+    assert not folder.exists()  # refused before anything was opened or made
