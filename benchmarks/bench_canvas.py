@@ -25,7 +25,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import BenchResult, timeit_best  # noqa: E402
+from common import SAMPLE_PDF, BenchResult, timeit_best  # noqa: E402
 
 CORPUS = Path(os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared"
                              / "corpus"))
@@ -176,19 +176,41 @@ def page_display_vs_raw_render(quick: bool) -> BenchResult:
     )
 
 
-def scene_2000_regions_ms(quick: bool) -> BenchResult:
+def _grid_regions(project: Any, doc: int, page: int, n: int, cols: int = 40,
+                  only: int | None = None) -> list[str]:
+    """Set-up only (bypasses the event log): n small boxes in a grid over the page (or only
+    the one at index `only` of that grid)."""
     from aal_desktop.core.geometry import Box
     from aal_desktop.core.records import Region
-    from aal_desktop.services import documents
+    from aal_desktop.services import documents, schemas
     from aal_desktop.store import regions as region_rows
     from aal_desktop.store.db import transaction
     from aal_desktop.store.events import now_iso
 
+    record = documents.page(project, doc, page)
+    classes = [c.key for c in schemas.current(project).classes]
+    rows = max(1, -(-n // cols))
+    w, h = record.width / cols, record.height / rows
+    now = now_iso()
+    ids = []
+    with transaction(project.db):
+        for k in range(n) if only is None else (only,):
+            x, y = (k % cols) * w, (k // cols) * h
+            ids.append(str(uuid.uuid4()))
+            region_rows.insert(project.db, Region(
+                id=ids[-1], document_id=doc, page=page,
+                box=Box(x + 0.5, y + 0.5, x + w - 0.5, y + h - 0.5).rounded(),
+                class_key=classes[k % len(classes)], schema_version=1, annotator="bench",
+                created_by="bench", created_at=now))
+    return ids
+
+
+def _scene_with(quick: bool, n: int, name: str) -> BenchResult:
+    """show_page() to pageReady on page 1 holding n regions vs the same page with none."""
     pdfs = _corpus_docs()[:1]
     bench = _Bench(pdfs)
     try:
         doc = bench.docs[0]
-        page = documents.page(bench.project, doc, 0)
         repeat = 3 if quick else 7
 
         def time_page_zero() -> float:
@@ -202,29 +224,151 @@ def scene_2000_regions_ms(quick: bool) -> BenchResult:
             return best
 
         empty = time_page_zero()
-        assert len(bench.canvas._items) == 0
-        classes = [c.key for c in bench.session.schema.classes]
-        now = now_iso()
-        cols, rows = 40, 50
-        w, h = page.width / cols, page.height / rows
-        with transaction(bench.project.db):  # set-up only: bypasses the event log
-            for n in range(2000):
-                x, y = (n % cols) * w, (n // cols) * h
-                region_rows.insert(bench.project.db, Region(
-                    id=str(uuid.uuid4()), document_id=doc, page=0,
-                    box=Box(x + 0.5, y + 0.5, x + w - 0.5, y + h - 0.5).rounded(),
-                    class_key=classes[n % len(classes)], schema_version=1, annotator="bench",
-                    created_by="bench", created_at=now))
+        assert len(bench.canvas.regions_on_page()) == 0
+        _grid_regions(bench.project, doc, 0, n)
         with_regions = time_page_zero()
-        assert len(bench.canvas._items) == 2000
+        assert len(bench.canvas.regions_on_page()) == n
     finally:
         bench.close()
-    return BenchResult("scene_2000_regions_ms", with_regions * 1000, empty * 1000, "ms",
+    return BenchResult(name, with_regions * 1000, empty * 1000, "ms",
                        "show_page → pageReady (after the first paint; image cached), page 1 "
-                       f"of {pdfs[0].name}: with 2,000 regions vs the same page with none")
+                       f"of {pdfs[0].name}: with {n:,} regions vs the same page with none")
+
+
+def scene_2000_regions_ms(quick: bool) -> BenchResult:
+    return _scene_with(quick, 2000, "scene_2000_regions_ms")
+
+
+def scene_10000_regions_vs_empty(quick: bool) -> BenchResult:
+    return _scene_with(quick, 10_000, "scene_10000_regions_vs_empty")
+
+
+def cold_page_vs_raw_first_render(quick: bool) -> BenchResult:
+    """A page nothing has cached (worker render, sent back, drawn) vs a raw first render of
+    it in a freshly opened document in this process."""
+    from aal_desktop.ui.render_service import zoom_bucket
+
+    pdfs = _corpus_docs()
+    bench = _Bench(pdfs)
+    cold: list[float] = []
+    raw: list[float] = []
+    try:
+        bench.session.renderer.warm_up()
+        bench.show(bench.docs[0], 0)  # the workers are up and have PyMuPDF loaded
+        pages = 2 if quick else 4
+        for pdf, doc in zip(pdfs, bench.docs, strict=False):
+            import pymupdf
+
+            with pymupdf.open(pdf) as d:
+                count = d.page_count
+            for i in range(pages):
+                page = (5 * i + 2) % count
+                cold.append(bench.show(doc, page))
+                raw.append(_raw_first_render_s(pdf, page, zoom_bucket(bench.canvas._render_zoom())))
+                bench.show(doc, (page + count // 2) % count)  # move away from its neighbours
+    finally:
+        bench.close()
+    value, baseline = statistics.median(cold), statistics.median(raw)
+    return BenchResult("cold_page_vs_raw_first_render", value * 1000, baseline * 1000, "ms",
+                       f"show_page → pageReady for {len(cold)} uncached pages of {len(pdfs)} "
+                       f"corpus documents at zoom {ZOOM} (median) vs a raw first render of "
+                       "each in a freshly opened document; target ratio <= 2")
+
+
+def _drain() -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
+
+
+def _drag_once(window: Any, project: Any, rid: str) -> float:
+    """Seconds from pressing on the region's centre to the window repainted after the move."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from aal_desktop.services import regions
+    from aal_desktop.store import events
+
+    canvas = window.canvas
+    before = regions.get(project, rid).box
+    moves = events.EventFilter(kind="region.move")
+    moved = events.count(project.db, moves)
+    centre = canvas.page_to_view((before.x0 + before.x1) / 2, (before.y0 + before.y1) / 2)
+    vp = canvas.viewport()
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    start = time.perf_counter()
+    QTest.mousePress(vp, left, none, centre)
+    for step in range(1, 5):
+        QTest.mouseMove(vp, centre + QPoint(3 * step, 2 * step))
+    QTest.mouseRelease(vp, left, none, centre + QPoint(12, 8))
+    # a box's label can sit over its neighbour: whichever box the press hit, one moves
+    _wait(lambda: events.count(project.db, moves) > moved, timeout=300)
+    _drain()
+    window.repaint()
+    _drain()
+    return time.perf_counter() - start
+
+
+def drag_one_of_2000_vs_empty_page(quick: bool) -> BenchResult:
+    """Move one box with the mouse in the real main window: page 1 holds 2,000 regions,
+    page 2 only the box moved (same size, same place)."""
+    from PySide6.QtCore import QSettings
+
+    from aal_desktop.services import documents, schemas
+    from aal_desktop.services.project import Project
+    from aal_desktop.ui.main_window import MainWindow
+    from aal_desktop.ui.session import Session
+
+    app = _app()
+    tmp = tempfile.TemporaryDirectory(prefix="aal-bench-drag-")
+    project = Project(Path(tmp.name) / "aal.sqlite3", user="bench", isolate_pdf=True)
+    schemas.ensure_default(project)
+    (outcome,) = documents.import_paths(project, [SAMPLE_PDF])
+    doc = outcome.document_id
+    assert doc is not None, outcome
+    dense = _grid_regions(project, doc, 0, 2000)
+    mid = 20 * 40 + 20  # a box in the middle of the grid
+    (lone,) = _grid_regions(project, doc, 1, 2000, only=mid)
+    session = Session(project)
+    settings = QSettings(str(Path(tmp.name) / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(session, settings)
+    try:
+        window.show()
+        app.processEvents()
+
+        ready: list[int] = []
+        window.canvas.pageReady.connect(lambda d, p: ready.append(p))
+
+        def open_page(page: int) -> None:
+            ready.clear()
+            window.open_page(doc, page)
+            _wait(lambda: page in ready)
+            _drain()
+
+        open_page(1)
+        _drag_once(window, project, lone)  # warm-up
+        empty = [_drag_once(window, project, lone) for _ in range(3)]
+        open_page(0)
+        full = [_drag_once(window, project, dense[mid]) for _ in range(1 if quick else 3)]
+    finally:
+        window.close()
+        window.deleteLater()
+        session.close()
+        app.processEvents()
+        tmp.cleanup()
+    return BenchResult("drag_one_of_2000_vs_empty_page", statistics.median(full) * 1000,
+                       statistics.median(empty) * 1000, "ms",
+                       "mouse drag of one box in the main window until the move is stored and "
+                       "the window repainted: page of 2,000 regions vs page holding only that "
+                       f"box (median of {len(full)} vs {len(empty)}); target ratio <= 3")
 
 
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
     "page_display_vs_raw_render": page_display_vs_raw_render,
     "scene_2000_regions_ms": scene_2000_regions_ms,
+    "scene_10000_regions_vs_empty": scene_10000_regions_vs_empty,
+    "cold_page_vs_raw_first_render": cold_page_vs_raw_first_render,
+    "drag_one_of_2000_vs_empty_page": drag_one_of_2000_vs_empty_page,
 }

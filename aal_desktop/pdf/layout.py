@@ -28,6 +28,8 @@ import importlib.metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from aal_desktop.pdf import engine
+
 FEATURE_SET = "imf+rf"
 MODEL_FILE = "layout_rf2.4.1+imf1"
 MODEL_NAME = "pymupdf.layout"
@@ -124,7 +126,7 @@ def _confidence(group: dict[str, Any]) -> float:
 
 def raw_layout(pdf_path: str, page_number: int) -> list[tuple[float, float, float, float, str]]:
     """The bare model call on one page (unrotated boxes, no confidence): benchmark baseline."""
-    import pymupdf
+    pymupdf = engine.load()
 
     model = _get_model()
     with pymupdf.open(pdf_path) as doc:
@@ -136,7 +138,7 @@ def raw_layout(pdf_path: str, page_number: int) -> list[tuple[float, float, floa
 
 def detect_layout(pdf_path: str | Path, page_number: int) -> list[Detection]:
     """Blocks on one page (0-based), boxes in the page's displayed space, best first."""
-    import pymupdf
+    pymupdf = engine.load()
 
     model = _get_model()
     with pymupdf.open(str(pdf_path)) as doc:

@@ -2,38 +2,52 @@
 
 Images are in the page's displayed space (rotation applied, CropBox), the same
 space as ``page.rect`` and as the stored region boxes.
+
+Fast paths for the window (issue 16): each worker keeps the last few pages as MuPDF
+display lists, so a page is interpreted once and every later render of it (sharper, or
+another part) only rasterises; ``render_fit`` renders at the size the view shows first,
+``render_area`` only the part of the page in view, and ``render_page`` sharpens after.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aal_desktop.pdf import engine
+
 if TYPE_CHECKING:
     import pymupdf
 
 _CACHE_SIZE = 4
-_documents: OrderedDict[tuple[str, int, int], pymupdf.Document] = OrderedDict()
+_LIST_CACHE_SIZE = 6
+_DocKey = tuple[str, int, int]
+_documents: OrderedDict[_DocKey, pymupdf.Document] = OrderedDict()
+_lists: OrderedDict[tuple[_DocKey, int], tuple[pymupdf.DisplayList, float, float]] = \
+    OrderedDict()
 
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """An RGB image of a page (no alpha), ``stride`` bytes per row."""
+    """An RGB image of a page (no alpha), ``stride`` bytes per row.
+
+    ``zoom`` is the scale it was rendered at (0 when unknown) and ``origin`` the page point
+    (displayed space) at its top-left corner: (0, 0) unless only an area was rendered.
+    """
 
     width: int
     height: int
     stride: int
     samples: bytes
+    zoom: float = 0.0
+    origin: tuple[float, float] = (0.0, 0.0)
 
 
-def open_document(pdf_path: str) -> pymupdf.Document:
-    """Open a document once per process, so paging through it does not reopen the file.
-
-    The key includes size and modification time, so a replaced file is reopened.
-    """
-    import pymupdf
+def _open(pdf_path: str) -> tuple[_DocKey, pymupdf.Document]:
+    pymupdf = engine.load()
 
     path = os.path.abspath(pdf_path)
     stat = os.stat(path)
@@ -41,29 +55,100 @@ def open_document(pdf_path: str) -> pymupdf.Document:
     doc = _documents.get(key)
     if doc is not None:
         _documents.move_to_end(key)
-        return doc
+        return key, doc
     doc = pymupdf.open(path)
     _documents[key] = doc
     while len(_documents) > _CACHE_SIZE:
-        _, old = _documents.popitem(last=False)
+        old_key, old = _documents.popitem(last=False)
+        _forget_lists(old_key)
         old.close()
-    return doc
+    return key, doc
+
+
+def open_document(pdf_path: str) -> pymupdf.Document:
+    """Open a document once per process, so paging through it does not reopen the file.
+
+    The key includes size and modification time, so a replaced file is reopened.
+    """
+    return _open(pdf_path)[1]
+
+
+def _forget_lists(key: _DocKey | None = None) -> None:
+    for k in [k for k in _lists if key is None or k[0] == key]:
+        del _lists[k]
 
 
 def clear_cache() -> None:
     """Close every cached document (tests; or before a file is replaced on Windows)."""
+    _forget_lists()
     while _documents:
         _, doc = _documents.popitem()
         doc.close()
 
 
+def _display_list(pdf_path: str, page_number: int) -> tuple[pymupdf.DisplayList, float, float]:
+    """The page as a MuPDF display list (interpreted once), with its displayed size."""
+    key, doc = _open(pdf_path)
+    entry = _lists.get((key, page_number))
+    if entry is not None:
+        _lists.move_to_end((key, page_number))
+        return entry
+    page = doc.load_page(page_number)
+    entry = (page.get_displaylist(), float(page.rect.width), float(page.rect.height))
+    _lists[(key, page_number)] = entry
+    while len(_lists) > _LIST_CACHE_SIZE:
+        _lists.popitem(last=False)
+    return entry
+
+
+def _rendered(pix: pymupdf.Pixmap, zoom: float, origin: tuple[float, float] = (0.0, 0.0)
+              ) -> RenderedPage:
+    return RenderedPage(pix.width, pix.height, pix.stride, bytes(pix.samples), zoom, origin)
+
+
 def render_page(pdf_path: str, page_number: int, zoom: float) -> RenderedPage:
     """Render one page (0-based) at ``zoom`` (1.0 = 72 dpi) as RGB bytes."""
-    import pymupdf
+    pymupdf = engine.load()
 
-    page = open_document(pdf_path).load_page(page_number)
-    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
-    return RenderedPage(pix.width, pix.height, pix.stride, bytes(pix.samples))
+    dl, _w, _h = _display_list(pdf_path, page_number)
+    return _rendered(dl.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False), zoom)
+
+
+def fit_zoom(page_width: float, page_height: float, width_px: int, height_px: int) -> float:
+    """The largest zoom at which a page fits in width_px x height_px."""
+    return max(min(width_px / page_width, height_px / page_height), 1e-3)
+
+
+def render_fit(pdf_path: str, page_number: int, width_px: int, height_px: int,
+               max_zoom: float | None = None) -> RenderedPage:
+    """The first look: the whole page at the size the view shows (fitting width_px x
+    height_px, at most ``max_zoom``); sharpen later with ``render_page``, which reuses this
+    page's display list."""
+    pymupdf = engine.load()
+
+    dl, w, h = _display_list(pdf_path, page_number)
+    zoom = fit_zoom(w, h, width_px, height_px)
+    if max_zoom is not None:
+        zoom = min(zoom, max_zoom)
+    return _rendered(dl.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False), zoom)
+
+
+def render_area(pdf_path: str, page_number: int, zoom: float,
+                clip: tuple[float, float, float, float]) -> RenderedPage:
+    """Only the part of the page in view: ``clip`` in page points (displayed space) at
+    ``zoom``; ``origin`` of the result says where its top-left corner lies on the page."""
+    pymupdf = engine.load()
+
+    dl, w, h = _display_list(pdf_path, page_number)
+    x0, y0 = max(0.0, min(clip[0], clip[2])), max(0.0, min(clip[1], clip[3]))
+    x1, y1 = min(w, max(clip[0], clip[2])), min(h, max(clip[1], clip[3]))
+    if x1 <= x0 or y1 <= y0:
+        raise ValueError(f"the area {clip} is outside the page (0, 0, {w:g}, {h:g})")
+    # whole pixels: the area's corners snap outwards to the zoomed pixel grid
+    x0, y0 = math.floor(x0 * zoom) / zoom, math.floor(y0 * zoom) / zoom
+    pix = dl.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False,
+                        clip=pymupdf.Rect(x0, y0, x1, y1))
+    return _rendered(pix, zoom, (x0, y0))
 
 
 def render_png(pdf_path: str, page_number: int, dpi: float, out_path: str) -> tuple[int, int]:
@@ -72,7 +157,7 @@ def render_png(pdf_path: str, page_number: int, dpi: float, out_path: str) -> tu
     The file is written under a temporary name and moved into place, so a killed
     worker never leaves half a PNG at ``out_path``.
     """
-    import pymupdf
+    pymupdf = engine.load()
 
     page = open_document(pdf_path).load_page(page_number)
     zoom = dpi / 72.0

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aal_desktop.pdf import engine
+
 Box = tuple[float, float, float, float]
 
 
@@ -30,7 +32,7 @@ class Word:
 
 def page_words(pdf_path: str, page_number: int) -> list[Word]:
     """Words of one page (0-based), mapped into displayed space; runs in a worker or directly."""
-    import pymupdf
+    pymupdf = engine.load()
 
     from aal_desktop.pdf.render import open_document
 

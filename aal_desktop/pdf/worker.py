@@ -3,7 +3,10 @@
 PyMuPDF holds the GIL while it works and some real PDFs hang MuPDF for minutes,
 so slow calls run in a child process that the parent can kill and replace.
 A child is long-lived (``import pymupdf`` costs about a second) and serves many
-calls; it is started lazily and restarted after a timeout or a crash.
+calls; it is started lazily (or at once with ``start()``) and restarted after a timeout
+or a crash. A child can load PyMuPDF as soon as it starts (``preload``), before the first
+request arrives. MuPDF's messages never reach the shared stdout: the child switches
+their printing off and sends them back with each reply, and the parent logs them.
 """
 
 from __future__ import annotations
@@ -22,9 +25,14 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
+
+from . import engine
 
 T = TypeVar("T")
+Preload = Literal["pymupdf", "lean"] | None
+"""What a child imports before its first call: PyMuPDF, PyMuPDF without its optional
+layout model and pymupdf4llm (rendering and inspection only), or nothing."""
 
 _SPAWN = multiprocessing.get_context("spawn")
 _PR_SET_PDEATHSIG = 1
@@ -97,9 +105,15 @@ def _die_with_parent(parent_pid: int, deathsig: bool) -> None:
     ).start()
 
 
-def _child_main(conn: Connection, parent_pid: int, deathsig: bool) -> None:
+def _child_main(conn: Connection, parent_pid: int, deathsig: bool,
+                preload: Preload = None) -> None:
     """Serve calls until the pipe closes: the parent closed us or died."""
     _die_with_parent(parent_pid, deathsig)
+    if preload is not None:
+        try:
+            engine.load(lean=preload == "lean")
+        except ImportError:
+            pass  # the first call that needs it reports the failure
     cache: dict[str, Callable[..., Any]] = {}
     while True:
         try:
@@ -113,19 +127,21 @@ def _child_main(conn: Connection, parent_pid: int, deathsig: bool) -> None:
             reply: tuple[Any, ...] = ("ok", func(*args))
         except BaseException as exc:  # everything goes back to the parent
             reply = ("err", type(exc).__name__, str(exc), traceback.format_exc())
+        notes = engine.messages()  # also silences a PyMuPDF the call imported directly
         try:
-            conn.send(reply)
+            conn.send((*reply, notes))
         except (EOFError, OSError):
             return
         except Exception as exc:  # e.g. the result cannot be pickled
-            conn.send(("err", type(exc).__name__, f"cannot send the result: {exc}", ""))
+            conn.send(("err", type(exc).__name__, f"cannot send the result: {exc}", "", notes))
 
 
 class WorkerProcess:
     """One child process that runs one call at a time and is replaced when it hangs."""
 
-    def __init__(self, name: str = "aal-pdf-worker") -> None:
+    def __init__(self, name: str = "aal-pdf-worker", preload: Preload = None) -> None:
         self.name = name
+        self.preload = preload
         self._process: Any = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
@@ -142,7 +158,7 @@ class WorkerProcess:
         deathsig = threading.current_thread() is threading.main_thread()
         process = _SPAWN.Process(
             target=_child_main,
-            args=(child_conn, os.getpid(), deathsig),
+            args=(child_conn, os.getpid(), deathsig, self.preload),
             name=self.name,
             daemon=True,
         )
@@ -164,6 +180,16 @@ class WorkerProcess:
                 pass
         if conn is not None:
             conn.close()
+
+    def start(self) -> None:
+        """Start the child now (it loads `preload` at once), so the first call need not wait
+        for it; the call after returns at once when the child is already running."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"{self.name} is closed")
+            if self._process is None or not self._process.is_alive():
+                self._kill()
+                self._start()
 
     def call(self, func: Callable[..., T], *args: Any, timeout: float) -> T:
         """Run module-level ``func(*args)`` in the child and return its result."""
@@ -192,6 +218,9 @@ class WorkerProcess:
                 code = process.exitcode
                 self._kill()
                 raise WorkerCrashed(f"{self.name} died (exit code {code})") from exc
+        *reply, notes = reply
+        if notes:
+            engine.log_messages(notes, f"{self.name}: {name}")
         if reply[0] == "ok":
             return reply[1]  # type: ignore[no-any-return]
         raise WorkerError(reply[1], reply[2], reply[3])
@@ -228,17 +257,32 @@ _Job = tuple[concurrent.futures.Future[Any], Callable[..., Any], tuple[Any, ...]
 
 
 class WorkerPool:
-    """A few WorkerProcesses fed from one queue; a small thread per worker waits on its pipe."""
+    """A few WorkerProcesses fed from one queue; a small thread per worker waits on its pipe.
 
-    def __init__(self, size: int | None = None) -> None:
+    Its children load PyMuPDF without the layout model (``preload="lean"``): a pool renders
+    and inspects pages. ``start=True`` (or ``start()``) starts them at once, so they have
+    PyMuPDF loaded before the first page is asked for.
+    """
+
+    def __init__(self, size: int | None = None, *, preload: Preload = "lean",
+                 start: bool = False) -> None:
         if size is None:
             size = min(os.cpu_count() or 1, 4)
         self.size = max(1, size)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._workers = [WorkerProcess(f"aal-pdf-worker-{i}") for i in range(self.size)]
+        self._workers = [WorkerProcess(f"aal-pdf-worker-{i}", preload)
+                         for i in range(self.size)]
         self._threads: list[threading.Thread] = []
         self._closed = False
         self._lock = threading.Lock()
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start every child now, in parallel (each loads PyMuPDF at once); returns without
+        waiting for them."""
+        for worker in self._workers:
+            worker.start()
 
     def _ensure_threads(self) -> None:
         if self._threads:

@@ -159,10 +159,7 @@ def _import_one(project: Project, worker: WorkerProcess, path: Path, source: str
             project.db, sha, path.name, str(path.resolve()), size, result.page_count,
             result.title, source, license, bool(result.encrypted), project.user, now,
             DocStatus.todo.value)
-        document_rows.insert_pages(
-            project.db, doc_id,
-            [(p.number, p.width, p.height, p.rotation, _box_json(p.mediabox),
-              _box_json(p.cropbox)) for p in result.pages])
+        document_rows.insert_page_rows(project.db, result.pages.rows(doc_id))
         document_rows.add_status_change(project.db, doc_id, None, DocStatus.todo.value,
                                         project.user, now, "imported")
     return ImportOutcome(path, "imported", doc_id, result.page_count, sha)

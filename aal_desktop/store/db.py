@@ -19,6 +19,7 @@ from .upgrades import (
     u004_models,
     u005_undo_history,
     u006_annotation_imports,
+    u007_event_indexes,
     u008_audit_anchors,
 )
 
@@ -37,6 +38,7 @@ UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
     u005_undo_history,
     u006_annotation_imports,
+    u007_event_indexes,
     u008_audit_anchors,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.

@@ -124,6 +124,14 @@ def insert_pages(db: Database, document_id: int, pages: Iterable[NewPage]) -> No
     )
 
 
+def insert_page_rows(db: Database, rows: Sequence[Sequence[Any]]) -> None:
+    """Add pages rows already laid out as (document_id, page, width, height, rotation,
+    mediabox, cropbox): a long document's geometry arrives packed, not as objects."""
+    db.conn.executemany(
+        "INSERT INTO pages (document_id, page, width, height, rotation, mediabox, cropbox) "
+        "VALUES (?,?,?,?,?,?,?)", rows)
+
+
 def list_pages(db: Database, document_id: int) -> list[PageRecord]:
     """The document's pages in page order."""
     rows = db.conn.execute(f"{PAGE_SELECT} WHERE document_id = ? ORDER BY page",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..core.errors import ValidationFailed
 from . import json_text
 from .db import Database
 
@@ -29,21 +30,36 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              allow_nan=False)
+_PAYLOAD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str | None:
     """The one JSON spelling of a value used in events, so hashes are reproducible.
 
     NaN and infinity are refused (see store/json_text.py)."""
     if value is None:
         return None
-    return json_text.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return _CANONICAL.encode(value)
+    except ValueError:  # NaN or infinity: SQLite's JSON functions could never read it back
+        raise ValidationFailed(
+            "a value to store is not a finite number (NaN or infinity); only finite numbers "
+            "can be saved"
+        ) from None
 
 
 json_field = json_text.field
 
 
 def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    payload = json.dumps([row.get(f) for f in HASHED_FIELDS], separators=(",", ":"),
-                         ensure_ascii=False)
+    return _hash_values(prev_hash, [row.get(f) for f in HASHED_FIELDS])
+
+
+def _hash_values(prev_hash: str, values: list[Any]) -> str:
+    """The chain hash over the HASHED_FIELDS values, in that order."""
+    payload = _PAYLOAD.encode(values)
     return hashlib.sha256((prev_hash + "\n" + payload).encode("utf-8")).hexdigest()
 
 
@@ -71,32 +87,25 @@ def last_hash(db: Database) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
 
+_INSERT = (f"INSERT INTO events ({', '.join((*HASHED_FIELDS, 'prev_hash', 'hash'))}) "
+           f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 2))})")
+
+
 def append(db: Database, event: NewEvent, at: str | None = None) -> int:
-    """Append one event; call inside the transaction that writes the state it describes."""
+    """Append one event; call inside the transaction that writes the state it describes.
+
+    The row is built as one list in HASHED_FIELDS order, hashed and inserted as it is: an
+    edit pays for this on every commit.
+    """
     prev_id, prev = last_hash(db)
-    row: dict[str, Any] = {
-        "id": prev_id + 1,
-        "at": at or now_iso(),
-        "user": event.user,
-        "kind": event.kind,
-        "change_type": event.change_type,
-        "region_id": event.region_id,
-        "document_id": event.document_id,
-        "page": event.page,
-        "original": canonical_json(event.original),
-        "new": canonical_json(event.new),
-        "reason": event.reason or None,
-        "schema_version": event.schema_version,
-        "guideline_version": event.guideline_version,
-        "batch": event.batch,
-        "reverts": event.reverts,
-    }
-    row["prev_hash"] = prev
-    row["hash"] = event_hash(prev, row)
-    cols = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    db.conn.execute(f"INSERT INTO events ({cols}) VALUES ({marks})", list(row.values()))
-    return int(row["id"])
+    values: list[Any] = [
+        prev_id + 1, at or now_iso(), event.user, event.kind, event.change_type,
+        event.region_id, event.document_id, event.page, canonical_json(event.original),
+        canonical_json(event.new), event.reason or None, event.schema_version,
+        event.guideline_version, event.batch, event.reverts,
+    ]
+    db.conn.execute(_INSERT, [*values, prev, _hash_values(prev, values)])
+    return prev_id + 1
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,56 @@
+"""Import's page geometry travels as one packed array and lands in the pages table unchanged."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from aal_desktop.pdf.geometry import PackedPages, PageInfo
+from aal_desktop.pdf.inspect import inspect_pdf
+
+from ..conftest import make_pdf
+
+PAGES = (PageInfo(0, 612.0, 792.0, 0, (0.0, 0.0, 612.0, 792.0), (0.0, 0.0, 612.0, 792.0)),
+         PageInfo(1, 480.0, 380.0, 90, (0.0, 0.0, 600.0, 800.0), (20.0, 300.0, 400.0, 780.0)))
+
+
+def test_packed_pages_read_back_as_page_records() -> None:
+    packed = PackedPages.of(PAGES)
+    assert len(packed) == 2 and list(packed) == list(PAGES)
+    assert packed[-1] == PAGES[1] and packed[0:1] == (PAGES[0],)
+    assert packed == PAGES
+    with pytest.raises(IndexError):
+        packed[2]
+    again = pickle.loads(pickle.dumps(packed))
+    assert again == packed and isinstance(again, PackedPages)
+
+
+def test_a_thousand_pages_pickle_as_bytes_not_objects() -> None:
+    one = PAGES[1]
+    packed = PackedPages.of([PageInfo(i, 480.0, 380.0, 90, one.mediabox, one.cropbox)
+                             for i in range(1000)])
+    blob = pickle.dumps(packed)
+    assert len(blob) < 1000 * 11 * 8 + 200  # the doubles and little else
+    assert b"PageInfo" not in blob
+
+
+def test_rows_spell_boxes_as_the_pages_table_does() -> None:
+    rows = PackedPages.of(PAGES).rows(7)
+    assert rows[1] == (7, 1, 480.0, 380.0, 90, "[0.0,0.0,600.0,800.0]", "[20.0,300.0,400.0,780.0]")
+    assert [json.loads(r[6]) for r in rows] == [list(p.cropbox) for p in PAGES]
+
+
+def test_packed_values_must_be_whole_pages() -> None:
+    with pytest.raises(ValueError):
+        PackedPages([1.0, 2.0])
+
+
+def test_inspection_answers_packed_geometry(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "a.pdf", pages=4, rotation=90, cropbox=(20, 30, 400, 500))
+    result = inspect_pdf(str(path))
+    assert result.ok and isinstance(result.pages, PackedPages) and len(result.pages) == 4
+    assert [p.rotation for p in result.pages] == [90] * 4
+    assert (result.pages[2].width, result.pages[2].height) == pytest.approx((470, 380))
