@@ -69,8 +69,9 @@ def _build(work: Path, pages: int) -> Path:
         for doc_id in ids:
             for p in range(PAGES_PER_DOC if pages >= PAGES_PER_DOC else pages):
                 for key, box in (("title", (50, 60, 300, 110)), ("text", (50, 130, 400, 300))):
-                    rows.append((str(uuid.uuid4()), doc_id, p, *box, key, "{}", schema_version, "human",
-                                 "bench", "Some text on the page", "bench",
+                    rows.append((str(uuid.uuid4()), doc_id, p, *box, key, "{}",
+                                 schema_version, "human", "bench", "Some text on the page",
+                                 "bench",
                                  "2026-01-01T00:00:00+00:00"))
         conn.execute("BEGIN")
         conn.executemany(

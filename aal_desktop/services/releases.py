@@ -69,7 +69,7 @@ def release(
                        f"({row.retired_reason or 'no reason given'}); "
                        "release its successor instead")
     store = open_storage(dest_dir, create=True)
-    links = release_rows.predecessors(project.db, row.parent)
+    links = release_rows.predecessors(project.db, row.parent, row.last_event_id or None)
     released_at = now_iso()
     today = release_prefix(row.dataset, version_name, released_at)
     found, leftovers = committed_releases(store, safe_name(row.dataset), safe_name(version_name))
@@ -83,8 +83,7 @@ def release(
     for prefix in leftovers:
         if prefix != today:  # a killed release of another day: today's is written afresh
             discard(store, prefix)
-    head_hash = (release_rows.event_hash_at(project.db, row.last_event_id)
-                 if row.last_event_id else GENESIS)
+    head_hash = links.log_head_hash if row.last_event_id else GENESIS
     value = snapshot(project, row, links.parent_release)
     path, written = write_release(
         value, store, formats=wanted, dpi=dpi, include_pdfs=include_pdfs, images=images,
