@@ -264,7 +264,8 @@ def cold_page_vs_raw_first_render(quick: bool) -> BenchResult:
             for i in range(pages):
                 page = (5 * i + 2) % count
                 cold.append(bench.show(doc, page))
-                raw.append(_raw_first_render_s(pdf, page, zoom_bucket(bench.canvas._render_zoom())))
+                zoom = zoom_bucket(bench.canvas.image.render_zoom())
+                raw.append(_raw_first_render_s(pdf, page, zoom))
                 bench.show(doc, (page + count // 2) % count)  # move away from its neighbours
     finally:
         bench.close()

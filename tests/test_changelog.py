@@ -65,8 +65,9 @@ def test_every_kind_of_correction_and_addition_is_counted(project: Project,
     regions.move(project, r[1].id, (72, 130, 220, 160))
     regions.delete(project, r[2].id)
     regions.restore(project, gone.id)
-    regions.add_region(project, b.docs[1], 1, (300, 400, 500, 500), "table",
-                       origin="model", model_name="detr", model_version="3")
+    proposal = regions.add_region(project, b.docs[1], 1, (300, 400, 500, 500), "table",
+                                  origin="model", model_name="detr", model_version="3")
+    regions.accept_prelabels(project, [proposal.id])  # a pending one never enters a version
     documents.set_status(project, b.docs[3], "approved")     # a new document, 2 regions
     documents.set_status(project, b.docs[2], "rejected")     # leaves, with its 2 regions
     versions.create_version(project, "v2")

@@ -39,7 +39,9 @@ class Aal:
 
 @pytest.fixture
 def aal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Aal:
-    return Aal(tmp_path / "p" / "aal.sqlite3", capsys)
+    runner = Aal(tmp_path / "p" / "aal.sqlite3", capsys)
+    assert runner("init")[0] == 0  # an explicit --db must exist: `aal init` makes it
+    return runner
 
 
 def test_init_is_idempotent(aal: Aal) -> None:

@@ -66,6 +66,8 @@ def test_whole_corpus_imports_or_rejects_as_the_manifest_says(corpus: Path,
 def test_cli_import_of_the_corpus_exits_1_with_one_line_per_file(
         corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.sqlite3"
+    assert main(["--db", str(db), "--user", "lead1", "init"]) == 0  # an explicit --db must exist
+    capsys.readouterr()
     files = [corpus / n for n in ("pdfjs--rotation.pdf", "plumber--empty.pdf",
                                   "not-a-pdf--security.png.pdf", "pdfjs--poppler-85140-0.pdf")]
     code = main(["--db", str(db), "--user", "lead1", "doc", "import", *map(str, files)])

@@ -276,7 +276,7 @@ def test_only_leads_deploy_and_retire(life: Lifecycle) -> None:
 def test_retire_model_records_active_dates_successor_and_archive(life: Lifecycle) -> None:
     p = life.project
     models.deploy(p, "det:1", "prod", ["mAP>=0.7"], at="2025-03-01T00:00:00Z")
-    with pytest.raises(ValidationFailed, match="still in production in prod"):
+    with pytest.raises(ValidationFailed, match="still deployed to environment 'prod'"):
         models.retire_model(p, "det:1", "superseded")
     models.deploy(p, "det:2", "prod", at="2025-03-10T00:00:00Z")
     r = models.retire_model(p, "det:1", "superseded by det:2", successor="det:2",

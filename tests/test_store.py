@@ -25,13 +25,13 @@ def test_new_database_has_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> N
 
 
 def test_upgrade_steps_are_numbered_in_order() -> None:
-    assert [u.version for u in store_db.upgrades()] == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert store_db.latest_version() == 8
+    assert [u.version for u in store_db.upgrades()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert store_db.latest_version() == 9
 
 
 def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
     """Databases written before the steps were numbered 1..4 carry 10, 30 or 50; the one at
-    legacy 50 (every step applied) opens as version 4 and is recorded so."""
+    legacy 50 (steps 1-4 applied) is read as version 4 and recorded so."""
     path = tmp_path / "legacy.sqlite3"
     store_db.upgrade(store_db.connect(path), upto=4)  # what the last legacy build wrote
     raw = sqlite3.connect(path)
@@ -43,7 +43,7 @@ def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
     assert store_db.db_version(db) == 4
     db.conn.close()
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
     assert raw.execute("SELECT COUNT(*) FROM models").fetchone()[0] == 0
     raw.close()
 
@@ -53,8 +53,8 @@ def test_a_database_at_legacy_10_gets_the_later_steps(tmp_path: Path) -> None:
     db = store_db.connect(path)
     assert [u.version for u in store_db.upgrade(db, upto=2)] == [1, 2]
     db.execute("PRAGMA user_version = 10")
-    assert [u.version for u in store_db.upgrade(db)] == [3, 4, 5, 6, 7, 8]
-    assert store_db.db_version(db) == 8
+    assert [u.version for u in store_db.upgrade(db)] == [3, 4, 5, 6, 7, 8, 9]
+    assert store_db.db_version(db) == 9
     db.conn.close()
 
 

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, Project], int]
 
 
-def open_project(args: argparse.Namespace) -> Project:
-    return Project(getattr(args, "db", None), getattr(args, "user", None))
+def open_project(args: argparse.Namespace, create: bool = False) -> Project:
+    """The project of `--db` (or AAL_DB), which must exist unless `create` (`aal init`);
+    without either, the default project in the user data folder, created on first use."""
+    db = getattr(args, "db", None)
+    return Project(db, getattr(args, "user", None), must_exist=bool(db) and not create)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -93,11 +96,11 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
 
 
-def with_project(fn: Handler) -> Callable[[argparse.Namespace], int]:
-    """Open the project for a command and always close it."""
+def with_project(fn: Handler, create: bool = False) -> Callable[[argparse.Namespace], int]:
+    """Open the project for a command and always close it (`create`: see open_project)."""
 
     def run(args: argparse.Namespace) -> int:
-        project = open_project(args)
+        project = open_project(args, create)
         try:
             return fn(args, project)
         finally:

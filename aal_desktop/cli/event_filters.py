@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.times import optional_iso
 from ..services import documents
 from ..services.audit import EventFilter
 from ..services.project import Project
@@ -36,5 +37,6 @@ def filter_from_args(args: argparse.Namespace, project: Project) -> EventFilter:
     doc_id = documents.resolve(project, args.doc).id if getattr(args, "doc", None) else None
     return EventFilter(user=args.by_user, kind=args.kind, change_type=args.change_type,
                        document_id=doc_id, region_id=getattr(args, "region", None),
-                       since=args.since, until=args.until, class_before=args.class_before,
+                       since=optional_iso(args.since, "--since"),
+                       until=optional_iso(args.until, "--until"), class_before=args.class_before,
                        class_after=args.class_after, review=getattr(args, "review", None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.page_numbers import event_json
 from ..services import audit
 from ..services.project import Project
 from .common import add_json_flag, group, print_json, table, with_project
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_list(args: argparse.Namespace, project: Project) -> int:
     events = audit.list_events(project, filter_from_args(args, project), limit=args.limit)
     if args.json:
-        print_json(events)
+        print_json([event_json(e) for e in events])
         return 0
     rows = []
     for e in events:

@@ -12,7 +12,7 @@ from .common import add_json_flag, print_json, with_project
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="create or upgrade the project database (idempotent)")
     add_json_flag(p)
-    p.set_defaults(handler=with_project(cmd_init))
+    p.set_defaults(handler=with_project(cmd_init, create=True))
 
 
 def cmd_init(args: argparse.Namespace, project: Project) -> int:

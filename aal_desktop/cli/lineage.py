@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..core.errors import ValidationFailed
+from ..core.wording import plural
 from ..services import lineage as lin
 from ..services.project import Project
 from .common import add_json_flag, print_json, with_project
@@ -59,7 +60,7 @@ def _print_model_lineage(ml: lin.ModelLineage) -> None:
         print(f"  schema version {s.version} ({s.name}, {s.status})")
     for d in ml.datasets:
         print(f"  dataset version {d.name}" + (" [RETIRED]" if d.retired else "")
-              + f": {len(d.documents)} documents, {d.regions} regions, "
+              + f": {plural(len(d.documents), 'document')}, {plural(d.regions, 'region')}, "
               + ", ".join(f"{k} {v['documents']}" for k, v in sorted(d.splits.items())))
         for doc in d.documents:
             print(f"    doc {doc.document_id} {doc.filename} [{doc.split}] "

@@ -106,6 +106,16 @@ def _users() -> ModuleType:
     return users
 
 
+def _keys() -> ModuleType:
+    from . import keys
+    return keys
+
+
+def _team() -> ModuleType:
+    from . import team
+    return team
+
+
 def _stats() -> ModuleType:
     from . import stats
     return stats
@@ -119,11 +129,6 @@ def _history() -> ModuleType:
 def _annotations() -> ModuleType:
     from . import annotations
     return annotations
-
-
-def _keys() -> ModuleType:
-    from . import keys
-    return keys
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,7 @@ COMMANDS: dict[str, Command] = {
     "schema": Command(_schema, "label schema versions"),
     "lineage": Command(_lineage, "what trained a model, which models used a version, what "
                                  "served an environment at a time"),
-    "report": Command(_report, "technical documentation of a model (Markdown or HTML)"),
+    "report": Command(_report, "technical documentation of a model (Markdown, HTML or PDF)"),
     "prelabel": Command(_prelabel, "propose regions with the layout model (pymupdf.layout)"),
     "accept-prelabels": Command(_prelabel, "confirm pending pre-labels of a document or page "
                                            "as they are"),
@@ -161,6 +166,7 @@ COMMANDS: dict[str, Command] = {
     "user": Command(_users, "people and their roles"),
     "key": Command(_keys, "your signing key (team sync)"),
     "stats": Command(_stats, "class distribution and counts (a version, or live data)"),
+    "team": Command(_team, "work as a team over shared storage (a folder or s3://…)"),
 }
 # Global options that take a value: skipped when looking for the command in argv.
 _VALUE_OPTIONS = {"--db", "--user"}

@@ -66,6 +66,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(rb)
     rb.set_defaults(handler=with_project(cmd_rollback))
 
+    ud = g.add_parser("undeploy", help="take a model out of an environment, nothing in its "
+                                       "place")
+    ud.add_argument("model", metavar="MODEL")
+    ud.add_argument("--env", required=True, metavar="ENV")
+    ud.add_argument("--reason", required=True, help="why (recorded)")
+    ud.add_argument("--at", metavar="ISO", help="record an undeploy made at this time")
+    add_json_flag(ud)
+    ud.set_defaults(handler=with_project(cmd_undeploy))
+
     dl = g.add_parser("deployments", help="deployment history, with when each one ended")
     dl.add_argument("--env", metavar="ENV")
     dl.add_argument("--model", metavar="MODEL")
@@ -188,6 +197,16 @@ def cmd_rollback(args: argparse.Namespace, project: Project) -> int:
         print_json(d)
     else:
         print(_describe_deployment(d))
+    return 0
+
+
+def cmd_undeploy(args: argparse.Namespace, project: Project) -> int:
+    d = models.undeploy(project, args.model, args.env, args.reason, at=args.at)
+    if args.json:
+        print_json(d)
+    else:
+        print(f"undeployed {d.ref} from '{d.env}' at {d.ended_at}: nothing is deployed there "
+              "now")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ..core.errors import ValidationFailed
+from ..core.wording import plural
 from ..services import documents, prelabel
 from ..services.project import Project
 from .common import add_json_flag, parse_pages, print_json, with_project
@@ -55,7 +56,8 @@ def cmd_prelabel(args: argparse.Namespace, project: Project) -> int:
     else:
         print(f"pre-labelled document {doc.id} ({rep.model_name} {rep.model_version}), "
               f"pages {', '.join(str(p + 1) for p in rep.pages_done) or 'none'}: "
-              f"{rep.created} regions created, {rep.skipped_duplicates} duplicates skipped, "
+              f"{plural(rep.created, 'region')} created, "
+              f"{plural(rep.skipped_duplicates, 'duplicate')} skipped, "
               f"{rep.below_threshold} below {rep.min_confidence:g}")
         if rep.created_by_class:
             print("  created: " + ", ".join(f"{k} {n}" for k, n in rep.created_by_class.items()))
@@ -79,5 +81,5 @@ def cmd_accept(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json({"accepted": [e.after.id for e in edits]})
     else:
-        print(f"accepted {len(edits)} pre-labels of document {doc.id}")
+        print(f"accepted {plural(len(edits), 'pre-label')} of document {doc.id}")
     return 0

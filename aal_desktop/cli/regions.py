@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.page_numbers import event_json
 from ..core.records import Region
 from ..services import documents, regions
 from ..services.project import Project
@@ -173,7 +174,7 @@ def cmd_list(args: argparse.Namespace, project: Project) -> int:
 def cmd_history(args: argparse.Namespace, project: Project) -> int:
     events = regions.history(project, args.region)
     if args.json:
-        print_json(events)
+        print_json([event_json(e) for e in events])
         return 0
     for e in events:
         print(f"#{e.id}  {e.at}  {e.user}  {e.kind} ({e.change_type or '-'})"

@@ -1,4 +1,4 @@
-"""`aal report MODEL -o FILE`: a model's technical documentation (Markdown or HTML)."""
+"""`aal report MODEL -o FILE`: a model's technical documentation (Markdown, HTML or PDF)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from .common import with_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    rp = sub.add_parser("report", help="technical documentation of a model (Markdown or HTML)")
+    rp = sub.add_parser("report",
+                        help="technical documentation of a model (Markdown, HTML or PDF)")
     rp.add_argument("model", metavar="MODEL")
     rp.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
-                    help="FILE.md or FILE.html")
+                    help="FILE.md, FILE.html (or .htm) or FILE.pdf")
     rp.set_defaults(handler=with_project(cmd_report))
 
 

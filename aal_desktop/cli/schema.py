@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..core.migration import PLAN_FORMAT_HELP
 from ..core.schema_diff import to_markdown
+from ..core.wording import plural
 from ..services import migrations, schema_history, schemas
 from ..services.project import Project
 from .common import add_json_flag, group, print_json, print_retirement, table, with_project
@@ -82,7 +83,8 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(s)
     else:
-        print(f"schema version {s.version} ({s.name}, {len(s.classes)} classes) imported as draft; "
+        print(f"schema version {s.version} ({s.name}, {plural(len(s.classes), 'class')}) "
+              "imported as draft; "
               f"publish it with `aal schema publish {s.version}`")
     return 0
 
@@ -130,7 +132,7 @@ def cmd_publish(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(s)
     else:
-        extra = f" ({caught_up} regions brought along)" if caught_up else ""
+        extra = f" ({plural(caught_up, 'region')} brought along)" if caught_up else ""
         print(f"schema version {s.version} published; new regions use it{extra}")
     return 0
 
@@ -159,7 +161,8 @@ def cmd_migrate(args: argparse.Namespace, project: Project) -> int:
             return 0
         _print_preview(preview)
         print(f"dry run: nothing was changed; applying would create draft v{preview.to_version}"
-              f" and rewrite {preview.regions} regions in {preview.documents} documents")
+              f" and rewrite {plural(preview.regions, 'region')} in "
+              f"{plural(preview.documents, 'document')}")
         return 0
     result = migrations.apply(project, plan, args.reason)
     if args.json:
@@ -167,7 +170,8 @@ def cmd_migrate(args: argparse.Namespace, project: Project) -> int:
                     "batch": result.batch, "events": result.events})
         return 0
     _print_preview(result.preview)
-    print(f"schema v{result.version} created as a draft; {result.events} regions rewritten "
+    print(f"schema v{result.version} created as a draft; "
+          f"{plural(result.events, 'region')} rewritten "
           f"(batch {result.batch}); publish it with `aal schema publish {result.version}`")
     return 0
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ..core import splits as split_core
+from ..core.wording import plural
 from ..services.project import Project
 from .common import (
     add_json_flag,
@@ -72,6 +74,12 @@ def _create(args: argparse.Namespace, project: Project) -> int:
         project, args.name, statuses=tuple(args.statuses or ("approved",)),
         split=split_core.parse_ratios(args.split), seed=args.seed, parent=parent,
         dataset=args.dataset, resplit=args.resplit)
+    empty = versions.empty_splits(project, info.name)
+    if empty:  # on stderr: stdout stays one JSON document with --json
+        print(f"warning: {' and '.join(empty)} got no documents "
+              f"({plural(info.documents, 'document')} split {args.split}); "
+              f"{'it is' if len(empty) == 1 else 'they are'} left out of releases "
+              "(add documents, or choose other ratios with --split)", file=sys.stderr)
     if args.json:
         print_json(info)
         return 0
@@ -79,7 +87,8 @@ def _create(args: argparse.Namespace, project: Project) -> int:
     per_split = ", ".join(f"{s} {counts.get(s, {}).get('documents', 0)}"
                           for s in split_core.SPLITS)
     print(f"created {info.name} ({info.dataset} {info.semver or ''}".rstrip() + "): "
-          f"{info.documents} documents ({per_split}), {info.regions} regions, "
+          f"{plural(info.documents, 'document')} ({per_split}), "
+          f"{plural(info.regions, 'region')}, "
           f"schema v{info.schema_version}" + (f", parent {info.parent}" if info.parent else ""))
     return 0
 

@@ -25,6 +25,7 @@ from .schema import LabelSchema
 from .schema_diff import diff, to_markdown
 from .snapshot import SnapshotDocument
 from .stats import source_of
+from .wording import plural
 
 ARROW = "→"
 MIGRATION_KIND = "region.schema"
@@ -288,7 +289,7 @@ def changelog_markdown(changelog: cv.Changelog | Mapping[str, Any]) -> str:
             lines.append(f"- {len(add_docs)} document(s):")
             for d in add_docs:
                 lines.append(f"  - `{d['filename']}` ({d['sha256'][:12]}, {d['split']}, "
-                             f"{d['regions']} regions)")
+                             f"{plural(d['regions'], 'region')})")
         if add_regs.get("total"):
             extra = (f", {add_regs['with_new_documents']} of them on new documents"
                      if add_regs.get("with_new_documents") else "")
@@ -328,7 +329,7 @@ def changelog_markdown(changelog: cv.Changelog | Mapping[str, Any]) -> str:
     if rem.get("documents"):
         lines += ["## Removed", ""]
         lines.append(f"- {len(rem['documents'])} document(s) no longer in the version "
-                     f"({rem.get('regions', 0)} regions):")
+                     f"({plural(rem.get('regions', 0), 'region')}):")
         for d in rem["documents"]:
             lines.append(f"  - `{d['filename']}` ({d['sha256'][:12]}, was {d['split']})")
         lines.append("")

@@ -80,6 +80,8 @@ class Deployment:
     ended_at: str | None = None
     ended_by: int | None = None  # the deployment that replaced it
     ended_by_model: str | None = None  # and what it put in its place
+    undeployed: bool = False  # it ended by `aal model undeploy`, nothing in its place
+    undeploy_reason: str | None = None
 
     @property
     def ref(self) -> str:

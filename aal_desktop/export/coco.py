@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from ..core.records import PageRecord
 from .images import image_name, pixel_box, pixel_size
-from .snapshot import SPLITS, ReleaseSnapshot, SnapshotDocument
+from .snapshot import ReleaseSnapshot, SnapshotDocument
 
 Sizes = dict[tuple[str, int], tuple[int, int]]
 
@@ -82,9 +82,9 @@ def coco_annotations(snapshot: ReleaseSnapshot, split: str, dpi: float,
                 "segmentation": [[x0, y0, x1, y0, x1, y1, x0, y1]],
                 "region_id": region.id, "class_key": region.class_key,
                 "attributes": dict(region.attrs), "text": region.text,
-                "origin": region.origin, "model_name": region.model_name,
-                "model_version": region.model_version, "confidence": region.confidence,
-                "annotator": region.annotator,
+                **snapshot.provenance(region).to_json(),
+                "model_name": region.model_name, "model_version": region.model_version,
+                "confidence": region.confidence,
             }
 
 
@@ -112,7 +112,8 @@ def _write_array(f: TextIO, items: Iterator[dict[str, Any]]) -> None:
 
 def write_coco(snapshot: ReleaseSnapshot, root: Path, dpi: float,
                sizes: Sizes | None = None) -> list[Path]:
-    """Write `annotations/instances_<split>.json` for every split; return the files written.
+    """Write `annotations/instances_<split>.json` for every split that holds documents;
+    return the files written.
 
     Streamed: the file is the same JSON as `coco_split` gives, written entry by entry in
     two passes over the pages (images, then annotations), so a split of any size never
@@ -120,7 +121,7 @@ def write_coco(snapshot: ReleaseSnapshot, root: Path, dpi: float,
     """
     sizes = sizes or {}
     written: list[Path] = []
-    for split in SPLITS:
+    for split in snapshot.splits:
         path = root / annotation_path(split)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:

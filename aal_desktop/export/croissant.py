@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..core.wording import plural
 from .manifest import hash_file
-from .snapshot import SPLITS, ReleaseSnapshot
+from .snapshot import ReleaseSnapshot
 
 CONTEXT: dict[str, Any] = {
     "@language": "en",
@@ -81,8 +82,12 @@ REGION_FIELDS: dict[str, tuple[str | list[str], str]] = {
     "class_name": ("sc:Text", "Class name as shown to annotators."),
     "attributes": ("sc:Text", "Class attributes as a JSON object."),
     "text": ("sc:Text", "Text of the PDF under the box, when it has a text layer."),
-    "origin": ("sc:Text", "'human' or 'model' (a pre-label accepted by a person)."),
-    "annotator": ("sc:Text", "Who drew or last took responsibility for the region."),
+    "origin": ("sc:Text", "'human', 'model' (a pre-label a person confirmed) or 'import'."),
+    "origin_detail": ("sc:Text", "The model as name@version, or format:sha256:foreign_id "
+                                 "for an imported box; empty for a person's box."),
+    "confirmation": ("sc:Text", "drawn, accepted (a proposal unchanged), corrected, "
+                                "adjudicated or imported."),
+    "annotator": ("sc:Text", "Who drew or confirmed the region."),
     "schema_version": ("sc:Integer", "Label schema version the region was made under."),
 }
 
@@ -112,20 +117,24 @@ def _licence(snapshot: ReleaseSnapshot) -> str:
 def _rai(snapshot: ReleaseSnapshot) -> dict[str, Any]:
     regions = snapshot.all_regions  # streamed: a large version is never one list
     times = sorted(r.created_at for r in regions if r.created_at)
-    tools = sorted({f"{r.model_name} {r.model_version or ''}".strip()
-                    for r in regions if r.origin == "model" and r.model_name})
+    made = snapshot.provenance_summary()
+    coverage = snapshot.coverage()
+    tools = made.models
     rai: dict[str, Any] = {
         "rai:dataCollection": (
             "PDF documents imported into AAL Desktop (each kept by SHA-256); page regions "
-            "drawn or corrected by people, every change recorded in an append-only event log."),
+            f"{made.sentence()}; every change recorded in an append-only event log. Every "
+            "region carries origin, origin_detail, confirmation and annotator."),
         "rai:dataCollectionType": ["Manual Human Curation"],
         "rai:dataAnnotationProtocol": (
             f"Label schema version {snapshot.schema_version} ({snapshot.schema.name}), "
             f"annotation guideline version {snapshot.guideline_version or 'unrecorded'}."),
         "rai:dataAnnotationPlatform": [f"AAL Desktop {__version__}"],
         "rai:annotationsPerItem": (
-            "One region per object, drawn by one annotator; documents enter a version only "
-            f"with status {', '.join(snapshot.statuses)}."),
+            "One region per object"
+            + (f"; {coverage.sentence()}" if coverage else "")
+            + f". Documents enter a version only with status {', '.join(snapshot.statuses)}, "
+            "and no unreviewed model proposal is included."),
         "rai:dataReleaseMaintenancePlan": (
             "Releases are immutable, dated folders; corrections come as new versions with a "
             "changelog (CHANGELOG.md, changes.jsonl), and withdrawn versions are retired, "
@@ -144,14 +153,14 @@ def _rai(snapshot: ReleaseSnapshot) -> dict[str, Any]:
     return rai
 
 
-def _splits_record_set() -> dict[str, Any]:
+def _splits_record_set(snapshot: ReleaseSnapshot) -> dict[str, Any]:
     return {
         "@type": "cr:RecordSet", "@id": "splits", "name": "splits",
         "description": "Document-level splits: all pages of a document are in one split.",
         "dataType": "cr:Split", "key": {"@id": "splits/name"},
         "field": [{"@type": "cr:Field", "@id": "splits/name", "name": "splits/name",
                    "description": "The name of the split.", "dataType": "sc:Text"}],
-        "data": [{"splits/name": s} for s in SPLITS],
+        "data": [{"splits/name": s} for s in snapshot.splits],
     }
 
 
@@ -215,7 +224,7 @@ def croissant(snapshot: ReleaseSnapshot, root: Path, dpi: float) -> dict[str, An
     for rel in SINGLE_FILES:
         if (root / rel).is_file():
             distribution.append(_file_object(root, rel, descriptions[rel]))
-    for split in SPLITS:
+    for split in snapshot.splits:
         rel = f"annotations/instances_{split}.json"
         if (root / rel).is_file():
             distribution.append(_file_object(root, rel, f"COCO annotations, {split} split."))
@@ -241,7 +250,7 @@ def croissant(snapshot: ReleaseSnapshot, root: Path, dpi: float) -> dict[str, An
         distribution.append(_file_set("regions-jsonl", "jsonl/*.jsonl", "application/jsonlines",
                                       "One JSON line per region, one file a split."))
         source = source or {"fileSet": {"@id": "regions-jsonl"}}
-    record_sets = [_splits_record_set(), _classes_record_set(snapshot)]
+    record_sets = [_splits_record_set(snapshot), _classes_record_set(snapshot)]
     if source is not None:
         record_sets.append(_regions_record_set(source))
     doc: dict[str, Any] = {
@@ -250,8 +259,10 @@ def croissant(snapshot: ReleaseSnapshot, root: Path, dpi: float) -> dict[str, An
         "name": f"{snapshot.dataset}-{snapshot.name}",
         "description": (
             f"Page layout regions (document layout analysis, object detection) of "
-            f"{len(snapshot.documents)} PDF documents, {snapshot.page_count()} pages and "
-            f"{snapshot.region_count()} regions in {len(snapshot.classes)} classes; dataset "
+            f"{plural(len(snapshot.documents), 'PDF document')}, "
+            f"{plural(snapshot.page_count(), 'page')} and "
+            f"{plural(snapshot.region_count(), 'region')} in "
+            f"{plural(len(snapshot.classes), 'class')}; dataset "
             f"version {snapshot.name} of {snapshot.dataset}, released with AAL Desktop."),
         "conformsTo": "http://mlcommons.org/croissant/1.1",
         "version": snapshot.semantic_version(),

@@ -12,8 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 from .. import __version__
+from ..core.wording import plural
 from .chart import class_counts
-from .snapshot import SPLITS, ReleaseSnapshot
+from .snapshot import ReleaseSnapshot
 
 TO_FILL = "_TO FILL: {}_"
 
@@ -67,7 +68,7 @@ def front_matter(snapshot: ReleaseSnapshot, formats: tuple[str, ...],
             if i == 0:
                 lines.append("  default: true")
             lines.append("  data_files:")
-            for split in SPLITS:
+            for split in snapshot.splits:
                 if snapshot.documents_in(split):
                     lines.append(f"  - split: {split}")
                     lines.append(f"    path: {q(pattern.format(split))}")
@@ -86,10 +87,8 @@ def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: flo
     s = snapshot
     regions = s.all_regions  # streamed: a large version is never one list
     counts = class_counts(s)
-    origins = Counter(r.origin if r.origin == "human" else
-                      f"model {r.model_name or '?'} {r.model_version or ''}".strip()
-                      for r in regions)
-    annotators = Counter(r.annotator for r in regions)
+    made = s.provenance_summary()
+    coverage = s.coverage()
     sources = Counter(d.document.source or "unrecorded" for d in s.documents)
     licences = Counter(d.document.license or "unrecorded" for d in s.documents)
     importers = sorted({d.document.imported_by for d in s.documents})
@@ -98,8 +97,9 @@ def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: flo
     ratios = "/".join(f"{r:g}" for r in s.split_ratios)
     L: list[str] = []
     L += [f"# {s.dataset} — version {s.name}", ""]
-    L += [f"Page layout regions on PDF pages: {len(s.documents)} documents, {s.page_count()} "
-          f"pages, {s.region_count()} regions in {len(s.classes)} classes. Version `{s.name}` "
+    L += [f"Page layout regions on PDF pages: {plural(len(s.documents), 'document')}, "
+          f"{plural(s.page_count(), 'page')}, {plural(s.region_count(), 'region')} in "
+          f"{plural(len(s.classes), 'class')}. Version `{s.name}` "
           f"(SemVer {s.semantic_version()}) was frozen by {s.created_by} at {s.created_at}"
           + (f" from parent version `{s.parent}`." if s.parent else " (first version)."), ""]
     L += ["Files: `manifest.json` and `SHA256SUMS` (check with `sha256sum -c SHA256SUMS` or "
@@ -111,21 +111,21 @@ def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: flo
     L += ["- **For what purpose was the dataset created?** "
           + blank("the task and the gap it fills"),
           f"- **Who created the dataset, on behalf of whom?** Version frozen by {s.created_by}; "
-          f"annotated by {len(annotators)} people (see Collection). "
+          f"annotated by {plural(len(made.people), 'person')} (see Collection). "
           + blank("team / organisation"),
           f"- **Who funded it?** {blank('funding')}", ""]
     L += ["## Composition", ""]
     L += ["- **What do the instances represent?** Rectangular regions on PDF pages, each with "
           "one class of the label schema, optional attributes and the text under it.",
-          f"- **How many instances?** {s.region_count()} regions on {s.page_count()} pages of "
-          f"{len(s.documents)} documents.", ""]
+          f"- **How many instances?** {plural(s.region_count(), 'region')} on "
+          f"{plural(s.page_count(), 'page')} of {plural(len(s.documents), 'document')}.", ""]
     L += _table(["split", "documents", "pages", "regions"],
                 [[sp, len(s.documents_in(sp)), s.page_count(sp), s.region_count(sp)]
-                 for sp in SPLITS])
+                 for sp in s.splits])
     L += ["", "Regions per class and split:", ""]
-    L += _table(["class", "key", *SPLITS, "total"],
-                [[c.name, f"`{c.key}`", *(counts[sp][c.key] for sp in SPLITS),
-                  sum(counts[sp][c.key] for sp in SPLITS)] for c in s.classes])
+    L += _table(["class", "key", *s.splits, "total"],
+                [[c.name, f"`{c.key}`", *(counts[sp][c.key] for sp in s.splits),
+                  sum(counts[sp][c.key] for sp in s.splits)] for c in s.classes])
     L += ["", "- **Sources of the documents:** "
           + "; ".join(f"{k} ({n})" for k, n in sources.most_common()) + ".",
           "- **Licences of the documents:** "
@@ -133,6 +133,10 @@ def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: flo
           + (" " + blank("licence of the documents marked unrecorded")
              if "unrecorded" in licences else ""),
           f"- **Recommended splits:** document-level train/val/test ({ratios}, seed {s.seed}); "
+          + (f"{' and '.join(s.empty_splits())} got no documents and "
+             f"{'is' if len(s.empty_splits()) == 1 else 'are'} left out; "
+             if s.empty_splits() else "")
+          +
           "all pages of a document are in the same split, and a document keeps its split "
           "across versions.",
           f"- **Is it a sample of a larger set?** Documents with status "
@@ -145,10 +149,16 @@ def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: flo
           + (f" between {imported[0][:10]} and {imported[-1][:10]}" if imported else "")
           + "; each is identified by its SHA-256. " + blank("where they came from"),
           "- **Who annotated?** "
-          + ", ".join(f"{a} ({n} regions)" for a, n in annotators.most_common()) + ". "
-          + blank("annotators' background and compensation"),
-          "- **Sources of the regions:** "
-          + "; ".join(f"{k}: {n}" for k, n in origins.most_common()) + ".",
+          + (", ".join(f"{a} ({plural(n, 'region')} drawn, corrected or adjudicated)"
+                       for a, n in made.people.items()) or "nobody")
+          + ". " + blank("annotators' background and compensation"),
+          "- **Sources of the regions:** " + made.sentence() + "; credited to "
+          + ("; ".join(f"{k}: {n}" for k, n in made.credits.items()) or "nobody") + ".",
+          "- **Machine annotation tools:** "
+          + (", ".join(made.models) + " (pre-labels a person accepted or corrected; pending "
+             "proposals are never included)" if made.models else "none") + ".",
+          "- **Annotations per item:** one region per object"
+          + (f"; {coverage.sentence()}" if coverage else "") + ".",
           "- **Time frame:** "
           + (f"regions created between {created[0]} and {created[-1]}." if created
              else "no regions."), ""]

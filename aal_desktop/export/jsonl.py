@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from .images import image_relpath, pixel_box, pixel_size
-from .snapshot import SPLITS, ReleaseSnapshot
+from .snapshot import ReleaseSnapshot
 
 REGION_COLUMNS: tuple[str, ...] = (
     "region_id", "split", "document_sha256", "document_filename", "page",
     "page_width_pt", "page_height_pt", "image", "image_width", "image_height",
     "box_pt", "box_px", "class_key", "class_name", "class_index", "attributes", "text",
-    "origin", "model_name", "model_version", "confidence", "annotator", "schema_version",
+    "origin", "origin_detail", "confirmation", "annotator",
+    "model_name", "model_version", "confidence", "schema_version",
     "parent_id", "reading_order", "continues_id",
 )
 PAGE_COLUMNS: tuple[str, ...] = (
@@ -47,9 +48,10 @@ def region_rows(snapshot: ReleaseSnapshot, split: str, dpi: float) -> Iterator[d
                 "class_key": r.class_key, "class_name": names.get(r.class_key, r.class_key),
                 "class_index": index.get(r.class_key, -1),
                 "attributes": dict(r.attrs), "text": r.text,
-                "origin": r.origin, "model_name": r.model_name,
+                **snapshot.provenance(r).to_json(),
+                "model_name": r.model_name,
                 "model_version": r.model_version, "confidence": r.confidence,
-                "annotator": r.annotator, "schema_version": r.schema_version,
+                "schema_version": r.schema_version,
                 "parent_id": r.parent_id, "reading_order": r.reading_order,
                 "continues_id": r.continues_id,
             }
@@ -75,9 +77,9 @@ def jsonl_path(split: str) -> str:
 
 
 def write_jsonl(snapshot: ReleaseSnapshot, root: Path, dpi: float) -> list[Path]:
-    """Write `jsonl/<split>.jsonl` for every split; return the files written."""
+    """Write `jsonl/<split>.jsonl` for every split that holds documents; return them."""
     written: list[Path] = []
-    for split in SPLITS:
+    for split in snapshot.splits:
         path = root / jsonl_path(split)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:

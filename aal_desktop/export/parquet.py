@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .jsonl import PAGE_COLUMNS, REGION_COLUMNS, page_rows, region_rows
-from .snapshot import SPLITS, ReleaseSnapshot
+from .snapshot import ReleaseSnapshot
 
 if TYPE_CHECKING:
     import pyarrow as pa  # type: ignore[import-untyped]
@@ -43,11 +43,12 @@ def _types() -> dict[str, pa.DataType]:
         "page_height_pt": pa.float64(), "image": pa.string(), "image_width": pa.int32(),
         "image_height": pa.int32(), "box_pt": box, "box_px": box, "class_key": pa.string(),
         "class_name": pa.string(), "class_index": pa.int32(), "attributes": pa.string(),
-        "text": pa.string(), "model_name": pa.string(), "model_version": pa.string(),
-        "confidence": pa.float64(), "schema_version": pa.int32(), "parent_id": pa.string(),
-        "reading_order": pa.int32(), "continues_id": pa.string(), "rotation": pa.int32(),
+        "text": pa.string(), "origin": pa.string(), "origin_detail": pa.string(),
+        "confirmation": pa.string(), "model_name": pa.string(),
+        "model_version": pa.string(), "confidence": pa.float64(), "annotator": pa.string(),
+        "schema_version": pa.int32(), "parent_id": pa.string(), "reading_order": pa.int32(),
+        "continues_id": pa.string(), "rotation": pa.int32(),
         "regions": pa.int32(), "document_source": pa.string(), "document_license": pa.string(),
-        # provenance (BRIEF "Region provenance in exports") and other text columns: strings
     }
 
 
@@ -78,8 +79,8 @@ class ShardWriter:
 
     A shard is closed before the row group that would take it past `shard_bytes` (counted
     as uncompressed Arrow bytes, an upper bound of the file for text and the exact payload
-    for PNG bytes); a split without rows still gets one empty shard, so every split has
-    the same schema on disk.
+    for PNG bytes); a split with documents but no rows gets one empty shard (a split with
+    no documents gets none: a 0-row split breaks `datasets.load_dataset`).
     """
 
     def __init__(self, root: Path, folder: str, schema: pa.Schema, *, shard_bytes: int,
@@ -173,7 +174,7 @@ def write_parquet(snapshot: ReleaseSnapshot, root: Path, dpi: float, *,
     """Write the regions and pages tables of every split; return the shards written."""
     written: list[Path] = []
     jobs = [("regions", region_schema(), region_rows), ("pages", page_schema(), page_rows)]
-    for split in SPLITS:
+    for split in snapshot.splits:  # an empty split gets no 0-row file
         for table, schema, rows_of in jobs:
             writer = ShardWriter(root, table_dir(table, split), schema, shard_bytes=shard_bytes,
                                  group_rows=group_rows, published=published)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .images import image_name, pixel_box, pixel_size
 from .parquet import Published, ShardWriter, table_dir, write_rows
-from .snapshot import SPLITS, ReleaseSnapshot
+from .snapshot import ReleaseSnapshot
 
 if TYPE_CHECKING:
     import pyarrow as pa  # type: ignore[import-untyped]
@@ -118,7 +118,7 @@ def write_image_parquet(snapshot: ReleaseSnapshot, root: Path, dpi: float, png_o
     """Write `parquet/images/split=*/part-*.parquet`; return the shards written."""
     schema = image_schema()
     written: list[Path] = []
-    for split in SPLITS:
+    for split in snapshot.splits:  # an empty split gets no 0-row file
         writer = ShardWriter(root, table_dir("images", split), schema, shard_bytes=shard_bytes,
                              group_rows=group_rows, published=published)
         written += write_rows(writer, image_rows(snapshot, split, dpi, png_of))

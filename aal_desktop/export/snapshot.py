@@ -13,10 +13,18 @@ from typing import Any
 
 from ..core.records import PageRecord, Region
 from ..core.schema import LabelClass, LabelSchema
-from ..core.snapshot import SnapshotDocument
+from ..core.snapshot import (
+    AnnotationCoverage,
+    Provenance,
+    ProvenanceSummary,
+    SnapshotDocument,
+    provenance_of,
+    summarize,
+)
 
 SPLITS: tuple[str, ...] = ("train", "val", "test")
-__all__ = ["SPLITS", "DocumentRegions", "ParentRelease", "ReleaseSnapshot", "SnapshotDocument"]
+__all__ = ["SPLITS", "DocumentRegions", "ParentRelease", "Provenance", "ReleaseSnapshot",
+           "SnapshotDocument"]
 PageKey = tuple[int, int]  # (document id, 0-based page)
 
 
@@ -134,6 +142,32 @@ class ReleaseSnapshot:
 
     def class_names(self) -> dict[str, str]:
         return {c.key: c.name for c in self.schema.classes}
+
+    @property
+    def splits(self) -> list[str]:
+        """The splits that hold at least one document, in SPLITS order: the only ones any
+        writer writes (a 0-row file breaks `datasets.load_dataset`) or a card lists."""
+        used = {d.split for d in self.documents}
+        return [s for s in SPLITS if s in used]
+
+    def empty_splits(self) -> list[str]:
+        """Splits the ratios asked for that got no document (a release warns about them)."""
+        asked = [s for s, r in zip(SPLITS, self.split_ratios, strict=False) if r > 0]
+        return [s for s in asked if s not in self.splits]
+
+    @staticmethod
+    def provenance(region: Region) -> Provenance:
+        """Where the region came from and how it was confirmed (every format carries it)."""
+        return provenance_of(region)
+
+    def provenance_summary(self) -> ProvenanceSummary:
+        """Regions by confirmation, credit (person or model) and the models used."""
+        return summarize(r for rs in self.regions.values() for r in rs)
+
+    def coverage(self) -> AnnotationCoverage | None:
+        """How many people annotated the documents, as recorded at the cut (None: a version
+        cut before it was recorded)."""
+        return AnnotationCoverage.from_json((self.stats or {}).get("annotation"))
 
     def documents_in(self, split: str) -> list[SnapshotDocument]:
         return [d for d in self.documents if d.split == split]

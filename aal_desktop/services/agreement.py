@@ -25,20 +25,15 @@ from ..core import agreement as core
 from ..core.errors import NotFound, ValidationFailed
 from ..core.geometry import Box, iou
 from ..core.records import Region
+from ..core.reviewed import ADJUDICATED, counts_for_agreement
 from ..store import events as event_log
 from ..store.db import transaction
 from ..store.events import NewEvent
 from . import documents, regions, schemas
 from .project import Change, ChangeKind, Project
 
-ADJUDICATED = "adjudicated"
 ADJUDICATE_EVENT_KIND = "agreement.adjudicate"
 RESOLVED_IOU = 0.5
-
-
-def counts_for_agreement(r: Region) -> bool:
-    return (not r.deleted and r.annotator != ADJUDICATED
-            and not (r.origin == "model" and r.prelabel_state == "pending"))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Deployments: evaluation gates, deploy, rollback, and what was in production when.
 
 Deployments are append-only; which deployment was active when is DERIVED from their order
-in an environment (a deployment ends when the next one in the same environment starts), so
-"what was in production on date D" needs no extra state. Every deployment and rollback
+in an environment (a deployment ends when the next one in the same environment starts, or
+when it is undeployed: a `model.undeploy` event), so "what was in production on date D"
+needs no extra state. Every deployment and rollback
 writes a hash-chained event with its gate results and any forced override.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from ..core.errors import AalError, NotFound, ValidationFailed
 from ..core.registry import Deployment, GateResult, ModelVersion
+from ..store import events as event_log
 from ..store import models as model_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, append
@@ -97,12 +99,33 @@ def evaluate_gates(gates: Iterable[str], metrics: dict[str, Any]) -> list[GateRe
 
 # --- deployments ------------------------------------------------------------------------------
 
+UNDEPLOY_EVENT_KIND = "model.undeploy"
+
+
+def _undeploys(project: Project) -> dict[int, tuple[str, str | None]]:
+    """Deployment id -> (when it was undeployed, why): undeploys are events only (the
+    deployments table keeps deploys and rollbacks), so no schema change was needed."""
+    out: dict[int, tuple[str, str | None]] = {}
+    for e in event_log.list_events(project.db, event_log.EventFilter(kind=UNDEPLOY_EVENT_KIND)):
+        body = e.new or {}
+        if isinstance(body.get("deployment"), int):
+            out[body["deployment"]] = (str(body.get("undeployed_at") or e.at), e.reason)
+    return out
+
+
 def _with_ends(project: Project, deps: list[Deployment]) -> list[Deployment]:
-    """Fill in when each deployment stopped serving: when the next one in its env started."""
+    """Fill in when each deployment stopped serving: when the next one in its env started,
+    or when it was undeployed, whichever came first."""
     out = []
+    gone = _undeploys(project) if deps else {}
     for d in deps:
         nxt = model_rows.next_in_env(project.db, d)
-        if nxt is not None:
+        undeployed = gone.get(d.id)
+        if undeployed is not None and (nxt is None or undeployed[0] <= nxt[1]):
+            d = Deployment(**{**d.__dict__, "ended_at": undeployed[0], "ended_by": None,
+                              "ended_by_model": None, "undeployed": True,
+                              "undeploy_reason": undeployed[1]})
+        elif nxt is not None:
             d = Deployment(**{**d.__dict__, "ended_at": nxt[1], "ended_by": int(nxt[0]),
                               "ended_by_model": f"{nxt[2]}:{nxt[3]}"})
         out.append(d)
@@ -143,19 +166,32 @@ def in_production(project: Project, env: str, at: datetime | date | str | None =
     """The deployment serving `env` at `at` (a bare date: at the end of that day)."""
     stamp = to_iso(at, end_of_day=True)
     found = model_rows.latest_in_env(project.db, env, stamp)
-    return _with_ends(project, [found])[0] if found is not None else None
+    if found is None:
+        return None
+    (dep,) = _with_ends(project, [found])
+    return None if dep.undeployed and dep.ended_at is not None and dep.ended_at <= stamp \
+        else dep
 
 
 def current_deployment(project: Project, env: str) -> Deployment | None:
-    return model_rows.latest_in_env(project.db, env)
+    """What serves `env` now: its latest deployment, unless that was undeployed."""
+    latest = model_rows.latest_in_env(project.db, env)
+    if latest is None or latest.id in _undeploys(project):
+        return None
+    return latest
 
 
 def _check_order(project: Project, env: str, stamp: str) -> None:
-    last = current_deployment(project, env)
+    last = model_rows.latest_in_env(project.db, env)
     if last is not None and stamp < last.deployed_at:
         raise ValidationFailed(
             f"deployments in '{env}' are recorded in order: {stamp} is before deployment "
             f"#{last.id} ({last.deployed_at})")
+    ended = _undeploys(project).get(last.id) if last is not None else None
+    if ended is not None and stamp < ended[0]:
+        raise ValidationFailed(
+            f"deployments in '{env}' are recorded in order: {stamp} is before the undeploy "
+            f"of deployment #{last.id if last else '?'} ({ended[0]})")
 
 
 def _insert_deployment(project: Project, m: ModelVersion, env: str, kind: str,
@@ -259,3 +295,31 @@ def rollback(project: Project, env: str, reason: str | None = None,
             reason.strip() if reason and reason.strip() else None, stamp)
     project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env, "deployment": new_id}))
     return get_deployment(project, new_id)
+
+
+def undeploy(project: Project, model: str, env: str, reason: str,
+             at: datetime | str | None = None) -> Deployment:
+    """Take a model out of `env` with nothing in its place (an event, with the reason);
+    the environment then serves nothing, and the model can be retired."""
+    project.require_lead("undeploy models")
+    env = env.strip()
+    why = (reason or "").strip()
+    if not why:
+        raise ValidationFailed("say why it is undeployed (--reason)")
+    m = get_model(project, model)
+    stamp = to_iso(at)
+    with transaction(project.db):
+        current = current_deployment(project, env)
+        if current is None:
+            raise AalError(f"nothing is deployed to '{env}'; nothing to undeploy")
+        if current.ref != m.ref:
+            raise AalError(f"'{env}' serves {current.ref}, not {m.ref}; nothing undeployed")
+        _check_order(project, env, stamp)
+        append(project.db, NewEvent(
+            kind=UNDEPLOY_EVENT_KIND, user=project.user, reason=why,
+            schema_version=m.schema_version,
+            new={"model": m.ref, "env": env, "deployment": current.id,
+                 "undeployed_at": stamp}))
+    project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env,
+                                                              "undeployed": current.id}))
+    return get_deployment(project, current.id)

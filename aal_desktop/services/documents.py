@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ..core.errors import NotFound, ValidationFailed
 from ..core.records import DocStatus, Document, PageRecord, StatusChange
+from ..core.reviewed import reviewed_set
+from ..core.wording import plural
 from ..pdf.worker import WorkerProcess
 from ..store import documents as document_rows
 from ..store import regions as region_rows
@@ -46,7 +48,8 @@ class ImportOutcome:
         if self.status == "failed":
             return f"failed    {self.path}: {self.reason}"
         if self.status == "imported":
-            return f"imported  {self.path}: document {self.document_id}, {self.pages} pages"
+            return (f"imported  {self.path}: document {self.document_id}, "
+                    f"{plural(self.pages or 0, 'page')}")
         if self.status == "present":
             return f"present   {self.path}: already present as document {self.document_id}"
         return f"rejected  {self.path}: {self.reason}"
@@ -230,11 +233,22 @@ def set_status(project: Project, ref: str | int, status: DocStatus | str,
     if doc.status == DocStatus.approved:  # an approved document is closed to annotators
         project.require_lead(f"reopen approved document {doc.id}")
     with transaction(project.db):
+        if new == DocStatus.approved:
+            _require_reviewed(project, doc.id)
         document_rows.set_status(project.db, doc.id, new.value)
         document_rows.add_status_change(project.db, doc.id, doc.status.value, new.value,
                                         project.user, now_iso(), reason)
     project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
     return resolve(project, doc.id)
+
+
+def _require_reviewed(project: Project, document_id: int) -> None:
+    """Approving says "this is the truth to ship": refused while a proposal is pending or
+    several people annotated it and nobody adjudicated (core.reviewed)."""
+    problem = reviewed_set(document_id,
+                           region_rows.live_regions_of(project.db, [document_id])).problem()
+    if problem:
+        raise ValidationFailed(f"document {document_id} cannot be approved: {problem}")
 
 
 def status_history(project: Project, document_id: int) -> list[StatusChange]:

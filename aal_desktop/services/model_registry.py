@@ -3,8 +3,8 @@
 A model version is registered once and frozen: the weights stay where they are, but their
 path, SHA-256 and size are recorded so a later `check_weights` can say whether the file is
 still the one that was registered. Registration writes a hash-chained event, which makes it
-part of the tamper-evident audit trail. `to_iso` lives here because every model record
-(registration, deployment, retirement) stores its times in this one spelling.
+part of the tamper-evident audit trail. Times are parsed by `core.times.to_iso` (the one
+parser), re-exported here for the model services.
 """
 
 from __future__ import annotations
@@ -13,49 +13,21 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import NotFound, ValidationFailed
 from ..core.registry import ModelVersion
+from ..core.times import to_iso  # re-exported: services import it from here
 from ..store import models as model_rows
 from ..store import versions as version_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
-from ..store.events import NewEvent, append, now_iso
+from ..store.events import NewEvent, append
 from .project import Change, ChangeKind, Project
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-
-
-# --- time -------------------------------------------------------------------------------------
-
-def to_iso(value: datetime | date | str | None, end_of_day: bool = False) -> str:
-    """One spelling for every stored time (UTC, microseconds), so text order is time order.
-
-    A bare date means its start, or its end with `end_of_day` ("in production on D" asks
-    about the state at the end of that day). Times without a zone are taken as UTC.
-    """
-    if value is None:
-        return now_iso()
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) == 10:
-                value = date.fromisoformat(text)
-            else:
-                value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValidationFailed(
-                f"'{value}' is not an ISO date or time (e.g. 2025-03-01 or 2025-03-01T12:00:00Z)"
-            ) from None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime.combine(value, time.max if end_of_day else time.min)
-    assert isinstance(value, datetime)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 # --- records ----------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from .deployments import (
     metric_value,
     parse_gate,
     rollback,
+    undeploy,
 )
 from .model_registry import (
     NAME_RE,
@@ -100,4 +101,5 @@ __all__ = [
     "rollback",
     "schema_active_dates",
     "to_iso",
+    "undeploy",
 ]

@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..core.errors import AalError, PermissionDenied
+from ..core.errors import AalError, NotFound, PermissionDenied
 from ..core.names import name_key, normalize_name
 from ..core.records import Region, Role
 from ..store import db as store_db
@@ -57,6 +57,7 @@ class ChangeKind(StrEnum):
     version = "version"
     model = "model"
     user = "user"
+    team = "team"
 
 
 def database_failure(exc: BaseException, path: Path | str | None) -> AalError | None:
@@ -104,8 +105,12 @@ class Project:
     """
 
     def __init__(self, db_path: Path | str | None = None, user: str | None = None,
-                 isolate_pdf: bool = False) -> None:
+                 isolate_pdf: bool = False, must_exist: bool = False) -> None:
         self.path = Path(db_path).expanduser() if db_path else default_db_path()
+        if must_exist and str(db_path) != ":memory:" and not self.path.is_file():
+            # a typo in a path must not become a new, empty project (issue 15)
+            raise NotFound(f"no project database at {self.path}: check the path, or create "
+                           f"it with `aal --db {self.path} init`")
         self.folder = self.path.parent
         self.db: store_db.Database = store_db.open_database(self.path)
         self.blobs = BlobStore(self.folder / BLOB_FOLDER)

@@ -285,8 +285,9 @@ def _start_document(project: Project, document_id: int, now: str,
 
 
 def _touched(region: Region, **changes: Any) -> Region:
-    """A person changed it: a pending pre-label stops being one."""
-    if region.prelabel_state == "pending":
+    """A person changed it: a pending pre-label stops being one, and an accepted one is no
+    longer the model's box unchanged (its export says "corrected", not "accepted")."""
+    if region.prelabel_state in ("pending", "accepted"):
         changes.setdefault("prelabel_state", "touched")
     return region.model_copy(update=changes)
 

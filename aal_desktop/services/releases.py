@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..core.errors import AalError, NotFound, ValidationFailed
+from ..core.page_numbers import change_json
 from ..core.records import Region
 from ..core.schema import LabelSchema
+from ..core.snapshot import summarize
 from ..export.manifest import LogHead
 from ..export.publish import StoredRelease, committed_releases, discard, verify_stored
 from ..export.release import (
@@ -152,13 +154,13 @@ def snapshot(project: Project, row: version_rows.VersionRow,
         stats=versions.stored_stats(project, row),
         changelog=changelog,
         changelog_md=versions.changelog_markdown(changelog),
-        changes=version_rows.changes(project.db, row.name, row.parent_last_event_id,
-                                     row.last_event_id),
+        changes=[change_json(c) for c in version_rows.changes(  # pages 1-based, as shown
+            project.db, row.name, row.parent_last_event_id, row.last_event_id)],
         parent_release=(ParentRelease(parent_release.version, parent_release.path,
                                       parent_release.manifest_sha256, parent_release.created_at)
                         if parent_release is not None else None),
         guideline_version=schema.guideline_version,
-        annotators=sorted({r.annotator for rs in regions.values() for r in rs}),  # streamed
+        annotators=sorted(summarize(r for rs in regions.values() for r in rs).people),  # streamed
     )
 
 

@@ -5,7 +5,8 @@ documentation: general description, data and data governance, labelling and clea
 design choices, validation and metrics, limitations, changes over the lifecycle) and
 Article 12 (record-keeping: logs of what was deployed when, by whom, tamper-evident).
 The report is built as a small list of typed blocks, written out as Markdown, or as simple
-self-contained HTML when the output file ends in .html; no template engine needed.
+self-contained HTML (.html/.htm), or a PDF laid out from that HTML (.pdf); no template
+engine needed, and any other suffix is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import ValidationFailed
+from ..core.wording import plural
+from ..pdf.html_pdf import html_to_pdf
 from ..store.events import now_iso, verify_chain
 from . import lineage as lin
 from . import models as registry
@@ -221,7 +225,7 @@ def _schema(rep: Report, lineage: lin.ModelLineage) -> None:
     rep.h(2, "3. Label schema and its history (Annex IV §2(d): labelling procedures)")
     for s in lineage.schemas:
         rep.p(f"Trained under schema version {s.version} '{s.name}' (guideline "
-              f"{s.guideline_version or UNRECORDED}), {len(s.classes)} classes: "
+              f"{s.guideline_version or UNRECORDED}), {plural(len(s.classes), 'class')}: "
               f"{', '.join(s.classes)} ({s.source}).")
     rep.table(["Version", "Name", "Status", "Classes", "Published", "Made by migration because",
                "Retired", "Record"],
@@ -293,8 +297,7 @@ def _deployments(rep: Report, lineage: lin.ModelLineage) -> None:
     rep.table(["Deployment", "Environment", "Kind", "By", "From", "Until", "Gates",
                "Forced because", "Replaces", "Restores", "Reason", "Record"],
               [[d.id, d.env, d.kind, d.deployed_by, d.deployed_at,
-                f"{d.ended_at} (replaced by #{d.ended_by}: {d.ended_by_model})" if d.ended_at
-                else "still active",
+                _until(d),
                 "passed" if d.gates_passed else "FAILED", d.force_reason or "-",
                 d.replaces or "-", d.restores or "-", d.reason or "-",
                 f"deployments/{d.id}, events/{d.event_id}"] for d in lineage.deployments])
@@ -304,6 +307,15 @@ def _deployments(rep: Report, lineage: lin.ModelLineage) -> None:
         rep.bullets(rows)
     else:
         rep.p("Known limitations: none stated at deployment.")
+
+
+def _until(d: Any) -> str:
+    """When a deployment stopped serving, and how (replaced, or undeployed with a reason)."""
+    if not d.ended_at:
+        return "still active"
+    if d.undeployed:
+        return f"{d.ended_at} (undeployed: {d.undeploy_reason or 'no reason recorded'})"
+    return f"{d.ended_at} (replaced by #{d.ended_by}: {d.ended_by_model})"
 
 
 def _retirement(rep: Report, lineage: lin.ModelLineage) -> None:
@@ -335,8 +347,8 @@ def _integrity(project: Project, rep: Report) -> None:
     rep.h(2, "8. Integrity of the records (Art. 12)")
     chain = verify_chain(project.db)
     if chain.ok:
-        rep.p(f"The audit log's hash chain verified: {chain.checked} events, none altered "
-              "(events).")
+        rep.p(f"The audit log's hash chain verified: {plural(chain.checked, 'event')}, "
+              "none altered (events).")
     else:
         rep.p(f"The audit log's hash chain is BROKEN at event {chain.first_bad_id}: "
               f"{chain.problem} (events/{chain.first_bad_id}).")
@@ -414,13 +426,36 @@ def to_html(rep: Report) -> str:
     return "\n".join(out) + "\n"
 
 
+REPORT_SUFFIXES = {".md": "Markdown", ".markdown": "Markdown", ".html": "HTML",
+                   ".htm": "HTML", ".pdf": "PDF"}
+
+
+def report_format(output: Path | str) -> str:
+    """Markdown, HTML or PDF by the file's suffix; any other suffix is refused (a .pdf once
+    received Markdown, a .docx would too)."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise ValidationFailed(
+            f"cannot write a report as '{suffix or Path(output).name}': name the file "
+            ".md (Markdown), .html or .htm (HTML) or .pdf (PDF)")
+    return REPORT_SUFFIXES[suffix]
+
+
 def write_report(project: Project, ref: str, output: Path | str) -> Path:
-    """Write the report as HTML (.html/.htm) or Markdown (anything else), atomically."""
+    """Write the report as Markdown (.md), HTML (.html/.htm) or a real PDF (.pdf, laid out
+    from the HTML by PyMuPDF), atomically; other suffixes are refused before any work."""
     out = Path(output)
+    kind = report_format(out)
     rep = build_report(project, ref)
-    text = to_html(rep) if out.suffix.lower() in (".html", ".htm") else to_markdown(rep)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    try:
+        if kind == "PDF":
+            html_to_pdf(to_html(rep), tmp)
+        else:
+            tmp.write_text(to_html(rep) if kind == "HTML" else to_markdown(rep),
+                           encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out

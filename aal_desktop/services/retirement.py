@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ..core.errors import Frozen, NotFound, ValidationFailed
 from ..core.registry import Retirement
+from ..core.wording import noun_for
 from ..store import models as model_rows
 from ..store import schema_versions as schema_rows
 from ..store import versions as version_rows
@@ -124,8 +125,11 @@ def retire_model(project: Project, model: str, reason: str, successor: str | Non
     dates = model_active_dates(project, m.ref)
     if dates.still_deployed:
         raise ValidationFailed(
-            f"{m.ref} is still in production in {', '.join(dates.still_deployed)}: deploy its "
-            "successor (or roll back) there first, then retire it")
+            f"{m.ref} is still deployed to "
+            f"{noun_for(len(dates.still_deployed), 'environment')} "
+            f"{', '.join(repr(e) for e in dates.still_deployed)}: deploy its successor there, "
+            f"roll back, or `aal model undeploy {m.ref} --env ENV --reason TEXT` first, "
+            "then retire it")
     rid = _retire_row(
         project, lambda stamp: model_rows.mark_model_retired(
             project.db, m.name, m.version, stamp, project.user, why, succ, archive),

@@ -29,6 +29,7 @@ from ..core.errors import ValidationFailed
 from ..core.records import ChangeType, Event, EventKind
 from ..core.review import AnnotatorSummary as AnnotatorSummary  # its home before core
 from ..core.review import ReviewDecision as ReviewDecision
+from ..core.wording import article
 from ..store import events as event_log
 from ..store import review as review_rows
 from ..store.db import transaction
@@ -137,7 +138,7 @@ def describe_change(event: Event) -> tuple[str, str]:
 def _require_reviewable(event: Event) -> None:
     if not is_reviewable(event):
         raise ValidationFailed(
-            f"event {event.id} is a {event.kind} event; only region changes are reviewed"
+            f"event {event.id} is {article(event.kind)} event; only region changes are reviewed"
         )
 
 

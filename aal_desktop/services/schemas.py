@@ -38,18 +38,20 @@ def _load(body: str, status: str) -> LabelSchema:
 
 
 def get(project: Project, version: int) -> LabelSchema:
-    """A schema version; published bodies are frozen, so their parse is cached per project."""
+    """A schema version; published bodies are frozen, so their parse is cached per project
+    (a cached one costs a status read; an uncached one reads status and body at once)."""
     ensure_default(project)
-    status = schema_rows.status_of(project.db, version)
-    if status is None:
-        raise NotFound(f"no schema version {version} (see `aal schema list`)")
     cache: dict[int, LabelSchema] = project.cache.setdefault("schemas", {})
     frozen = cache.get(version)
-    if frozen is not None and status != "draft":
-        return frozen if frozen.status == status else frozen.model_copy(
-            update={"status": SchemaStatus(status)})
-    body = schema_rows.body_of(project.db, version)
-    assert body is not None  # the row was just read
+    if frozen is not None:
+        status = schema_rows.status_of(project.db, version)
+        if status is not None and status != "draft":
+            return frozen if frozen.status == status else frozen.model_copy(
+                update={"status": SchemaStatus(status)})
+    found = schema_rows.status_and_body(project.db, version)
+    if found is None:
+        raise NotFound(f"no schema version {version} (see `aal schema list`)")
+    status, body = found
     schema = _load(body, status)
     if status != "draft":
         cache[version] = schema

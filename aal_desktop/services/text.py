@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from ..core.geometry import Box
-from ..pdf.words import Word, snap_box, text_in_box
+from ..pdf.words import PageWords, Word, snap_box, text_in_box
 from ..store import page_words as word_rows
 from ..store.db import transaction
 from .project import Project
@@ -29,7 +29,7 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
     if stored is not None:
         words = [Word(*w) for w in stored]
         _remember(memo, key, words)
-        return words
+        return memo[key]
     from ..pdf import words as pdf_words
 
     try:
@@ -41,12 +41,12 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
                       [[w.x0, w.y0, w.x1, w.y1, w.text, w.block, w.line, w.index]
                        for w in words])
     _remember(memo, key, words)
-    return words
+    return memo[key]
 
 
 def _remember(memo: OrderedDict[tuple[int, int], list[Word]], key: tuple[int, int],
               words: list[Word]) -> None:
-    memo[key] = words
+    memo[key] = words if isinstance(words, PageWords) else PageWords(words)
     while len(memo) > MEMO_PAGES:
         memo.popitem(last=False)
 

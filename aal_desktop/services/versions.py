@@ -23,7 +23,9 @@ from ..core import stats as stats_core
 from ..core.changelog_values import Changelog
 from ..core.errors import NotFound, ValidationFailed
 from ..core.records import DocStatus, Document, Region
-from ..core.snapshot import SnapshotDocument
+from ..core.reviewed import reviewed_set
+from ..core.snapshot import AnnotationCoverage, SnapshotDocument
+from ..core.wording import plural
 from ..store import regions as region_rows
 from ..store import versions as version_rows
 from ..store.db import transaction
@@ -153,6 +155,15 @@ def version_stats(project: Project, name: str) -> dict[str, Any]:
     return stored_stats(project, _row(project, name))
 
 
+def empty_splits(project: Project, name: str) -> list[str]:
+    """Splits the version's ratios asked for that got no document (a release leaves them
+    out: a 0-row file breaks `datasets.load_dataset`); the CLI warns about them."""
+    row = _row(project, name)
+    counts = stored_stats(project, row).get("splits", {})
+    return [s for s, r in zip(split_core.SPLITS, row.split_ratios, strict=False)
+            if r > 0 and not counts.get(s, {}).get("documents", 0)]
+
+
 def version_changelog(project: Project, name: str) -> dict[str, Any]:
     """The changelog against the version's parent, as stored at the cut."""
     return stored_changelog(project, _row(project, name))
@@ -208,7 +219,8 @@ def changes_between(project: Project, a: str | None, b: str) -> list[dict[str, A
     """Every region event recorded after `a` was cut up to when `b` was cut on b's documents
     (a None: since the beginning), oldest first; one dict per event (changes.jsonl).
 
-    `page` is 0-based; `review` is the event's latest review decision (pending when none);
+    `page` is 0-based here (a release's changes.jsonl shows it 1-based); `review` is the
+    event's latest review decision (pending when none);
     `review_revert` says the event is itself the revert a reviewer made.
     """
     return version_rows.changes(project.db, b, _last_event_id(project, a),
@@ -280,6 +292,34 @@ def _semver_for(project: Project, dataset: str, parent: str | None, change_type:
                                       version_rows.semvers(project.db, dataset))
 
 
+def _reviewed_regions(project: Project, doc_ids: Sequence[int]
+                      ) -> tuple[list[Region], int, AnnotationCoverage]:
+    """One reviewed set per document (core.reviewed): the adjudicated set where several
+    people annotated, never a pending pre-label. A double-annotated document nobody has
+    adjudicated refuses the whole cut, naming it: shipping either person's set, or both,
+    would be a truth nobody decided. Returns the regions, the pending pre-labels left out and
+    how many people annotated the documents (stored with the stats: the card says it)."""
+    by_doc: dict[int, list[Region]] = {i: [] for i in doc_ids}
+    for r in region_rows.live_regions_of(project.db, doc_ids):
+        by_doc[r.document_id].append(r)
+    sets = [reviewed_set(i, rs) for i, rs in by_doc.items()]
+    undecided = [s for s in sets if s.needs_adjudication]
+    if undecided:
+        shown = ", ".join(f"{s.document_id} ({' and '.join(s.annotators)})"
+                          for s in undecided[:10])
+        more = f" and {len(undecided) - 10} more" if len(undecided) > 10 else ""
+        raise ValidationFailed(
+            f"{plural(len(undecided), 'document')} annotated by several people "
+            f"{'has' if len(undecided) == 1 else 'have'} no adjudicated set: {shown}{more}; "
+            "adjudicate them (`aal adjudicate DOC`) or leave their status out of the version")
+    coverage = AnnotationCoverage(
+        single=sum(1 for s in sets if not s.adjudicated and s.regions),
+        adjudicated=sum(1 for s in sets if s.adjudicated),
+        unannotated=sum(1 for s in sets if not s.regions),
+        max_annotators=max((len(s.annotators) for s in sets), default=0))
+    return [r for s in sets for r in s.regions], sum(s.pending for s in sets), coverage
+
+
 def create_version(
     project: Project,
     name: str,
@@ -291,7 +331,7 @@ def create_version(
     resplit: bool = False,
     semver_bump: bool = True,
 ) -> VersionInfo:
-    """Freeze the documents with these statuses, their live regions, the current published
+    """Freeze the documents with these statuses, their reviewed regions, the current published
     schema version and a document-level split, in ONE transaction (leads only).
 
     `parent="auto"` is the newest version (of `dataset` when given); documents keep the
@@ -333,7 +373,7 @@ def create_version(
         assignment = split_core.assign([(d.id, d.sha256) for d in records], seed, ratios,
                                        previous, resplit)
         doc_ids = [d.id for d in records]
-        regions = region_rows.live_regions_of(project.db, doc_ids)
+        regions, pending_left_out, coverage = _reviewed_regions(project, doc_ids)
         last_event_id = version_rows.last_event_id(project.db)
 
         # statistics and changelog, computed from exactly what is frozen below
@@ -358,7 +398,7 @@ def create_version(
         version_rows.insert_version(project.db, version_rows.NewVersion(
             name=name, dataset=dataset_name, parent=parent_name, schema_version=schema_version,
             statuses=wanted, split_ratios=list(ratios), seed=seed, semver=semver,
-            stats=stats.to_json(),
+            stats={**stats.to_json(), "annotation": coverage.to_json()},
             changelog=log.to_json(), quality=quality_baseline(project, doc_ids,
                                                     as_of_event=last_event_id),
             last_event_id=last_event_id, created_by=project.user, created_at=now,
@@ -369,7 +409,8 @@ def create_version(
                  "schema_version": schema_version, "statuses": wanted,
                  "split_ratios": list(ratios), "seed": seed, "semver": semver,
                  "documents": len(doc_ids), "regions": len(regions),
-                 "last_event_id": last_event_id, "resplit": resplit},
+                 "last_event_id": last_event_id, "resplit": resplit,
+                 "pending_prelabels_left_out": pending_left_out},
             schema_version=schema_version), at=now)
     project.notify(Change(ChangeKind.version, (name,), detail={"created": name}))
     return get_version(project, name)

@@ -8,6 +8,7 @@ everything before it.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import time
 from abc import ABC, abstractmethod
@@ -107,11 +108,11 @@ class Storage(ABC):
     def size(self, key: str) -> int: ...
 
     @abstractmethod
-    def list(self, prefix: str = "") -> list[StoredFile]:
+    def list(self, prefix: str = "") -> builtins.list[StoredFile]:
         """Every complete file under `prefix` (recursive, temporaries hidden), sorted by key."""
 
     @abstractmethod
-    def list_temporaries(self, prefix: str = "") -> list[StoredFile]:
+    def list_temporaries(self, prefix: str = "") -> builtins.list[StoredFile]:
         """What killed writers left under `prefix`, for `sweep`."""
 
     @abstractmethod
@@ -126,7 +127,7 @@ class Storage(ABC):
                 digest.update(block)
         return digest.hexdigest()
 
-    def sweep(self, prefix: str = "", older_than: float = 3600.0) -> list[str]:
+    def sweep(self, prefix: str = "", older_than: float = 3600.0) -> builtins.list[str]:
         """Delete what killed writers left under `prefix` at least `older_than` seconds ago
         (a writer still at work keeps its temporaries); returns the keys removed."""
         cutoff = time.time() - older_than

@@ -8,6 +8,7 @@ hard links, Windows' rename (which refuses an existing name) is used instead.
 
 from __future__ import annotations
 
+import builtins
 import errno
 import os
 import uuid
@@ -108,9 +109,9 @@ class LocalStorage(Storage):
         with self._errors(key):
             return self._path(key).stat().st_size
 
-    def _walk(self, prefix: str) -> list[StoredFile]:
+    def _walk(self, prefix: str) -> builtins.list[StoredFile]:
         top = self._path(prefix) if prefix else self.root
-        out: list[StoredFile] = []
+        out: builtins.list[StoredFile] = []
         with self._errors(prefix):
             for folder, _dirs, files in os.walk(top):
                 for name in files:
@@ -120,10 +121,10 @@ class LocalStorage(Storage):
                     out.append(StoredFile(key, st.st_size, st.st_mtime))
         return sorted(out, key=lambda f: f.key)
 
-    def list(self, prefix: str = "") -> list[StoredFile]:
+    def list(self, prefix: str = "") -> builtins.list[StoredFile]:
         return [f for f in self._walk(prefix) if not is_temporary(f.key)]
 
-    def list_temporaries(self, prefix: str = "") -> list[StoredFile]:
+    def list_temporaries(self, prefix: str = "") -> builtins.list[StoredFile]:
         return [f for f in self._walk(prefix) if is_temporary(f.key)]
 
     def delete(self, key: str) -> None:

@@ -9,6 +9,7 @@ AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, AWS_PROFILE ...), read by botocore itse
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,7 +123,7 @@ class RemoteStorage(Storage):
         with self._errors(key):
             return int(self.fs.size(self._path(key)))
 
-    def _find(self, prefix: str) -> list[StoredFile]:
+    def _find(self, prefix: str) -> builtins.list[StoredFile]:
         top = self._path(prefix) if prefix else self.root
         with self._errors(prefix):
             found = self.fs.find(top, detail=True)
@@ -135,13 +136,13 @@ class RemoteStorage(Storage):
                 out.append(StoredFile(rel, int(info.get("size") or 0), _epoch(info)))
         return sorted(out, key=lambda f: f.key)
 
-    def list(self, prefix: str = "") -> list[StoredFile]:
+    def list(self, prefix: str = "") -> builtins.list[StoredFile]:
         return [f for f in self._find(prefix) if not is_temporary(f.key)]
 
-    def list_temporaries(self, prefix: str = "") -> list[StoredFile]:
+    def list_temporaries(self, prefix: str = "") -> builtins.list[StoredFile]:
         return [f for f in self._find(prefix) if is_temporary(f.key)]
 
-    def sweep(self, prefix: str = "", older_than: float = 3600.0) -> list[str]:
+    def sweep(self, prefix: str = "", older_than: float = 3600.0) -> builtins.list[str]:
         """Temporaries, and on S3 the unfinished multipart uploads a killed writer left
         (invisible to readers, but kept and billed until aborted)."""
         removed = super().sweep(prefix, older_than)

@@ -21,6 +21,7 @@ from .upgrades import (
     u006_annotation_imports,
     u007_event_indexes,
     u008_audit_anchors,
+    u009_teams,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -40,6 +41,7 @@ UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u006_annotation_imports,
     u007_event_indexes,
     u008_audit_anchors,
+    u009_teams,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}
@@ -116,6 +118,9 @@ def connect(path: Path | str) -> Database:
     conn.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
     # 64 MB of page cache: a project of a million regions keeps its index pages in memory
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    # Savepoints (a service called inside another's transaction: a team merge replays a
+    # bundle's events in one) journal the pages they touch; in memory, not in a temp file.
+    conn.execute("PRAGMA temp_store=MEMORY")
     return Database(conn, path)
 
 

@@ -96,14 +96,16 @@ def status_of(db: Database, document_id: int) -> str | None:
 
 def insert(db: Database, sha256: str, filename: str, original_path: str, size: int,
            page_count: int, title: str | None, source: str | None, license: str | None,
-           encrypted: bool, imported_by: str, imported_at: str, status: str) -> int:
-    """Add a documents row; returns its new id."""
+           encrypted: bool, imported_by: str, imported_at: str, status: str,
+           document_id: int | None = None) -> int:
+    """Add a documents row; returns its new id (`document_id`: a team member's copy keeps
+    the lead's id)."""
     cur = db.conn.execute(
-        "INSERT INTO documents (sha256, filename, original_path, size, page_count, title, "
+        "INSERT INTO documents (id, sha256, filename, original_path, size, page_count, title, "
         "source, license, encrypted, imported_by, imported_at, status) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        [sha256, filename, original_path, size, page_count, title, source, license,
-         int(encrypted), imported_by, imported_at, status],
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [document_id, sha256, filename, original_path, size, page_count, title, source,
+         license, int(encrypted), imported_by, imported_at, status],
     )
     return int(cur.lastrowid or 0)
 

@@ -7,9 +7,11 @@ that row, and `verify_chain` names it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,8 +27,26 @@ HASHED_FIELDS = (
 )
 
 
+# Team merge replays a member's event as her, at her time, keeping her event's hash: while
+# `replaying` is active, now_iso() answers her time and append() stores her hash.
+_REPLAY: ContextVar[tuple[str, str] | None] = ContextVar("aal_replay", default=None)
+
+
+@contextlib.contextmanager
+def replaying(at: str, source_hash: str) -> Iterator[None]:
+    """Events appended inside carry `at` as their time and `source_hash` as provenance."""
+    token = _REPLAY.set((at, source_hash))
+    try:
+        yield
+    finally:
+        _REPLAY.reset(token)
+
+
 def now_iso() -> str:
     """UTC time with microseconds: sortable as text and unambiguous across machines."""
+    replay = _REPLAY.get()
+    if replay is not None:
+        return replay[0]
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
@@ -54,11 +74,16 @@ json_field = json_text.field
 
 
 def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    return _hash_values(prev_hash, [row.get(f) for f in HASHED_FIELDS])
+    """The row's hash; `source_hash` (provenance of a replayed event) counts only when set,
+    so rows written before it existed keep their hashes."""
+    values = [row.get(f) for f in HASHED_FIELDS]
+    if row.get("source_hash") is not None:
+        values.append(row["source_hash"])
+    return _hash_values(prev_hash, values)
 
 
 def _hash_values(prev_hash: str, values: list[Any]) -> str:
-    """The chain hash over the HASHED_FIELDS values, in that order."""
+    """The chain hash over the HASHED_FIELDS values in that order (then `source_hash`)."""
     payload = _PAYLOAD.encode(values)
     return hashlib.sha256((prev_hash + "\n" + payload).encode("utf-8")).hexdigest()
 
@@ -89,6 +114,9 @@ def last_hash(db: Database) -> tuple[int, str]:
 
 _INSERT = (f"INSERT INTO events ({', '.join((*HASHED_FIELDS, 'prev_hash', 'hash'))}) "
            f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 2))})")
+_INSERT_REPLAYED = (
+    f"INSERT INTO events ({', '.join((*HASHED_FIELDS, 'source_hash', 'prev_hash', 'hash'))}) "
+    f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 3))})")
 
 
 def append(db: Database, event: NewEvent, at: str | None = None) -> int:
@@ -104,7 +132,12 @@ def append(db: Database, event: NewEvent, at: str | None = None) -> int:
         canonical_json(event.new), event.reason or None, event.schema_version,
         event.guideline_version, event.batch, event.reverts,
     ]
-    db.conn.execute(_INSERT, [*values, prev, _hash_values(prev, values)])
+    replay = _REPLAY.get()
+    if replay is None:
+        db.conn.execute(_INSERT, [*values, prev, _hash_values(prev, values)])
+    else:  # a member's event merged by the lead: her event's hash is kept as provenance
+        hashed = [*values, replay[1]]
+        db.conn.execute(_INSERT_REPLAYED, [*hashed, prev, _hash_values(prev, hashed)])
     return prev_id + 1
 
 
@@ -121,7 +154,8 @@ def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
     prev = GENESIS
     expected_id = 1
     checked = 0
-    cols = ", ".join((*HASHED_FIELDS, "prev_hash", "hash"))
+    names = (*HASHED_FIELDS, "source_hash", "prev_hash", "hash")
+    cols = ", ".join(names)
     last_id = 0
     while True:
         rows = db.conn.execute(
@@ -130,7 +164,7 @@ def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
         if not rows:
             break
         for values in rows:
-            row = dict(zip((*HASHED_FIELDS, "prev_hash", "hash"), values, strict=True))
+            row = dict(zip(names, values, strict=True))
             rid = int(row["id"])
             if rid != expected_id:
                 return ChainReport(False, checked, rid,

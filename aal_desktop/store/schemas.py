@@ -45,6 +45,13 @@ def status_of(db: Database, version: int) -> str | None:
     return None if row is None else str(row[0])
 
 
+def status_and_body(db: Database, version: int) -> tuple[str, str] | None:
+    """The version's status and stored JSON body in one read, or None when it does not exist."""
+    row = db.conn.execute("SELECT status, body FROM schema_versions WHERE version = ?",
+                          [version]).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
 def body_of(db: Database, version: int) -> str | None:
     """The version's stored JSON body, or None when it does not exist."""
     row = db.conn.execute("SELECT body FROM schema_versions WHERE version = ?",

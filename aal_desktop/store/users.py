@@ -63,3 +63,15 @@ def upsert(db: Database, name: str, role: Role, at: str, by: str) -> None:
         "ON CONFLICT(name) DO UPDATE SET role = excluded.role",
         [name, role.value, at, by],
     )
+
+
+def set_public_key(db: Database, name: str, public_key: str | None) -> None:
+    """Record the person's signing key (team sync checks her bundles against it)."""
+    db.conn.execute("UPDATE users SET public_key = ? WHERE name = ?", [public_key, name])
+
+
+def public_keys(db: Database) -> dict[str, str]:
+    """Name -> public key of everyone whose key is known."""
+    rows = db.conn.execute(
+        "SELECT name, public_key FROM users WHERE public_key IS NOT NULL").fetchall()
+    return {str(n): str(k) for n, k in rows}

@@ -75,10 +75,11 @@ def application() -> QApplication:
     return app
 
 
-def open_project(db: str | Path | None, user: str) -> Project:
-    """Open the project for the window (PyMuPDF work isolated in a worker process)."""
+def open_project(db: str | Path | None, user: str, must_exist: bool = False) -> Project:
+    """Open the project for the window (PyMuPDF work isolated in a worker process);
+    `must_exist` for an explicit --db, so a typo is an error, not a new empty project."""
     try:
-        return Project(db, user, isolate_pdf=True)
+        return Project(db, user, isolate_pdf=True, must_exist=must_exist)
     except AalError:
         raise
     except OSError as exc:
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     remembered = str(settings.value("user", "") or "")
     user = args.user or remembered or default_user()
     try:
-        project = open_project(args.db, user)
+        project = open_project(args.db, user, must_exist=bool(args.db))
         sample = first_run(project)
     except AalError as exc:
         return _fail(str(exc), quiet=bool(shot))

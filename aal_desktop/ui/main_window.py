@@ -40,6 +40,7 @@ from .panels.labels_palette import LabelsPalette
 from .panels.regions_panel import RegionsPanel
 from .panels.thumbnails import ThumbnailStrip
 from .session import Session
+from .team_menu import install_team_menu
 from .window_actions import RECENT_KEY, recent_projects, remember_project
 
 
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
                                                                       self.action_registry)
         (self.user_label, self.schema_label, self.page_label, self.zoom_label,
          self.cursor_label) = window_actions.build_status_bar(self)
+        self.team_menu = install_team_menu(self)
         self._selected_count = 0
         self.last_error: str | None = None
         self._connect()

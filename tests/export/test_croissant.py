@@ -76,7 +76,7 @@ def test_classes_are_a_label_field_splits_are_declared_and_provenance_is_named(r
     assert fields["regions/class_key"]["references"] == {"field": {"@id": "classes/key"}}
     assert fields["regions/split"]["references"] == {"field": {"@id": "splits/name"}}
     assert data["prov:wasDerivedFrom"]["@id"] == f"urn:sha256:{'ab' * 32}"
-    assert data["rai:machineAnnotationTools"] == ["layout-model 1.0"]
+    assert data["rai:machineAnnotationTools"] == ["layout-model@1.0"]  # BRIEF: name@version
     assert "g1" in data["rai:dataAnnotationProtocol"]
 
 

@@ -88,13 +88,19 @@ def test_parquet_folders_read_as_one_table_each(written) -> None:
     assert rotated and rotated[0]["image_width"] == 1584
 
 
-def test_an_empty_split_keeps_the_column_types(tmp_path: Path) -> None:
+def test_an_empty_split_gets_no_file_and_no_config(tmp_path: Path) -> None:
+    """Issue 15: a 0-row file makes `datasets.load_dataset` fail ("BatchSize must be greater
+    than 0"), so a split without documents is left out of the files and the card."""
+    from aal_desktop.export.datasheet import front_matter
+
     snapshot = make_snapshot(tmp_path)
     snapshot.documents = [d for d in snapshot.documents if d.split != "val"]
-    write_parquet(snapshot, tmp_path / "out", 144)
-    empty = pq.read_table(tmp_path / "out" / "parquet" / "regions" / "split=val")
-    full = pq.read_table(tmp_path / "out" / "parquet" / "regions" / "split=train")
-    assert empty.num_rows == 0 and empty.schema == full.schema
+    assert snapshot.splits == ["train", "test"] and snapshot.empty_splits() == ["val"]
+    written = write_parquet(snapshot, tmp_path / "out", 144)
+    assert not (tmp_path / "out" / "parquet" / "regions" / "split=val").exists()
+    assert not (tmp_path / "out" / "parquet" / "pages" / "split=val").exists()
+    assert all(pq.read_table(p).num_rows > 0 for p in written)
+    assert "val" not in front_matter(snapshot, ("parquet",))
 
 
 def test_hugging_face_datasets_loads_the_parquet_splits(written) -> None:

@@ -152,3 +152,27 @@ def test_importing_words_does_not_import_pymupdf() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_the_height_index_finds_exactly_the_words_a_full_scan_finds() -> None:
+    """PageWords (the words of a page with an index by height) answers every box as the
+    plain list does: same words, same order, zero-area words and tall words included."""
+    import random
+
+    from aal_desktop.pdf.words import PageWords, Word, text_in_box, words_in_box
+
+    rng = random.Random(13)
+    words = []
+    for i in range(800):
+        x0, y0 = rng.uniform(0, 580), rng.uniform(0, 780)
+        w, h = rng.choice([0.0, rng.uniform(2, 60)]), rng.choice([0.0, rng.uniform(4, 14),
+                                                                  rng.uniform(40, 200)])
+        words.append(Word(x0, y0, x0 + w, y0 + h, f"w{i}", i // 40, i // 8, i % 8))
+    indexed = PageWords(words)
+    for _ in range(400):
+        x0, y0 = rng.uniform(-20, 600), rng.uniform(-20, 800)
+        box = (x0, y0, x0 + rng.uniform(0, 300), y0 + rng.uniform(0, 120))
+        assert words_in_box(indexed, box) == words_in_box(words, box)
+        assert text_in_box(indexed, box) == text_in_box(words, box)
+    assert words_in_box(indexed, (0, 0, 600, 800), min_overlap=0.0) == \
+        words_in_box(words, (0, 0, 600, 800), min_overlap=0.0)

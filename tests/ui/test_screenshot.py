@@ -25,6 +25,12 @@ def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=180)
 
 
+def init(db: Path, tmp_path: Path) -> None:
+    done = run(["-m", "aal_desktop.cli.main", "--db", str(db), "--user", "lead1", "init"],
+               tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
 def variety(image: QImage) -> int:
     """Distinct colours over a grid of samples: a blank or flat picture has a handful."""
     return len({image.pixel(x, y) for x in range(0, image.width(), 7)
@@ -35,6 +41,7 @@ def variety(image: QImage) -> int:
 def test_screenshot_of_a_fresh_project_shows_the_sample_page(tmp_path):
     out = tmp_path / "shots" / "main.png"
     db = tmp_path / "proj" / "aal.sqlite3"
+    init(db, tmp_path)  # an explicit --db must exist (issue 15)
     done = run(["-m", "aal_desktop.ui.app", "--db", str(db), "--user", "lead1",
                 "--screenshot", str(out)], tmp_path)
     assert done.returncode == 0, done.stderr
@@ -50,6 +57,7 @@ def test_screenshot_of_a_fresh_project_shows_the_sample_page(tmp_path):
 @pytest.mark.slow
 def test_aal_gui_screenshot_of_page_two_and_a_clear_error_for_a_missing_document(tmp_path):
     db = tmp_path / "proj" / "aal.sqlite3"
+    init(db, tmp_path)
     out = tmp_path / "p2.png"
     done = run(["-m", "aal_desktop.cli.main", "--db", str(db), "--user", "lead1", "gui",
                 "--screenshot", str(out), "--doc", "1", "--page", "2"], tmp_path)
