@@ -83,17 +83,13 @@ def image_rows(snapshot: ReleaseSnapshot, split: str, dpi: float,
         size = _png_size(data) or pixel_size(page.width, page.height, dpi)
         objects = []
         for r in snapshot.regions_on(doc.document.id, page.page):
-            prov = getattr(r, "provenance", None)
             objects.append({
                 "region_id": r.id, "class_key": r.class_key,
                 "class_name": names.get(r.class_key, r.class_key),
                 "category": index.get(r.class_key, -1),
                 "box_px": list(pixel_box(r.box, dpi, size)),
                 "box_pt": [round(v, 2) for v in r.box],
-                "origin": getattr(prov, "origin", None) or r.origin,
-                "origin_detail": getattr(prov, "origin_detail", None),
-                "confirmation": getattr(prov, "confirmation", None),
-                "annotator": getattr(prov, "annotator", None) or r.annotator,
+                **snapshot.provenance(r).to_json(),  # BRIEF: region provenance in exports
                 "text": r.text,
             })
         yield {
