@@ -169,12 +169,12 @@ def test_an_empty_split_warns_and_is_left_out_of_files_and_configs(aal: Aal,
     assert code == 0, err
     folder = Path(json.loads(out)["path"])
     assert sorted(p.name for p in (folder / "parquet" / "regions").iterdir()) == [
-        "train.parquet"]
+        "split=train"]  # hive-partitioned by split (docs/RELEASES.md)
     assert sorted(p.name for p in (folder / "jsonl").iterdir()) == ["train.jsonl"]
     card = (folder / "README.md").read_text().split("---")[1]
     paths = [line.split('"')[1] for line in card.splitlines() if "path:" in line]
     assert paths and all("train" in p for p in paths)
-    files = {"train": str(folder / "parquet" / "regions" / "train.parquet")}
+    files = {"train": str(folder / "parquet" / "regions" / "split=train" / "*.parquet")}
     assert datasets.load_dataset("parquet", data_files=files)["train"].num_rows == 1
 
 

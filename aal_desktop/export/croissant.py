@@ -115,7 +115,7 @@ def _licence(snapshot: ReleaseSnapshot) -> str:
 
 
 def _rai(snapshot: ReleaseSnapshot) -> dict[str, Any]:
-    regions = [r for rs in snapshot.regions.values() for r in rs]
+    regions = snapshot.all_regions  # streamed: a large version is never one list
     times = sorted(r.created_at for r in regions if r.created_at)
     made = snapshot.provenance_summary()
     coverage = snapshot.coverage()
@@ -197,6 +197,9 @@ def _regions_record_set(source: dict[str, Any]) -> dict[str, Any]:
     fields = [field(c, t, d) for c, (t, d) in REGION_FIELDS.items()]
     fields.insert(1, field("split", "sc:Text", "Split of the region's document.",
                            references="splits/name"))
+    if source.get("fileSet", {}).get("@id") == "regions-parquet":  # the split is the folder
+        fields[1]["source"] = {**source, "extract": {"fileProperty": "fullpath"},
+                               "transform": {"regex": "^.*split=([^/]+)/.*$"}}
     fields.insert(4, field("class_key", ["sc:Text", "cr:Label"],
                            "The region's class (a key of the classes record set).",
                            references="classes/key"))
@@ -235,11 +238,13 @@ def croissant(snapshot: ReleaseSnapshot, root: Path, dpi: float) -> dict[str, An
         distribution.append(_file_set("source-pdfs", "pdfs/*.pdf", "application/pdf",
                                       "The source PDFs, named by SHA-256."))
     source: dict[str, Any] | None = None
-    if (root / "parquet" / "regions").is_dir():
-        distribution.append(_file_set("regions-parquet", "parquet/regions/*.parquet",
-                                      "application/x-parquet", "Regions table, one file a split."))
-        distribution.append(_file_set("pages-parquet", "parquet/pages/*.parquet",
-                                      "application/x-parquet", "Pages table, one file a split."))
+    if (root / "parquet" / "regions").is_dir():  # shards under split=<split>/ (parquet.py)
+        for table, what in (("regions", "Regions table"), ("pages", "Pages table"),
+                            ("images", "Page images (PNG bytes) with their boxes")):
+            if (root / "parquet" / table).is_dir():
+                distribution.append(_file_set(
+                    f"{table}-parquet", f"parquet/{table}/split=*/*.parquet",
+                    "application/x-parquet", f"{what}, sharded, one folder a split."))
         source = {"fileSet": {"@id": "regions-parquet"}}
     if (root / "jsonl").is_dir():
         distribution.append(_file_set("regions-jsonl", "jsonl/*.jsonl", "application/jsonlines",

@@ -42,7 +42,8 @@ def hf_license(snapshot: ReleaseSnapshot) -> str:
     return "other"
 
 
-def front_matter(snapshot: ReleaseSnapshot, formats: tuple[str, ...]) -> str:
+def front_matter(snapshot: ReleaseSnapshot, formats: tuple[str, ...],
+                 images: bool = False) -> str:
     q = json.dumps
     lines = ["---", f"license: {q(hf_license(snapshot))}"]
     if hf_license(snapshot) == "other":
@@ -56,7 +57,8 @@ def front_matter(snapshot: ReleaseSnapshot, formats: tuple[str, ...]) -> str:
     ]
     tables: list[tuple[str, str]] = []
     if "parquet" in formats:
-        tables = [("regions", "parquet/regions/{}.parquet"), ("pages", "parquet/pages/{}.parquet")]
+        tables = [(t, f"parquet/{t}/split={{}}/*.parquet")
+                  for t in ("regions", "pages", "images") if t != "images" or images]
     elif "jsonl" in formats:
         tables = [("regions", "jsonl/{}.jsonl")]
     if tables:
@@ -83,7 +85,7 @@ def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
 def datasheet_body(snapshot: ReleaseSnapshot, formats: tuple[str, ...], dpi: float) -> str:
     """The Datasheets-for-Datasets sections (Gebru et al.), answered where the records allow."""
     s = snapshot
-    regions = [r for rs in s.regions.values() for r in rs]
+    regions = s.all_regions  # streamed: a large version is never one list
     counts = class_counts(s)
     made = s.provenance_summary()
     coverage = s.coverage()
@@ -191,7 +193,8 @@ def write_datasheet(snapshot: ReleaseSnapshot, root: Path, formats: tuple[str, .
                     dpi: float) -> list[Path]:
     body = datasheet_body(snapshot, formats, dpi)
     readme = root / "README.md"
-    readme.write_text(front_matter(snapshot, formats) + "\n" + body, encoding="utf-8")
+    images = (root / "parquet" / "images").is_dir()
+    readme.write_text(front_matter(snapshot, formats, images) + "\n" + body, encoding="utf-8")
     sheet = root / "datasheet.md"
     sheet.write_text(body, encoding="utf-8")
     return [readme, sheet]

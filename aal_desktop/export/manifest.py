@@ -23,6 +23,15 @@ CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
+class LogHead:
+    """The event log's last event when the version was cut: a published release vouches
+    for the history up to it (`aal audit verify --against RELEASE`)."""
+
+    event_id: int
+    hash: str
+
+
+@dataclass(frozen=True)
 class FileEntry:
     path: str  # relative, with forward slashes
     size: int

@@ -1,9 +1,9 @@
-"""Write a dataset version as one dated, self-describing folder, atomically.
+"""Write a dataset version as one dated, self-describing release, to a folder or a bucket.
 
-Everything is written into a hidden folder beside the destination (same filesystem), each
-file fsync'd, the manifest last, then the folder is renamed into place: a reader of the
-shared folder sees either nothing or a complete release, never half of one. An existing
-release is never overwritten; on error or cancel the temporary folder is removed.
+Everything is written into a staging folder (hidden, beside the destination on a local
+disk), then every file goes to `<dest>/<dataset>/<date>_<version>/` and `manifest.json`
+last with a create-only write (export/publish.py): a reader sees a release only once its
+manifest exists, and an existing release is never overwritten.
 """
 
 from __future__ import annotations
@@ -13,14 +13,26 @@ import os
 import re
 import secrets
 import shutil
-from dataclasses import dataclass
+import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..core.errors import AalError, ValidationFailed
-from .images import Cancelled, Progress, ReleaseCancelled, jobs_for, render_images
-from .manifest import fsync_dir, write_manifest
+from ..storage import AlreadyExists, Storage, open_storage
+from ..storage.base import TEMP_PREFIX
+from ..storage.local import LocalStorage
+from .images import (
+    Cancelled,
+    Progress,
+    ReleaseCancelled,
+    image_relpath,
+    jobs_for,
+    render_images,
+)
+from .manifest import MANIFEST, LogHead, write_manifest
+from .publish import publish
 from .snapshot import ReleaseSnapshot
 
 FORMATS: tuple[str, ...] = ("coco", "yolo", "jsonl", "parquet")
@@ -82,26 +94,34 @@ def write_files(
     formats: tuple[str, ...] = FORMATS,
     dpi: float = 144.0,
     include_pdfs: bool = False,
+    images: bool = True,
     final_root: Path | None = None,
     previous_manifest_sha256: str | None = None,
+    previous_release: str | None = None,
+    log_head: LogHead | None = None,
     released_by: str = "",
     released_at: str = "",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     workers: int | None = None,
 ) -> WrittenRelease:
-    """Write every file of a release into `root` (an empty folder), the manifest last."""
+    """Write every file of a release into `root` (an empty folder), the manifest last.
+
+    Page images are rendered when `images` and a format carries them (COCO and YOLO as PNG
+    files, Parquet as the images table); Parquet alone keeps them only inside its shards.
+    """
     from .chart import write_chart
     from .coco import write_coco
     from .croissant import write_croissant
     from .datasheet import write_datasheet
     from .jsonl import write_jsonl
     from .parquet import write_parquet
+    from .parquet_images import write_image_parquet
     from .yolo import write_yolo
 
     formats = parse_formats(formats)
     dpi = check_dpi(dpi)
-    jobs = jobs_for(snapshot) if IMAGE_FORMATS & set(formats) else []
+    jobs = jobs_for(snapshot) if images and (IMAGE_FORMATS | {"parquet"}) & set(formats) else []
     pdfs = snapshot.documents if include_pdfs else []
     steps = 8 + len(formats)
     total = len(jobs) + len(pdfs) + steps
@@ -137,7 +157,12 @@ def write_files(
     }
     for fmt in formats:
         writers[fmt]()
+        if fmt == "parquet" and jobs:
+            write_image_parquet(snapshot, root, dpi,
+                                lambda split, sha, page: root / image_relpath(split, sha, page))
         tick(fmt)
+    if jobs and not IMAGE_FORMATS & set(formats):
+        shutil.rmtree(root / "images", ignore_errors=True)  # kept only inside the Parquet
     _json(root / "schema.json", json.loads(snapshot.schema.model_dump_json()))
     tick("schema.json")
     _json(root / "stats.json", {"version": snapshot.name, "parent": snapshot.parent,
@@ -173,7 +198,10 @@ def write_files(
         "include_pdfs": bool(include_pdfs),
         "counts": {"documents": len(snapshot.documents), "pages": snapshot.page_count(),
                    "regions": snapshot.region_count()},
+        "images": bool(jobs),
         "previous_manifest_sha256": previous_manifest_sha256,
+        "previous_release": previous_release,
+        "log_head": asdict(log_head) if log_head is not None else None,
     }
     _check(cancelled)
     digest = write_manifest(root, meta)
@@ -182,9 +210,14 @@ def write_files(
 
 
 def release_folder(dest_dir: Path | str, dataset: str, version: str, released_at: str) -> Path:
-    """`<dest>/<dataset>/<YYYY-MM-DD>_<version>/`."""
+    """`<dest>/<dataset>/<YYYY-MM-DD>_<version>/` for a folder destination."""
     return (Path(dest_dir).expanduser().absolute() / safe_name(dataset)
             / f"{released_at[:10]}_{safe_name(version)}")
+
+
+def release_prefix(dataset: str, version: str, released_at: str) -> str:
+    """`<dataset>/<YYYY-MM-DD>_<version>`, relative to the destination root (any store)."""
+    return f"{safe_name(dataset)}/{released_at[:10]}_{safe_name(version)}"
 
 
 def _host() -> str:
@@ -192,9 +225,11 @@ def _host() -> str:
 
 
 def _sweep_dead_partials(parent: Path) -> None:
-    """Remove temporary folders left by killed releases on this host (their pid is gone)."""
+    """Remove staging folders left by killed releases on this host (their pid is gone)."""
     pattern = re.compile(re.escape(PARTIAL) + r"(\d+)@([^-]*)-[^-]+$")
-    for entry in parent.glob(f".*{PARTIAL}*"):
+    if not parent.is_dir():
+        return
+    for entry in parent.glob(f"{TEMP_PREFIX}*{PARTIAL}*"):
         m = pattern.search(entry.name)
         if m and m.group(2) == _host() and not _pid_alive(int(m.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
@@ -210,44 +245,63 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def staging_folder(store: Storage, prefix: str) -> Path:
+    """Where a release is written before it goes to `store`: beside its final folder on a
+    local disk (so each file is then renamed into place), a local temporary folder for an
+    object store. The name starts with the storage's temporary prefix: never listed."""
+    tag = f"{PARTIAL}{os.getpid()}@{_host()}-{secrets.token_hex(4)}"
+    if isinstance(store, LocalStorage):
+        parent = store.root.joinpath(*prefix.split("/")[:-1])
+        parent.mkdir(parents=True, exist_ok=True)
+        _sweep_dead_partials(parent)
+        # not mkdtemp: its 0700 mode would follow the files into place on shared storage
+        folder = parent / f"{TEMP_PREFIX}{prefix.rsplit('/', 1)[-1]}{tag}"
+        folder.mkdir()
+        return folder
+    return Path(tempfile.mkdtemp(prefix=f"aal-release{tag}-"))
+
+
 def write_release(
     snapshot: ReleaseSnapshot,
-    dest_dir: Path | str,
+    dest: Storage | Path | str,
     *,
     formats: tuple[str, ...] = FORMATS,
     dpi: float = 144.0,
     include_pdfs: bool = False,
+    images: bool = True,
     previous_manifest_sha256: str | None = None,
+    previous_release: str | None = None,
+    log_head: LogHead | None = None,
     released_by: str = "",
     released_at: str = "",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     workers: int | None = None,
-) -> tuple[Path, WrittenRelease]:
-    """Write `snapshot` atomically as `<dest>/<dataset>/<date>_<version>/`; return the final
-    folder and what was written (the caller records the release)."""
-    final = release_folder(dest_dir, snapshot.dataset, snapshot.name, released_at)
-    if final.exists():
-        raise AalError(f"{final} already exists; releases are never overwritten "
-                       "(choose another destination, or cut a new version)")
-    parent = final.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    _sweep_dead_partials(parent)
-    # not mkdtemp: its 0700 mode would follow the folder into place on shared storage
-    tmp = parent / f".{final.name}{PARTIAL}{os.getpid()}@{_host()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
+) -> tuple[str, WrittenRelease]:
+    """Write `snapshot` as `<dest>/<dataset>/<date>_<version>/`, the manifest last and
+    create-only; return the release's location (folder path or URL) and what was written.
+
+    Written into a staging folder first, then moved (same disk) or uploaded file by file;
+    an error or cancel before the manifest leaves no manifest, and the staging is removed.
+    """
+    store = dest if isinstance(dest, Storage) else open_storage(dest, create=True)
+    prefix = release_prefix(snapshot.dataset, snapshot.name, released_at)
+    target = store.child(prefix)
+    if target.exists(MANIFEST):
+        raise AlreadyExists(f"{target.url} already exists; releases are never overwritten "
+                            "(choose another destination, or cut a new version)")
+    location = (str(target.root.absolute()) if isinstance(target, LocalStorage) else target.url)
+    staged = staging_folder(store, prefix)
     try:
         written = write_files(
-            snapshot, tmp, formats=formats, dpi=dpi, include_pdfs=include_pdfs,
-            final_root=final, previous_manifest_sha256=previous_manifest_sha256,
+            snapshot, staged, formats=formats, dpi=dpi, include_pdfs=include_pdfs,
+            images=images, final_root=Path(location) if isinstance(target, LocalStorage)
+            else None, previous_manifest_sha256=previous_manifest_sha256,
+            previous_release=previous_release, log_head=log_head,
             released_by=released_by, released_at=released_at,
             progress=progress, cancelled=cancelled, workers=workers)
-        if final.exists():
-            raise AalError(f"{final} appeared while this release was being written; "
-                           "releases are never overwritten")
-        os.rename(tmp, final)
-        fsync_dir(parent)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final, written
+        _check(cancelled)
+        publish(staged, store, prefix)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return location, written

@@ -7,7 +7,7 @@ tested without a database. `services/releases.py` reads the version into this va
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,74 @@ from ..core.snapshot import (
 )
 
 SPLITS: tuple[str, ...] = ("train", "val", "test")
-__all__ = ["SPLITS", "ParentRelease", "Provenance", "ReleaseSnapshot", "SnapshotDocument"]
+__all__ = ["SPLITS", "DocumentRegions", "ParentRelease", "Provenance", "ReleaseSnapshot",
+           "SnapshotDocument"]
+PageKey = tuple[int, int]  # (document id, 0-based page)
+
+
+class DocumentRegions(Mapping[PageKey, list[Region]]):
+    """(document id, page) -> regions, read one document at a time.
+
+    Why: a release streams page by page, so memory must not hold every region of a large
+    version; writers go through the pages document after document, and keeping only the
+    current document's regions serves them all. `load(document_id)` returns that
+    document's regions in page and reading order (the release service reads them from
+    the frozen version). Counts per document are remembered (small ints), so counting
+    twice does not read twice.
+    """
+
+    def __init__(self, document_ids: Sequence[int],
+                 load: Callable[[int], Iterable[Region]]) -> None:
+        self._ids = list(document_ids)
+        self._load = load
+        self._current: tuple[int, dict[int, list[Region]]] | None = None
+        self._counts: dict[int, int] = {}
+
+    def document(self, document_id: int) -> dict[int, list[Region]]:
+        if self._current is None or self._current[0] != document_id:
+            pages: dict[int, list[Region]] = {}
+            if document_id in self._ids:
+                for region in self._load(document_id):
+                    pages.setdefault(region.page, []).append(region)
+            self._current = (document_id, pages)
+            self._counts[document_id] = sum(len(rs) for rs in pages.values())
+        return self._current[1]
+
+    def count(self, document_id: int) -> int:
+        if document_id not in self._counts:
+            self.document(document_id)
+        return self._counts.get(document_id, 0)
+
+    def __getitem__(self, key: PageKey) -> list[Region]:
+        return self.document(key[0])[key[1]]
+
+    def __iter__(self) -> Iterator[PageKey]:
+        for doc_id in self._ids:
+            for page in sorted(self.document(doc_id)):
+                yield doc_id, page
+
+    def __len__(self) -> int:
+        return sum(len(self.document(doc_id)) for doc_id in self._ids)
+
+    def items(self) -> Iterator[tuple[PageKey, list[Region]]]:  # type: ignore[override]
+        for doc_id in self._ids:
+            pages = self.document(doc_id)
+            for page in sorted(pages):
+                yield (doc_id, page), pages[page]
+
+    def values(self) -> Iterator[list[Region]]:  # type: ignore[override]
+        return (rs for _, rs in self.items())
+
+
+class AllRegions:
+    """Every region of the snapshot, re-iterable and streamed (never one list of all)."""
+
+    def __init__(self, regions: Mapping[PageKey, list[Region]]) -> None:
+        self._regions = regions
+
+    def __iter__(self) -> Iterator[Region]:
+        for rs in self._regions.values():
+            yield from rs
 
 
 @dataclass(frozen=True)
@@ -48,7 +115,8 @@ class ReleaseSnapshot:
     created_by: str
     created_at: str
     documents: list[SnapshotDocument]
-    regions: dict[tuple[int, int], list[Region]]  # (document id, 0-based page) -> regions
+    # (document id, 0-based page) -> regions: a dict, or DocumentRegions read as needed
+    regions: Mapping[PageKey, list[Region]]
     statuses: list[str] = field(default_factory=lambda: ["approved"])
     split_ratios: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])
     seed: int = 0
@@ -110,11 +178,18 @@ class ReleaseSnapshot:
             for page in doc.pages:
                 yield doc, page
 
+    @property
+    def all_regions(self) -> AllRegions:
+        """Every region, streamed document by document (iterate it as often as needed)."""
+        return AllRegions(self.regions)
+
     def regions_on(self, document_id: int, page: int) -> list[Region]:
         return self.regions.get((document_id, page), [])
 
     def region_count(self, split: str | None = None) -> int:
         docs = {d.document.id for d in self.documents if split is None or d.split == split}
+        if isinstance(self.regions, DocumentRegions):
+            return sum(self.regions.count(doc_id) for doc_id in docs)
         return sum(len(rs) for (doc_id, _), rs in self.regions.items() if doc_id in docs)
 
     def page_count(self, split: str | None = None) -> int:

@@ -33,6 +33,8 @@ class Predecessors:
 
     latest_manifest_sha256: str | None
     parent_release: ReleaseRecord | None
+    latest: ReleaseRecord | None = None
+    log_head_hash: str | None = None  # the hash of the event asked for, if it exists
 
 
 def _record(row: Sequence[Any]) -> ReleaseRecord:
@@ -64,12 +66,31 @@ def list_releases(db: Database, version: str | None = None) -> list[ReleaseRecor
     return [_record(r) for r in db.conn.execute(sql + " ORDER BY id", params).fetchall()]
 
 
-def predecessors(db: Database, parent_version: str | None) -> Predecessors:
-    """Both links of a new release in one statement (the newest release overall first)."""
+def predecessors(db: Database, parent_version: str | None,
+                 log_head_id: int | None = None) -> Predecessors:
+    """Both links of a new release in one statement (the newest release overall first),
+    and with `log_head_id` the stored hash of that event (the log head the manifest names)."""
     rows = db.conn.execute(
         f"SELECT * FROM (SELECT 0 AS k, {_COLUMNS} FROM releases ORDER BY id DESC LIMIT 1) "
         f"UNION ALL SELECT * FROM (SELECT 1 AS k, {_COLUMNS} FROM releases WHERE version = ? "
-        "ORDER BY id DESC LIMIT 1)", [parent_version]).fetchall()
-    found = {int(r[0]): _record(r[1:]) for r in rows}
+        "ORDER BY id DESC LIMIT 1) "
+        "UNION ALL SELECT 2, id, hash, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM events "
+        "WHERE id = ?", [parent_version, log_head_id]).fetchall()
+    found = {int(r[0]): _record(r[1:]) for r in rows if int(r[0]) < 2}
+    head = next((str(r[2]) for r in rows if int(r[0]) == 2), None)
     latest = found.get(0)
-    return Predecessors(latest.manifest_sha256 if latest else None, found.get(1))
+    return Predecessors(latest.manifest_sha256 if latest else None, found.get(1), latest,
+                        head)
+
+
+def event_hash_at(db: Database, event_id: int) -> str | None:
+    """The stored hash of one event (the log head a release records), None if absent."""
+    row = db.conn.execute("SELECT hash FROM events WHERE id = ?", [event_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def by_manifest(db: Database, manifest_sha256: str) -> ReleaseRecord | None:
+    """The release recorded with this manifest hash, if the project has one."""
+    row = db.conn.execute(f"SELECT {_COLUMNS} FROM releases WHERE manifest_sha256 = ? "
+                          "ORDER BY id LIMIT 1", [manifest_sha256]).fetchone()
+    return None if row is None else _record(row)

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from aal_desktop.export.jsonl import PAGE_COLUMNS, REGION_COLUMNS, write_jsonl
-from aal_desktop.export.parquet import write_parquet
+from aal_desktop.export.parquet import (
+    PARQUET_PAGE_COLUMNS,
+    PARQUET_REGION_COLUMNS,
+    write_parquet,
+)
 from tests.export import make_snapshot
 
 pq = pytest.importorskip("pyarrow.parquet")
@@ -56,8 +60,10 @@ def test_jsonl_has_one_line_per_region_with_provenance(written) -> None:
 def test_parquet_regions_match_the_jsonl_rows(written) -> None:
     snapshot, out = written
     for split in ("train", "val", "test"):
-        table = pq.read_table(out / "parquet" / "regions" / f"{split}.parquet")
-        assert tuple(table.column_names) == REGION_COLUMNS
+        table = pq.read_table(out / "parquet" / "regions" / f"split={split}")
+        # the split is the hive folder, not a column of the files (Spark refuses both)
+        assert tuple(table.column_names) == PARQUET_REGION_COLUMNS
+        assert tuple(c for c in REGION_COLUMNS if c != "split") == PARQUET_REGION_COLUMNS
         rows = table.to_pylist()
         expected = read_jsonl(out / "jsonl" / f"{split}.jsonl")
         assert [r["region_id"] for r in rows] == [r["region_id"] for r in expected]
@@ -72,7 +78,11 @@ def test_parquet_folders_read_as_one_table_each(written) -> None:
     pages = pq.read_table(out / "parquet" / "pages")
     assert regions.num_rows == snapshot.region_count()
     assert pages.num_rows == snapshot.page_count()
-    assert tuple(pages.column_names) == PAGE_COLUMNS
+    assert tuple(pages.column_names) == (*PARQUET_PAGE_COLUMNS, "split")
+    assert tuple(c for c in PAGE_COLUMNS if c != "split") == PARQUET_PAGE_COLUMNS
+    split_of = {d.document.sha256: d.split for d in snapshot.documents}
+    assert [split_of[p["document_sha256"]] for p in pages.to_pylist()] == [
+        str(s) for s in pages.column("split").to_pylist()]
     assert sum(pages.column("regions").to_pylist()) == snapshot.region_count()
     rotated = [p for p in pages.to_pylist() if p["rotation"] == 90]
     assert rotated and rotated[0]["image_width"] == 1584
@@ -87,8 +97,8 @@ def test_an_empty_split_gets_no_file_and_no_config(tmp_path: Path) -> None:
     snapshot.documents = [d for d in snapshot.documents if d.split != "val"]
     assert snapshot.splits == ["train", "test"] and snapshot.empty_splits() == ["val"]
     written = write_parquet(snapshot, tmp_path / "out", 144)
-    assert not (tmp_path / "out" / "parquet" / "regions" / "val.parquet").exists()
-    assert not (tmp_path / "out" / "parquet" / "pages" / "val.parquet").exists()
+    assert not (tmp_path / "out" / "parquet" / "regions" / "split=val").exists()
+    assert not (tmp_path / "out" / "parquet" / "pages" / "split=val").exists()
     assert all(pq.read_table(p).num_rows > 0 for p in written)
     assert "val" not in front_matter(snapshot, ("parquet",))
 
@@ -96,6 +106,7 @@ def test_an_empty_split_gets_no_file_and_no_config(tmp_path: Path) -> None:
 def test_hugging_face_datasets_loads_the_parquet_splits(written) -> None:
     datasets = pytest.importorskip("datasets")
     snapshot, out = written
-    files = {s: str(out / "parquet" / "regions" / f"{s}.parquet") for s in ("train", "test")}
+    files = {s: str(out / "parquet" / "regions" / f"split={s}" / "*.parquet")
+             for s in ("train", "test")}
     ds = datasets.load_dataset("parquet", data_files=files)
     assert ds["train"].num_rows == snapshot.region_count("train")
