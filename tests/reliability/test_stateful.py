@@ -111,8 +111,8 @@ def test_random_service_calls_keep_every_invariant(template: Path) -> None:
     FIGURES.clear()
     run_state_machine_as_test(make_machine(template, concurrent=False),
                               settings=_settings(scaled(8, 60), scaled(12, 40)))
-    print(f"\nstateful: {FIGURES['calls']} calls tried, {FIGURES['checks']} invariant "
-          f"checks survived, 0 lost")
+    print(f"\nstateful: {FIGURES.get('calls', 0)} calls tried, "
+          f"{FIGURES.get('checks', 0)} invariant checks survived, 0 lost")
 
 
 def test_random_calls_with_a_second_process_editing_keep_every_invariant(
@@ -120,7 +120,8 @@ def test_random_calls_with_a_second_process_editing_keep_every_invariant(
     FIGURES.clear()
     run_state_machine_as_test(make_machine(template, concurrent=True),
                               settings=_settings(scaled(2, 10), scaled(15, 40)))
-    print(f"\nstateful, two processes: {FIGURES['calls']} calls tried, {FIGURES['checks']} "
+    print(f"\nstateful, two processes: {FIGURES.get('calls', 0)} calls tried, "
+          f"{FIGURES.get('checks', 0)} "
           "invariant checks survived, 0 lost")
 
 
