@@ -31,8 +31,11 @@ def _requirements_digest() -> str:
 def bootstrap() -> None:
     """Create .venv and install the app with its test extra, once per pyproject change."""
     if sys.version_info < (3, 11):  # noqa: UP036 - this file must speak to old Pythons too
-        sys.exit("AAL Desktop needs Python 3.11 or newer (this is "  # noqa: UP031
-                 + sys.version.split()[0] + ").")
+        sys.exit(
+            "AAL Desktop needs Python 3.11 or newer (this is "  # noqa: UP031
+            + sys.version.split()[0]
+            + ")."
+        )
     if not PY.exists():
         print(f"Creating virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -51,7 +54,7 @@ def bootstrap() -> None:
 # meets it has merged. AAL_STRICT=1 enforces every rule now (to see what is left).
 PENDING_CONTRACTS: set[str] = set()  # ids of [[tool.importlinter.contracts]] in pyproject.toml
 PENDING_MYPY: set[str] = set()  # packages under aal_desktop/ whose errors only print
-PENDING_FORMAT = True  # `ruff format --check`: False once the lead has formatted the tree
+PENDING_FORMAT = False  # `ruff format --check`: False once the lead has formatted the tree
 LINT_PATHS = ["aal_desktop", "tests", "benchmarks", "resources", "dev.py"]
 
 
@@ -88,8 +91,7 @@ def _import_contracts(env: dict[str, str]) -> str:
     pending = set() if _strict(env) else set(PENDING_CONTRACTS) & set(ids)
     enforced = [i for i in ids if i not in pending]
     lint = [str(BIN / "lint-imports"), "--no-logo"]
-    ok = not enforced or _call([*lint, *(a for i in enforced for a in ("--contract", i))],
-                                env) == 0
+    ok = not enforced or _call([*lint, *(a for i in enforced for a in ("--contract", i))], env) == 0
     for contract in sorted(pending):
         out = _capture([*lint, "--contract", contract], env)
         kept = "Contracts: 1 kept, 0 broken." in out
@@ -101,8 +103,14 @@ def _import_contracts(env: dict[str, str]) -> str:
 def _mypy(env: dict[str, str]) -> str:
     """mypy over [tool.mypy] files; errors in PENDING_MYPY packages are counted, not fatal."""
     pending = set() if _strict(env) else set(PENDING_MYPY)
-    proc = subprocess.run([str(PY), "-m", "mypy"], cwd=ROOT, env=env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.run(
+        [str(PY), "-m", "mypy"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     counts: dict[str, int] = {}
     fatal = []
     for line in proc.stdout.splitlines():
@@ -143,10 +151,25 @@ def _pytest(extra: list[str], env: dict[str, str], steps: dict[str, str]) -> boo
         return rc == 0
     no_qt = {**env, "AAL_NO_QT": "1"}
     qt_free_args = _without_ui_paths(extra)
-    first = 5 if qt_free_args is None else _call(
-        [str(PY), "-m", "pytest", "-p", "no:pytest-qt", "-W",
-         "ignore:Unknown config option:pytest.PytestConfigWarning", "-m", "not qt",
-         *qt_free_args], no_qt)
+    first = (
+        5
+        if qt_free_args is None
+        else _call(
+            [
+                str(PY),
+                "-m",
+                "pytest",
+                "-p",
+                "no:pytest-qt",
+                "-W",
+                "ignore:Unknown config option:pytest.PytestConfigWarning",
+                "-m",
+                "not qt",
+                *qt_free_args,
+            ],
+            no_qt,
+        )
+    )
     steps["pytest, Qt blocked (not qt)"] = _pytest_result(first)
     if first not in (0, 5) and ("-x" in extra or "--exitfirst" in extra):
         return False
@@ -186,8 +209,9 @@ def _call(cmd: list[str], env: dict[str, str]) -> int:
 
 
 def _capture(cmd: list[str], env: dict[str, str]) -> str:
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT)
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     return proc.stdout
 
 
@@ -201,8 +225,12 @@ def run_tests(extra: list[str]) -> int:
     if "AAL_CORPUS" not in env and corpus.is_dir():
         env["AAL_CORPUS"] = str(corpus)
     steps: dict[str, str] = {}
-    for name, step in (("ruff check", _ruff_check), ("ruff format --check", _ruff_format),
-                       ("import contracts", _import_contracts), ("mypy", _mypy)):
+    for name, step in (
+        ("ruff check", _ruff_check),
+        ("ruff format --check", _ruff_format),
+        ("import contracts", _import_contracts),
+        ("mypy", _mypy),
+    ):
         print(f"== {name}", flush=True)
         steps[name] = step(env)
     if "FAILED" not in steps.values():

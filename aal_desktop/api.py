@@ -35,22 +35,42 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def register_model(db: str | Path, name: str, weights: str | Path, datasets: list[str],
-                   metrics: dict[str, Any] | str | Path | None = None,
-                   config: str | Path | None = None, framework: str | None = None,
-                   user: str | None = None, allow_retired: bool = False,
-                   reason: str | None = None) -> str:
+def register_model(
+    db: str | Path,
+    name: str,
+    weights: str | Path,
+    datasets: list[str],
+    metrics: dict[str, Any] | str | Path | None = None,
+    config: str | Path | None = None,
+    framework: str | None = None,
+    user: str | None = None,
+    allow_retired: bool = False,
+    reason: str | None = None,
+) -> str:
     """Record a trained model version; returns its reference "name:version"."""
     with Project(db, user) as project:
-        m = _models.register_model(project, name, Path(weights), list(datasets), metrics,
-                                   config, framework, allow_retired=allow_retired,
-                                   reason=reason)
+        m = _models.register_model(
+            project,
+            name,
+            Path(weights),
+            list(datasets),
+            metrics,
+            config,
+            framework,
+            allow_retired=allow_retired,
+            reason=reason,
+        )
         return m.ref
 
 
-def lineage(db: str | Path, model: str | None = None, version: str | None = None,
-            env: str | None = None, at: str | datetime | date | None = None,
-            user: str | None = None) -> dict[str, Any]:
+def lineage(
+    db: str | Path,
+    model: str | None = None,
+    version: str | None = None,
+    env: str | None = None,
+    at: str | datetime | date | None = None,
+    user: str | None = None,
+) -> dict[str, Any]:
     """Lineage as plain dicts: of a model (`model="det:2"`), of a dataset version
     (`version="v2"`), or what served an environment at a time (`env="prod", at="2025-03-01"`).
     """
@@ -71,8 +91,9 @@ def check_weights(db: str | Path, model: str, user: str | None = None) -> bool:
         return _models.check_weights(project, model).matches
 
 
-def in_production(db: str | Path, env: str, at: str | datetime | date | None = None,
-                  user: str | None = None) -> str | None:
+def in_production(
+    db: str | Path, env: str, at: str | datetime | date | None = None, user: str | None = None
+) -> str | None:
     """The "name:version" serving `env` at `at` (now by default), or None."""
     with Project(db, user) as project:
         dep = _models.in_production(project, env, at)

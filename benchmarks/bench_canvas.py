@@ -27,10 +27,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from common import SAMPLE_PDF, BenchResult, timeit_best  # noqa: E402
 
-CORPUS = Path(os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared"
-                             / "corpus"))
-DOCS = ("pdfjs--tracemonkey.pdf", "plumber--federal-register-2020-17221.pdf",
-        "pdfjs--TAMReview.pdf")
+CORPUS = Path(
+    os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+)
+DOCS = (
+    "pdfjs--tracemonkey.pdf",
+    "plumber--federal-register-2020-17221.pdf",
+    "pdfjs--TAMReview.pdf",
+)
 ZOOM = 1.5  # a typical reading zoom; the canvas renders at the zoom's bucket (1.54)
 VIEW_SIZE = (1100, 1300)
 
@@ -69,8 +73,7 @@ class _Bench:
 
         self.app = _app()
         self.tmp = tempfile.TemporaryDirectory(prefix="aal-bench-canvas-")
-        self.project = Project(Path(self.tmp.name) / "aal.sqlite3", user="bench",
-                               isolate_pdf=True)
+        self.project = Project(Path(self.tmp.name) / "aal.sqlite3", user="bench", isolate_pdf=True)
         outcomes = documents.import_paths(self.project, pdfs)
         self.docs = [o.document_id for o in outcomes if o.document_id is not None]
         self.session = Session(self.project)
@@ -95,8 +98,12 @@ class _Bench:
 
         d = documents.resolve(self.project, doc)
         zoom = self.canvas.image.render_zoom()
-        _wait(lambda: self.session.renderer.cached(d.sha256, page, zoom) is not None
-              or self.session.renderer.failure(d.sha256, page) is not None)
+        _wait(
+            lambda: (
+                self.session.renderer.cached(d.sha256, page, zoom) is not None
+                or self.session.renderer.failure(d.sha256, page) is not None
+            )
+        )
 
     def close(self) -> None:
         self.canvas.close()
@@ -125,8 +132,9 @@ def _raw_render_s(pdf: Path, page: int, zoom: float) -> float:
     doc = pymupdf.open(pdf)
     try:
         matrix = pymupdf.Matrix(zoom, zoom)
-        return timeit_best(lambda: doc.load_page(page).get_pixmap(matrix=matrix, alpha=False),
-                           repeat=5)
+        return timeit_best(
+            lambda: doc.load_page(page).get_pixmap(matrix=matrix, alpha=False), repeat=5
+        )
     finally:
         doc.close()
 
@@ -164,10 +172,12 @@ def page_display_vs_raw_render(quick: bool) -> BenchResult:
     value = statistics.median(prefetched)
     baseline = statistics.median(raw_next)
     cold_ratio = statistics.median(c / r for c, r in zip(cold, raw_cold, strict=True))
-    cold_first_ratio = statistics.median(c / r for c, r in zip(cold, raw_cold_first,
-                                                                strict=True))
+    cold_first_ratio = statistics.median(c / r for c, r in zip(cold, raw_cold_first, strict=True))
     return BenchResult(
-        "page_display_vs_raw_render", value * 1000, baseline * 1000, "ms",
+        "page_display_vs_raw_render",
+        value * 1000,
+        baseline * 1000,
+        "ms",
         f"prefetched next page, median of {len(prefetched)} pages over {len(pdfs)} corpus "
         f"documents at zoom {ZOOM}; cold (nothing cached, worker render): median "
         f"{statistics.median(cold) * 1000:.1f} ms, ratio {cold_ratio:.2f} to the best of 5 "
@@ -176,8 +186,9 @@ def page_display_vs_raw_render(quick: bool) -> BenchResult:
     )
 
 
-def _grid_regions(project: Any, doc: int, page: int, n: int, cols: int = 40,
-                  only: int | None = None) -> list[str]:
+def _grid_regions(
+    project: Any, doc: int, page: int, n: int, cols: int = 40, only: int | None = None
+) -> list[str]:
     """Set-up only (bypasses the event log): n small boxes in a grid over the page (or only
     the one at index `only` of that grid)."""
     from aal_desktop.core.geometry import Box
@@ -197,11 +208,20 @@ def _grid_regions(project: Any, doc: int, page: int, n: int, cols: int = 40,
         for k in range(n) if only is None else (only,):
             x, y = (k % cols) * w, (k // cols) * h
             ids.append(str(uuid.uuid4()))
-            region_rows.insert(project.db, Region(
-                id=ids[-1], document_id=doc, page=page,
-                box=Box(x + 0.5, y + 0.5, x + w - 0.5, y + h - 0.5).rounded(),
-                class_key=classes[k % len(classes)], schema_version=1, annotator="bench",
-                created_by="bench", created_at=now))
+            region_rows.insert(
+                project.db,
+                Region(
+                    id=ids[-1],
+                    document_id=doc,
+                    page=page,
+                    box=Box(x + 0.5, y + 0.5, x + w - 0.5, y + h - 0.5).rounded(),
+                    class_key=classes[k % len(classes)],
+                    schema_version=1,
+                    annotator="bench",
+                    created_by="bench",
+                    created_at=now,
+                ),
+            )
     return ids
 
 
@@ -230,9 +250,14 @@ def _scene_with(quick: bool, n: int, name: str) -> BenchResult:
         assert len(bench.canvas.regions_on_page()) == n
     finally:
         bench.close()
-    return BenchResult(name, with_regions * 1000, empty * 1000, "ms",
-                       "show_page → pageReady (after the first paint; image cached), page 1 "
-                       f"of {pdfs[0].name}: with {n:,} regions vs the same page with none")
+    return BenchResult(
+        name,
+        with_regions * 1000,
+        empty * 1000,
+        "ms",
+        "show_page → pageReady (after the first paint; image cached), page 1 "
+        f"of {pdfs[0].name}: with {n:,} regions vs the same page with none",
+    )
 
 
 def scene_2000_regions_ms(quick: bool) -> BenchResult:
@@ -270,10 +295,15 @@ def cold_page_vs_raw_first_render(quick: bool) -> BenchResult:
     finally:
         bench.close()
     value, baseline = statistics.median(cold), statistics.median(raw)
-    return BenchResult("cold_page_vs_raw_first_render", value * 1000, baseline * 1000, "ms",
-                       f"show_page → pageReady for {len(cold)} uncached pages of {len(pdfs)} "
-                       f"corpus documents at zoom {ZOOM} (median) vs a raw first render of "
-                       "each in a freshly opened document; target ratio <= 2")
+    return BenchResult(
+        "cold_page_vs_raw_first_render",
+        value * 1000,
+        baseline * 1000,
+        "ms",
+        f"show_page → pageReady for {len(cold)} uncached pages of {len(pdfs)} "
+        f"corpus documents at zoom {ZOOM} (median) vs a raw first render of "
+        "each in a freshly opened document; target ratio <= 2",
+    )
 
 
 def _drain() -> None:
@@ -359,11 +389,15 @@ def drag_one_of_2000_vs_empty_page(quick: bool) -> BenchResult:
         session.close()
         app.processEvents()
         tmp.cleanup()
-    return BenchResult("drag_one_of_2000_vs_empty_page", statistics.median(full) * 1000,
-                       statistics.median(empty) * 1000, "ms",
-                       "mouse drag of one box in the main window until the move is stored and "
-                       "the window repainted: page of 2,000 regions vs page holding only that "
-                       f"box (median of {len(full)} vs {len(empty)}); target ratio <= 3")
+    return BenchResult(
+        "drag_one_of_2000_vs_empty_page",
+        statistics.median(full) * 1000,
+        statistics.median(empty) * 1000,
+        "ms",
+        "mouse drag of one box in the main window until the move is stored and "
+        "the window repainted: page of 2,000 regions vs page holding only that "
+        f"box (median of {len(full)} vs {len(empty)}); target ratio <= 3",
+    )
 
 
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from common import SAMPLE_PDF, BenchResult
 
-CORPUS = Path(os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared"
-                             / "corpus"))
+CORPUS = Path(
+    os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+)
 # a real 516-page manual, joined with itself: a large document as users have them
 SOURCES = ("deb-latex-base-doc--hyperref.pdf",)
 
@@ -44,8 +45,13 @@ def _open_to_first_page(pdf: Path, worker: object) -> float:
         (outcome,) = documents.import_paths(project, [pdf])
         assert outcome.status == "imported", outcome.reason
         doc = documents.resolve(project, outcome.document_id)
-        worker.call(render_page, str(project.pdf_path(doc.sha256)), 0, 2.0,  # type: ignore
-                    timeout=60)
+        worker.call(
+            render_page,
+            str(project.pdf_path(doc.sha256)),
+            0,
+            2.0,  # type: ignore
+            timeout=60,
+        )
         elapsed = time.perf_counter() - start
         project.close()
     return elapsed
@@ -65,11 +71,16 @@ def open_1000_pages_vs_1_page(quick: bool) -> BenchResult:
         value = min(_open_to_first_page(big, worker) for _ in range(repeat))
         baseline = min(_open_to_first_page(small, worker) for _ in range(repeat))
         size = big.stat().st_size
-    return BenchResult("open_1000_pages_vs_1_page", value, baseline, "s",
-                       f"{pages}-page document joined from real pages ({size >> 20} MB) "
-                       "vs 1 page; target ratio <= 2")
+    return BenchResult(
+        "open_1000_pages_vs_1_page",
+        value,
+        baseline,
+        "s",
+        f"{pages}-page document joined from real pages ({size >> 20} MB) "
+        "vs 1 page; target ratio <= 2",
+    )
 
 
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
-    "open_1000_pages_vs_1_page": open_1000_pages_vs_1_page,
+    "open_1000_pages_vs_1_page": open_1000_pages_vs_1_page
 }

@@ -19,11 +19,16 @@ from pathlib import Path
 
 from common import SAMPLE_PDF, BenchResult
 
-CORPUS = Path(os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared"
-                             / "corpus"))
-PAGES = (("pdfjs--tracemonkey.pdf", 0), ("pdfjs--tracemonkey.pdf", 1),
-         ("pdfjs--tracemonkey.pdf", 2), ("plumber--federal-register-2020-17221.pdf", 0),
-         ("pdfjs--TAMReview.pdf", 0))
+CORPUS = Path(
+    os.environ.get("AAL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+)
+PAGES = (
+    ("pdfjs--tracemonkey.pdf", 0),
+    ("pdfjs--tracemonkey.pdf", 1),
+    ("pdfjs--tracemonkey.pdf", 2),
+    ("plumber--federal-register-2020-17221.pdf", 0),
+    ("pdfjs--TAMReview.pdf", 0),
+)
 
 
 def _pages(quick: bool) -> list[tuple[Path, int]]:
@@ -46,6 +51,7 @@ def bench_prelabel_page_ms(quick: bool) -> BenchResult:
     with WorkerProcess("bench-layout") as worker, tempfile.TemporaryDirectory() as tmp:
         worker.call(layout.raw_layout, str(pages[0][0]), pages[0][1], timeout=300)  # warm up
         import pymupdf  # noqa: F401  # words run in-process here (CLI); pay the import once
+
         for i, (pdf, page) in enumerate(pages):
             start = time.perf_counter()
             worker.call(layout.raw_layout, str(pdf), page, timeout=300)
@@ -54,18 +60,20 @@ def bench_prelabel_page_ms(quick: bool) -> BenchResult:
             (outcome,) = documents.import_paths(project, [pdf])
             assert outcome.document_id is not None, outcome.reason
             start = time.perf_counter()
-            rep = prelabel.prelabel(project, outcome.document_id, [page], 0.5, worker=worker,
-                                    notify=False)
+            rep = prelabel.prelabel(
+                project, outcome.document_id, [page], 0.5, worker=worker, notify=False
+            )
             service_ms.append((time.perf_counter() - start) * 1000)
             created += rep.created
             project.close()
     return BenchResult(
-        "prelabel_page_ms", statistics.mean(service_ms), statistics.mean(bare_ms), "ms",
+        "prelabel_page_ms",
+        statistics.mean(service_ms),
+        statistics.mean(bare_ms),
+        "ms",
         f"{len(pages)} real pages, {created} regions created; baseline = bare model call "
         "(pymupdf.layout predict) in the same worker",
     )
 
 
-BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
-    "prelabel_page_ms": bench_prelabel_page_ms,
-}
+BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {"prelabel_page_ms": bench_prelabel_page_ms}

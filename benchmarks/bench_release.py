@@ -19,8 +19,11 @@ from pathlib import Path
 from common import REPO_ROOT, BenchResult
 
 CORPUS = Path(os.environ.get("AAL_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
-SOURCES = ("pdfjs--tracemonkey.pdf", "plumber--federal-register-2020-17221.pdf",
-           "pdfjs--TAMReview.pdf")
+SOURCES = (
+    "pdfjs--tracemonkey.pdf",
+    "plumber--federal-register-2020-17221.pdf",
+    "pdfjs--TAMReview.pdf",
+)
 DPI = 144
 
 
@@ -78,8 +81,11 @@ def _pdftoppm_seconds(pdfs: list[Path], work: Path, exe: str) -> float:
     out.mkdir()
     start = time.perf_counter()
     for pdf in pdfs:
-        subprocess.run([exe, "-r", str(DPI), "-png", str(pdf), str(out / pdf.stem)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [exe, "-r", str(DPI), "-png", str(pdf), str(out / pdf.stem)],
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - start
 
 
@@ -87,13 +93,23 @@ def release_images_vs_pdftoppm(quick: bool) -> BenchResult:
     name = "release_images_vs_pdftoppm"
     exe = shutil.which("pdftoppm")
     if exe is None:
-        return BenchResult(name, float("nan"), float("nan"), "s",
-                           "skipped: pdftoppm missing (apt-get install poppler-utils)")
+        return BenchResult(
+            name,
+            float("nan"),
+            float("nan"),
+            "s",
+            "skipped: pdftoppm missing (apt-get install poppler-utils)",
+        )
     with tempfile.TemporaryDirectory() as tmp:
         pdfs = _pages_from_corpus(Path(tmp), 4 if quick else 12)
         if not pdfs:
-            return BenchResult(name, float("nan"), float("nan"), "s",
-                               f"skipped: corpus not found at {CORPUS} (set AAL_CORPUS)")
+            return BenchResult(
+                name,
+                float("nan"),
+                float("nan"),
+                "s",
+                f"skipped: corpus not found at {CORPUS} (set AAL_CORPUS)",
+            )
         pages = _page_count(pdfs)
         repeat = 1 if quick else 2
         values, baselines = [], []
@@ -103,12 +119,17 @@ def release_images_vs_pdftoppm(quick: bool) -> BenchResult:
             baselines.append(_pdftoppm_seconds(pdfs, work, exe))
             values.append(_release_seconds(pdfs, work))
     value, baseline = min(values), min(baselines)
-    return BenchResult(name, value, baseline, "s",
-                       f"{pages} real pages from {len(pdfs)} corpus papers at {DPI} dpi, COCO "
-                       f"with images ({pages / value:.1f} pages/s vs "
-                       f"{pages / baseline:.1f} for pdftoppm); target ratio <= 0.2")
+    return BenchResult(
+        name,
+        value,
+        baseline,
+        "s",
+        f"{pages} real pages from {len(pdfs)} corpus papers at {DPI} dpi, COCO "
+        f"with images ({pages / value:.1f} pages/s vs "
+        f"{pages / baseline:.1f} for pdftoppm); target ratio <= 0.2",
+    )
 
 
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
-    "release_images_vs_pdftoppm": release_images_vs_pdftoppm,
+    "release_images_vs_pdftoppm": release_images_vs_pdftoppm
 }

@@ -71,15 +71,29 @@ def _build(work: Path, pages: int) -> Path:
         for doc_id in ids:
             for p in range(PAGES_PER_DOC if pages >= PAGES_PER_DOC else pages):
                 for key, box in (("title", (50, 60, 300, 110)), ("text", (50, 130, 400, 300))):
-                    rows.append((str(uuid.uuid4()), doc_id, p, *box, key, "{}",
-                                 schema_version, "human", "bench", "Some text on the page",
-                                 "bench",
-                                 "2026-01-01T00:00:00+00:00"))
+                    rows.append(
+                        (
+                            str(uuid.uuid4()),
+                            doc_id,
+                            p,
+                            *box,
+                            key,
+                            "{}",
+                            schema_version,
+                            "human",
+                            "bench",
+                            "Some text on the page",
+                            "bench",
+                            "2026-01-01T00:00:00+00:00",
+                        )
+                    )
         conn.execute("BEGIN")
         conn.executemany(
             "INSERT INTO regions (id, document_id, page, x0, y0, x1, y1, class_key, attrs, "
             "schema_version, origin, annotator, text, created_by, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         conn.execute("COMMIT")
         for doc_id in ids:
             documents.set_status(project, doc_id, "approved")
@@ -92,8 +106,13 @@ def _build(work: Path, pages: int) -> Path:
 def _peak_kib(db: Path, dest: Path, cache_kib: int | None = None) -> int:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     extra = [] if cache_kib is None else [str(cache_kib)]
-    out = subprocess.run([sys.executable, "-c", _RELEASE, str(db), str(dest), *extra], env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _RELEASE, str(db), str(dest), *extra],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return int(out.strip().splitlines()[-1])
 
 
@@ -109,14 +128,19 @@ def release_rss_20k_vs_2k_pages(quick: bool) -> BenchResult:
             small_cache[pages] = _peak_kib(db, work / "releases-2mib-cache", 2048)
     value, baseline = peaks[large] / 1024, peaks[small] / 1024
     pinned = small_cache[large] / small_cache[small]
-    return BenchResult(name, value, baseline, "MiB",
-                       f"peak RSS of a Parquet + COCO release without images, {large} pages "
-                       f"over {small} pages (two regions a page); target ratio <= 1.3; with "
-                       f"SQLite's page cache at 2 MiB instead of the project's 64 MiB: "
-                       f"{pinned:.2f}x ({small_cache[large] / 1024:.0f} / "
-                       f"{small_cache[small] / 1024:.0f} MiB)")
+    return BenchResult(
+        name,
+        value,
+        baseline,
+        "MiB",
+        f"peak RSS of a Parquet + COCO release without images, {large} pages "
+        f"over {small} pages (two regions a page); target ratio <= 1.3; with "
+        f"SQLite's page cache at 2 MiB instead of the project's 64 MiB: "
+        f"{pinned:.2f}x ({small_cache[large] / 1024:.0f} / "
+        f"{small_cache[small] / 1024:.0f} MiB)",
+    )
 
 
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
-    "release_rss_20k_vs_2k_pages": release_rss_20k_vs_2k_pages,
+    "release_rss_20k_vs_2k_pages": release_rss_20k_vs_2k_pages
 }

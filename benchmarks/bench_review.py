@@ -44,19 +44,34 @@ def _project(n: int) -> tuple[Project, float]:
         for i in range(n):
             kind = KINDS[i % len(KINDS)]
             box = [10.0 + i % 50, 10.0, 200.0, 60.0]
-            before = None if kind == "region.create" else {
-                "class_key": CLASSES[i % 5], "box": box, "deleted": False}
-            after = {"class_key": CLASSES[(i + (kind == "region.relabel")) % 5],
-                     "box": [box[0] + (kind == "region.move") * 5, *box[1:]],
-                     "deleted": kind == "region.delete"}
-            event_log.append(project.db, event_log.NewEvent(
-                kind=kind, user=USERS[i % 3],
-                change_type="additive" if kind == "region.create" else "corrective",
-                region_id=f"region-{i % 20_000}", document_id=1 + i % 40, page=i % 10,
-                original=before, new=after, reason=f"reason {i}"))
+            before = (
+                None
+                if kind == "region.create"
+                else {"class_key": CLASSES[i % 5], "box": box, "deleted": False}
+            )
+            after = {
+                "class_key": CLASSES[(i + (kind == "region.relabel")) % 5],
+                "box": [box[0] + (kind == "region.move") * 5, *box[1:]],
+                "deleted": kind == "region.delete",
+            }
+            event_log.append(
+                project.db,
+                event_log.NewEvent(
+                    kind=kind,
+                    user=USERS[i % 3],
+                    change_type="additive" if kind == "region.create" else "corrective",
+                    region_id=f"region-{i % 20_000}",
+                    document_id=1 + i % 40,
+                    page=i % 10,
+                    original=before,
+                    new=after,
+                    reason=f"reason {i}",
+                ),
+            )
         project.db.conn.executemany(
             "INSERT INTO reviews (event_id, decision, user, at) VALUES (?, 'accepted', ?, ?)",
-            [(i, "lead1", event_log.now_iso()) for i in range(1, n + 1, 7)])
+            [(i, "lead1", event_log.now_iso()) for i in range(1, n + 1, 7)],
+        )
     return project, time.perf_counter() - start
 
 
@@ -71,8 +86,9 @@ def _screen(model: object, first_row: int) -> None:
 
 
 def _raw_page(project: Project, where: str = "", params: tuple = (), offset: int = 0) -> None:
-    project.db.execute(f"SELECT * FROM events{where} ORDER BY id LIMIT 500 OFFSET ?",
-                       [*params, offset]).fetchall()
+    project.db.execute(
+        f"SELECT * FROM events{where} ORDER BY id LIMIT 500 OFFSET ?", [*params, offset]
+    ).fetchall()
 
 
 def bench_first_screen(quick: bool) -> BenchResult:
@@ -111,9 +127,14 @@ def bench_jump_to_middle(quick: bool) -> BenchResult:
 
     value = timeit_best(run, repeat=5)
     baseline = timeit_best(lambda: _raw_page(project, offset=middle), repeat=5)
-    return BenchResult("review_table_100k_middle", value * 1000, baseline * 1000, "ms",
-                       f"{n} events; jump to row {middle} and paint a screen "
-                       f"(pages read in total: {model.pages_read})")
+    return BenchResult(
+        "review_table_100k_middle",
+        value * 1000,
+        baseline * 1000,
+        "ms",
+        f"{n} events; jump to row {middle} and paint a screen "
+        f"(pages read in total: {model.pages_read})",
+    )
 
 
 def bench_filter(quick: bool) -> BenchResult:
@@ -133,9 +154,14 @@ def bench_filter(quick: bool) -> BenchResult:
     value = timeit_best(run, repeat=5)
     baseline = timeit_best(lambda: _raw_page(project, where, tuple(params)), repeat=5)
     model.set_filter(flt)
-    return BenchResult("review_table_100k_filter", value * 1000, baseline * 1000, "ms",
-                       f"{n} events; filter annotator+kind+pending ({model.total()} match), "
-                       "count + first screen, and back")
+    return BenchResult(
+        "review_table_100k_filter",
+        value * 1000,
+        baseline * 1000,
+        "ms",
+        f"{n} events; filter annotator+kind+pending ({model.total()} match), "
+        "count + first screen, and back",
+    )
 
 
 BENCHMARKS = {

@@ -81,7 +81,8 @@ def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(
-        os.pathsep)
+        os.pathsep
+    )
     env["HOME"] = str(home)
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env["XDG_DATA_HOME"] = str(home / "data")
@@ -93,8 +94,9 @@ def _env(home: Path) -> dict[str, str]:
 def _timed(argv: list[str], env: dict[str, str], timeout: float = 180.0) -> float:
     """Seconds for a child process from start to exit; fails loudly if it fails."""
     start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False, cwd=env["HOME"])
+    proc = subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=timeout, check=False, cwd=env["HOME"]
+    )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
@@ -122,8 +124,7 @@ def _gui_project() -> tuple[Path, Path, tuple[tuple[float, float, float, float],
     return home, db, tuple(boxes)
 
 
-def _median_pair(one: Callable[[], float], two: Callable[[], float], n: int
-                 ) -> tuple[float, float]:
+def _median_pair(one: Callable[[], float], two: Callable[[], float], n: int) -> tuple[float, float]:
     """Median of n runs each, alternating, after one unmeasured run of each (disk cache)."""
     one(), two()
     a, b = [], []
@@ -138,16 +139,39 @@ def startup_vs_bare_qt(quick: bool) -> BenchResult:
     env = _env(home)
     sample = REPO_ROOT / "resources" / "sample.pdf"
     shot = home / "shot.png"
-    app = [sys.executable, "-c", AAL, "--db", str(db), "--user", "bench", "gui",
-           "--screenshot", str(shot)]
-    bare = [sys.executable, "-c", BARE_QT, str(sample), str(home / "bare.png"), str(WINDOW[0]),
-            str(WINDOW[1]), json.dumps(boxes)]
+    app = [
+        sys.executable,
+        "-c",
+        AAL,
+        "--db",
+        str(db),
+        "--user",
+        "bench",
+        "gui",
+        "--screenshot",
+        str(shot),
+    ]
+    bare = [
+        sys.executable,
+        "-c",
+        BARE_QT,
+        str(sample),
+        str(home / "bare.png"),
+        str(WINDOW[0]),
+        str(WINDOW[1]),
+        json.dumps(boxes),
+    ]
     n = 3 if quick else 5
     value, baseline = _median_pair(lambda: _timed(app, env), lambda: _timed(bare, env), n)
-    return BenchResult("startup_vs_bare_qt", value, baseline, "s",
-                       f"`aal gui --screenshot` (sample page, {REGIONS} regions) vs a bare "
-                       f"PySide6 + PyMuPDF script drawing the same page, median of {n}, "
-                       "cold processes; target ratio <= 2")
+    return BenchResult(
+        "startup_vs_bare_qt",
+        value,
+        baseline,
+        "s",
+        f"`aal gui --screenshot` (sample page, {REGIONS} regions) vs a bare "
+        f"PySide6 + PyMuPDF script drawing the same page, median of {n}, "
+        "cold processes; target ratio <= 2",
+    )
 
 
 @cache
@@ -168,13 +192,26 @@ def _list_project(docs: int) -> tuple[Path, Path]:
         project.db.conn.executemany(
             "INSERT INTO documents (id, sha256, filename, original_path, size, page_count, "
             "imported_by, imported_at, status) VALUES (?,?,?,?,?,?,?,?,'todo')",
-            [(d, hashlib.sha256(str(d).encode()).hexdigest(), f"d{d}.pdf", "/x", 1, 3,
-              "bench", now) for d in range(1, docs + 1)])
+            [
+                (
+                    d,
+                    hashlib.sha256(str(d).encode()).hexdigest(),
+                    f"d{d}.pdf",
+                    "/x",
+                    1,
+                    3,
+                    "bench",
+                    now,
+                )
+                for d in range(1, docs + 1)
+            ],
+        )
         project.db.conn.executemany(
             "INSERT INTO regions (id, document_id, page, x0, y0, x1, y1, class_key, attrs, "
             "schema_version, origin, annotator, created_by, created_at) "
             "VALUES (?,?,0,1,1,20,20,'text','{}',1,'human','bench','bench',?)",
-            [(f"r{d}-{k}", d, now) for d in range(1, docs + 1) for k in range(d % 7)])
+            [(f"r{d}-{k}", d, now) for d in range(1, docs + 1) for k in range(d % 7)],
+        )
     project.close()
     return home, db
 
@@ -187,9 +224,14 @@ def cli_doc_list_vs_bare_python(quick: bool) -> BenchResult:
     bare = [sys.executable, "-c", BARE_LIST, str(db)]
     n = 5 if quick else 11
     value, baseline = _median_pair(lambda: _timed(app, env), lambda: _timed(bare, env), n)
-    return BenchResult("cli_doc_list_vs_bare_python", value, baseline, "s",
-                       f"cold `aal doc list` over {docs} documents vs a bare sqlite3 script "
-                       f"printing the same rows, median of {n}; target ratio <= 3")
+    return BenchResult(
+        "cli_doc_list_vs_bare_python",
+        value,
+        baseline,
+        "s",
+        f"cold `aal doc list` over {docs} documents vs a bare sqlite3 script "
+        f"printing the same rows, median of {n}; target ratio <= 3",
+    )
 
 
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {

@@ -37,8 +37,13 @@ def storage_create_only_local(quick: bool) -> BenchResult:
         plain_dir = Path(tmp) / "plain"
         plain_dir.mkdir()
         plain = _per_write(lambda i: (plain_dir / f"{i}.json").write_bytes(data), n)
-    return BenchResult("storage_create_only_local", ours * 1e3, plain * 1e3, "ms",
-                       f"{n} writes of 200 B, baseline unsynced write_bytes")
+    return BenchResult(
+        "storage_create_only_local",
+        ours * 1e3,
+        plain * 1e3,
+        "ms",
+        f"{n} writes of 200 B, baseline unsynced write_bytes",
+    )
 
 
 def storage_create_only_s3(quick: bool) -> BenchResult:
@@ -51,9 +56,13 @@ def storage_create_only_s3(quick: bool) -> BenchResult:
     saved = dict(os.environ)
     try:
         host, port = server.get_host_and_port()
-        os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-                          AWS_ENDPOINT_URL=f"http://{host}:{port}",
-                          AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+        os.environ.update(
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench",
+            AWS_ENDPOINT_URL=f"http://{host}:{port}",
+            AWS_DEFAULT_REGION="us-east-1",
+            AWS_EC2_METADATA_DISABLED="true",
+        )
         from aal_desktop.storage import open_storage
 
         bucket = f"bench-{uuid.uuid4().hex[:8]}"
@@ -68,8 +77,13 @@ def storage_create_only_s3(quick: bool) -> BenchResult:
         os.environ.clear()
         os.environ.update(saved)
         server.stop()
-    return BenchResult("storage_create_only_s3", ours * 1e3, plain * 1e3, "ms",
-                       f"{n} writes of 200 B to moto on 127.0.0.1, baseline plain PUT")
+    return BenchResult(
+        "storage_create_only_s3",
+        ours * 1e3,
+        plain * 1e3,
+        "ms",
+        f"{n} writes of 200 B to moto on 127.0.0.1, baseline plain PUT",
+    )
 
 
 def _synthetic_events(n: int) -> list:
@@ -78,13 +92,23 @@ def _synthetic_events(n: int) -> list:
     prev = GENESIS
     out = []
     for i in range(1, n + 1):
-        row = {"id": i, "at": f"2026-12-01T09:00:{i % 60:02d}.000000+00:00", "user": "ana",
-               "kind": "region.relabel", "change_type": "corrective",
-               "region_id": str(uuid.UUID(int=i)), "document_id": 1 + i % 50, "page": i % 10,
-               "original": canonical({"class_key": "text", "box": [1.5, 2, 300, 40]}),
-               "new": canonical({"class_key": "table", "box": [1.5, 2, 300, 40]}),
-               "reason": "was a table", "schema_version": 1, "guideline_version": "1.0",
-               "batch": None, "reverts": None}
+        row = {
+            "id": i,
+            "at": f"2026-12-01T09:00:{i % 60:02d}.000000+00:00",
+            "user": "ana",
+            "kind": "region.relabel",
+            "change_type": "corrective",
+            "region_id": str(uuid.UUID(int=i)),
+            "document_id": 1 + i % 50,
+            "page": i % 10,
+            "original": canonical({"class_key": "text", "box": [1.5, 2, 300, 40]}),
+            "new": canonical({"class_key": "table", "box": [1.5, 2, 300, 40]}),
+            "reason": "was a table",
+            "schema_version": 1,
+            "guideline_version": "1.0",
+            "batch": None,
+            "reverts": None,
+        }
         row["prev_hash"] = prev
         row["hash"] = prev = event_hash(prev, row)
         out.append(BundleEvent(**row))
@@ -98,14 +122,25 @@ def bundle_verify_10k_events(quick: bool) -> BenchResult:
 
     n = 2_000 if quick else 10_000
     key = SigningKey.generate()
-    bundle = build(team="t", member="ana", key=key, events=_synthetic_events(n), previous=None,
-                   created_at="2026-12-01T09:00:00+00:00")
+    bundle = build(
+        team="t",
+        member="ana",
+        key=key,
+        events=_synthetic_events(n),
+        previous=None,
+        created_at="2026-12-01T09:00:00+00:00",
+    )
     data = bundle.serialize()
     repeat = 2 if quick else 3
     ours = timeit_best(lambda: open_bundle(data, "bench", key.public, None), repeat)
     plain = timeit_best(lambda: [json.loads(line) for line in data.splitlines()], repeat)
-    return BenchResult("bundle_verify_10k_events", ours * 1e3, plain * 1e3, "ms",
-                       f"{n} events, {len(data) / 2**20:.1f} MiB bundle")
+    return BenchResult(
+        "bundle_verify_10k_events",
+        ours * 1e3,
+        plain * 1e3,
+        "ms",
+        f"{n} events, {len(data) / 2**20:.1f} MiB bundle",
+    )
 
 
 BENCHMARKS = {

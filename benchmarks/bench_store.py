@@ -18,8 +18,19 @@ from pathlib import Path
 
 from common import BenchResult
 
-CLASSES = ["caption", "footnote", "formula", "list_item", "page_footer", "page_header",
-           "picture", "section_header", "table", "text", "title"]
+CLASSES = [
+    "caption",
+    "footnote",
+    "formula",
+    "list_item",
+    "page_footer",
+    "page_header",
+    "picture",
+    "section_header",
+    "table",
+    "text",
+    "title",
+]
 _CACHE: dict[int, Path] = {}
 
 
@@ -38,16 +49,30 @@ def build_project(n_regions: int, folder: Path) -> Path:
     docs = 1000
     with store_db.transaction(db):
         db.execute("INSERT INTO users VALUES ('bench', 'lead', ?, 'bench')", [now])
-        db.execute("INSERT INTO schema_versions (version, name, status, guideline_version, body, "
-                   "created_by, created_at) VALUES (1, ?, 'published', ?, ?, 'aal', ?)",
-                   [s.name, s.guideline_version, s.to_json(), now])
+        db.execute(
+            "INSERT INTO schema_versions (version, name, status, guideline_version, body, "
+            "created_by, created_at) VALUES (1, ?, 'published', ?, ?, 'aal', ?)",
+            [s.name, s.guideline_version, s.to_json(), now],
+        )
         for d in range(1, docs + 1):
-            db.execute("INSERT INTO documents (id, sha256, filename, original_path, size, "
-                       "page_count, imported_by, imported_at) VALUES (?,?,?,?,?,?,?,?)",
-                       [d, hashlib.sha256(str(d).encode()).hexdigest(), f"d{d}.pdf", "/x", 1, 10,
-                        "bench", now])
-            db.conn.executemany("INSERT INTO pages VALUES (?,?,612,792,0,'[0,0,612,792]',"
-                                "'[0,0,612,792]')", [(d, p) for p in range(10)])
+            db.execute(
+                "INSERT INTO documents (id, sha256, filename, original_path, size, "
+                "page_count, imported_by, imported_at) VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    d,
+                    hashlib.sha256(str(d).encode()).hexdigest(),
+                    f"d{d}.pdf",
+                    "/x",
+                    1,
+                    10,
+                    "bench",
+                    now,
+                ],
+            )
+            db.conn.executemany(
+                "INSERT INTO pages VALUES (?,?,612,792,0,'[0,0,612,792]','[0,0,612,792]')",
+                [(d, p) for p in range(10)],
+            )
     prev = GENESIS
     batch = 50_000
     for start in range(0, n_regions, batch):
@@ -57,15 +82,27 @@ def build_project(n_regions: int, folder: Path) -> Path:
             doc, page = 1 + i % docs, (i // docs) % 10
             x, y = rng.uniform(0, 500), rng.uniform(0, 700)
             cls = CLASSES[rng.randrange(len(CLASSES))]
-            region_rows.append((rid, doc, page, x, y, x + 50, y + 20, cls, "{}", 1, "human",
-                                "bench", "bench", now))
+            region_rows.append(
+                (rid, doc, page, x, y, x + 50, y + 20, cls, "{}", 1, "human", "bench", "bench", now)
+            )
             snap = {"id": rid, "class_key": cls, "box": [x, y, x + 50, y + 20]}
-            row = {"id": i + 1, "at": now, "user": "bench", "kind": "region.create",
-                   "change_type": "additive", "region_id": rid, "document_id": doc,
-                   "page": page, "original": None,
-                   "new": json.dumps(snap, sort_keys=True, separators=(",", ":")),
-                   "reason": None, "schema_version": 1, "guideline_version": "g",
-                   "batch": None, "reverts": None}
+            row = {
+                "id": i + 1,
+                "at": now,
+                "user": "bench",
+                "kind": "region.create",
+                "change_type": "additive",
+                "region_id": rid,
+                "document_id": doc,
+                "page": page,
+                "original": None,
+                "new": json.dumps(snap, sort_keys=True, separators=(",", ":")),
+                "reason": None,
+                "schema_version": 1,
+                "guideline_version": "g",
+                "batch": None,
+                "reverts": None,
+            }
             row["prev_hash"] = prev
             row["hash"] = prev = event_hash(prev, row)
             event_rows.append(tuple(row.values()))
@@ -73,11 +110,15 @@ def build_project(n_regions: int, folder: Path) -> Path:
             db.conn.executemany(
                 "INSERT INTO regions (id, document_id, page, x0, y0, x1, y1, class_key, attrs, "
                 "schema_version, origin, annotator, created_by, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", region_rows)
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                region_rows,
+            )
             db.conn.executemany(
                 "INSERT INTO events (id, at, user, kind, change_type, region_id, document_id, "
                 "page, original, new, reason, schema_version, guideline_version, batch, reverts, "
-                "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", event_rows)
+                "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                event_rows,
+            )
     db.execute("ANALYZE")
     db.conn.close()
     return path
@@ -105,8 +146,9 @@ def edit_vs_raw_insert(quick: bool) -> BenchResult:
     regions.relabel(project, ids[0], "title", reason="warm")
     start = time.perf_counter()
     for i, rid in enumerate(ids[1:n]):
-        regions.relabel(project, rid, CLASSES[i % len(CLASSES)] if i % 2 else "text",
-                        reason="benchmark")
+        regions.relabel(
+            project, rid, CLASSES[i % len(CLASSES)] if i % 2 else "text", reason="benchmark"
+        )
     value = (time.perf_counter() - start) / (n - 1)
     project.close()
     raw = sqlite3.connect(path, isolation_level=None)
@@ -116,16 +158,22 @@ def edit_vs_raw_insert(quick: bool) -> BenchResult:
     start = time.perf_counter()
     for i in range(n - 1):
         raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO regions (id, document_id, page, x0, y0, x1, y1, class_key, attrs, "
-                    "schema_version, origin, annotator, created_by, created_at) "
-                    "VALUES (?,1,0,1,1,20,20,'text','{}',1,'human','raw','raw','now')",
-                    [f"raw-{i}-{uuid.uuid4()}"])
+        raw.execute(
+            "INSERT INTO regions (id, document_id, page, x0, y0, x1, y1, class_key, attrs, "
+            "schema_version, origin, annotator, created_by, created_at) "
+            "VALUES (?,1,0,1,1,20,20,'text','{}',1,'human','raw','raw','now')",
+            [f"raw-{i}-{uuid.uuid4()}"],
+        )
         raw.execute("COMMIT")
     baseline = (time.perf_counter() - start) / (n - 1)
     raw.close()
-    return BenchResult("edit_vs_raw_insert", value * 1000, baseline * 1000, "ms",
-                       f"relabel + event in {_size(quick):,} regions vs committed raw INSERT; "
-                       "target ratio <= 3")
+    return BenchResult(
+        "edit_vs_raw_insert",
+        value * 1000,
+        baseline * 1000,
+        "ms",
+        f"relabel + event in {_size(quick):,} regions vs committed raw INSERT; target ratio <= 3",
+    )
 
 
 def stats_1m_vs_raw_sql(quick: bool) -> BenchResult:
@@ -145,8 +193,10 @@ def stats_1m_vs_raw_sql(quick: bool) -> BenchResult:
 
     def bare() -> None:
         for d in doc_ids[:50]:
-            raw.execute("SELECT class_key, COUNT(*) FROM regions WHERE document_id = ? "
-                        "GROUP BY class_key", [d]).fetchall()
+            raw.execute(
+                "SELECT class_key, COUNT(*) FROM regions WHERE document_id = ? GROUP BY class_key",
+                [d],
+            ).fetchall()
         raw.execute("SELECT class_key, COUNT(*) FROM regions GROUP BY class_key").fetchall()
 
     from common import timeit_best
@@ -154,9 +204,14 @@ def stats_1m_vs_raw_sql(quick: bool) -> BenchResult:
     value, baseline = timeit_best(ours, 3), timeit_best(bare, 3)
     project.close()
     raw.close()
-    return BenchResult("stats_1m_vs_raw_sql", value * 1000, baseline * 1000, "ms",
-                       f"class counts for 50 documents and the project, {_size(quick):,} "
-                       "regions, vs the bare GROUP BY; target ratio <= 2")
+    return BenchResult(
+        "stats_1m_vs_raw_sql",
+        value * 1000,
+        baseline * 1000,
+        "ms",
+        f"class counts for 50 documents and the project, {_size(quick):,} "
+        "regions, vs the bare GROUP BY; target ratio <= 2",
+    )
 
 
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {

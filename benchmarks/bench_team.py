@@ -40,8 +40,11 @@ def _member_work(project, n: int, seed: int) -> None:
                 continue
             y = 40 + (i % 40) * 15
             x = 60 + (i // 40 % 5) * 4 + seed
-            made.append(regions.add_region(project, 1, i % 2, (x, y, x + 200, y + 10),
-                                           "text", notify=False).id)
+            made.append(
+                regions.add_region(
+                    project, 1, i % 2, (x, y, x + 200, y + 10), "text", notify=False
+                ).id
+            )
 
 
 def _setup(root: Path, n: int) -> tuple[Path, Path, int, float]:
@@ -97,16 +100,19 @@ def _raw_insert(merged: Path, before: Path) -> float:
     first.close()
     cols = [r[1] for r in src.execute("PRAGMA table_info(events)")]
     rcols = [r[1] for r in src.execute("PRAGMA table_info(regions)")]
-    events = src.execute(f"SELECT {', '.join(cols)} FROM events WHERE id > ? ORDER BY id",
-                         [base_id]).fetchall()
+    events = src.execute(
+        f"SELECT {', '.join(cols)} FROM events WHERE id > ? ORDER BY id", [base_id]
+    ).fetchall()
     regions = {r[0]: r for r in src.execute(f"SELECT {', '.join(rcols)} FROM regions")}
     src.close()
     db = sqlite3.connect(before, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     ev_sql = f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    rg_sql = (f"INSERT OR REPLACE INTO regions ({', '.join(rcols)}) VALUES "
-              f"({', '.join('?' for _ in rcols)})")
+    rg_sql = (
+        f"INSERT OR REPLACE INTO regions ({', '.join(rcols)}) VALUES "
+        f"({', '.join('?' for _ in rcols)})"
+    )
     user_at = cols.index("user")
     region_at = cols.index("region_id")
     started = time.perf_counter()
@@ -143,13 +149,20 @@ def team_merge_vs_raw_insert(quick: bool) -> BenchResult:
         elapsed = time.perf_counter() - started
         lead.close()
         if result.applied != total or result.conflicts or result.refused:
-            raise RuntimeError(f"merge applied {result.applied} of {total} "
-                               f"({result.conflicts} conflicts, {result.refused} refused)")
+            raise RuntimeError(
+                f"merge applied {result.applied} of {total} "
+                f"({result.conflicts} conflicts, {result.refused} refused)"
+            )
         raw = _raw_insert(merged_path, before)
-        return BenchResult("team_merge_vs_raw_insert", elapsed / total * 1e6, raw * 1e6, "us",
-                           f"{total} events of {len(MEMBERS)} members; merge took "
-                           f"{elapsed:.2f} s; a member's sync of {n} events "
-                           f"{push_seconds:.2f} s")
+        return BenchResult(
+            "team_merge_vs_raw_insert",
+            elapsed / total * 1e6,
+            raw * 1e6,
+            "us",
+            f"{total} events of {len(MEMBERS)} members; merge took "
+            f"{elapsed:.2f} s; a member's sync of {n} events "
+            f"{push_seconds:.2f} s",
+        )
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -25,9 +25,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     mark_qt_tests(items, Path(__file__).resolve().parent / "ui")
 
 
-def make_pdf(path: Path, pages: int = 1, rotation: int = 0,
-             cropbox: tuple[float, float, float, float] | None = None,
-             width: float = 612, height: float = 792, text: str = "Hello world") -> Path:
+def make_pdf(
+    path: Path,
+    pages: int = 1,
+    rotation: int = 0,
+    cropbox: tuple[float, float, float, float] | None = None,
+    width: float = 612,
+    height: float = 792,
+    text: str = "Hello world",
+) -> Path:
     """A small PDF whose page i carries `text` and 'Page i+1' at known unrotated spots."""
     import pymupdf
 

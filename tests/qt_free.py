@@ -27,12 +27,15 @@ def qt_blocked() -> bool:
 class QtBlocker(importlib.abc.MetaPathFinder):
     """A finder that answers every Qt import with the error Python gives when Qt is absent."""
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
-                  target: object = None) -> None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: object = None
+    ) -> None:
         if fullname.split(".")[0] in QT_PACKAGES:
             raise ModuleNotFoundError(
                 f"No module named {fullname!r} (Qt is blocked: AAL_NO_QT=1 checks that this code"
-                " runs without Qt)", name=fullname)
+                " runs without Qt)",
+                name=fullname,
+            )
         return None
 
 

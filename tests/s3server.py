@@ -34,9 +34,15 @@ def aws_env_for(endpoint: str, nowhere: Path) -> dict[str, str]:
     }
 
 
-AWS_CLEARED = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3",
-               "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-               "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
+AWS_CLEARED = (
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +61,9 @@ def s3_server() -> Iterator[S3Server]:
 
 
 @pytest.fixture
-def s3_env(s3_server: S3Server, tmp_path: Path,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
+def s3_env(
+    s3_server: S3Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[S3Server]:
     """The AWS environment of this test points at the server (and only at it)."""
     for name in AWS_CLEARED:
         monkeypatch.delenv(name, raising=False)

@@ -19,19 +19,26 @@ def L(i: str, box: tuple[float, float, float, float], label: str) -> core.Labell
     return core.Labelled(i, Box(*box), label)
 
 
-A_BOXES = [L("a1", (0, 0, 100, 100), "text"), L("a2", (0, 200, 100, 300), "text"),
-           L("a3", (0, 400, 100, 500), "title"), L("a4", (0, 600, 100, 700), "title"),
-           L("a5", (300, 0, 400, 100), "table")]
-B_BOXES = [L("b1", (0, 0, 100, 100), "text"), L("b2", (2, 202, 102, 302), "text"),
-           L("b3", (0, 400, 100, 500), "title"), L("b4", (0, 610, 100, 710), "text"),
-           L("b5", (300, 300, 400, 400), "picture")]
+A_BOXES = [
+    L("a1", (0, 0, 100, 100), "text"),
+    L("a2", (0, 200, 100, 300), "text"),
+    L("a3", (0, 400, 100, 500), "title"),
+    L("a4", (0, 600, 100, 700), "title"),
+    L("a5", (300, 0, 400, 100), "table"),
+]
+B_BOXES = [
+    L("b1", (0, 0, 100, 100), "text"),
+    L("b2", (2, 202, 102, 302), "text"),
+    L("b3", (0, 400, 100, 500), "title"),
+    L("b4", (0, 610, 100, 710), "text"),
+    L("b5", (300, 300, 400, 400), "picture"),
+]
 
 
 def test_identical_annotations_give_f1_one_and_kappa_one() -> None:
     s = core.score([core.match(A_BOXES, A_BOXES)])
     assert s.pairs == 5 and s.unmatched_a == 0 and s.unmatched_b == 0
-    assert all(c.f1 == 1.0 and c.precision == 1.0 and c.recall == 1.0
-               for c in s.per_class.values())
+    assert all(c.f1 == 1.0 and c.precision == 1.0 and c.recall == 1.0 for c in s.per_class.values())
     assert s.micro_f1 == 1.0 and s.macro_f1 == 1.0 and s.kappa == 1.0
 
 
@@ -105,8 +112,9 @@ def test_service_scores_double_annotated_document_and_lists_disagreements(double
     assert rep.documents == [doc_id] and rep.annotators == ["alice", "bob"]
     assert rep.overall is not None and rep.overall.kappa == pytest.approx(0.5)
     kinds = sorted((d.kind, d.region_a, d.region_b) for d in rep.disagreements)
-    assert kinds == sorted([("class", ids["a4"], ids["b4"]), ("only_a", ids["a5"], None),
-                            ("only_b", None, ids["b5"])])
+    assert kinds == sorted(
+        [("class", ids["a4"], ids["b4"]), ("only_a", ids["a5"], None), ("only_b", None, ids["b5"])]
+    )
     assert rep.summary()["per_class"]["text"]["f1"] == pytest.approx(0.8)
     # one annotator only: not double-annotated
     assert agreement.agreement(project, annotators=["alice"]).overall is None
@@ -114,19 +122,34 @@ def test_service_scores_double_annotated_document_and_lists_disagreements(double
 
 def test_pending_prelabels_do_not_count_as_a_persons_annotation(double) -> None:
     project, doc_id, _ = double
-    regions.add_region(project, doc_id, 0, (300, 600, 400, 700), "table", annotator="alice",
-                       origin="model", model_name="m", model_version="1", confidence=0.9)
+    regions.add_region(
+        project,
+        doc_id,
+        0,
+        (300, 600, 400, 700),
+        "table",
+        annotator="alice",
+        origin="model",
+        model_name="m",
+        model_version="1",
+        confidence=0.9,
+    )
     rep = agreement.agreement(project)
     assert rep.overall is not None and rep.overall.unmatched_a == 1
 
 
 def test_lead_adjudicates_pick_and_merge_recorded_as_events(double) -> None:
     project, doc_id, ids = double
-    made = agreement.adjudicate(project, doc_id, 0, [
-        agreement.Pick("b", region_b=ids["b4"]),
-        agreement.Pick("merge", ids["a2"], ids["b2"]),
-        agreement.Pick("reject", region_a=ids["a5"]),
-    ])
+    made = agreement.adjudicate(
+        project,
+        doc_id,
+        0,
+        [
+            agreement.Pick("b", region_b=ids["b4"]),
+            agreement.Pick("merge", ids["a2"], ids["b2"]),
+            agreement.Pick("reject", region_a=ids["a5"]),
+        ],
+    )
     assert [r.class_key for r in made] == ["text", "text"]
     assert all(r.annotator == agreement.ADJUDICATED and r.created_by == "lead1" for r in made)
     assert tuple(made[1].box) == (1.0, 201.0, 101.0, 301.0)
@@ -159,11 +182,11 @@ def test_adjudicate_agreed_merges_only_agreeing_pairs_once(double) -> None:
 def test_cli_agreement_json(double, capsys) -> None:
     project, doc_id, _ = double
     db = str(project.path)
-    assert main(["--db", db, "--user", "lead1", "agreement", "--doc", str(doc_id),
-                 "--json"]) == 0
+    assert main(["--db", db, "--user", "lead1", "agreement", "--doc", str(doc_id), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["kappa"] == pytest.approx(0.5) and out["matched_pairs"] == 4
     assert len(out["disagreements"]) == 3 and out["disagreements"][0]["page"] == 1
-    assert main(["--db", db, "--user", "lead1", "adjudicate", str(doc_id), "--agreed",
-                 "--json"]) == 0
+    assert (
+        main(["--db", db, "--user", "lead1", "adjudicate", str(doc_id), "--agreed", "--json"]) == 0
+    )
     assert len(json.loads(capsys.readouterr().out)["created"]) == 3

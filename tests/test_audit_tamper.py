@@ -30,8 +30,7 @@ def _history(db: Path, tmp_path: Path, edits: int = 4) -> list[str]:
         (o,) = documents.import_paths(p, [make_pdf(tmp_path / "a.pdf")])
         ids = []
         for i in range(edits):
-            r = regions.add_region(p, o.document_id, 0, [50, 50 + 60 * i, 300, 90 + 60 * i],
-                                   "text")
+            r = regions.add_region(p, o.document_id, 0, [50, 50 + 60 * i, 300, 90 + 60 * i], "text")
             regions.relabel(p, r.id, "title")
             ids.append(r.id)
         assert audit.verify(p).ok
@@ -55,8 +54,11 @@ def _verify(aal: Aal) -> tuple[int, str]:
 
 def test_last_events_deleted_and_sequence_lowered(aal: Aal, tmp_path: Path) -> None:
     _history(aal.db, tmp_path)
-    _tamper(aal.db, "DELETE FROM events WHERE id > (SELECT MAX(id) - 1 FROM events)",
-            "UPDATE sqlite_sequence SET seq = (SELECT MAX(id) FROM events) WHERE name = 'events'")
+    _tamper(
+        aal.db,
+        "DELETE FROM events WHERE id > (SELECT MAX(id) - 1 FROM events)",
+        "UPDATE sqlite_sequence SET seq = (SELECT MAX(id) FROM events) WHERE name = 'events'",
+    )
     code, err = _verify(aal)
     assert code == 1 and err.count("\n") == 1
     with Project(aal.db, user="lead1") as p:
@@ -82,20 +84,37 @@ def test_forged_event_appended_with_the_public_hash(aal: Aal, tmp_path: Path) ->
     ids = _history(aal.db, tmp_path)
     conn = sqlite3.connect(aal.db)
     last_id, prev = conn.execute("SELECT id, hash FROM events ORDER BY id DESC").fetchone()
-    new = json.loads(conn.execute("SELECT new FROM events WHERE region_id = ? ORDER BY id DESC",
-                                  [ids[0]]).fetchone()[0])
+    new = json.loads(
+        conn.execute(
+            "SELECT new FROM events WHERE region_id = ? ORDER BY id DESC", [ids[0]]
+        ).fetchone()[0]
+    )
     conn.close()
     old = dict(new)
     new["class_key"] = "text"
-    row = {"id": last_id + 1, "at": "2026-12-01T00:00:00.000000+00:00", "user": "lead1",
-           "kind": "region.relabel", "change_type": "corrective", "region_id": ids[0],
-           "document_id": 1, "page": 0,
-           "original": json.dumps(old, sort_keys=True, separators=(",", ":")),
-           "new": json.dumps(new, sort_keys=True, separators=(",", ":")), "reason": "forged",
-           "schema_version": 1, "guideline_version": None, "batch": None, "reverts": None}
+    row = {
+        "id": last_id + 1,
+        "at": "2026-12-01T00:00:00.000000+00:00",
+        "user": "lead1",
+        "kind": "region.relabel",
+        "change_type": "corrective",
+        "region_id": ids[0],
+        "document_id": 1,
+        "page": 0,
+        "original": json.dumps(old, sort_keys=True, separators=(",", ":")),
+        "new": json.dumps(new, sort_keys=True, separators=(",", ":")),
+        "reason": "forged",
+        "schema_version": 1,
+        "guideline_version": None,
+        "batch": None,
+        "reverts": None,
+    }
     row["prev_hash"], row["hash"] = prev, event_hash(prev, row)
-    _tamper(aal.db, f"INSERT INTO events ({', '.join(row)}) VALUES "
-                    f"({', '.join('?' * len(row))})", params=list(row.values()))
+    _tamper(
+        aal.db,
+        f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        params=list(row.values()),
+    )
     with Project(aal.db, user="lead1") as p:
         report = audit.verify(p)
     assert not report.ok
@@ -124,8 +143,10 @@ def test_altered_event_with_the_rest_recomputed(aal: Aal, tmp_path: Path) -> Non
             row["user"] = "mallory"
         row["prev_hash"] = prev
         row["hash"] = event_hash(prev, row)
-        conn.execute("UPDATE events SET user = ?, prev_hash = ?, hash = ? WHERE id = ?",
-                     [row["user"], row["prev_hash"], row["hash"], row["id"]])
+        conn.execute(
+            "UPDATE events SET user = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            [row["user"], row["prev_hash"], row["hash"], row["id"]],
+        )
         prev = row["hash"]
     conn.commit()
     conn.close()
@@ -144,8 +165,11 @@ def test_dropped_triggers_are_reported_and_restored_by_init(aal: Aal, tmp_path: 
     conn.commit()
     conn.close()
     code, err = _verify(aal)
-    assert code == 1 and "append-only triggers missing: events_no_delete, " \
-                          "releases_no_update, reviews_no_delete" in err
+    assert (
+        code == 1
+        and "append-only triggers missing: events_no_delete, releases_no_update, reviews_no_delete"
+        in err
+    )
     code, out, err = aal("init")
     assert code == 0, err
     assert "restored 3 missing append-only triggers" in out
@@ -168,7 +192,11 @@ def test_releases_and_their_anchors_are_append_only(tmp_path: Path) -> None:
     with Project(db, user="lead1") as p:
         versions.create_version(p, "v1", statuses=["todo", "in_progress"])
         releases.record(p, "v1", tmp_path / "rel", ("jsonl",), 72.0, "ab" * 32, None)
-        for sql in ("UPDATE releases SET path = 'x'", "DELETE FROM releases",
-                    "UPDATE log_anchors SET event_hash = 'x'", "DELETE FROM log_anchors"):
+        for sql in (
+            "UPDATE releases SET path = 'x'",
+            "DELETE FROM releases",
+            "UPDATE log_anchors SET event_hash = 'x'",
+            "DELETE FROM log_anchors",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 p.db.execute(sql)

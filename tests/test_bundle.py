@@ -30,21 +30,25 @@ ANA = SigningKey.generate()
 def log_rows(project: Project, after: int = 0) -> list[BundleEvent]:
     cols = ", ".join(store_events.EVENT_COLUMNS)
     cur = project.db.conn.execute(f"SELECT {cols} FROM events WHERE id > ? ORDER BY id", [after])
-    return [BundleEvent.from_row(dict(zip(store_events.EVENT_COLUMNS, r, strict=True)))
-            for r in cur.fetchall()]
+    return [
+        BundleEvent.from_row(dict(zip(store_events.EVENT_COLUMNS, r, strict=True)))
+        for r in cur.fetchall()
+    ]
 
 
 def make_edits(project: Project, doc_id: int, n: int = 3) -> None:
     for i in range(n):
-        r = regions.add_region(project, doc_id, 0, (70, 90 + 30 * i, 200, 110 + 30 * i), "text",
-                               reason="draw ünïcode")
+        r = regions.add_region(
+            project, doc_id, 0, (70, 90 + 30 * i, 200, 110 + 30 * i), "text", reason="draw ünïcode"
+        )
         regions.relabel(project, r.id, "table", reason="was a table")
 
 
 def first_bundle(project: Project, doc_id: int) -> tuple[Bundle, bytes]:
     make_edits(project, doc_id)
-    b = build(team="team-1", member="ana", key=ANA, events=log_rows(project), previous=None,
-              created_at=AT)
+    b = build(
+        team="team-1", member="ana", key=ANA, events=log_rows(project), previous=None, created_at=AT
+    )
     return b, b.serialize()
 
 
@@ -67,8 +71,7 @@ def test_round_trip_keeps_every_event_and_its_provenance(project: Project, doc_i
     assert data.count(b"\n") == len(stored) + 2
 
 
-def test_from_record_gives_the_same_event_as_the_stored_row(project: Project,
-                                                            doc_id: int) -> None:
+def test_from_record_gives_the_same_event_as_the_stored_row(project: Project, doc_id: int) -> None:
     make_edits(project, doc_id, 2)
     records = store_events.query(project.db)
     assert [BundleEvent.from_record(r) for r in records] == log_rows(project)
@@ -77,9 +80,14 @@ def test_from_record_gives_the_same_event_as_the_stored_row(project: Project,
 def test_chain_continues_across_bundles(project: Project, doc_id: int) -> None:
     b1, d1 = first_bundle(project, doc_id)
     make_edits(project, doc_id, 2)
-    b2 = build(team="team-1", member="ana", key=ANA,
-               events=log_rows(project, b1.header.log_head_id), previous=b1.link(),
-               created_at=AT)
+    b2 = build(
+        team="team-1",
+        member="ana",
+        key=ANA,
+        events=log_rows(project, b1.header.log_head_id),
+        previous=b1.link(),
+        created_at=AT,
+    )
     d2 = b2.serialize()
     got1 = open_bundle(d1, "000001", ANA.public, None)
     got2 = open_bundle(d2, "000002", ANA.public, got1.link())
@@ -104,8 +112,9 @@ def test_one_byte_flipped_anywhere_is_refused(project: Project, doc_id: int) -> 
     assert refused >= 90
 
 
-def test_a_flipped_value_in_an_event_is_caught_by_the_signature(project: Project,
-                                                                 doc_id: int) -> None:
+def test_a_flipped_value_in_an_event_is_caught_by_the_signature(
+    project: Project, doc_id: int
+) -> None:
     _, data = first_bundle(project, doc_id)
     damaged = data.replace(b'"class_key\\":\\"table', b'"class_key\\":\\"tablf', 1)
     assert damaged != data and len(damaged) == len(data)
@@ -120,8 +129,9 @@ def test_wrong_key_is_refused(project: Project, doc_id: int) -> None:
         open_bundle(data, "members/ana/000001.bundle", mallory.public, None)
     # Re-signed by someone else who also rewrites the header's key: the registered key
     # still does not verify it.
-    forged = build(team="team-1", member="ana", key=mallory, events=b.events, previous=None,
-                   created_at=AT)
+    forged = build(
+        team="team-1", member="ana", key=mallory, events=b.events, previous=None, created_at=AT
+    )
     with pytest.raises(BundleRefused, match="not ana's registered key"):
         open_bundle(forged.serialize(), "members/ana/000001.bundle", ANA.public, None)
     # The header keeps ana's key, the signature is mallory's.
@@ -147,9 +157,14 @@ def test_a_bundle_cut_short_is_refused(project: Project, doc_id: int, cut: str) 
 def test_a_replayed_or_duplicated_bundle_is_detected(project: Project, doc_id: int) -> None:
     b1, d1 = first_bundle(project, doc_id)
     make_edits(project, doc_id, 1)
-    b2 = build(team="team-1", member="ana", key=ANA,
-               events=log_rows(project, b1.header.log_head_id), previous=b1.link(),
-               created_at=AT)
+    b2 = build(
+        team="team-1",
+        member="ana",
+        key=ANA,
+        events=log_rows(project, b1.header.log_head_id),
+        previous=b1.link(),
+        created_at=AT,
+    )
     applied = b2.link()
     with pytest.raises(BundleReplayed) as dup:
         open_bundle(b2.serialize(), "000002", ANA.public, applied)
@@ -163,13 +178,11 @@ def test_a_fork_and_a_gap_are_refused(project: Project, doc_id: int) -> None:
     b1, _ = first_bundle(project, doc_id)
     make_edits(project, doc_id, 1)
     rest = log_rows(project, b1.header.log_head_id)
-    b2 = build(team="team-1", member="ana", key=ANA, events=rest, previous=b1.link(),
-               created_at=AT)
+    b2 = build(team="team-1", member="ana", key=ANA, events=rest, previous=b1.link(), created_at=AT)
     other_b1 = BundleLink("ana", 1, "f" * 64, b1.header.log_head_id, b1.header.log_head_hash)
     with pytest.raises(BundleRefused, match="does not continue ana's chain"):
         verify(b2, ANA.public, other_b1, "000002")
-    b3 = build(team="team-1", member="ana", key=ANA, events=[], previous=b2.link(),
-               created_at=AT)
+    b3 = build(team="team-1", member="ana", key=ANA, events=[], previous=b2.link(), created_at=AT)
     with pytest.raises(BundleRefused, match=r"bundles 2\.\.2 of ana are missing"):
         verify(b3, ANA.public, b1.link(), "000003")
     verify(b3, ANA.public, b2.link(), "000003")  # the empty bundle itself is fine
@@ -180,12 +193,14 @@ def test_events_must_follow_the_last_applied_event(project: Project, doc_id: int
     make_edits(project, doc_id, 2)
     skipping = log_rows(project, b1.header.log_head_id + 1)  # one event left out
     with pytest.raises(ValidationFailed, match="cannot bundle ana's events"):
-        build(team="team-1", member="ana", key=ANA, events=skipping, previous=b1.link(),
-              created_at=AT)
+        build(
+            team="team-1", member="ana", key=ANA, events=skipping, previous=b1.link(), created_at=AT
+        )
 
 
-def test_a_rewritten_chain_signed_by_the_member_is_still_refused(project: Project,
-                                                                 doc_id: int) -> None:
+def test_a_rewritten_chain_signed_by_the_member_is_still_refused(
+    project: Project, doc_id: int
+) -> None:
     """A signature proves who; the recomputed hashes prove the events are as logged."""
     b, _ = first_bundle(project, doc_id)
     first = b.events[0].model_dump()
@@ -213,17 +228,28 @@ def test_non_canonical_spelling_is_refused(project: Project, doc_id: int) -> Non
         parse(spaced, "000001")
 
 
-def test_a_first_bundle_after_joining_starts_where_the_log_stood(project: Project,
-                                                                 doc_id: int) -> None:
+def test_a_first_bundle_after_joining_starts_where_the_log_stood(
+    project: Project, doc_id: int
+) -> None:
     make_edits(project, doc_id, 1)
     joined: tuple[int, str] = store_events.last_hash(project.db)
-    empty = build(team="t", member="ana", key=ANA, events=[], previous=None,
-                  created_at=AT, start=joined)
+    empty = build(
+        team="t", member="ana", key=ANA, events=[], previous=None, created_at=AT, start=joined
+    )
     assert (empty.header.log_head_id, empty.header.log_head_hash) == joined
     make_edits(project, doc_id, 1)
-    nxt = build(team="t", member="ana", key=ANA, events=log_rows(project, joined[0]),
-                previous=empty.link(), created_at=AT)
-    back = open_bundle(nxt.serialize(), "000002", ANA.public,
-                       open_bundle(empty.serialize(), "000001", ANA.public, None).link())
+    nxt = build(
+        team="t",
+        member="ana",
+        key=ANA,
+        events=log_rows(project, joined[0]),
+        previous=empty.link(),
+        created_at=AT,
+    )
+    back = open_bundle(
+        nxt.serialize(),
+        "000002",
+        ANA.public,
+        open_bundle(empty.serialize(), "000001", ANA.public, None).link(),
+    )
     assert back.events[0].id == joined[0] + 1
-

@@ -71,8 +71,9 @@ def test_documents_users_and_status(aal: Aal, tmp_path: Path) -> None:
 
 def test_region_commands_and_history(aal: Aal, tmp_path: Path) -> None:
     aal("doc", "import", str(make_pdf(tmp_path / "a.pdf")))
-    code, out, _ = aal("region", "add", "1", "1", "60", "80", "300", "110", "text",
-                       "--reason", "first pass")
+    code, out, _ = aal(
+        "region", "add", "1", "1", "60", "80", "300", "110", "text", "--reason", "first pass"
+    )
     rid = out.strip()
     assert code == 0 and len(rid) == 36
     assert aal("region", "relabel", rid, "title", "--reason", "bigger font")[0] == 0
@@ -84,20 +85,27 @@ def test_region_commands_and_history(aal: Aal, tmp_path: Path) -> None:
     assert listed["class_key"] == "title" and listed["page"] == 1
     assert listed["text"] == "Hello world" and listed["box"] == [65, 85, 200, 108]
     history = aal.json("region", "history", rid)
-    assert [e["kind"] for e in history] == ["region.create", "region.relabel", "region.move",
-                                            "region.delete", "region.restore"]
+    assert [e["kind"] for e in history] == [
+        "region.create",
+        "region.relabel",
+        "region.move",
+        "region.delete",
+        "region.restore",
+    ]
     assert history[1]["original"]["class_key"] == "text"
     assert history[1]["new"]["class_key"] == "title" and history[1]["reason"] == "bigger font"
 
 
 def test_user_errors_exit_1_with_one_line(aal: Aal, tmp_path: Path) -> None:
     aal("doc", "import", str(make_pdf(tmp_path / "a.pdf")))
-    for args in (["region", "add", "1", "1", "0", "0", "9000", "10", "text"],
-                 ["region", "add", "1", "1", "0", "0", "10", "10", "nope"],
-                 ["region", "add", "1", "7", "0", "0", "10", "10", "text"],
-                 ["region", "relabel", "missing-id", "text"],
-                 ["doc", "show", "deadbeefdeadbeef"],
-                 ["schema", "import", str(tmp_path / "missing.yaml")]):
+    for args in (
+        ["region", "add", "1", "1", "0", "0", "9000", "10", "text"],
+        ["region", "add", "1", "1", "0", "0", "10", "10", "nope"],
+        ["region", "add", "1", "7", "0", "0", "10", "10", "text"],
+        ["region", "relabel", "missing-id", "text"],
+        ["doc", "show", "deadbeefdeadbeef"],
+        ["schema", "import", str(tmp_path / "missing.yaml")],
+    ):
         code, out, err = aal(*args)
         assert code == 1, args
         assert out == "" and err.startswith("aal: ") and err.count("\n") == 1, (args, err)
@@ -116,7 +124,8 @@ def test_events_filters_and_audit(aal: Aal, tmp_path: Path) -> None:
     assert len(aal.json("events", "list")) == 2
     assert [e["user"] for e in aal.json("events", "list", "--user", "ann")] == ["ann"]
     assert [e["kind"] for e in aal.json("events", "list", "--change-type", "corrective")] == [
-        "region.relabel"]
+        "region.relabel"
+    ]
     assert len(aal.json("events", "list", "--kind", "region.create", "--doc", "1")) == 1
     assert aal.json("events", "list", "--since", "2999-01-01") == []
     assert aal.json("audit", "verify")["ok"] is True
@@ -130,7 +139,9 @@ def test_schema_commands(aal: Aal, tmp_path: Path) -> None:
     assert aal.json("schema", "import", str(exported))["version"] == 2
     versions = aal.json("schema", "list")
     assert [(v["version"], v["status"], v["current"]) for v in versions] == [
-        (1, "published", True), (2, "draft", False)]
+        (1, "published", True),
+        (2, "draft", False),
+    ]
     assert aal("schema", "publish", user="ann")[0] == 1  # ann becomes an annotator
     assert aal.json("schema", "publish")["status"] == "published"
     assert aal.json("schema", "show")["name"] == "DocLayNet v2"
@@ -142,9 +153,21 @@ def test_schema_commands(aal: Aal, tmp_path: Path) -> None:
 
 def test_installed_entry_point_runs(tmp_path: Path) -> None:
     """`python -m aal_desktop.cli.main` is what the `aal` script runs."""
-    out = subprocess.run([sys.executable, "-m", "aal_desktop.cli.main", "--db",
-                          str(tmp_path / "x.sqlite3"), "init", "--json"], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aal_desktop.cli.main",
+            "--db",
+            str(tmp_path / "x.sqlite3"),
+            "init",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout)["db_version"] >= 1
 
 
@@ -191,8 +214,13 @@ def test_parsers_built_again_and_again_never_conflict() -> None:
         assert group(sub, "doc", "documents").add_parser("show") is not None
         assert set(sub.choices["doc"]._subparsers._group_actions[0].choices) == {"list", "show"}
         del parser, sub
-    commands = {"doc": ["list"], "schema": ["list"], "audit": ["verify"], "version": ["list"],
-                "region": ["list", "--doc", "1"]}
+    commands = {
+        "doc": ["list"],
+        "schema": ["list"],
+        "audit": ["verify"],
+        "version": ["list"],
+        "region": ["list", "--doc", "1"],
+    }
     for _ in range(10):
         for name, rest in commands.items():
             assert build_parser(name).parse_args([name, *rest]).command == name
@@ -215,8 +243,9 @@ def test_quick_commands_import_only_their_own_module(tmp_path: Path, argv: list[
         "print(','.join(m for m in heavy if m in sys.modules) + '|' + ','.join(cli),"
         " file=sys.stderr)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     heavy, cli = out.stderr.strip().splitlines()[-1].split("|")
     assert heavy == ""
     expected = {"aal_desktop.cli.main"}

@@ -39,8 +39,9 @@ def test_events_history_and_changes_count_pages_from_1(aal: Aal, tmp_path: Path)
     assert [r["page"] for r in aal.json("region", "list")] == [1]
     assert aal("doc", "status", "1", "approved")[0] == 0
     assert aal("version", "create", "v1")[0] == 0
-    code, out, err = aal("release", "v1", "--to", str(tmp_path / "rel"), "--format", "jsonl",
-                         "--json")
+    code, out, err = aal(
+        "release", "v1", "--to", str(tmp_path / "rel"), "--format", "jsonl", "--json"
+    )
     assert code == 0, err
     folder = Path(json.loads(out)["path"])
     changes = [json.loads(x) for x in (folder / "changes.jsonl").read_text().splitlines()]
@@ -50,8 +51,9 @@ def test_events_history_and_changes_count_pages_from_1(aal: Aal, tmp_path: Path)
     assert [r["page"] for r in rows] == [1]
 
 
-@pytest.mark.parametrize("option,value", [("--since", "yesterday"), ("--since", "2026-13-45"),
-                                          ("--until", "notadate")])
+@pytest.mark.parametrize(
+    "option,value", [("--since", "yesterday"), ("--since", "2026-13-45"), ("--until", "notadate")]
+)
 def test_bad_dates_are_refused_with_one_line(aal: Aal, option: str, value: str) -> None:
     code, out, err = aal("events", "list", option, value, "--json")
     assert code in (1, 2) and out == ""
@@ -65,9 +67,9 @@ def test_the_one_time_parser_is_strict() -> None:
         to_iso("yesterday", what="--since")
 
 
-def test_an_explicit_db_that_does_not_exist_is_refused(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]
-                                                       ) -> None:
+def test_an_explicit_db_that_does_not_exist_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "nonexistent" / "dir" / "x.sqlite3"
     typo = Aal(missing, capsys)
     code, out, err = typo("doc", "list")
@@ -82,9 +84,13 @@ def test_the_default_project_is_still_created_on_first_use(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if k != "AAL_DB"}
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env["HOME"] = str(tmp_path / "home")
-    run = subprocess.run([sys.executable, "-m", "aal_desktop.cli.main", "--user", "lead1",
-                          "doc", "list", "--json"], capture_output=True, text=True, env=env,
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "aal_desktop.cli.main", "--user", "lead1", "doc", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == []
     assert list((tmp_path / "data").rglob("aal.sqlite3"))
@@ -97,14 +103,18 @@ def life(tmp_path: Path):
     lc.project.close()
 
 
-def test_report_writes_markdown_html_or_a_real_pdf_by_suffix(life: Lifecycle,
-                                                             tmp_path: Path) -> None:
+def test_report_writes_markdown_html_or_a_real_pdf_by_suffix(
+    life: Lifecycle, tmp_path: Path
+) -> None:
     import pymupdf
 
     md = report.write_report(life.project, "det:2", tmp_path / "r.md").read_text()
     assert md.startswith("# ")
-    assert report.write_report(life.project, "det:2", tmp_path / "r.htm").read_text(
-    ).startswith("<!DOCTYPE html>")
+    assert (
+        report.write_report(life.project, "det:2", tmp_path / "r.htm")
+        .read_text()
+        .startswith("<!DOCTYPE html>")
+    )
     pdf = report.write_report(life.project, "det:2", tmp_path / "r.pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
     with pymupdf.open(pdf) as doc:
@@ -117,9 +127,9 @@ def test_report_writes_markdown_html_or_a_real_pdf_by_suffix(life: Lifecycle,
         assert not (tmp_path / bad).exists()
 
 
-def test_cli_report_refuses_other_suffixes_with_one_line(life: Lifecycle, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]
-                                                         ) -> None:
+def test_cli_report_refuses_other_suffixes_with_one_line(
+    life: Lifecycle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     runner = Aal(life.project.path, capsys)
     code, out, err = runner("report", "det:2", "-o", str(tmp_path / "x.docx"))
     assert code == 1 and err.count("\n") == 1 and ".docx" in err
@@ -134,9 +144,13 @@ def test_mupdf_messages_never_reach_stdout(corpus: Path, tmp_path: Path) -> None
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYMUPDF_")}
 
     def aal(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "aal_desktop.cli.main", "--db", db,
-                               "--user", "lead1", *args], capture_output=True, text=True,
-                              env=env, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "aal_desktop.cli.main", "--db", db, "--user", "lead1", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
 
     assert aal("init").returncode == 0
     assert aal("doc", "import", str(corpus / "mupdf--test_4435.pdf")).returncode == 0
@@ -150,8 +164,9 @@ def test_mupdf_messages_never_reach_stdout(corpus: Path, tmp_path: Path) -> None
     assert "MuPDF: " in run.stderr and "Overly large image" in run.stderr  # said, on stderr
 
 
-def test_an_empty_split_warns_and_is_left_out_of_files_and_configs(aal: Aal,
-                                                                    tmp_path: Path) -> None:
+def test_an_empty_split_warns_and_is_left_out_of_files_and_configs(
+    aal: Aal, tmp_path: Path
+) -> None:
     datasets = pytest.importorskip("datasets")
     aal("doc", "import", str(make_pdf(tmp_path / "a.pdf", pages=2)))
     aal("region", "add", "1", "1", "60", "80", "300", "110", "text")
@@ -164,12 +179,14 @@ def test_an_empty_split_warns_and_is_left_out_of_files_and_configs(aal: Aal,
     code, out, err = aal("version", "create", "v2", "--split", "100,0,0")
     assert code == 0 and "warning" not in err
     assert "1 document (train 1, val 0, test 0), 1 region," in out  # not "1 documents"
-    code, out, err = aal("release", "v1", "--to", str(tmp_path / "rel"), "--format",
-                         "parquet,jsonl", "--json")
+    code, out, err = aal(
+        "release", "v1", "--to", str(tmp_path / "rel"), "--format", "parquet,jsonl", "--json"
+    )
     assert code == 0, err
     folder = Path(json.loads(out)["path"])
     assert sorted(p.name for p in (folder / "parquet" / "regions").iterdir()) == [
-        "split=train"]  # hive-partitioned by split (docs/RELEASES.md)
+        "split=train"
+    ]  # hive-partitioned by split (docs/RELEASES.md)
     assert sorted(p.name for p in (folder / "jsonl").iterdir()) == ["train.jsonl"]
     card = (folder / "README.md").read_text().split("---")[1]
     paths = [line.split('"')[1] for line in card.splitlines() if "path:" in line]
@@ -179,7 +196,8 @@ def test_an_empty_split_warns_and_is_left_out_of_files_and_configs(aal: Aal,
 
 
 def test_undeploy_leaves_the_environment_empty_and_lets_the_model_retire(
-        life: Lifecycle, capsys: pytest.CaptureFixture[str]) -> None:
+    life: Lifecycle, capsys: pytest.CaptureFixture[str]
+) -> None:
     from aal_desktop.services import lineage, models
     from aal_desktop.store import events as event_log
 
@@ -190,8 +208,18 @@ def test_undeploy_leaves_the_environment_empty_and_lets_the_model_retire(
     assert "in production in production" not in str(refused.value)
     assert "still deployed to environment 'production'" in str(refused.value)
     runner = Aal(p.path, capsys)
-    code, out, err = runner("model", "undeploy", "det:2", "--env", "production", "--reason",
-                            "labels drifted", "--at", "2025-02-05T10:00:00Z", "--json")
+    code, out, err = runner(
+        "model",
+        "undeploy",
+        "det:2",
+        "--env",
+        "production",
+        "--reason",
+        "labels drifted",
+        "--at",
+        "2025-02-05T10:00:00Z",
+        "--json",
+    )
     assert code == 0, err
     ended = json.loads(out)
     assert ended["ended_at"].startswith("2025-02-05T10:00:00") and ended["undeployed"] is True
@@ -214,7 +242,10 @@ def test_messages_are_plain_english(aal: Aal, tmp_path: Path) -> None:
     from aal_desktop.core.wording import article, plural
 
     assert (plural(1, "page"), plural(2, "page"), plural(2, "person")) == (
-        "1 page", "2 pages", "2 people")
+        "1 page",
+        "2 pages",
+        "2 people",
+    )
     assert (article("annotator"), article("lead")) == ("an annotator", "a lead")
     code, out, _ = aal("doc", "import", str(make_pdf(tmp_path / "one.pdf", pages=1)))
     assert code == 0 and "1 page" in out and "1 pages" not in out

@@ -18,8 +18,9 @@ CLASSES = ("text", "table", "picture", "title", "caption")
 EDITS_PER_WORKER = 200
 
 
-def edit_at_random(db_path: str, user: str, region_ids: list[str], seed: int,
-                   start: Any, results: Any) -> None:
+def edit_at_random(
+    db_path: str, user: str, region_ids: list[str], seed: int, start: Any, results: Any
+) -> None:
     """Relabel, move and delete/restore the shared regions as fast as possible."""
     rnd = random.Random(seed)
     done = 0
@@ -45,17 +46,25 @@ def edit_at_random(db_path: str, user: str, region_ids: list[str], seed: int,
     results.put(done)
 
 
-def test_two_writers_never_record_a_stale_original(project: Project, doc_id: int,
-                                                   tmp_path: Path) -> None:
-    ids = [region_service.add_region(project, doc_id, 0, (50 + 60 * i, 300, 100 + 60 * i, 350),
-                                     "text").id for i in range(3)]
+def test_two_writers_never_record_a_stale_original(
+    project: Project, doc_id: int, tmp_path: Path
+) -> None:
+    ids = [
+        region_service.add_region(
+            project, doc_id, 0, (50 + 60 * i, 300, 100 + 60 * i, 350), "text"
+        ).id
+        for i in range(3)
+    ]
     for name in ("amy", "bob"):
         users.add_user(project, name, "lead")
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Barrier(2), ctx.Queue()
-    workers = [ctx.Process(target=edit_at_random,
-                           args=(str(project.path), name, ids, seed, start, results))
-               for seed, name in enumerate(("amy", "bob"))]
+    workers = [
+        ctx.Process(
+            target=edit_at_random, args=(str(project.path), name, ids, seed, start, results)
+        )
+        for seed, name in enumerate(("amy", "bob"))
+    ]
     for w in workers:
         w.start()
     done = [results.get(timeout=300) for _ in workers]

@@ -32,8 +32,7 @@ def expected_rejection(traits: str) -> set[str] | None:
     return None
 
 
-def test_whole_corpus_imports_or_rejects_as_the_manifest_says(corpus: Path,
-                                                             tmp_path: Path) -> None:
+def test_whole_corpus_imports_or_rejects_as_the_manifest_says(corpus: Path, tmp_path: Path) -> None:
     rows = {r["file"]: r for r in read_manifest(corpus)}
     project = Project(tmp_path / "aal.sqlite3", user="lead1")
     started = time.monotonic()
@@ -64,12 +63,20 @@ def test_whole_corpus_imports_or_rejects_as_the_manifest_says(corpus: Path,
 
 
 def test_cli_import_of_the_corpus_exits_1_with_one_line_per_file(
-        corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "cli.sqlite3"
     assert main(["--db", str(db), "--user", "lead1", "init"]) == 0  # an explicit --db must exist
     capsys.readouterr()
-    files = [corpus / n for n in ("pdfjs--rotation.pdf", "plumber--empty.pdf",
-                                  "not-a-pdf--security.png.pdf", "pdfjs--poppler-85140-0.pdf")]
+    files = [
+        corpus / n
+        for n in (
+            "pdfjs--rotation.pdf",
+            "plumber--empty.pdf",
+            "not-a-pdf--security.png.pdf",
+            "pdfjs--poppler-85140-0.pdf",
+        )
+    ]
     code = main(["--db", str(db), "--user", "lead1", "doc", "import", *map(str, files)])
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 1

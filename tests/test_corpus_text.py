@@ -34,8 +34,9 @@ def ink_inside(pix: object, box: tuple[float, float, float, float]) -> int:
 
 
 @pytest.mark.parametrize(("name", "page_no"), CASES)
-def test_text_under_a_word_on_real_pages(corpus: Path, tmp_path: Path, name: str,
-                                         page_no: int) -> None:
+def test_text_under_a_word_on_real_pages(
+    corpus: Path, tmp_path: Path, name: str, page_no: int
+) -> None:
     import pymupdf
 
     path = corpus / name

@@ -37,8 +37,13 @@ def test_sigkill_in_a_stream_of_edits_loses_nothing_reported(tmp_path: Path) -> 
     db = tmp_path / "aal.sqlite3"
     with Project(db, user="lead1") as project:
         documents.import_paths(project, [make_pdf(tmp_path / "d.pdf")])
-    proc = subprocess.Popen([sys.executable, "-c", EDIT_STREAM, str(db)], stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", EDIT_STREAM, str(db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.stdout is not None
     reported = [proc.stdout.readline().strip() for _ in range(40)]
     proc.send_signal(signal.SIGKILL)
@@ -49,13 +54,16 @@ def test_sigkill_in_a_stream_of_edits_loses_nothing_reported(tmp_path: Path) -> 
             r = regions.get(project, rid)
             assert r.class_key == ("title" if i % 2 else "caption")
             assert [e.kind for e in regions.history(project, rid)] == [
-                "region.create", "region.relabel"]
+                "region.create",
+                "region.relabel",
+            ]
         report = audit.verify(project)
         assert report.ok, report.problem
         # every region in the database has its create event: state and event committed together
         rows = project.db.execute(
             "SELECT COUNT(*) FROM regions WHERE id NOT IN "
-            "(SELECT region_id FROM events WHERE kind = 'region.create')").fetchone()[0]
+            "(SELECT region_id FROM events WHERE kind = 'region.create')"
+        ).fetchone()[0]
         assert rows == 0
 
 
@@ -76,9 +84,13 @@ def test_sigkill_during_import_leaves_no_half_written_row_or_blob(tmp_path: Path
     folder.mkdir()
     for i in range(40):
         make_pdf(folder / f"doc{i:02}.pdf", pages=30, text=f"document {i}")
-    proc = subprocess.Popen([sys.executable, "-c", IMPORT_STREAM, str(db), str(folder)],
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", IMPORT_STREAM, str(db), str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.stdout is not None
     done = [proc.stdout.readline().split() for _ in range(5)]
     proc.send_signal(signal.SIGKILL)

@@ -27,8 +27,12 @@ def test_pending_switches_name_existing_contracts_and_packages() -> None:
 def test_qt_free_pass_drops_only_paths_under_tests_ui() -> None:
     assert dev._without_ui_paths([]) == []
     assert dev._without_ui_paths(["-q", "-x", "tests/test_store.py"]) == [
-        "-q", "-x", "tests/test_store.py"]
-    assert dev._without_ui_paths(["tests/ui/test_session.py::test_x", "tests/test_store.py"]) \
-        == ["tests/test_store.py"]
+        "-q",
+        "-x",
+        "tests/test_store.py",
+    ]
+    assert dev._without_ui_paths(["tests/ui/test_session.py::test_x", "tests/test_store.py"]) == [
+        "tests/test_store.py"
+    ]
     assert dev._without_ui_paths(["-q", "tests/ui"]) is None
     assert dev._without_ui_paths(["-k", "tests", "-q"]) == ["-k", "tests", "-q"]

@@ -40,8 +40,10 @@ def full_disk(monkeypatch: pytest.MonkeyPatch):
 def _state(db: Path) -> tuple[list, list]:
     conn = sqlite3.connect(db)
     try:
-        return (conn.execute("SELECT * FROM regions ORDER BY id").fetchall(),
-                conn.execute("SELECT id, hash FROM events ORDER BY id").fetchall())
+        return (
+            conn.execute("SELECT * FROM regions ORDER BY id").fetchall(),
+            conn.execute("SELECT id, hash FROM events ORDER BY id").fetchall(),
+        )
     finally:
         conn.close()
 
@@ -73,8 +75,9 @@ def test_region_add_and_relabel_on_a_full_disk(aal: Aal, tmp_path: Path, full_di
     _fill_pages(aal.db)
     before = _state(aal.db)
     full_disk()
-    code, _, err = aal("region", "add", "1", "1", "50", "200", "300", "260", "title",
-                       "--reason", "x" * 20_000)
+    code, _, err = aal(
+        "region", "add", "1", "1", "50", "200", "300", "260", "title", "--reason", "x" * 20_000
+    )
     _one_clear_line(code, err, aal.db)
     code, _, err = aal("region", "relabel", rid, "title", "--reason", "y" * 20_000)
     _one_clear_line(code, err, aal.db)
@@ -83,8 +86,9 @@ def test_region_add_and_relabel_on_a_full_disk(aal: Aal, tmp_path: Path, full_di
     assert code == 0, err
 
 
-def test_editing_resumes_when_space_is_freed(aal: Aal, tmp_path: Path, full_disk,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_editing_resumes_when_space_is_freed(
+    aal: Aal, tmp_path: Path, full_disk, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rid = _project_with_region(aal, tmp_path)
     _fill_pages(aal.db)
     real = store_db.connect
@@ -96,12 +100,14 @@ def test_editing_resumes_when_space_is_freed(aal: Aal, tmp_path: Path, full_disk
     assert code == 0, err
     conn = sqlite3.connect(aal.db)
     assert conn.execute("SELECT class_key FROM regions WHERE id = ?", [rid]).fetchone() == (
-        "title",)
+        "title",
+    )
     conn.close()
 
 
 def test_doc_import_on_a_full_disk_names_the_database_and_stops_with_a_summary(
-        aal: Aal, tmp_path: Path, full_disk) -> None:
+    aal: Aal, tmp_path: Path, full_disk
+) -> None:
     assert aal("init")[0] == 0
     _fill_pages(aal.db)
     files = [make_pdf(tmp_path / f"f{i}.pdf", pages=40, text=f"file {i}") for i in range(3)]
@@ -123,8 +129,9 @@ def test_doc_import_on_a_full_disk_names_the_database_and_stops_with_a_summary(
     conn.close()
 
 
-def test_read_commands_work_on_a_read_only_database(aal: Aal, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_commands_work_on_a_read_only_database(
+    aal: Aal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Opened read-only (as SQLite opens a file its user may not write: chmod cannot show
     it here, the tests may run as root): reads work, a write is one line."""
     rid = _project_with_region(aal, tmp_path)
@@ -168,11 +175,14 @@ def test_first_write_registers_a_new_user(aal: Aal, tmp_path: Path) -> None:
     code, _, err = aal("region", "relabel", rid, "title", user="amy")
     assert code == 0, err
     assert {u["name"]: u["role"] for u in aal.json("user", "list")} == {
-        "lead1": "lead", "amy": "annotator"}
+        "lead1": "lead",
+        "amy": "annotator",
+    }
 
 
-def test_a_lock_held_past_the_time_out_is_one_line(aal: Aal, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_held_past_the_time_out_is_one_line(
+    aal: Aal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rid = _project_with_region(aal, tmp_path)
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
     other = sqlite3.connect(aal.db, isolation_level=None)

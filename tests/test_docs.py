@@ -101,11 +101,23 @@ def test_repo_stands_alone() -> None:
 def test_glossary_defines_each_term() -> None:
     glossary = (DOCS / "GLOSSARY.md").read_text(encoding="utf-8")
     headings = set(re.findall(r"^### (.+)$", glossary, re.M))
-    for term in ("Document", "Page", "Region", "Class", "Event", "Correction", "Release",
-                 "Member", "Bundle", "Adjudicated set", "Proposal, pre-label",
-                 "Dataset version", "Database version (`db_version`)",
-                 "Label schema, label schema version",
-                 "Upgrade (database) vs migration (label schema)"):
+    for term in (
+        "Document",
+        "Page",
+        "Region",
+        "Class",
+        "Event",
+        "Correction",
+        "Release",
+        "Member",
+        "Bundle",
+        "Adjudicated set",
+        "Proposal, pre-label",
+        "Dataset version",
+        "Database version (`db_version`)",
+        "Label schema, label schema version",
+        "Upgrade (database) vs migration (label schema)",
+    ):
         assert term in headings, term
 
 

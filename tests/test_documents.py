@@ -36,8 +36,9 @@ def test_cropbox_offset_pages_store_displayed_size(project: Project, tmp_path: P
     assert p.cropbox == (50, 60, 350, 460)
 
 
-def test_same_bytes_twice_is_a_no_op_that_says_so(project: Project, pdf: Path,
-                                                  tmp_path: Path) -> None:
+def test_same_bytes_twice_is_a_no_op_that_says_so(
+    project: Project, pdf: Path, tmp_path: Path
+) -> None:
     (first,) = documents.import_paths(project, [pdf])
     copy = tmp_path / "renamed copy.pdf"
     copy.write_bytes(pdf.read_bytes())
@@ -48,7 +49,8 @@ def test_same_bytes_twice_is_a_no_op_that_says_so(project: Project, pdf: Path,
 
 
 def test_bad_files_are_rejected_one_line_each_and_do_not_stop_the_rest(
-        project: Project, tmp_path: Path) -> None:
+    project: Project, tmp_path: Path
+) -> None:
     good = make_pdf(tmp_path / "good.pdf")
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
@@ -110,13 +112,17 @@ def test_resolve_by_id_and_sha_prefix(project: Project, doc_id: int) -> None:
 
 
 def test_status_changes_are_recorded_and_approval_is_for_leads(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     users.add_user(project, "ann", "annotator")
     documents.set_status(project, doc_id, "submitted", reason="done")
     documents.set_status(project, doc_id, "approved")
     history = documents.status_history(project, doc_id)
     assert [(h.old_status, h.new_status) for h in history] == [
-        (None, "todo"), ("todo", "submitted"), ("submitted", "approved")]
+        (None, "todo"),
+        ("todo", "submitted"),
+        ("submitted", "approved"),
+    ]
     assert history[1].reason == "done" and history[2].user == "lead1"
     project.switch_user("ann")
     with pytest.raises(PermissionDenied, match="only a lead"):

@@ -23,16 +23,22 @@ def _plan(db: object, sql: str, params: list[object]) -> list[str]:
 
 def _queries(flt: EventFilter) -> tuple[tuple[str, list[object]], tuple[str, list[object]]]:
     where, params = flt.where()
-    return ((f"SELECT COUNT(*) FROM events{where}", params),
-            (f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events{where} "
-             "ORDER BY id ASC LIMIT 40", params))
+    return (
+        (f"SELECT COUNT(*) FROM events{where}", params),
+        (
+            f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events{where} "
+            "ORDER BY id ASC LIMIT 40",
+            params,
+        ),
+    )
 
 
 def test_one_composite_index_replaces_kind_and_user(tmp_path: Path) -> None:
     db = store_db.open_database(tmp_path / "a.sqlite3")
     rows = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' "
-        "AND name NOT LIKE 'sqlite_%'").fetchall()
+        "AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
     names = {name for name, _sql in rows}
     assert "events_kind_user" in names
     assert not names & {"events_kind", "events_user"}
@@ -43,13 +49,16 @@ def test_one_composite_index_replaces_kind_and_user(tmp_path: Path) -> None:
     assert names - every_event <= {"events_batch", "events_source_hash"}
 
 
-@pytest.mark.parametrize("flt, index", [
-    (EventFilter(kind="region.move"), "events_kind_user"),
-    (EventFilter(kind="region.move", user="ann1"), "events_kind_user"),
-    (EventFilter(kind="region.move", user="ann1", review="pending"), "events_kind_user"),
-    (EventFilter(region_id="r1"), "events_region"),
-    (EventFilter(document_id=3), "events_document"),
-])
+@pytest.mark.parametrize(
+    "flt, index",
+    [
+        (EventFilter(kind="region.move"), "events_kind_user"),
+        (EventFilter(kind="region.move", user="ann1"), "events_kind_user"),
+        (EventFilter(kind="region.move", user="ann1", review="pending"), "events_kind_user"),
+        (EventFilter(region_id="r1"), "events_region"),
+        (EventFilter(document_id=3), "events_document"),
+    ],
+)
 def test_filters_search_an_index(tmp_path: Path, flt: EventFilter, index: str) -> None:
     db = store_db.open_database(tmp_path / "a.sqlite3")
     for sql, params in _queries(flt):
@@ -57,10 +66,12 @@ def test_filters_search_an_index(tmp_path: Path, flt: EventFilter, index: str) -
         assert any(step.startswith("SEARCH events") and index in step for step in plan), plan
 
 
-@pytest.mark.parametrize("flt", [EventFilter(user="ann1"), EventFilter(user="ann1",
-                                                                        kind="region.")])
-def test_a_person_alone_is_counted_from_the_index_not_the_rows(tmp_path: Path,
-                                                               flt: EventFilter) -> None:
+@pytest.mark.parametrize(
+    "flt", [EventFilter(user="ann1"), EventFilter(user="ann1", kind="region.")]
+)
+def test_a_person_alone_is_counted_from_the_index_not_the_rows(
+    tmp_path: Path, flt: EventFilter
+) -> None:
     db = store_db.open_database(tmp_path / "a.sqlite3")
     (count_sql, params), _ = _queries(flt)
     assert any("COVERING INDEX events_kind_user" in s for s in _plan(db, count_sql, params))
@@ -73,16 +84,28 @@ def test_filters_answer_the_same_after_the_upgrade(tmp_path: Path) -> None:
     steps = store_db.upgrades()
     ours = next(i for i, m in enumerate(steps) if m.name == "event_indexes")
     store_db.upgrade(db, upto=steps[ours - 1].version)
-    assert {"events_kind", "events_user"} <= {r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"events_kind", "events_user"} <= {
+        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
     with store_db.transaction(db):
         for i in range(60):
-            append(db, NewEvent(kind=("region.move", "region.relabel", "adjudicate")[i % 3],
-                                user=("ann1", "ann2")[i % 2], region_id=f"r{i % 7}",
-                                document_id=i % 4, new={"i": i}), at=f"2026-12-01T00:{i:02d}")
-    filters = [EventFilter(kind="adjudicate"), EventFilter(user="ann2"),
-               EventFilter(user="ann1", kind="region."), EventFilter(kind="region.move",
-                                                                     user="ann2")]
+            append(
+                db,
+                NewEvent(
+                    kind=("region.move", "region.relabel", "adjudicate")[i % 3],
+                    user=("ann1", "ann2")[i % 2],
+                    region_id=f"r{i % 7}",
+                    document_id=i % 4,
+                    new={"i": i},
+                ),
+                at=f"2026-12-01T00:{i:02d}",
+            )
+    filters = [
+        EventFilter(kind="adjudicate"),
+        EventFilter(user="ann2"),
+        EventFilter(user="ann1", kind="region."),
+        EventFilter(kind="region.move", user="ann2"),
+    ]
     before = [([e.id for e in event_query(db, f)], event_count(db, f)) for f in filters]
     assert all(n > 0 for _ids, n in before)
     store_db.upgrade(db)

@@ -19,13 +19,17 @@ def region_events(project: Project) -> list:
 
 
 def boxes(project: Project, doc_id: int, n: int, **kw: object) -> list[str]:
-    return [region_service.add_region(project, doc_id, 0, (50 + 100 * i, 300, 130 + 100 * i,
-                                                           360), "text", **kw).id  # type: ignore[arg-type]
-            for i in range(n)]
+    return [
+        region_service.add_region(
+            project, doc_id, 0, (50 + 100 * i, 300, 130 + 100 * i, 360), "text", **kw
+        ).id  # type: ignore[arg-type]
+        for i in range(n)
+    ]
 
 
 def test_one_gesture_is_one_step_and_each_undo_event_reverts_its_own_event(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     ids = boxes(project, doc_id, 3)
     edits = region_service.relabel_many(project, ids, "table")
     step = history.next_undo(project)
@@ -62,17 +66,23 @@ def test_menu_labels_come_from_the_service(project: Project, doc_id: int) -> Non
 
 
 def test_draw_several_in_one_step_undo_deletes_them_redo_brings_them_back(
-        project: Project, doc_id: int) -> None:
-    edits = region_service.add_many(project, doc_id, 1, [((50, 50, 150, 150), "text", {}),
-                                                         ((200, 50, 300, 150), "table", {})])
+    project: Project, doc_id: int
+) -> None:
+    edits = region_service.add_many(
+        project, doc_id, 1, [((50, 50, 150, 150), "text", {}), ((200, 50, 300, 150), "table", {})]
+    )
     assert history.next_undo(project).label == "Add 2 regions"  # type: ignore[union-attr]
     history.undo(project)
     assert all(region_service.get(project, e.after.id).deleted for e in edits)
     history.redo(project)
     assert not any(region_service.get(project, e.after.id).deleted for e in edits)
     kinds = [(e.kind, e.change_type) for e in region_events(project)]
-    assert kinds == [("region.create", "additive")] * 2 + [("region.delete", "corrective")] * 2 \
+    assert (
+        kinds
+        == [("region.create", "additive")] * 2
+        + [("region.delete", "corrective")] * 2
         + [("region.restore", "additive")] * 2
+    )
 
 
 def test_a_new_step_drops_what_could_be_redone(project: Project, doc_id: int) -> None:
@@ -103,7 +113,8 @@ def test_each_user_undoes_only_their_own_steps(project: Project, doc_id: int) ->
 
 
 def test_undo_is_conditional_it_never_loses_another_users_edit(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     """Issue 19.2: amy moves a box, bob relabels it, amy undoes: bob's relabel stays."""
     (rid,) = boxes(project, doc_id, 1)
     users.add_user(project, "amy", "annotator")
@@ -131,35 +142,57 @@ def test_undo_is_conditional_it_never_loses_another_users_edit(
 
 
 def test_accepting_proposals_is_additive_and_undo_redo_keep_kinds_and_own_reverts(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     """Issue 15: acceptance adds, it does not correct; undo/redo write region.accept events
     (not region.link), each reverting its own event."""
     ids = boxes(project, doc_id, 3, origin="model", model_name="m", confidence=0.9)
     assert history.next_undo(project) is None  # a model's proposals are no person's step
     edits = prelabel.accept_page(project, doc_id, 0)
     assert [(e.before.prelabel_state, e.after.prelabel_state) for e in edits] == [
-        ("pending", "accepted")] * 3
+        ("pending", "accepted")
+    ] * 3
     accepted = region_events(project)[-3:]
     assert {(e.kind, e.change_type) for e in accepted} == {("region.accept", "additive")}
     history.undo(project)
     undo_events = region_events(project)[-3:]
     assert {(e.kind, e.change_type) for e in undo_events} == {("region.accept", "corrective")}
     assert sorted(e.reverts for e in undo_events) == sorted(e.id for e in accepted)
-    assert all(ev.reverts == next(a.id for a in accepted if a.region_id == ev.region_id)
-               for ev in undo_events)
+    assert all(
+        ev.reverts == next(a.id for a in accepted if a.region_id == ev.region_id)
+        for ev in undo_events
+    )
     assert {region_service.get(project, r).prelabel_state for r in ids} == {"pending"}
     history.redo(project)
     redo_events = region_events(project)[-3:]
     assert {(e.kind, e.change_type) for e in redo_events} == {("region.accept", "additive")}
-    assert all(ev.reverts == next(u.id for u in undo_events if u.region_id == ev.region_id)
-               for ev in redo_events)
+    assert all(
+        ev.reverts == next(u.id for u in undo_events if u.region_id == ev.region_id)
+        for ev in redo_events
+    )
 
 
 def test_accept_above_chooses_in_the_service_as_one_step(project: Project, doc_id: int) -> None:
-    sure = region_service.add_region(project, doc_id, 0, (50, 50, 150, 150), "text",
-                                     origin="model", model_name="m", confidence=0.95).id
-    unsure = region_service.add_region(project, doc_id, 0, (200, 50, 300, 150), "text",
-                                       origin="model", model_name="m", confidence=0.4).id
+    sure = region_service.add_region(
+        project,
+        doc_id,
+        0,
+        (50, 50, 150, 150),
+        "text",
+        origin="model",
+        model_name="m",
+        confidence=0.95,
+    ).id
+    unsure = region_service.add_region(
+        project,
+        doc_id,
+        0,
+        (200, 50, 300, 150),
+        "text",
+        origin="model",
+        model_name="m",
+        confidence=0.4,
+    ).id
     edits = prelabel.accept_above(project, doc_id, 0.9)
     assert [e.after.id for e in edits] == [sure]
     assert region_service.get(project, unsure).prelabel_state == "pending"
@@ -167,7 +200,8 @@ def test_accept_above_chooses_in_the_service_as_one_step(project: Project, doc_i
 
 
 def test_changing_a_proposal_is_a_correction_of_the_models_value(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     (rid,) = boxes(project, doc_id, 1, origin="model", model_name="m", confidence=0.9)
     region_service.relabel(project, rid, "table")
     last = region_events(project)[-1]
@@ -178,7 +212,8 @@ def test_changing_a_proposal_is_a_correction_of_the_models_value(
 
 
 def test_annotators_cannot_edit_an_approved_document_until_a_lead_reopens_it(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     (rid,) = boxes(project, doc_id, 1)
     users.add_user(project, "ann", "annotator")
     documents.set_status(project, doc_id, "approved")
@@ -207,8 +242,12 @@ def test_changes_carry_a_kind_ids_regions_and_initiator(project: Project, doc_id
     project.subscribe(seen.append)
     view = object()
     with history.step(project, "Paste 3 regions", initiator=view):
-        edits = region_service.add_many(project, doc_id, 2, [
-            ((50 + 100 * i, 50, 120 + 100 * i, 120), "text", {}) for i in range(3)])
+        edits = region_service.add_many(
+            project,
+            doc_id,
+            2,
+            [((50 + 100 * i, 50, 120 + 100 * i, 120), "text", {}) for i in range(3)],
+        )
     (change,) = seen  # one gesture, one notification
     assert change.kind is ChangeKind.region and change.initiator is view
     assert change.ids == tuple(e.after.id for e in edits)
@@ -221,8 +260,9 @@ def test_changes_carry_a_kind_ids_regions_and_initiator(project: Project, doc_id
         Change("regoin")  # type: ignore[arg-type]
 
 
-def test_undo_history_survives_reopening_the_project(project: Project, doc_id: int,
-                                                      tmp_path: Path) -> None:
+def test_undo_history_survives_reopening_the_project(
+    project: Project, doc_id: int, tmp_path: Path
+) -> None:
     (rid,) = boxes(project, doc_id, 1)
     region_service.relabel(project, rid, "table")
     again = Project(project.path, user="lead1")
@@ -235,12 +275,17 @@ def test_undo_history_survives_reopening_the_project(project: Project, doc_id: i
 
 
 def test_a_refused_call_inside_a_step_leaves_the_rest_of_the_step_whole(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     (rid,) = boxes(project, doc_id, 1)
     with history.step(project, "Tidy up") as step:
         with pytest.raises(ValidationFailed):
-            region_service.add_many(project, doc_id, 0, [((50, 50, 150, 150), "text", {}),
-                                                         ((50, 50, 50, 50), "text", {})])
+            region_service.add_many(
+                project,
+                doc_id,
+                0,
+                [((50, 50, 150, 150), "text", {}), ((50, 50, 50, 50), "text", {})],
+            )
         region_service.relabel(project, rid, "table")
         region_service.move(project, rid, (60, 310, 140, 370))
     assert step.step_id is not None

@@ -32,15 +32,19 @@ def test_undo_and_redo_work_across_invocations(aal: Aal, tmp_path: Path) -> None
     redone = aal.json("redo")
     assert redone["label"] == "Draw text" and redone["state"] == "done"
     history = aal.json("region", "history", rid)
-    assert [e["kind"] for e in history] == ["region.create", "region.relabel", "region.relabel",
-                                            "region.delete", "region.restore"]
+    assert [e["kind"] for e in history] == [
+        "region.create",
+        "region.relabel",
+        "region.relabel",
+        "region.delete",
+        "region.restore",
+    ]
     assert history[3]["reverts"] == history[0]["id"] and history[4]["reverts"] == history[3]["id"]
     code, out, _ = aal("redo")
     assert code == 0 and "Relabel region as table" in out
 
 
-def test_undo_refuses_with_one_line_when_someone_changed_it_since(
-        aal: Aal, tmp_path: Path) -> None:  # noqa: F811
+def test_undo_refuses_with_one_line_when_someone_changed_it_since(aal: Aal, tmp_path: Path) -> None:  # noqa: F811
     doc = setup_doc(aal, tmp_path)
     assert aal("user", "add", "amy", "--role", "annotator")[0] == 0
     assert aal("user", "add", "bob", "--role", "annotator")[0] == 0

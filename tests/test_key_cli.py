@@ -25,7 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_key_show_prints_the_public_key_alone_and_the_same_each_time(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "cfg"
     monkeypatch.setenv("AAL_CONFIG_DIR", str(config))
@@ -37,16 +37,20 @@ def test_key_show_prints_the_public_key_alone_and_the_same_each_time(
     code, again, err = run(capsys, "--db", str(db), "key", "show")
     assert code == 0 and again == out and err == ""
     data = json.loads(run(capsys, "key", "show", "--json")[1])
-    assert data == {"public_key": out.strip(), "key_file": str(config / keys.KEY_FILE),
-                    "created": False}
+    assert data == {
+        "public_key": out.strip(),
+        "key_file": str(config / keys.KEY_FILE),
+        "created": False,
+    }
     # The private key signs what the printed public key verifies.
     key = keys.load_or_create()
     assert verify(out.strip(), b"x", key.sign(b"x"))
     assert not db.parent.exists()  # never inside a project
 
 
-def test_a_bad_key_file_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_key_file_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("AAL_CONFIG_DIR", str(tmp_path))
     (tmp_path / keys.KEY_FILE).write_bytes(SigningKey.generate().private_pem())
     (tmp_path / keys.KEY_FILE).chmod(0o644)
@@ -64,9 +68,14 @@ def test_key_show_as_a_command_in_its_own_home(tmp_path: Path) -> None:
     for person in ("ana", "bob"):
         home = tmp_path / person
         home.mkdir()
-        out = subprocess.run([sys.executable, "-m", "aal_desktop.cli.main", "key", "show"],
-                             cwd=ROOT, env={**env, "HOME": str(home)}, capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "aal_desktop.cli.main", "key", "show"],
+            cwd=ROOT,
+            env={**env, "HOME": str(home)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         printed.append(out.stdout.strip())
         if sys.platform.startswith("linux"):
             assert (home / ".config" / "aal-desktop" / keys.KEY_FILE).is_file()

@@ -35,8 +35,9 @@ def test_key_is_made_on_first_use_private_and_reused(config: Path) -> None:
     assert [p.name for p in config.iterdir()] == [keys.KEY_FILE]  # no temporaries left
 
 
-def test_the_default_folder_is_the_platform_config_folder(monkeypatch: pytest.MonkeyPatch,
-                                                          tmp_path: Path) -> None:
+def test_the_default_folder_is_the_platform_config_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("AAL_CONFIG_DIR", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
@@ -49,8 +50,10 @@ def test_the_default_folder_is_the_platform_config_folder(monkeypatch: pytest.Mo
 
 def test_two_processes_starting_together_get_one_key(config: Path) -> None:
     results: list[str] = []
-    threads = [threading.Thread(target=lambda: results.append(keys.load_or_create().public))
-               for _ in range(6)]
+    threads = [
+        threading.Thread(target=lambda: results.append(keys.load_or_create().public))
+        for _ in range(6)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -83,8 +86,15 @@ def test_public_key_text_round_trips_and_rejects_near_misses() -> None:
     text = key.public
     assert text.startswith("ed25519:") and len(text) == len("ed25519:") + 43
     assert public_key_text(parse_public_key(text)) == text
-    for bad in ("", text[:-1], text + "A", "rsa:" + text[8:], text.replace("ed25519:", ""),
-                text[:-1] + "=", "ed25519:" + "!" * 43):
+    for bad in (
+        "",
+        text[:-1],
+        text + "A",
+        "rsa:" + text[8:],
+        text.replace("ed25519:", ""),
+        text[:-1] + "=",
+        "ed25519:" + "!" * 43,
+    ):
         with pytest.raises(ValidationFailed, match="is not a public key"):
             parse_public_key(bad)
 

@@ -40,11 +40,14 @@ def test_layer_does_not_import_qt(layer: str) -> None:
 def test_cli_starts_without_loading_qt_or_pymupdf() -> None:
     """`aal --help` must stay quick: no Qt, no PyMuPDF (~1 s) on its import path, nor on the
     path of any command's parser (every command module is loaded here)."""
-    code = ("import sys; from aal_desktop.cli.main import COMMANDS, build_parser; "
-            "[build_parser(name) for name in COMMANDS]; "
-            "print(','.join(m for m in ('PySide6', 'pymupdf', 'pyqtgraph') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=PACKAGE.parent, check=True)
+    code = (
+        "import sys; from aal_desktop.cli.main import COMMANDS, build_parser; "
+        "[build_parser(name) for name in COMMANDS]; "
+        "print(','.join(m for m in ('PySide6', 'pymupdf', 'pyqtgraph') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent, check=True
+    )
     assert out.stdout.strip() == ""
 
 
@@ -64,22 +67,39 @@ def test_cli_never_imports_store() -> None:
     offenders = []
     for path in sorted((PACKAGE / "cli").rglob("*.py")):
         for level, name in _imports_with_level(path):
-            if (level == 2 and name.split(".")[0] == "store") or \
-                    name.startswith("aal_desktop.store"):
+            if (level == 2 and name.split(".")[0] == "store") or name.startswith(
+                "aal_desktop.store"
+            ):
                 offenders.append(f"{path.name} imports {'.' * level}{name}")
     assert offenders == []
 
 
 # Services whose SQL moved into store/ (issue 12); the others follow as they are moved.
-SQL_FREE_SERVICES = ["documents", "schemas", "schema_history", "users", "project", "text",
-                     "quality", "audit", "agreement", "migrations", "review", "prelabel"]
+SQL_FREE_SERVICES = [
+    "documents",
+    "schemas",
+    "schema_history",
+    "users",
+    "project",
+    "text",
+    "quality",
+    "audit",
+    "agreement",
+    "migrations",
+    "review",
+    "prelabel",
+]
 
 
 @pytest.mark.parametrize("name", SQL_FREE_SERVICES)
 def test_service_runs_no_sql_itself(name: str) -> None:
     """Every statement of these services is a store function: no execute/query of its own."""
     tree = ast.parse((PACKAGE / "services" / f"{name}.py").read_text(encoding="utf-8"))
-    calls = [f"line {node.lineno}: .{node.func.attr}(" for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-             and node.func.attr in {"execute", "executemany", "executescript", "query"}]
+    calls = [
+        f"line {node.lineno}: .{node.func.attr}("
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"execute", "executemany", "executescript", "query"}
+    ]
     assert calls == []

@@ -39,9 +39,14 @@ def with_attrs() -> LabelSchema:
     classes = []
     for c in s.classes:
         if c.key == "table":
-            c = c.model_copy(update={"attributes": [
-                AttributeDef(key="bordered", type="bool"),
-                AttributeDef(key="kind", type="enum", options=["data", "layout"])]})
+            c = c.model_copy(
+                update={
+                    "attributes": [
+                        AttributeDef(key="bordered", type="bool"),
+                        AttributeDef(key="kind", type="enum", options=["data", "layout"]),
+                    ]
+                }
+            )
         classes.append(c)
     return s.model_copy(update={"classes": classes})
 
@@ -77,47 +82,80 @@ def test_plan_round_trips_through_yaml_and_json() -> None:
     assert parse_plan(made.to_yaml()).operations[0] == made.operations[0]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("from_version: 1\noperations:\n  - {op: renam, key: text}\n",
-     "m.yaml line 3 (operations[0]): 'op' must be one of add, rename"),
-    ("from_version: 1\noperations:\n  - op: rename\n    key: text\n    new_kee: x\n",
-     "m.yaml line 5 (operations[0].new_kee): unknown field 'new_kee'"),
-    ("from_version: 1\noperations: []\n", "operations"),
-    ("operations:\n  - {op: deprecate, key: text}\n", "field 'from_version' is required"),
-    ("from_version: 1\noperations:\n  - {op: rename, key: text}\n",
-     "rename of 'text' needs 'new_key' and/or 'name'"),
-    ("- a\n- b\n", "must hold a mapping"),
-    ("from_version: 1\noperations: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "from_version: 1\noperations:\n  - {op: renam, key: text}\n",
+            "m.yaml line 3 (operations[0]): 'op' must be one of add, rename",
+        ),
+        (
+            "from_version: 1\noperations:\n  - op: rename\n    key: text\n    new_kee: x\n",
+            "m.yaml line 5 (operations[0].new_kee): unknown field 'new_kee'",
+        ),
+        ("from_version: 1\noperations: []\n", "operations"),
+        ("operations:\n  - {op: deprecate, key: text}\n", "field 'from_version' is required"),
+        (
+            "from_version: 1\noperations:\n  - {op: rename, key: text}\n",
+            "rename of 'text' needs 'new_key' and/or 'name'",
+        ),
+        ("- a\n- b\n", "must hold a mapping"),
+        ("from_version: 1\noperations: [\n", "not valid YAML"),
+    ],
+)
 def test_parse_errors_name_the_line_and_the_field(text: str, message: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         parse_plan(text, "m.yaml")
     assert message in str(exc.value)
 
 
-@pytest.mark.parametrize(("ops", "message"), [
-    ("[{op: rename, key: txt, new_key: para}]",
-     "operation 1 (rename txt → para): unknown class 'txt'; classes are: caption"),
-    ("[{op: rename, key: text, new_key: title}]",
-     "cannot rename 'text' onto 'title': that key already exists"),
-    ("[{op: merge, sources: [table, text], into: picture}]",
-     "cannot merge 'table' into existing class 'picture': their attributes differ"),
-    ("[{op: split, source: text, targets: []}]", "split of 'text' needs at least two targets"),
-    ("[{op: split, source: text, targets: [text, nowhere]}]",
-     "split target 'nowhere' is not a class"),
-    ("[{op: deprecate, key: text}, {op: deprecate, key: text}]",
-     "operation 2 (deprecate text): class 'text' is already deprecated"),
-    ("[{op: add, class: {key: text, name: T, color: '#000000'}}]", "class 'text' already exists"),
-    ("[{op: add, class: {key: t2, name: T, color: '#000000', hotkey: t}}]",
-     "hotkey 't' of class 't2' is already used by class 'text'"),
-    ("[{op: add_attribute, key: text, attribute: {key: lang, type: text, required: true}}]",
-     "required attribute 'lang' needs a 'default'"),
-    ("[{op: remove_attribute, key: table, attribute: colour}]",
-     "class 'table' has no attribute 'colour' (bordered:bool, kind:enum)"),
-    ("[{op: rename_attribute, key: table, attribute: kind, new_attribute: bordered}]",
-     "class 'table' already has attribute 'bordered'"),
-    ("[{op: update, key: text, parent: nothing}]", "unknown class 'nothing'"),
-])
+@pytest.mark.parametrize(
+    ("ops", "message"),
+    [
+        (
+            "[{op: rename, key: txt, new_key: para}]",
+            "operation 1 (rename txt → para): unknown class 'txt'; classes are: caption",
+        ),
+        (
+            "[{op: rename, key: text, new_key: title}]",
+            "cannot rename 'text' onto 'title': that key already exists",
+        ),
+        (
+            "[{op: merge, sources: [table, text], into: picture}]",
+            "cannot merge 'table' into existing class 'picture': their attributes differ",
+        ),
+        ("[{op: split, source: text, targets: []}]", "split of 'text' needs at least two targets"),
+        (
+            "[{op: split, source: text, targets: [text, nowhere]}]",
+            "split target 'nowhere' is not a class",
+        ),
+        (
+            "[{op: deprecate, key: text}, {op: deprecate, key: text}]",
+            "operation 2 (deprecate text): class 'text' is already deprecated",
+        ),
+        (
+            "[{op: add, class: {key: text, name: T, color: '#000000'}}]",
+            "class 'text' already exists",
+        ),
+        (
+            "[{op: add, class: {key: t2, name: T, color: '#000000', hotkey: t}}]",
+            "hotkey 't' of class 't2' is already used by class 'text'",
+        ),
+        (
+            "[{op: add_attribute, key: text, attribute: {key: lang, type: text, required: true}}]",
+            "required attribute 'lang' needs a 'default'",
+        ),
+        (
+            "[{op: remove_attribute, key: table, attribute: colour}]",
+            "class 'table' has no attribute 'colour' (bordered:bool, kind:enum)",
+        ),
+        (
+            "[{op: rename_attribute, key: table, attribute: kind, new_attribute: bordered}]",
+            "class 'table' already has attribute 'bordered'",
+        ),
+        ("[{op: update, key: text, parent: nothing}]", "unknown class 'nothing'"),
+    ],
+)
 def test_invalid_operations_are_refused_with_the_reason(ops: str, message: str) -> None:
     plan = parse_plan(f"from_version: 1\noperations: {ops}\n")
     with pytest.raises(ValidationFailed) as exc:
@@ -135,17 +173,19 @@ def test_a_plan_for_another_version_is_refused() -> None:
 def test_merge_into_an_existing_class_with_the_same_attributes_is_allowed() -> None:
     s = with_attrs()
     twin = s.require("table").model_copy(update={"key": "grid", "name": "Grid", "hotkey": "g"})
-    s = LabelSchema.model_validate({**s.model_dump(),
-                                    "classes": [*[c.model_dump() for c in s.classes],
-                                                twin.model_dump()]})
+    s = LabelSchema.model_validate(
+        {**s.model_dump(), "classes": [*[c.model_dump() for c in s.classes], twin.model_dump()]}
+    )
     plan = parse_plan("from_version: 1\noperations: [{op: merge, sources: [grid], into: table}]\n")
     new = apply_plan(s, plan)
     assert new.get("grid") is None and new.require("table").name == "Table"
 
 
 def test_merge_into_a_new_key_unites_the_attributes() -> None:
-    plan = parse_plan("from_version: 1\noperations: "
-                      "[{op: merge, sources: [table, picture], into: graphic, color: '#010203'}]\n")
+    plan = parse_plan(
+        "from_version: 1\noperations: "
+        "[{op: merge, sources: [table, picture], into: graphic, color: '#010203'}]\n"
+    )
     new = apply_plan(with_attrs(), plan)
     g = new.require("graphic")
     assert [a.key for a in g.attributes] == ["bordered", "kind"]
@@ -196,9 +236,17 @@ operations:
 
 def test_add_attribute_gives_existing_regions_its_default() -> None:
     s = default_schema()
-    plan = MigrationPlan(from_version=1, operations=[AddAttribute(
-        key="text", attribute=AttributeDef(key="lang", type="enum", options=["en", "de"],
-                                           default="en", required=True))])
+    plan = MigrationPlan(
+        from_version=1,
+        operations=[
+            AddAttribute(
+                key="text",
+                attribute=AttributeDef(
+                    key="lang", type="enum", options=["en", "de"], default="en", required=True
+                ),
+            )
+        ],
+    )
     (step,) = steps(s, plan)
     assert rewrite_region(step, Label("text", {}, None)).attrs == {"lang": "en"}
     assert rewrite_region(step, Label("text", {"lang": "de"}, None)).attrs == {"lang": "de"}

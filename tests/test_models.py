@@ -70,13 +70,36 @@ def build_lifecycle(tmp_path: Path) -> Lifecycle:
     }
     cfg = tmp_path / "train.yaml"
     cfg.write_text("epochs: 30\nlr: 0.001\n", encoding="utf-8")
-    models.register_model(project, "det", w["det:1"], ["v1"], {"mAP": 0.71, "recall": 0.8},
-                          cfg, "ultralytics 8.3", at="2025-01-05T10:00:00Z")
-    models.register_model(project, "det", w["det:2"], ["v2"], {"mAP": 0.83, "recall": 0.85},
-                          cfg, "ultralytics 8.3", at="2025-01-06T10:00:00Z")
-    models.register_model(project, "det", w["det:3"], ["v1", "v2"],
-                          {"mAP": 0.79, "val": {"recall": 0.9}}, None, "ultralytics 8.3",
-                          at="2025-01-07T10:00:00Z")
+    models.register_model(
+        project,
+        "det",
+        w["det:1"],
+        ["v1"],
+        {"mAP": 0.71, "recall": 0.8},
+        cfg,
+        "ultralytics 8.3",
+        at="2025-01-05T10:00:00Z",
+    )
+    models.register_model(
+        project,
+        "det",
+        w["det:2"],
+        ["v2"],
+        {"mAP": 0.83, "recall": 0.85},
+        cfg,
+        "ultralytics 8.3",
+        at="2025-01-06T10:00:00Z",
+    )
+    models.register_model(
+        project,
+        "det",
+        w["det:3"],
+        ["v1", "v2"],
+        {"mAP": 0.79, "val": {"recall": 0.9}},
+        None,
+        "ultralytics 8.3",
+        at="2025-01-07T10:00:00Z",
+    )
     return Lifecycle(project, tmp_path, doc_ids, rids, w)
 
 
@@ -105,8 +128,9 @@ def test_register_records_hash_size_data_schema_config_and_metrics(life: Lifecyc
     assert models.get_model(life.project, "det").ref == "det:3"
     assert models.get_model(life.project, "det:3").datasets == ("v1", "v2")
     # the registration is an event in the hash-chained log
-    row = life.project.db.execute("SELECT kind, new FROM events WHERE id = ?",
-                                  [m.event_id]).fetchone()
+    row = life.project.db.execute(
+        "SELECT kind, new FROM events WHERE id = ?", [m.event_id]
+    ).fetchone()
     assert row[0] == "model.register" and json.loads(row[1])["weights_sha256"] == m.weights_sha256
     assert verify_chain(life.project.db).ok
 
@@ -150,18 +174,27 @@ def test_register_refuses_bad_input(life: Lifecycle, tmp_path: Path) -> None:
 
 def test_retired_dataset_version_is_refused_without_override(life: Lifecycle) -> None:
     p = life.project
-    r = models.retire_version(p, "v1", "licence of two documents withdrawn", successor="v2",
-                              archive="s3://archive/v1")
+    r = models.retire_version(
+        p, "v1", "licence of two documents withdrawn", successor="v2", archive="s3://archive/v1"
+    )
     assert r.asset_kind == "dataset_version" and r.successor == "v2"
-    row = p.db.execute("SELECT retired_reason, successor, archive, retired_by FROM "
-                       "dataset_versions WHERE name = 'v1'").fetchone()
+    row = p.db.execute(
+        "SELECT retired_reason, successor, archive, retired_by FROM "
+        "dataset_versions WHERE name = 'v1'"
+    ).fetchone()
     assert row == ("licence of two documents withdrawn", "v2", "s3://archive/v1", "lead1")
     with pytest.raises(ValidationFailed, match="'v1'.*retired.*--allow-retired"):
         models.register_model(p, "det", life.weights["det:1"], ["v1"])
     with pytest.raises(ValidationFailed, match="reason"):
         models.register_model(p, "det", life.weights["det:1"], ["v1"], allow_retired=True)
-    m = models.register_model(p, "det", life.weights["det:1"], ["v1"], allow_retired=True,
-                              reason="reproducing det:1 for the audit")
+    m = models.register_model(
+        p,
+        "det",
+        life.weights["det:1"],
+        ["v1"],
+        allow_retired=True,
+        reason="reproducing det:1 for the audit",
+    )
     assert m.version == 4 and m.override_reason == "reproducing det:1 for the audit"
     # still listed and traceable
     assert [x.ref for x in models.models_trained_on(p, "v1")] == ["det:1", "det:3", "det:4"]
@@ -173,8 +206,17 @@ def test_gates_parse_and_evaluate() -> None:
     metrics = {"mAP": 0.8, "val": {"recall": 0.9}, "loss": 0.2}
     assert models.parse_gate("mAP>=0.8") == models.Gate("mAP", ">=", 0.8)
     results = models.evaluate_gates(
-        ["mAP>=0.8", "mAP>0.8", "val.recall > 0.85", "loss<=0.2", "loss<0.2", "mAP==0.8",
-         "f1>=0.1"], metrics)
+        [
+            "mAP>=0.8",
+            "mAP>0.8",
+            "val.recall > 0.85",
+            "loss<=0.2",
+            "loss<0.2",
+            "mAP==0.8",
+            "f1>=0.1",
+        ],
+        metrics,
+    )
     assert [r.passed for r in results] == [True, False, True, True, False, True, False]
     assert results[-1].value is None and "not recorded" in results[-1].describe()
     for bad in ("mAP", "mAP=>0.8", ">=0.8", "mAP>=high"):
@@ -190,16 +232,26 @@ def test_failing_gate_refuses_and_force_with_reason_is_recorded(life: Lifecycle)
     assert models.list_deployments(p) == []
     with pytest.raises(ValidationFailed, match="--reason"):
         models.deploy(p, "det:1", "prod", ["mAP>=0.8"], force=True, at=T0)
-    d = models.deploy(p, "det:1", "prod", ["mAP>=0.8", "recall>=0.5"],
-                      ["not for scanned pages"], force=True,
-                      reason="customer deadline; accepted by QA lead", at=T0)
+    d = models.deploy(
+        p,
+        "det:1",
+        "prod",
+        ["mAP>=0.8", "recall>=0.5"],
+        ["not for scanned pages"],
+        force=True,
+        reason="customer deadline; accepted by QA lead",
+        at=T0,
+    )
     assert d.forced and d.force_reason == "customer deadline; accepted by QA lead"
     assert not d.gates_passed
     assert [(g.gate, g.value, g.passed) for g in d.gates] == [
-        ("mAP>=0.8", 0.71, False), ("recall>=0.5", 0.8, True)]
+        ("mAP>=0.8", 0.71, False),
+        ("recall>=0.5", 0.8, True),
+    ]
     assert d.limitations == ("not for scanned pages",)
-    stored = p.db.execute("SELECT gates, forced, force_reason FROM deployments WHERE id = ?",
-                          [d.id]).fetchone()
+    stored = p.db.execute(
+        "SELECT gates, forced, force_reason FROM deployments WHERE id = ?", [d.id]
+    ).fetchone()
     assert json.loads(stored[0])[0]["passed"] is False and stored[1] == 1
     ok = models.deploy(p, "det:2", "prod", ["mAP>=0.8"], at="2025-01-11T09:00:00Z")
     assert ok.gates_passed and not ok.forced and ok.replaces == d.id
@@ -236,10 +288,17 @@ def test_in_production_on_a_date_is_right_across_a_rollback(life: Lifecycle) -> 
     models.deploy(p, "det:2", "prod", at="2025-03-05T12:00:00Z")
     models.deploy(p, "det:2", "staging", at="2025-03-02T12:00:00Z")
     models.rollback(p, "prod", "regression", at="2025-03-08T12:00:00Z")
-    expect = {"2025-02-28": None, "2025-03-01T11:59:59Z": None, "2025-03-01": "det:1",
-              "2025-03-04": "det:1", "2025-03-05T12:00:00Z": "det:2", "2025-03-07": "det:2",
-              "2025-03-08T11:00:00+00:00": "det:2", "2025-03-08T13:00:00+01:00": "det:1",
-              "2025-03-09": "det:1"}
+    expect = {
+        "2025-02-28": None,
+        "2025-03-01T11:59:59Z": None,
+        "2025-03-01": "det:1",
+        "2025-03-04": "det:1",
+        "2025-03-05T12:00:00Z": "det:2",
+        "2025-03-07": "det:2",
+        "2025-03-08T11:00:00+00:00": "det:2",
+        "2025-03-08T13:00:00+01:00": "det:1",
+        "2025-03-09": "det:1",
+    }
     for at, ref in expect.items():
         dep = models.in_production(p, "prod", at)
         assert (dep.ref if dep else None) == ref, at
@@ -279,10 +338,18 @@ def test_retire_model_records_active_dates_successor_and_archive(life: Lifecycle
     with pytest.raises(ValidationFailed, match="still deployed to environment 'prod'"):
         models.retire_model(p, "det:1", "superseded")
     models.deploy(p, "det:2", "prod", at="2025-03-10T00:00:00Z")
-    r = models.retire_model(p, "det:1", "superseded by det:2", successor="det:2",
-                            archive="s3://models/det/1", at="2025-04-01T00:00:00Z")
+    r = models.retire_model(
+        p,
+        "det:1",
+        "superseded by det:2",
+        successor="det:2",
+        archive="s3://models/det/1",
+        at="2025-04-01T00:00:00Z",
+    )
     assert (r.in_production_from, r.in_production_until) == (
-        "2025-03-01T00:00:00.000000+00:00", "2025-03-10T00:00:00.000000+00:00")
+        "2025-03-01T00:00:00.000000+00:00",
+        "2025-03-10T00:00:00.000000+00:00",
+    )
     assert r.active_from.startswith("2025-01-05") and r.active_until.startswith("2025-04-01")
     m = models.get_model(p, "det:1")
     assert m.retired and m.retired_reason == "superseded by det:2" and m.successor == "det:2"
@@ -315,11 +382,13 @@ def test_retire_schema_sets_status_and_refuses_the_current_one(life: Lifecycle) 
         models.retire_schema(p, draft.version, "x")
     schemas.publish(p, draft.version)
     models.deploy(p, "det:2", "prod", at="2025-03-01T00:00:00Z")
-    r = models.retire_schema(p, 1, "guideline 2 replaces it", successor=draft.version,
-                             archive="git:schemas@v1")
+    r = models.retire_schema(
+        p, 1, "guideline 2 replaces it", successor=draft.version, archive="git:schemas@v1"
+    )
     assert r.in_production_from == "2025-03-01T00:00:00.000000+00:00"
     assert r.in_production_until is None  # det:2 (trained under schema 1) still serves
-    row = p.db.execute("SELECT status, retired_reason, successor, archive FROM schema_versions "
-                       "WHERE version = 1").fetchone()
+    row = p.db.execute(
+        "SELECT status, retired_reason, successor, archive FROM schema_versions WHERE version = 1"
+    ).fetchone()
     assert row == ("retired", "guideline 2 replaces it", draft.version, "git:schemas@v1")
     assert [r.asset for r in models.list_retirements(p)] == ["1"]

@@ -44,18 +44,33 @@ def _poison(db: Path, region_id: str) -> None:
     conn = sqlite3.connect(db)
     conn.execute("UPDATE regions SET attrs = '{\"conf\":NaN}' WHERE id = ?", [region_id])
     last_id, prev, before = conn.execute(
-        "SELECT id, hash, new FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        "SELECT id, hash, new FROM events ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     after = {**json.loads(before), "attrs": {"conf": math.nan}}
     spell = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
-    row = {"id": last_id + 1, "at": "2026-01-01T00:00:00.000000+00:00", "user": "lead1",
-           "kind": "region.set", "change_type": "corrective", "region_id": region_id,
-           "document_id": 1, "page": 0,
-           "original": before, "new": json.dumps(after, **spell), "reason": None,
-           "schema_version": 1, "guideline_version": None, "batch": None, "reverts": None}
+    row = {
+        "id": last_id + 1,
+        "at": "2026-01-01T00:00:00.000000+00:00",
+        "user": "lead1",
+        "kind": "region.set",
+        "change_type": "corrective",
+        "region_id": region_id,
+        "document_id": 1,
+        "page": 0,
+        "original": before,
+        "new": json.dumps(after, **spell),
+        "reason": None,
+        "schema_version": 1,
+        "guideline_version": None,
+        "batch": None,
+        "reverts": None,
+    }
     row["prev_hash"] = prev
     row["hash"] = event_hash(prev, row)
-    conn.execute(f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                 list(row.values()))
+    conn.execute(
+        f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
     conn.commit()
     # the poison is real: SQLite's JSON functions refuse it
     with pytest.raises(sqlite3.OperationalError, match="malformed JSON"):
@@ -63,8 +78,7 @@ def _poison(db: Path, region_id: str) -> None:
     conn.close()
 
 
-def test_a_poisoned_project_still_cuts_versions_and_lists_events(aal: Aal,
-                                                                 tmp_path: Path) -> None:
+def test_a_poisoned_project_still_cuts_versions_and_lists_events(aal: Aal, tmp_path: Path) -> None:
     rid = _region(aal, tmp_path)
     _poison(aal.db, rid)
     code, out, err = aal("events", "list", "--class-after", "text", "--json")
@@ -100,8 +114,9 @@ def test_a_non_finite_box_or_confidence_is_refused(project: Project, doc_id: int
         with pytest.raises(ValidationFailed, match="finite"):
             regions.add_region(project, doc_id, 0, box, "text")
     with pytest.raises(ValidationFailed, match="confidence"):
-        regions.add_region(project, doc_id, 0, [10, 10, 100, 100], "text", origin="model",
-                           confidence=math.nan)
+        regions.add_region(
+            project, doc_id, 0, [10, 10, 100, 100], "text", origin="model", confidence=math.nan
+        )
     r = regions.add_region(project, doc_id, 0, [10, 10, 100, 100], "text")
     with pytest.raises(ValidationFailed, match="finite"):
         regions.move(project, r.id, [10, 10, math.nan, 100])
@@ -109,8 +124,9 @@ def test_a_non_finite_box_or_confidence_is_refused(project: Project, doc_id: int
 
 
 @pytest.mark.parametrize("value", ["nan", "-1", "0", "inf"])
-def test_import_timeout_must_be_a_positive_finite_number(aal: Aal, tmp_path: Path,
-                                                         value: str) -> None:
+def test_import_timeout_must_be_a_positive_finite_number(
+    aal: Aal, tmp_path: Path, value: str
+) -> None:
     pdf = make_pdf(tmp_path / "a.pdf")
     assert aal("init")[0] == 0
     code, out, err = aal("doc", "import", str(pdf), "--timeout", value)

@@ -31,8 +31,9 @@ def _import(project: Project, path: Path) -> int:
     return out.document_id
 
 
-def test_detect_layout_maps_rotated_page_into_displayed_space(tmp_path: Path,
-                                                             worker: WorkerProcess) -> None:
+def test_detect_layout_maps_rotated_page_into_displayed_space(
+    tmp_path: Path, worker: WorkerProcess
+) -> None:
     import pymupdf
 
     pdf = make_pdf(tmp_path / "rot.pdf", rotation=90, text="Hello world of layout")
@@ -51,7 +52,8 @@ def test_detect_layout_maps_rotated_page_into_displayed_space(tmp_path: Path,
 
 
 def test_prelabel_corpus_page_creates_classes_with_provenance_and_one_run_event(
-        project: Project, corpus: Path, worker: WorkerProcess) -> None:
+    project: Project, corpus: Path, worker: WorkerProcess
+) -> None:
     doc = _import(project, corpus / "pdfjs--tracemonkey.pdf")
     rep = prelabel.prelabel(project, doc, [0], min_confidence=0.9, worker=worker)
     made = regions.list_regions(project, doc, 0)
@@ -70,8 +72,9 @@ def test_prelabel_corpus_page_creates_classes_with_provenance_and_one_run_event(
     assert body["settings"]["min_confidence"] == 0.9 and body["settings"]["pages"] == [0]
     assert body["counts"]["created"] == rep.created
     assert body["counts"]["below_threshold"] == rep.below_threshold
-    creates = event_log.query(project.db, event_log.EventFilter(batch=rep.run_id,
-                                                                kind="region.create"))
+    creates = event_log.query(
+        project.db, event_log.EventFilter(batch=rep.run_id, kind="region.create")
+    )
     assert {e.region_id for e in creates} == {r.id for r in made}
 
     # a second run adds nothing
@@ -86,20 +89,23 @@ def test_prelabel_corpus_page_creates_classes_with_provenance_and_one_run_event(
     assert len(event_log.query(project.db, event_log.EventFilter(kind="prelabel.run"))) == 3
 
 
-def test_deleted_prelabel_is_not_brought_back(project: Project, corpus: Path,
-                                              worker: WorkerProcess) -> None:
+def test_deleted_prelabel_is_not_brought_back(
+    project: Project, corpus: Path, worker: WorkerProcess
+) -> None:
     doc = _import(project, corpus / "pdfjs--TAMReview.pdf")
     rep = prelabel.prelabel(project, doc, [0], worker=worker)
     victim = regions.get(project, rep.region_ids[0])
     regions.delete(project, victim.id, reason="not a real block")
     again = prelabel.prelabel(project, doc, [0], worker=worker)
     assert again.created == 0
-    assert [r.id for r in regions.list_regions(project, doc, 0, include_deleted=True)
-            if r.deleted] == [victim.id]
+    assert [
+        r.id for r in regions.list_regions(project, doc, 0, include_deleted=True) if r.deleted
+    ] == [victim.id]
 
 
-def test_unmapped_classes_are_skipped_and_counted(project: Project, corpus: Path,
-                                                  worker: WorkerProcess) -> None:
+def test_unmapped_classes_are_skipped_and_counted(
+    project: Project, corpus: Path, worker: WorkerProcess
+) -> None:
     s = default_schema()
     s.model_mapping = {k: v for k, v in s.model_mapping.items() if k != "text"}
     schemas.add_draft(project, s, reason="no text pre-labels")
@@ -116,14 +122,27 @@ def test_unmapped_classes_are_skipped_and_counted(project: Project, corpus: Path
 def test_accept_page_and_accept_above(project: Project, tmp_path: Path) -> None:
     doc = _import(project, make_pdf(tmp_path / "a.pdf", pages=2))
     for page, conf in ((0, 0.95), (0, 0.4), (1, 0.8), (1, 0.6)):
-        regions.add_region(project, doc, page, (72, 80 + conf * 100, 300, 100 + conf * 100),
-                           "text", origin="model", model_name="m", model_version="1",
-                           confidence=conf)
+        regions.add_region(
+            project,
+            doc,
+            page,
+            (72, 80 + conf * 100, 300, 100 + conf * 100),
+            "text",
+            origin="model",
+            model_name="m",
+            model_version="1",
+            confidence=conf,
+        )
     assert len(prelabel.accept_above(project, doc, 0.7)) == 2
-    states = sorted((r.page, r.confidence, r.prelabel_state)
-                    for r in regions.list_regions(project, doc))
-    assert states == [(0, 0.4, "pending"), (0, 0.95, "accepted"), (1, 0.6, "pending"),
-                      (1, 0.8, "accepted")]
+    states = sorted(
+        (r.page, r.confidence, r.prelabel_state) for r in regions.list_regions(project, doc)
+    )
+    assert states == [
+        (0, 0.4, "pending"),
+        (0, 0.95, "accepted"),
+        (1, 0.6, "pending"),
+        (1, 0.8, "accepted"),
+    ]
     assert len(prelabel.accept_page(project, doc, 1)) == 1
     assert [r.confidence for r in prelabel.pending(project, doc)] == [0.4]
 
@@ -131,13 +150,31 @@ def test_accept_page_and_accept_above(project: Project, tmp_path: Path) -> None:
 def test_cli_prelabel_json_and_accept(project: Project, tmp_path: Path, capsys) -> None:
     doc = _import(project, make_pdf(tmp_path / "c.pdf", pages=2, text="A heading line"))
     db = str(project.path)
-    assert main(["--db", db, "--user", "lead1", "prelabel", str(doc), "--pages", "2",
-                 "--min-confidence", "0", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "--user",
+                "lead1",
+                "prelabel",
+                str(doc),
+                "--pages",
+                "2",
+                "--min-confidence",
+                "0",
+                "--json",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["settings"]["pages"] == [1] and out["counts"]["created"] == len(out["region_ids"])
     assert out["counts"]["created"] >= 1
     assert {r.page for r in regions.list_regions(project, doc)} == {1}
-    assert main(["--db", db, "--user", "lead1", "accept-prelabels", str(doc), "--page", "2",
-                 "--json"]) == 0
+    assert (
+        main(["--db", db, "--user", "lead1", "accept-prelabels", str(doc), "--page", "2", "--json"])
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["accepted"] == out["region_ids"]
     assert main(["--db", db, "prelabel", str(doc), "--min-confidence", "2"]) == 1

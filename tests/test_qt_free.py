@@ -24,12 +24,15 @@ def test_blocker_refuses_qt_and_passes_everything_else() -> None:
 
 def test_qt_free_pass_cannot_import_qt_but_runs_the_cli() -> None:
     """In a fresh interpreter with the blocker, Qt fails to import and `aal --help` still works."""
-    code = ("import sys; from tests.qt_free import block_qt; block_qt()\n"
-            "try:\n    import PySide6.QtWidgets\nexcept ImportError:\n    print('blocked')\n"
-            "from aal_desktop.cli.main import build_parser; build_parser().format_help()\n"
-            "print('cli ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         check=True)
+    code = (
+        "import sys; from tests.qt_free import block_qt; block_qt()\n"
+        "try:\n    import PySide6.QtWidgets\nexcept ImportError:\n    print('blocked')\n"
+        "from aal_desktop.cli.main import build_parser; build_parser().format_help()\n"
+        "print('cli ok')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.splitlines() == ["blocked", "cli ok"]
 
 

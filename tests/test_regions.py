@@ -21,7 +21,8 @@ def count(project: Project, table: str) -> int:
 
 
 def test_history_shows_original_and_new_value_for_every_kind_of_change(
-        project: Project, doc_id: int) -> None:
+    project: Project, doc_id: int
+) -> None:
     schema = schemas.current(project)
     table = schema.get("table")
     assert isinstance(table, LabelClass)
@@ -33,8 +34,13 @@ def test_history_shows_original_and_new_value_for_every_kind_of_change(
     regions.restore(project, r.id)
     events = regions.history(project, r.id)
     assert [e.kind for e in events] == [
-        "region.create", "region.relabel", "region.move", "region.link", "region.delete",
-        "region.restore"]
+        "region.create",
+        "region.relabel",
+        "region.move",
+        "region.link",
+        "region.delete",
+        "region.restore",
+    ]
     assert [e.change_type for e in events] == ["additive"] + ["corrective"] * 5
     create, relabel, move, link, delete, restore = events
     assert create.original is None and create.new["class_key"] == "text"
@@ -48,8 +54,7 @@ def test_history_shows_original_and_new_value_for_every_kind_of_change(
     assert regions.get(project, r.id).class_key == "title"
 
 
-def test_attributes_are_typed_and_recorded(project: Project, doc_id: int,
-                                           tmp_path: Path) -> None:
+def test_attributes_are_typed_and_recorded(project: Project, doc_id: int, tmp_path: Path) -> None:
     f = tmp_path / "s.yaml"
     f.write_text("""name: s
 classes:
@@ -63,11 +68,13 @@ classes:
     schemas.publish(project)
     with pytest.raises(ValidationFailed, match="attribute 'bordered' is required"):
         regions.add_region(project, doc_id, 0, (10, 10, 100, 100), "table")
-    r = regions.add_region(project, doc_id, 0, (10, 10, 100, 100), "table",
-                           {"bordered": "yes", "rows": "4"})
+    r = regions.add_region(
+        project, doc_id, 0, (10, 10, 100, 100), "table", {"bordered": "yes", "rows": "4"}
+    )
     assert r.attrs == {"bordered": True, "rows": 4}
-    r = regions.set_attributes(project, r.id, {"kind": "data", "note": "merged cells"},
-                               reason="checked")
+    r = regions.set_attributes(
+        project, r.id, {"kind": "data", "note": "merged cells"}, reason="checked"
+    )
     assert r.attrs == {"bordered": True, "rows": 4, "kind": "data", "note": "merged cells"}
     last = regions.history(project, r.id)[-1]
     assert last.kind == "region.set" and last.original["attrs"] == {"bordered": True, "rows": 4}
@@ -79,14 +86,18 @@ classes:
         regions.set_attributes(project, r.id, {"colour": "red"})
 
 
-@pytest.mark.parametrize(("box", "cls", "message"), [
-    ((10, 10, 100, 100), "bogus", "unknown class 'bogus'"),
-    ((10, 10, 10, 100), "text", "zero area"),
-    ((10, 10, 700, 100), "text", "outside page 1"),
-    ((-50, 10, 100, 100), "text", "outside page 1"),
-])
-def test_invalid_edits_write_nothing(project: Project, doc_id: int, box: tuple[float, ...],
-                                     cls: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("box", "cls", "message"),
+    [
+        ((10, 10, 100, 100), "bogus", "unknown class 'bogus'"),
+        ((10, 10, 10, 100), "text", "zero area"),
+        ((10, 10, 700, 100), "text", "outside page 1"),
+        ((-50, 10, 100, 100), "text", "outside page 1"),
+    ],
+)
+def test_invalid_edits_write_nothing(
+    project: Project, doc_id: int, box: tuple[float, ...], cls: str, message: str
+) -> None:
     before = (count(project, "regions"), count(project, "events"))
     with pytest.raises(ValidationFailed, match=message):
         regions.add_region(project, doc_id, 0, box, cls)
@@ -117,8 +128,7 @@ def test_events_cannot_be_updated_or_deleted(project: Project, doc_id: int) -> N
         project.db.execute("DELETE FROM events")
 
 
-def test_audit_verify_catches_an_edit_behind_the_apps_back(project: Project,
-                                                          doc_id: int) -> None:
+def test_audit_verify_catches_an_edit_behind_the_apps_back(project: Project, doc_id: int) -> None:
     r = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text")
     regions.relabel(project, r.id, "title", reason="honest")
     regions.move(project, r.id, (60, 80, 220, 120))
@@ -165,8 +175,9 @@ def test_text_under_box_on_rotated_pages(project: Project, tmp_path: Path, rotat
 def test_undo_is_a_recorded_revert(project: Project, doc_id: int) -> None:
     r = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text")
     (edit,) = regions.relabel_many(project, [r.id], "title")
-    (undo,) = regions.revert_to(project, [(r.id, edit.before.snapshot())], reason="undo",
-                                reverts=edit.event_id)
+    (undo,) = regions.revert_to(
+        project, [(r.id, edit.before.snapshot())], reason="undo", reverts=edit.event_id
+    )
     assert undo.after.class_key == "text"
     last = regions.history(project, r.id)[-1]
     assert last.kind == "region.relabel" and last.reverts == edit.event_id
@@ -184,14 +195,31 @@ def test_batch_edits_share_one_transaction_and_batch_id(project: Project, doc_id
     assert batch and audit.count_events(project, EventFilter(batch=batch)) == 2
 
 
-def test_model_prelabels_become_touched_when_a_person_edits(project: Project,
-                                                          doc_id: int) -> None:
-    r = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text", origin="model",
-                           model_name="layout", model_version="2.0", confidence=0.8)
+def test_model_prelabels_become_touched_when_a_person_edits(project: Project, doc_id: int) -> None:
+    r = regions.add_region(
+        project,
+        doc_id,
+        0,
+        (70, 90, 200, 110),
+        "text",
+        origin="model",
+        model_name="layout",
+        model_version="2.0",
+        confidence=0.8,
+    )
     assert r.prelabel_state == "pending"
     assert regions.move(project, r.id, (70, 90, 210, 110)).prelabel_state == "touched"
-    p = regions.add_region(project, doc_id, 0, (70, 200, 200, 250), "text", origin="model",
-                           model_name="layout", model_version="2.0", confidence=0.9)
+    p = regions.add_region(
+        project,
+        doc_id,
+        0,
+        (70, 200, 200, 250),
+        "text",
+        origin="model",
+        model_name="layout",
+        model_version="2.0",
+        confidence=0.9,
+    )
     (e,) = regions.accept_prelabels(project, [p.id])
     assert e.after.prelabel_state == "accepted"
 
@@ -214,15 +242,24 @@ def test_first_region_moves_document_to_in_progress(project: Project, doc_id: in
 
 
 def test_first_correction_of_pre_labels_moves_document_to_in_progress(
-        project: Project, doc_id: int) -> None:
-    r = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text", origin="model",
-                           model_name="layout", model_version="2.0", confidence=0.8)
+    project: Project, doc_id: int
+) -> None:
+    r = regions.add_region(
+        project,
+        doc_id,
+        0,
+        (70, 90, 200, 110),
+        "text",
+        origin="model",
+        model_name="layout",
+        model_version="2.0",
+        confidence=0.8,
+    )
     assert documents.resolve(project, doc_id).status == "todo"  # a model's work is not a start
     regions.accept_prelabels(project, [r.id])
     assert documents.resolve(project, doc_id).status == "in_progress"
     last = documents.status_history(project, doc_id)[-1]
-    assert (last.new_status, last.reason, last.user) == ("in_progress", "first correction",
-                                                         "lead1")
+    assert (last.new_status, last.reason, last.user) == ("in_progress", "first correction", "lead1")
 
 
 def test_listeners_hear_only_after_commit(project: Project, doc_id: int) -> None:
@@ -239,8 +276,9 @@ def test_listeners_hear_only_after_commit(project: Project, doc_id: int) -> None
     assert heard == [1]
 
 
-def test_listeners_inside_an_outer_transaction_hear_after_its_commit(project: Project,
-                                                                     doc_id: int) -> None:
+def test_listeners_inside_an_outer_transaction_hear_after_its_commit(
+    project: Project, doc_id: int
+) -> None:
     from aal_desktop.store.db import transaction
 
     r = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text")

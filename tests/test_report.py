@@ -17,16 +17,34 @@ from tests.test_models import Lifecycle, build_lifecycle
 def life(tmp_path: Path):
     lc = build_lifecycle(tmp_path)
     p = lc.project
-    models.deploy(p, "det:1", "prod", ["mAP>=0.8", "recall>=0.75"], ["not for scanned pages"],
-                  force=True, reason="pilot customer accepted the lower mAP",
-                  at="2025-03-01T00:00:00Z")
-    models.deploy(p, "det:2", "prod", ["mAP>=0.8"], ["English only", "max 50 pages"],
-                  at="2025-03-05T00:00:00Z")
+    models.deploy(
+        p,
+        "det:1",
+        "prod",
+        ["mAP>=0.8", "recall>=0.75"],
+        ["not for scanned pages"],
+        force=True,
+        reason="pilot customer accepted the lower mAP",
+        at="2025-03-01T00:00:00Z",
+    )
+    models.deploy(
+        p,
+        "det:2",
+        "prod",
+        ["mAP>=0.8"],
+        ["English only", "max 50 pages"],
+        at="2025-03-05T00:00:00Z",
+    )
     models.rollback(p, "prod", "tables regressed in det:2", at="2025-03-08T00:00:00Z")
     models.deploy(p, "det:3", "prod", ["mAP>=0.75"], at="2025-03-09T00:00:00Z")
-    models.retire_model(p, "det:2", "mislabelled tables in v2 training data",
-                        successor="det:3", archive="s3://models/det/2",
-                        at="2025-03-10T00:00:00Z")
+    models.retire_model(
+        p,
+        "det:2",
+        "mislabelled tables in v2 training data",
+        successor="det:3",
+        archive="s3://models/det/2",
+        at="2025-03-10T00:00:00Z",
+    )
     draft = schemas.add_draft(p, schemas.current(p), reason="guideline 2")
     schemas.publish(p, draft.version)
     yield lc
@@ -38,8 +56,16 @@ def expected_facts(life: Lifecycle, ref: str) -> list[str]:
     p = life.project
     ml = lineage.model_lineage(p, ref)
     m = ml.model
-    facts = [m.ref, m.weights_sha256, str(m.weights_size), m.weights_path, m.framework or "",
-             m.config_name or "", *(m.config_text or "").splitlines(), m.registered_by]
+    facts = [
+        m.ref,
+        m.weights_sha256,
+        str(m.weights_size),
+        m.weights_path,
+        m.framework or "",
+        m.config_name or "",
+        *(m.config_text or "").splitlines(),
+        m.registered_by,
+    ]
     facts += [f"{k} | {v:g}" for k, v in report._flatten(m.metrics)]
     for d in ml.datasets:
         facts += [f"Dataset version {d.name}", d.created_at]
@@ -68,8 +94,9 @@ def expected_facts(life: Lifecycle, ref: str) -> list[str]:
 
 
 @pytest.mark.parametrize("ref", ["det:1", "det:2", "det:3"])
-def test_markdown_report_contains_every_recorded_fact(life: Lifecycle, tmp_path: Path,
-                                                      ref: str) -> None:
+def test_markdown_report_contains_every_recorded_fact(
+    life: Lifecycle, tmp_path: Path, ref: str
+) -> None:
     out = report.write_report(life.project, ref, tmp_path / "out" / f"{ref}.md")
     text = out.read_text(encoding="utf-8")
     missing = [f for f in expected_facts(life, ref) if f not in text]
@@ -96,8 +123,9 @@ def test_report_of_the_retired_rolled_back_model(life: Lifecycle, tmp_path: Path
     assert "schema_versions/2" in text
 
 
-def test_forced_deployment_shows_the_failed_gate_and_reason(life: Lifecycle,
-                                                            tmp_path: Path) -> None:
+def test_forced_deployment_shows_the_failed_gate_and_reason(
+    life: Lifecycle, tmp_path: Path
+) -> None:
     text = report.write_report(life.project, "det:1", tmp_path / "det1.md").read_text("utf-8")
     assert re.search(r"\| 1 \| prod \| mAP>=0.8 \| 0\.71 \| FAILED \| deployments/1 \|", text)
     assert re.search(r"\| 1 \| prod \| recall>=0.75 \| 0\.8 \| passed \| deployments/1 \|", text)
@@ -141,7 +169,8 @@ def test_html_report_by_suffix_has_the_same_facts(life: Lifecycle, tmp_path: Pat
 
 
 def test_report_names_earlier_runs_on_the_same_data_and_configuration(
-        life: Lifecycle, tmp_path: Path) -> None:
+    life: Lifecycle, tmp_path: Path
+) -> None:
     p = life.project
     cfg = tmp_path / "again.yaml"
     cfg.write_text("lr: 0.001\nepochs: 30\n", encoding="utf-8")  # det:2's, reordered

@@ -36,8 +36,9 @@ def build_day(project: Project, tmp_path: Path) -> Day:
     """
     lead = project.user
     a = documents.import_paths(project, [make_pdf(tmp_path / "a.pdf", pages=2)])[0].document_id
-    b = documents.import_paths(project, [make_pdf(tmp_path / "b.pdf", pages=1,
-                                                  text="Other")])[0].document_id
+    b = documents.import_paths(project, [make_pdf(tmp_path / "b.pdf", pages=1, text="Other")])[
+        0
+    ].document_id
     assert a is not None and b is not None
     for name in ANNOTATORS:
         users.add_user(project, name, "annotator")
@@ -88,7 +89,8 @@ def ids(project: Project, **kw: object) -> set[int]:
 
 
 def test_revert_restores_the_original_value_and_records_it_as_an_event(
-        project: Project, day: Day) -> None:
+    project: Project, day: Day
+) -> None:
     ev = day.events["ann1_relabel_r2"]
     rid = day.regions["r2"]
     # r2 was relabelled (ann1) then deleted (ann2): the relabel's revert keeps the deletion
@@ -103,8 +105,9 @@ def test_revert_restores_the_original_value_and_records_it_as_an_event(
     assert (new.original["class_key"], new.new["class_key"]) == ("section_header", "text")
     assert audit.get_event(project, ev).review == "reverted"
     assert [d.decision for d in review.decisions(project, ev)] == ["reverted"]
-    row = project.db.execute("SELECT revert_event_id, reason FROM reviews WHERE event_id = ?",
-                             [ev]).fetchone()
+    row = project.db.execute(
+        "SELECT revert_event_id, reason FROM reviews WHERE event_id = ?", [ev]
+    ).fetchone()
     assert row == (new.id, "a paragraph, not a heading")
     # the lead's own corrective event needs no second review
     assert new.review == "accepted"
@@ -121,8 +124,7 @@ def test_revert_of_a_move_restores_the_box_and_its_text(project: Project, day: D
     assert r.class_key == "caption"
 
 
-def test_revert_of_a_delete_restores_and_of_a_create_deletes(project: Project,
-                                                             day: Day) -> None:
+def test_revert_of_a_delete_restores_and_of_a_create_deletes(project: Project, day: Day) -> None:
     review.revert(project, day.events["ann3_delete_r1"], "it exists")
     assert regions.get(project, day.regions["r1"]).deleted is False
     review.revert(project, day.events["create_r5"], "no region here")
@@ -131,8 +133,9 @@ def test_revert_of_a_delete_restores_and_of_a_create_deletes(project: Project,
         review.revert(project, day.events["create_r5"], "again")
 
 
-def test_revert_refuses_when_a_later_event_changed_the_same_field(project: Project,
-                                                                  day: Day) -> None:
+def test_revert_refuses_when_a_later_event_changed_the_same_field(
+    project: Project, day: Day
+) -> None:
     # r4: picture -(ann2)-> table -(ann3)-> picture; reverting ann2's relabel would drop ann3's
     with pytest.raises(ValidationFailed, match=r"event \d+, region.relabel by ann3"):
         review.revert(project, day.events["ann2_relabel_r4"], "x")
@@ -145,7 +148,8 @@ def test_revert_refuses_when_a_later_event_changed_the_same_field(project: Proje
 
 
 def test_accept_marks_reviewed_is_idempotent_and_a_reverted_event_cannot_be_accepted(
-        project: Project, day: Day) -> None:
+    project: Project, day: Day
+) -> None:
     ev = day.events["ann1_relabel_r1"]
     d = review.accept(project, ev)
     assert (d.decision, d.already, d.user) == ("accepted", False, "lead1")
@@ -171,14 +175,12 @@ def test_accept_many_checks_every_event_before_writing(project: Project, day: Da
     assert audit.get_event(project, good).review == "accepted"
 
 
-def test_events_that_are_not_region_changes_cannot_be_reviewed(project: Project,
-                                                               day: Day) -> None:
+def test_events_that_are_not_region_changes_cannot_be_reviewed(project: Project, day: Day) -> None:
     from aal_desktop.store import events as event_log
     from aal_desktop.store.db import transaction
 
     with transaction(project.db):
-        eid = event_log.append(project.db, event_log.NewEvent(kind="schema.publish",
-                                                              user="lead1"))
+        eid = event_log.append(project.db, event_log.NewEvent(kind="schema.publish", user="lead1"))
     with pytest.raises(ValidationFailed, match="only region changes are reviewed"):
         review.accept(project, eid)
     with pytest.raises(ValidationFailed, match="only region changes are reviewed"):
@@ -203,25 +205,44 @@ def test_an_annotator_cannot_review(project: Project, day: Day) -> None:
 def test_filters_return_exactly_the_matching_events(project: Project, day: Day) -> None:
     E = day.events
     assert ids(project, user="ann1", kind="region.relabel") == {
-        E["ann1_relabel_r1"], E["ann1_relabel_r2"]}
+        E["ann1_relabel_r1"],
+        E["ann1_relabel_r2"],
+    }
     assert ids(project, user="ann2") == {
-        E["create_r4"], E["ann2_relabel_r4"], E["ann2_relabel_r3"], E["ann2_delete_r2"]}
+        E["create_r4"],
+        E["ann2_relabel_r4"],
+        E["ann2_relabel_r3"],
+        E["ann2_delete_r2"],
+    }
     assert ids(project, kind="region.delete") == {E["ann2_delete_r2"], E["ann3_delete_r1"]}
     assert ids(project, kind="region.move") == {E["ann1_move_r3"], E["ann3_move_r5"]}
-    assert ids(project, change_type="additive") == {
-        E[f"create_r{i}"] for i in range(1, 6)}
+    assert ids(project, change_type="additive") == {E[f"create_r{i}"] for i in range(1, 6)}
     assert ids(project, class_before="text", kind="region.relabel") == {
-        E["ann1_relabel_r1"], E["ann1_relabel_r2"], E["ann3_relabel_r5"]}
+        E["ann1_relabel_r1"],
+        E["ann1_relabel_r2"],
+        E["ann3_relabel_r5"],
+    }
     assert ids(project, class_after="picture") == {
-        E["create_r4"], E["ann2_relabel_r3"], E["ann3_relabel_r4"]}
+        E["create_r4"],
+        E["ann2_relabel_r3"],
+        E["ann3_relabel_r4"],
+    }
     assert ids(project, class_before="table", class_after="picture") == {
-        E["ann2_relabel_r3"], E["ann3_relabel_r4"]}
+        E["ann2_relabel_r3"],
+        E["ann3_relabel_r4"],
+    }
     assert ids(project, document_id=day.doc_b) == {
-        E["create_r5"], E["ann3_move_r5"], E["ann3_relabel_r5"]}
+        E["create_r5"],
+        E["ann3_move_r5"],
+        E["ann3_relabel_r5"],
+    }
     since = audit.get_event(project, E["create_r5"]).at
     until = audit.get_event(project, E["ann3_relabel_r4"]).at
     assert ids(project, since=since, until=until) == {
-        E["create_r5"], E["ann3_move_r5"], E["ann3_relabel_r5"]}
+        E["create_r5"],
+        E["ann3_move_r5"],
+        E["ann3_relabel_r5"],
+    }
     # review states
     review.accept(project, E["ann1_move_r3"])
     review.revert(project, E["ann3_delete_r1"], "keep it")
@@ -229,24 +250,25 @@ def test_filters_return_exactly_the_matching_events(project: Project, day: Day) 
     assert ids(project, review="accepted") == {E["ann1_move_r3"], revert_event}
     assert ids(project, review="reverted") == {E["ann3_delete_r1"]}
     assert ids(project, review="pending") == set(E.values()) - {
-        E["ann1_move_r3"], E["ann3_delete_r1"]}
+        E["ann1_move_r3"],
+        E["ann3_delete_r1"],
+    }
 
 
 def test_query_orders_by_any_column_of_the_table(project: Project, day: Day) -> None:
     flt = EventFilter(kind="region.relabel")
-    by_after = [e.new["class_key"] for e in review.query_events(project, flt,
-                                                                order="class_after")]
+    by_after = [e.new["class_key"] for e in review.query_events(project, flt, order="class_after")]
     assert by_after == sorted(by_after)
-    page = review.query_events(project, flt, limit=2, offset=1, order="class_before",
-                               descending=True)
+    page = review.query_events(
+        project, flt, limit=2, offset=1, order="class_before", descending=True
+    )
     full = review.query_events(project, flt, order="class_before", descending=True)
     assert [e.id for e in page] == [e.id for e in full[1:3]]
     by_user = [e.user for e in review.query_events(project, None, order="user")]
     assert by_user == sorted(by_user)
 
 
-def test_accept_filtered_accepts_only_pending_matches_in_one_go(project: Project,
-                                                                day: Day) -> None:
+def test_accept_filtered_accepts_only_pending_matches_in_one_go(project: Project, day: Day) -> None:
     E = day.events
     review.revert(project, E["ann1_relabel_r2"], "no")
     n = review.accept_filtered(project, EventFilter(user="ann1", kind="region.relabel"))
@@ -273,7 +295,8 @@ def test_annotator_summary_counts_work_and_review_outcomes(project: Project, day
 
 
 def test_done_when_lead_reverts_two_of_one_annotators_relabels_and_accepts_the_rest(
-        project: Project, day: Day) -> None:
+    project: Project, day: Day
+) -> None:
     flt = EventFilter(user="ann3", kind="region.relabel", review="pending")
     relabels = review.query_events(project, flt)
     assert len(relabels) == 2
@@ -294,10 +317,11 @@ def test_done_when_lead_reverts_two_of_one_annotators_relabels_and_accepts_the_r
 
 def test_describe_change_names_only_what_changed(project: Project, day: Day) -> None:
     move = audit.get_event(project, day.events["ann1_move_r3"])
-    assert review.describe_change(move) == ("box (100, 300, 400, 500)",
-                                            "box (90, 290, 410, 510)")
+    assert review.describe_change(move) == ("box (100, 300, 400, 500)", "box (90, 290, 410, 510)")
     create = audit.get_event(project, day.events["create_r1"])
-    assert review.describe_change(create) == ("(did not exist)",
-                                              "class text; box (70, 90, 200, 110)")
+    assert review.describe_change(create) == (
+        "(did not exist)",
+        "class text; box (70, 90, 200, 110)",
+    )
     delete = audit.get_event(project, day.events["ann2_delete_r2"])
     assert review.describe_change(delete) == ("deleted False", "deleted True")

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from aal_desktop.core.run_identity import (
-    KeyChange,
-    RunIdentity,
-    canonical_config,
-    config_changes,
-)
+from aal_desktop.core.run_identity import KeyChange, RunIdentity, canonical_config, config_changes
 
 YAML_A = "optimizer:\n  lr: 0.001\n  name: adamw\nepochs: 12\n"
 YAML_B = "epochs:   12\noptimizer: {name: adamw, lr: 0.001}   # same, reordered\n"

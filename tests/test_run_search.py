@@ -19,14 +19,21 @@ def life(tmp_path: Path):
     lc.project.close()
 
 
-def _register(life: Lifecycle, name: str, config_text: str, suffix: str = ".yaml",
-              datasets: tuple[str, ...] = ("v2",), framework: str = "ultralytics 8.3"):
+def _register(
+    life: Lifecycle,
+    name: str,
+    config_text: str,
+    suffix: str = ".yaml",
+    datasets: tuple[str, ...] = ("v2",),
+    framework: str = "ultralytics 8.3",
+):
     cfg = life.tmp / f"{name}{suffix}"
     cfg.write_text(config_text, encoding="utf-8")
     weights = life.tmp / f"{name}.pt"
     weights.write_bytes(name.encode())
-    return models.register_model(life.project, name, weights, list(datasets), {"mAP": 0.5},
-                                 cfg, framework)
+    return models.register_model(
+        life.project, name, weights, list(datasets), {"mAP": 0.5}, cfg, framework
+    )
 
 
 def test_same_data_and_reformatted_config_match_an_earlier_run(life: Lifecycle) -> None:
@@ -43,8 +50,7 @@ def test_json_config_with_other_key_order_matches_too(life: Lifecycle) -> None:
     assert [f.model for f in run_search.same_runs(life.project, m)] == ["det:2"]
 
 
-def test_changed_learning_rate_does_not_match_and_compare_names_the_key(
-        life: Lifecycle) -> None:
+def test_changed_learning_rate_does_not_match_and_compare_names_the_key(life: Lifecycle) -> None:
     m = _register(life, "lower", "epochs: 30\nlr: 0.0005\n")
     assert run_search.same_runs(life.project, m) == []
     cmp = run_search.compare_runs(life.project, "det:2", m.ref)

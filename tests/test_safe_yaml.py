@@ -22,8 +22,10 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def test_plain_yaml_and_json_load() -> None:
-    assert safe_yaml.load("name: x\nclasses: [{key: a}]\n") == {"name": "x",
-                                                                "classes": [{"key": "a"}]}
+    assert safe_yaml.load("name: x\nclasses: [{key: a}]\n") == {
+        "name": "x",
+        "classes": [{"key": "a"}],
+    }
     assert safe_yaml.load(b'{"a": 1, "b": [1, 2]}') == {"a": 1, "b": [1, 2]}
 
 

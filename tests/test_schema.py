@@ -34,8 +34,18 @@ classes:
 def test_default_schema_is_the_eleven_doclaynet_classes() -> None:
     s = default_schema()
     assert [c.name for c in s.classes] == [
-        "Caption", "Footnote", "Formula", "List-item", "Page-footer", "Page-header", "Picture",
-        "Section-header", "Table", "Text", "Title"]
+        "Caption",
+        "Footnote",
+        "Formula",
+        "List-item",
+        "Page-footer",
+        "Page-header",
+        "Picture",
+        "Section-header",
+        "Table",
+        "Text",
+        "Title",
+    ]
     assert len({c.color for c in s.classes}) == 11
     assert len({c.hotkey for c in s.classes}) == 11
     assert not s.get("picture").snap_to_text and not s.get("table").snap_to_text
@@ -50,14 +60,20 @@ def test_yaml_and_json_round_trip() -> None:
     assert s.get("total").attribute("currency").options == ["EUR", "USD"]
 
 
-@pytest.mark.parametrize(("mutation", "expected"), [
-    (("color: \"#00ff00\"", "color: green"), r"line 13 \(classes\[1\]\.color\).*#RRGGBB"),
-    (("hotkey: l", "hotkey: t"), r"hotkey 't' of class 'logo' is already used by class 'total'"),
-    (("key: logo", "key: total"), r"class key 'total' is used twice"),
-    (("type: bool", "type: date"), r"line 10 .*attributes\[1\]\.type.*'bool', 'enum'"),
-    (("snap_to_text: false", "snap_to_txt: false"), r"unknown field 'snap_to_txt'"),
-    (("options: [EUR, USD], ", ""), r"enum attribute 'currency' needs a non-empty 'options'"),
-])
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        (('color: "#00ff00"', "color: green"), r"line 13 \(classes\[1\]\.color\).*#RRGGBB"),
+        (
+            ("hotkey: l", "hotkey: t"),
+            r"hotkey 't' of class 'logo' is already used by class 'total'",
+        ),
+        (("key: logo", "key: total"), r"class key 'total' is used twice"),
+        (("type: bool", "type: date"), r"line 10 .*attributes\[1\]\.type.*'bool', 'enum'"),
+        (("snap_to_text: false", "snap_to_txt: false"), r"unknown field 'snap_to_txt'"),
+        (("options: [EUR, USD], ", ""), r"enum attribute 'currency' needs a non-empty 'options'"),
+    ],
+)
 def test_validation_names_the_line_field_and_fix(mutation: tuple[str, str], expected: str) -> None:
     bad = GOOD.replace(*mutation)
     assert bad != GOOD

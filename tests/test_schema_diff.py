@@ -28,19 +28,25 @@ def test_diff_reads_renames_merges_and_splits_from_the_plan() -> None:
     d = diff(a, b, [PLAN])
     assert (d.from_version, d.to_version) == (1, 2)
     assert [(r.old_key, r.new_key, r.old_name, r.new_name) for r in d.renamed] == [
-        ("text", "paragraph", "Text", "Paragraph")]
+        ("text", "paragraph", "Text", "Paragraph")
+    ]
     merged = {m.into: (sorted(m.sources), m.into_existed) for m in d.merged}
-    assert merged == {"furniture": (["page_footer", "page_header"], False),
-                      "caption": (["footnote"], True)}
+    assert merged == {
+        "furniture": (["page_footer", "page_header"], False),
+        "caption": (["footnote"], True),
+    }
     assert [(s.source, s.targets) for s in d.split] == [("list_item", ["list_item", "enum_item"])]
     assert sorted(d.added) == ["chart", "enum_item"]
     assert d.removed == []
     changed = {c.key: c for c in d.changed}
     assert {(f.field, f.old, f.new) for f in changed["title"].fields} == {
-        ("color", "#000075", "#ff0000"), ("hotkey", "i", "x"),
-        ("description", "The title of the document.", "The main title.")}
+        ("color", "#000075", "#ff0000"),
+        ("hotkey", "i", "x"),
+        ("description", "The title of the document.", "The main title."),
+    }
     assert [(f.field, f.old, f.new) for f in changed["formula"].fields] == [
-        ("deprecated", False, True)]
+        ("deprecated", False, True)
+    ]
     assert changed["table"].attributes_added == ["bordered"]
     assert "paragraph" not in changed  # the name change is part of the rename
 
@@ -53,8 +59,11 @@ def test_without_a_record_the_same_name_under_a_new_key_is_a_rename() -> None:
             c["key"] = "figure"
             c["color"] = "#abcdef"
     data["classes"] = [c for c in data["classes"] if c["key"] != "footnote"]
-    data["model_mapping"] = {k: ("figure" if v == "picture" else v)
-                             for k, v in data["model_mapping"].items() if v != "footnote"}
+    data["model_mapping"] = {
+        k: ("figure" if v == "picture" else v)
+        for k, v in data["model_mapping"].items()
+        if v != "footnote"
+    }
     data["version"] = 2
     b = LabelSchema.model_validate(data)
     d = diff(a, b)

@@ -25,8 +25,9 @@ def _without_text(aal: Aal, tmp_path: Path) -> Path:
     assert code == 0
     body = yaml.safe_load(out)
     body["classes"] = [c for c in body["classes"] if c["key"] != "text"]
-    body["model_mapping"] = {k: v for k, v in (body.get("model_mapping") or {}).items()
-                             if v != "text"}
+    body["model_mapping"] = {
+        k: v for k, v in (body.get("model_mapping") or {}).items() if v != "text"
+    }
     path = tmp_path / "no-text.yaml"
     path.write_text(yaml.safe_dump(body), encoding="utf-8")
     return path
@@ -39,8 +40,7 @@ def _region(aal: Aal, tmp_path: Path) -> None:
     assert code == 0, err
 
 
-def test_publishing_a_schema_that_drops_a_class_in_use_is_refused(aal: Aal,
-                                                                  tmp_path: Path) -> None:
+def test_publishing_a_schema_that_drops_a_class_in_use_is_refused(aal: Aal, tmp_path: Path) -> None:
     _region(aal, tmp_path)
     code, _, err = aal("schema", "import", str(_without_text(aal, tmp_path)))
     assert code == 0, err
@@ -60,17 +60,21 @@ def test_a_schema_without_an_unused_class_publishes(aal: Aal, tmp_path: Path) ->
 
 
 def test_release_of_a_version_whose_schema_lacks_a_class_is_one_clear_line(
-        aal: Aal, tmp_path: Path) -> None:
+    aal: Aal, tmp_path: Path
+) -> None:
     _region(aal, tmp_path)
     code, _, err = aal("schema", "import", str(_without_text(aal, tmp_path)))
     assert code == 0, err
     conn = sqlite3.connect(aal.db)  # what an older build let `schema publish 2` do
-    body = json.loads(conn.execute("SELECT body FROM schema_versions WHERE version = 2")
-                      .fetchone()[0])
+    body = json.loads(
+        conn.execute("SELECT body FROM schema_versions WHERE version = 2").fetchone()[0]
+    )
     body["status"] = "published"
-    conn.execute("UPDATE schema_versions SET status = 'published', body = ?, "
-                 "published_by = 'lead1', published_at = '2026-01-01' WHERE version = 2",
-                 [json.dumps(body)])
+    conn.execute(
+        "UPDATE schema_versions SET status = 'published', body = ?, "
+        "published_by = 'lead1', published_at = '2026-01-01' WHERE version = 2",
+        [json.dumps(body)],
+    )
     conn.commit()
     conn.close()
     code, _, err = aal("version", "create", "v1", "--status", "in_progress", "--no-parent")

@@ -11,8 +11,7 @@ from aal_desktop.core.errors import ValidationFailed
 
 
 def shas(n: int, salt: str = "", first_id: int = 0) -> list[tuple[int, str]]:
-    return [(first_id + i, hashlib.sha256(f"{salt}doc{i}".encode()).hexdigest())
-            for i in range(n)]
+    return [(first_id + i, hashlib.sha256(f"{salt}doc{i}".encode()).hexdigest()) for i in range(n)]
 
 
 def test_same_seed_gives_the_same_split_and_another_seed_another() -> None:
@@ -35,7 +34,10 @@ def test_a_zero_share_receives_no_document() -> None:
     got = splits.counts(splits.assign(shas(500), seed=3, ratios=(1, 1, 0)))
     assert got["test"] == 0 and got["train"] > 0 and got["val"] > 0
     assert splits.counts(splits.assign(shas(50), seed=3, ratios=(1, 0, 0))) == {
-        "train": 50, "val": 0, "test": 0}
+        "train": 50,
+        "val": 0,
+        "test": 0,
+    }
 
 
 def test_a_document_keeps_its_parent_split_unless_resplit() -> None:

@@ -14,19 +14,40 @@ from aal_desktop.services.project import Project
 from tests.conftest import make_pdf
 
 
-def reg(rid: str, doc: int, box: tuple[float, float, float, float], cls: str = "text",
-        annotator: str = "ann", origin: str = "human", model: str | None = None) -> Region:
-    return Region(id=rid, document_id=doc, page=0, box=Box(*box), class_key=cls,
-                  schema_version=1, annotator=annotator, origin=origin, model_name=model,
-                  model_version="1.0" if model else None, created_by=annotator, created_at="t")
+def reg(
+    rid: str,
+    doc: int,
+    box: tuple[float, float, float, float],
+    cls: str = "text",
+    annotator: str = "ann",
+    origin: str = "human",
+    model: str | None = None,
+) -> Region:
+    return Region(
+        id=rid,
+        document_id=doc,
+        page=0,
+        box=Box(*box),
+        class_key=cls,
+        schema_version=1,
+        annotator=annotator,
+        origin=origin,
+        model_name=model,
+        model_version="1.0" if model else None,
+        created_by=annotator,
+        created_at="t",
+    )
 
 
-DOCS = [stats.StatsDocument(1, "train", 3), stats.StatsDocument(2, "train", 2),
-        stats.StatsDocument(3, "test", 1)]
+DOCS = [
+    stats.StatsDocument(1, "train", 3),
+    stats.StatsDocument(2, "train", 2),
+    stats.StatsDocument(3, "test", 1),
+]
 REGIONS = [
-    reg("a", 1, (0, 0, 10, 20)),                       # 10 x 20 = 200
-    reg("b", 1, (0, 0, 100, 5), cls="title"),          # 100 x 5 = 500
-    reg("c", 2, (0, 0, 50, 50), annotator="bob"),      # 2500
+    reg("a", 1, (0, 0, 10, 20)),  # 10 x 20 = 200
+    reg("b", 1, (0, 0, 100, 5), cls="title"),  # 100 x 5 = 500
+    reg("c", 2, (0, 0, 50, 50), annotator="bob"),  # 2500
     reg("d", 3, (0, 0, 400, 300), cls="table", origin="model", model="yolo"),  # 120000
 ]
 
@@ -50,8 +71,10 @@ def test_box_sizes_quantiles_and_histograms_in_points() -> None:
     assert box["width"]["min"] == 10 and box["width"]["max"] == 400
     assert box["width"]["p50"] == 75.0 and box["width"]["mean"] == 140.0
     assert box["width"]["p25"] == pytest.approx(40.0)
-    assert box["width"]["histogram"] == {"edges": [0, 10, 25, 50, 100, 200, 400, 800],
-                                         "counts": [0, 1, 0, 1, 1, 0, 1, 0]}
+    assert box["width"]["histogram"] == {
+        "edges": [0, 10, 25, 50, 100, 200, 400, 800],
+        "counts": [0, 1, 0, 1, 1, 0, 1, 0],
+    }
     # 10 sits in the [10, 25) bin, 100 in [100, 200), 400 in [400, 800); heights 5, 20, 50, 300
     assert box["height"]["histogram"]["counts"] == [1, 1, 0, 1, 0, 1, 0, 0]
     assert box["area"]["histogram"]["counts"] == [0, 2, 1, 0, 1, 0]
@@ -71,10 +94,26 @@ def test_typed_figures_are_what_the_json_says() -> None:
     assert s.totals.box.height.histogram.counts == (1, 1, 0, 1, 0, 1, 0, 0)
     js = s.to_json()
     assert list(js) == ["totals", "splits"] and list(js["splits"]) == ["train", "val", "test"]
-    assert list(js["totals"]) == ["documents", "pages", "regions", "classes", "sources",
-                                  "annotators", "box"]
-    assert list(js["totals"]["box"]["width"]) == ["min", "p10", "p25", "p50", "p75", "p90",
-                                                  "max", "mean", "histogram"]
+    assert list(js["totals"]) == [
+        "documents",
+        "pages",
+        "regions",
+        "classes",
+        "sources",
+        "annotators",
+        "box",
+    ]
+    assert list(js["totals"]["box"]["width"]) == [
+        "min",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "max",
+        "mean",
+        "histogram",
+    ]
 
 
 def test_change_against_parent_lists_only_what_moved() -> None:
@@ -93,15 +132,24 @@ def test_change_against_parent_lists_only_what_moved() -> None:
 def test_version_and_project_stats_on_a_small_project(project: Project, tmp_path: Path) -> None:
     ids = []
     for i, n in enumerate((2, 3)):
-        (o,) = documents.import_paths(project, [make_pdf(tmp_path / f"s{i}.pdf", pages=n,
-                                                         text=f"stats {i}")])
+        (o,) = documents.import_paths(
+            project, [make_pdf(tmp_path / f"s{i}.pdf", pages=n, text=f"stats {i}")]
+        )
         ids.append(o.document_id)
-    regions.add_region(project, ids[0], 0, (72, 80, 172, 130), "text")      # 100 x 50
-    regions.add_region(project, ids[0], 1, (72, 80, 122, 100), "title")     # 50 x 20
+    regions.add_region(project, ids[0], 0, (72, 80, 172, 130), "text")  # 100 x 50
+    regions.add_region(project, ids[0], 1, (72, 80, 122, 100), "title")  # 50 x 20
     gone = regions.add_region(project, ids[1], 2, (10, 10, 20, 20), "text")
     regions.delete(project, gone.id)
-    regions.add_region(project, ids[1], 0, (0, 0, 300, 300), "picture", origin="model",
-                       model_name="layout-m", model_version="2")
+    regions.add_region(
+        project,
+        ids[1],
+        0,
+        (0, 0, 300, 300),
+        "picture",
+        origin="model",
+        model_name="layout-m",
+        model_version="2",
+    )
     documents.set_status(project, ids[0], "approved")
     live = versions.project_stats(project)
     assert live["totals"]["regions"] == 3 and live["totals"]["pages"] == 5
@@ -122,8 +170,7 @@ def test_version_and_project_stats_on_a_small_project(project: Project, tmp_path
     assert s["change"] is None
 
 
-def test_a_version_records_its_change_against_the_parent(project: Project,
-                                                         tmp_path: Path) -> None:
+def test_a_version_records_its_change_against_the_parent(project: Project, tmp_path: Path) -> None:
     from tests.test_versions import build
 
     b = build(project, tmp_path)

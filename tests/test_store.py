@@ -79,7 +79,9 @@ def test_upgrade_from_a_database_written_by_the_first_version(tmp_path: Path) ->
         (region,) = regions.list_regions(project)
         assert region.class_key == "title"
         assert [e.kind for e in regions.history(project, region.id)] == [
-            "region.create", "region.relabel"]
+            "region.create",
+            "region.relabel",
+        ]
         from aal_desktop.services import audit
 
         assert audit.verify(project).ok

@@ -52,8 +52,9 @@ def test_role_changes_are_events_and_only_leads_make_them(tmp_path: Path) -> Non
         users.add_user(p, "amy", "annotator")  # same person, same role: nothing to record
         users.add_user(p, " AMY ", "lead")
         users.add_user(p, "cleo", "lead")  # a new lead: a role given, so an event
-        kinds = [(e.kind, e.original, e.new) for e in
-                 audit.list_events(p, EventFilter(kind="user."))]
+        kinds = [
+            (e.kind, e.original, e.new) for e in audit.list_events(p, EventFilter(kind="user."))
+        ]
         assert kinds == [
             ("user.role", {"name": "Amy", "role": "annotator"}, {"name": "Amy", "role": "lead"}),
             ("user.role", {"name": "cleo", "role": None}, {"name": "cleo", "role": "lead"}),
@@ -66,17 +67,22 @@ def test_role_changes_are_events_and_only_leads_make_them(tmp_path: Path) -> Non
         with pytest.raises(PermissionDenied):
             users.add_user(p, "AMY", "annotator")
         assert {u.name: u.role.value for u in users.list_users(p)} == {
-            "lead": "lead", "Amy": "lead", "bob": "annotator", "cleo": "lead"}
+            "lead": "lead",
+            "Amy": "lead",
+            "bob": "annotator",
+            "cleo": "lead",
+        }
 
 
-def test_terminal_escapes_in_names_and_reasons_are_not_printed(aal: Aal,
-                                                              tmp_path: Path) -> None:
+def test_terminal_escapes_in_names_and_reasons_are_not_printed(aal: Aal, tmp_path: Path) -> None:
     import sqlite3
 
     assert aal("init")[0] == 0
     conn = sqlite3.connect(aal.db)  # as an older version let it in
-    conn.execute("INSERT INTO users (name, role, created_at, created_by) VALUES "
-                 "('eve\x1b]0;owned\x07\x1b[31m', 'annotator', '2026-01-01', 'lead1')")
+    conn.execute(
+        "INSERT INTO users (name, role, created_at, created_by) VALUES "
+        "('eve\x1b]0;owned\x07\x1b[31m', 'annotator', '2026-01-01', 'lead1')"
+    )
     conn.commit()
     conn.close()
     code, out, _ = aal("user", "list")
@@ -89,8 +95,19 @@ def test_escapes_in_a_reason_are_not_printed_by_any_listing(aal: Aal, tmp_path: 
 
     assert aal("init")[0] == 0
     assert aal("doc", "import", str(make_pdf(tmp_path / "a.pdf")))[0] == 0
-    code, out, err = aal("region", "add", "1", "1", "50", "50", "300", "120", "text",
-                         "--reason", "fix\x1b[2J\x1b]0;pwned\x07 box")
+    code, out, err = aal(
+        "region",
+        "add",
+        "1",
+        "1",
+        "50",
+        "50",
+        "300",
+        "120",
+        "text",
+        "--reason",
+        "fix\x1b[2J\x1b]0;pwned\x07 box",
+    )
     assert code == 0, err
     rid = out.strip().split()[-1]
     for argv in (("region", "history", rid), ("events", "list"), ("events", "list", "--json")):

@@ -18,22 +18,23 @@ def built(project: Project, tmp_path: Path) -> Built:
     return build(project, tmp_path)
 
 
-def aal(project: Project, capsys: pytest.CaptureFixture[str], *argv: str,
-        user: str = "lead1") -> tuple[int, str, str]:
+def aal(
+    project: Project, capsys: pytest.CaptureFixture[str], *argv: str, user: str = "lead1"
+) -> tuple[int, str, str]:
     capsys.readouterr()
     code = main(["--db", str(project.path), "--user", user, *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_create_list_show_diff_and_stats(built: Built,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_create_list_show_diff_and_stats(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
     p = built.project
-    code, out, err = aal(p, capsys, "version", "create", "v1", "--split", "50,25,25",
-                         "--seed", "4")
+    code, out, err = aal(p, capsys, "version", "create", "v1", "--split", "50,25,25", "--seed", "4")
     # three documents in three splits: at most a warning that one split got none (issue 15)
-    assert code == 0 and (err == "" or (err.startswith("warning: ") and err.count("\n") == 1
-                                        and "got no documents" in err))
+    assert code == 0 and (
+        err == ""
+        or (err.startswith("warning: ") and err.count("\n") == 1 and "got no documents" in err)
+    )
     assert out.startswith("created v1 (layout 1.0.0): 3 documents (") and "6 regions" in out
     regions.relabel(p, built.regions[0].id, "title")
     code, out, _ = aal(p, capsys, "version", "create", "v2", "--json")
@@ -80,8 +81,9 @@ def test_errors_are_one_line_and_exit_1(built: Built, capsys: pytest.CaptureFixt
     assert code == 1 and err == "aal: no dataset version 'nope' (see `aal version list`)\n"
 
 
-def test_an_annotator_cannot_create_a_version(built: Built,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_annotator_cannot_create_a_version(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = aal(built.project, capsys, "version", "create", "v1", user="ann1")
     assert code == 1 and out == "" and err.startswith("aal: only a lead can create dataset")
     assert aal(built.project, capsys, "version", "list", "--json")[1].strip() == "[]"

@@ -26,8 +26,9 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
     Opening writes nothing: the acting user is registered by their first write, so a read
     command never writes."""
     db = getattr(args, "db", None)
-    return Project(db, getattr(args, "user", None), must_exist=bool(db) and not create,
-                   register=False)
+    return Project(
+        db, getattr(args, "user", None), must_exist=bool(db) and not create, register=False
+    )
 
 
 def to_jsonable(value: Any) -> Any:
@@ -91,11 +92,11 @@ def parse_pages(spec: str | None, page_count: int) -> list[int]:
 def table(rows: list[list[Any]], headers: list[str]) -> str:
     """A plain aligned text table for people; cells go through `printable`, so a name or a
     reason holding terminal escape codes cannot drive the terminal."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else printable(str(c)) for c in r]
-                                           for r in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if c is None else printable(str(c)) for c in r] for r in rows
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
 
 
@@ -150,9 +151,19 @@ def split_table(stats: dict[str, Any], group_key: str, groups: list[str]) -> str
     headers = ["", *groups, "total"]
     rows: list[list[Any]] = []
     for label in ("documents", "pages", "regions"):
-        rows.append([label, *[per.get(g, {}).get(label, 0) for g in groups],
-                     stats.get("totals", {}).get(label, 0)])
+        rows.append(
+            [
+                label,
+                *[per.get(g, {}).get(label, 0) for g in groups],
+                stats.get("totals", {}).get(label, 0),
+            ]
+        )
     for k in classes:
-        rows.append([f"  {k}", *[per.get(g, {}).get("classes", {}).get(k, 0) for g in groups],
-                     stats["totals"]["classes"][k]])
+        rows.append(
+            [
+                f"  {k}",
+                *[per.get(g, {}).get("classes", {}).get(k, 0) for g in groups],
+                stats["totals"]["classes"][k],
+            ]
+        )
     return table(rows, headers)

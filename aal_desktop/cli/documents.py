@@ -18,8 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--source", help="where the documents come from (provenance)")
     imp.add_argument("--license", help="licence of the documents")
     imp.add_argument("--password", help="password of encrypted files (never needed again)")
-    imp.add_argument("--timeout", type=float, default=documents.DEFAULT_TIMEOUT,
-                     help="seconds allowed to open and check one file (default %(default)s)")
+    imp.add_argument(
+        "--timeout",
+        type=float,
+        default=documents.DEFAULT_TIMEOUT,
+        help="seconds allowed to open and check one file (default %(default)s)",
+    )
     add_json_flag(imp)
     imp.set_defaults(handler=with_project(cmd_import))
 
@@ -52,22 +56,45 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
         if not args.json:
             print(outcome.line(), flush=True)
 
-    outcomes = documents.import_paths(project, args.paths, source=args.source,
-                                      license=args.license, password=args.password,
-                                      timeout=args.timeout, progress=show)
+    outcomes = documents.import_paths(
+        project,
+        args.paths,
+        source=args.source,
+        license=args.license,
+        password=args.password,
+        timeout=args.timeout,
+        progress=show,
+    )
     rejected = [o for o in outcomes if o.status == "rejected"]
     failed = [o for o in outcomes if o.status == "failed"]
     if args.json:
-        print_json([{"path": str(o.path), "status": o.status, "document_id": o.document_id,
-                     "pages": o.pages, "sha256": o.sha256, "kind": o.kind, "reason": o.reason}
-                    for o in outcomes])
+        print_json(
+            [
+                {
+                    "path": str(o.path),
+                    "status": o.status,
+                    "document_id": o.document_id,
+                    "pages": o.pages,
+                    "sha256": o.sha256,
+                    "kind": o.kind,
+                    "reason": o.reason,
+                }
+                for o in outcomes
+            ]
+        )
     else:
         imported = sum(o.status == "imported" for o in outcomes)
         present = sum(o.status == "present" for o in outcomes)
-        stopped = (f"; stopped at {failed[0].path.name}, {failed[0].not_tried} more not tried: "
-                   f"{failed[0].reason}" if failed else "")
-        print(f"{imported} imported, {present} already present, {len(rejected)} rejected"
-              + stopped, file=sys.stderr)
+        stopped = (
+            f"; stopped at {failed[0].path.name}, {failed[0].not_tried} more not tried: "
+            f"{failed[0].reason}"
+            if failed
+            else ""
+        )
+        print(
+            f"{imported} imported, {present} already present, {len(rejected)} rejected" + stopped,
+            file=sys.stderr,
+        )
     return 1 if rejected or failed else 0
 
 
@@ -77,8 +104,10 @@ def cmd_list(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json([{**d.model_dump(mode="json"), "regions": counts.get(d.id, 0)} for d in docs])
         return 0
-    rows = [[d.id, d.sha256[:12], d.status.value, d.page_count, counts.get(d.id, 0), d.filename]
-            for d in docs]
+    rows = [
+        [d.id, d.sha256[:12], d.status.value, d.page_count, counts.get(d.id, 0), d.filename]
+        for d in docs
+    ]
     print(table(rows, ["id", "sha256", "status", "pages", "regions", "file"]))
     return 0
 
@@ -89,18 +118,29 @@ def cmd_show(args: argparse.Namespace, project: Project) -> int:
     history = documents.status_history(project, d.id)
     regions = documents.region_counts(project).get(d.id, 0)
     if args.json:
-        print_json({**d.model_dump(mode="json"), "regions": regions,
-                    "assignees": documents.assignees(project, d.id),
-                    "pages": [{**p.model_dump(mode="json"), "page": p.page + 1} for p in pgs],
-                    "status_history": history})
+        print_json(
+            {
+                **d.model_dump(mode="json"),
+                "regions": regions,
+                "assignees": documents.assignees(project, d.id),
+                "pages": [{**p.model_dump(mode="json"), "page": p.page + 1} for p in pgs],
+                "status_history": history,
+            }
+        )
         return 0
     print(f"document {d.id}  {d.filename}")
-    for label, value in (("sha256", d.sha256), ("status", d.status.value),
-                         ("pages", d.page_count), ("regions", regions), ("title", d.title),
-                         ("source", d.source), ("license", d.license),
-                         ("original path", d.original_path),
-                         ("imported", f"{d.imported_at} by {d.imported_by}"),
-                         ("encrypted", "yes (stored decrypted)" if d.encrypted else "no")):
+    for label, value in (
+        ("sha256", d.sha256),
+        ("status", d.status.value),
+        ("pages", d.page_count),
+        ("regions", regions),
+        ("title", d.title),
+        ("source", d.source),
+        ("license", d.license),
+        ("original path", d.original_path),
+        ("imported", f"{d.imported_at} by {d.imported_by}"),
+        ("encrypted", "yes (stored decrypted)" if d.encrypted else "no"),
+    ):
         print(f"  {label:<14}{value if value is not None else '-'}")
     print("  pages:")
     for p in pgs[:20]:
@@ -109,8 +149,10 @@ def cmd_show(args: argparse.Namespace, project: Project) -> int:
         print(f"    … {len(pgs) - 20} more")
     print("  status history:")
     for h in history:
-        print(f"    {h.at}  {h.old_status or '-'} -> {h.new_status}  by {h.user}"
-              + (f"  ({h.reason})" if h.reason else ""))
+        print(
+            f"    {h.at}  {h.old_status or '-'} -> {h.new_status}  by {h.user}"
+            + (f"  ({h.reason})" if h.reason else "")
+        )
     return 0
 
 

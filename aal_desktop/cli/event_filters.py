@@ -10,16 +10,18 @@ from ..services.audit import EventFilter
 from ..services.project import Project
 
 
-def add_filter_args(p: argparse.ArgumentParser, by_region_and_review: bool = False,
-                    prefix: str = "") -> None:
+def add_filter_args(
+    p: argparse.ArgumentParser, by_region_and_review: bool = False, prefix: str = ""
+) -> None:
     """The EventFilter options, shared by `aal events list` and `aal review accept`.
 
     `prefix` starts the help of --user/--kind ("batch: " where the filter picks a batch);
     --region and --review only where the command may filter by them.
     """
     p.add_argument("--user", dest="by_user", metavar="U", help=f"{prefix}changes made by U")
-    p.add_argument("--kind", metavar="K",
-                   help=f"{prefix}e.g. region.relabel, or a prefix like region.")
+    p.add_argument(
+        "--kind", metavar="K", help=f"{prefix}e.g. region.relabel, or a prefix like region."
+    )
     p.add_argument("--change-type", choices=["additive", "corrective", "schema"])
     p.add_argument("--doc", metavar="DOC")
     if by_region_and_review:
@@ -35,8 +37,15 @@ def add_filter_args(p: argparse.ArgumentParser, by_region_and_review: bool = Fal
 def filter_from_args(args: argparse.Namespace, project: Project) -> EventFilter:
     """The EventFilter that `add_filter_args`' options describe (absent options match any)."""
     doc_id = documents.resolve(project, args.doc).id if getattr(args, "doc", None) else None
-    return EventFilter(user=args.by_user, kind=args.kind, change_type=args.change_type,
-                       document_id=doc_id, region_id=getattr(args, "region", None),
-                       since=optional_iso(args.since, "--since"),
-                       until=optional_iso(args.until, "--until"), class_before=args.class_before,
-                       class_after=args.class_after, review=getattr(args, "review", None))
+    return EventFilter(
+        user=args.by_user,
+        kind=args.kind,
+        change_type=args.change_type,
+        document_id=doc_id,
+        region_id=getattr(args, "region", None),
+        since=optional_iso(args.since, "--since"),
+        until=optional_iso(args.until, "--until"),
+        class_before=args.class_before,
+        class_after=args.class_after,
+        review=getattr(args, "review", None),
+    )

@@ -30,7 +30,18 @@ def cmd_list(args: argparse.Namespace, project: Project) -> int:
         before = (e.original or {}).get("class_key") if isinstance(e.original, dict) else None
         after = (e.new or {}).get("class_key") if isinstance(e.new, dict) else None
         change = f"{before} -> {after}" if before and after and before != after else (after or "")
-        rows.append([e.id, e.at[:19], e.user, e.kind, e.change_type or "", e.review or "",
-                     e.region_id or "", change, e.reason or ""])
+        rows.append(
+            [
+                e.id,
+                e.at[:19],
+                e.user,
+                e.kind,
+                e.change_type or "",
+                e.review or "",
+                e.region_id or "",
+                change,
+                e.reason or "",
+            ]
+        )
     print(table(rows, ["id", "at", "user", "kind", "type", "review", "region", "class", "reason"]))
     return 0

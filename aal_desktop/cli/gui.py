@@ -7,8 +7,11 @@ import argparse
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the window, or save a screenshot of it and exit")
-    p.add_argument("--screenshot", metavar="FILE",
-                   help="save a PNG once the page and its regions are drawn, then exit")
+    p.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        help="save a PNG once the page and its regions are drawn, then exit",
+    )
     p.add_argument("--doc", help="document id or SHA-256 prefix to show")
     p.add_argument("--page", type=int, help="page to show, from 1")
     p.set_defaults(handler=cmd_gui)

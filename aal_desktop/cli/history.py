@@ -17,11 +17,13 @@ from .common import add_json_flag, print_json, with_project
 
 def register(sub: argparse._SubParsersAction) -> None:
     for name, helptext, handler in (
-            ("undo", "take back your last change (as new events)", cmd_undo),
-            ("redo", "bring back the change you last undid", cmd_redo)):
+        ("undo", "take back your last change (as new events)", cmd_undo),
+        ("redo", "bring back the change you last undid", cmd_redo),
+    ):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("--step", type=int, default=None,
-                       help="a particular step (default: the next one)")
+        p.add_argument(
+            "--step", type=int, default=None, help="a particular step (default: the next one)"
+        )
         add_json_flag(p)
         p.set_defaults(handler=with_project(handler))
 
@@ -29,9 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _report(args: argparse.Namespace, verb: str, outcome: history.Outcome) -> int:
     step = outcome.step
     if args.json:
-        print_json({"step": step.id, "label": step.label, "state": step.state,
-                    "events": [e.event_id for e in outcome.edits],
-                    "regions": [e.after.id for e in outcome.edits]})
+        print_json(
+            {
+                "step": step.id,
+                "label": step.label,
+                "state": step.state,
+                "events": [e.event_id for e in outcome.edits],
+                "regions": [e.after.id for e in outcome.edits],
+            }
+        )
     else:
         n = len(outcome.edits)
         print(f"{verb} step {step.id} ({step.label}): {n} event{'s' if n != 1 else ''}")

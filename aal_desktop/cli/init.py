@@ -19,15 +19,24 @@ def cmd_init(args: argparse.Namespace, project: Project) -> int:
     project.ensure_registered()
     schemas.ensure_default(project)
     restored = audit.restore_triggers(project)
-    info = {"database": str(project.path), "pdfs": str(project.blobs.root),
-            "db_version": project.db_version, "user": project.user,
-            "role": project.role.value, "restored_triggers": restored}
+    info = {
+        "database": str(project.path),
+        "pdfs": str(project.blobs.root),
+        "db_version": project.db_version,
+        "user": project.user,
+        "role": project.role.value,
+        "restored_triggers": restored,
+    }
     if args.json:
         print_json(info)
     else:
         if restored:
-            print(f"restored {len(restored)} missing append-only triggers: "
-                  f"{', '.join(restored)} (run `aal audit verify` to check the history)")
-        print(f"project database {project.path} ready (database version {info['db_version']}); "
-              f"you are '{project.user}' ({project.role.value})")
+            print(
+                f"restored {len(restored)} missing append-only triggers: "
+                f"{', '.join(restored)} (run `aal audit verify` to check the history)"
+            )
+        print(
+            f"project database {project.path} ready (database version {info['db_version']}); "
+            f"you are '{project.user}' ({project.role.value})"
+        )
     return 0

@@ -28,106 +28,127 @@ class _Parser(argparse.ArgumentParser):
 # `aal doc list` must not pay for scipy, pandas, pyarrow or PyMuPDF).
 def _init() -> ModuleType:
     from . import init
+
     return init
 
 
 def _documents() -> ModuleType:
     from . import documents
+
     return documents
 
 
 def _events() -> ModuleType:
     from . import events
+
     return events
 
 
 def _audit() -> ModuleType:
     from . import audit
+
     return audit
 
 
 def _gui() -> ModuleType:
     from . import gui
+
     return gui
 
 
 def _models() -> ModuleType:
     from . import models
+
     return models
 
 
 def _versions() -> ModuleType:
     from . import versions
+
     return versions
 
 
 def _schema() -> ModuleType:
     from . import schema
+
     return schema
 
 
 def _lineage() -> ModuleType:
     from . import lineage
+
     return lineage
 
 
 def _report() -> ModuleType:
     from . import report
+
     return report
 
 
 def _prelabel() -> ModuleType:
     from . import prelabel
+
     return prelabel
 
 
 def _agreement() -> ModuleType:
     from . import agreement
+
     return agreement
 
 
 def _regions() -> ModuleType:
     from . import regions
+
     return regions
 
 
 def _release() -> ModuleType:
     from . import release
+
     return release
 
 
 def _review() -> ModuleType:
     from . import review
+
     return review
 
 
 def _users() -> ModuleType:
     from . import users
+
     return users
 
 
 def _keys() -> ModuleType:
     from . import keys
+
     return keys
 
 
 def _team() -> ModuleType:
     from . import team
+
     return team
 
 
 def _stats() -> ModuleType:
     from . import stats
+
     return stats
 
 
 def _history() -> ModuleType:
     from . import history
+
     return history
 
 
 def _annotations() -> ModuleType:
     from . import annotations
+
     return annotations
 
 
@@ -149,12 +170,15 @@ COMMANDS: dict[str, Command] = {
     "model": Command(_models, "model registry, deployments and retirement"),
     "version": Command(_versions, "dataset versions and releases"),
     "schema": Command(_schema, "label schema versions"),
-    "lineage": Command(_lineage, "what trained a model, which models used a version, what "
-                                 "served an environment at a time"),
+    "lineage": Command(
+        _lineage,
+        "what trained a model, which models used a version, what served an environment at a time",
+    ),
     "report": Command(_report, "technical documentation of a model (Markdown, HTML or PDF)"),
     "prelabel": Command(_prelabel, "propose regions with the layout model (pymupdf.layout)"),
-    "accept-prelabels": Command(_prelabel, "confirm pending pre-labels of a document or page "
-                                           "as they are"),
+    "accept-prelabels": Command(
+        _prelabel, "confirm pending pre-labels of a document or page as they are"
+    ),
     "agreement": Command(_agreement, "inter-annotator agreement on double-annotated documents"),
     "adjudicate": Command(_agreement, "decide disagreements into the adjudicated set (leads)"),
     "region": Command(_regions, "labelled regions of pages"),
@@ -193,10 +217,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     from .. import __version__
 
     parser = _Parser(prog="aal", description="AAL Desktop: PDF layout labelling, datasets, models.")
-    parser.add_argument("--db", default=os.environ.get("AAL_DB"),
-                        help="project database (default: AAL_DB or the user data folder)")
-    parser.add_argument("--user", default=os.environ.get("AAL_USER"),
-                        help="acting user (default: AAL_USER or your login name)")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("AAL_DB"),
+        help="project database (default: AAL_DB or the user data folder)",
+    )
+    parser.add_argument(
+        "--user",
+        default=os.environ.get("AAL_USER"),
+        help="acting user (default: AAL_USER or your login name)",
+    )
     parser.add_argument("--version", action="version", version=f"aal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     wanted = COMMANDS[command].load if command in COMMANDS else None

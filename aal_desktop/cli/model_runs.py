@@ -16,18 +16,30 @@ from .common import add_json_flag, print_json, table, with_project
 
 def register_runs(g: argparse._SubParsersAction) -> None:
     """Add `find` and `compare` to the `model` group."""
-    find = g.add_parser("find", help="models trained on exactly these dataset versions and/or "
-                                     "with this configuration")
-    find.add_argument("--dataset", action="append", default=[], metavar="VERSION",
-                      help="dataset version (repeat: the exact set a model was trained on)")
-    find.add_argument("--config", type=Path, metavar="FILE",
-                      help="training configuration (compared as parsed YAML/JSON)")
+    find = g.add_parser(
+        "find",
+        help="models trained on exactly these dataset versions and/or with this configuration",
+    )
+    find.add_argument(
+        "--dataset",
+        action="append",
+        default=[],
+        metavar="VERSION",
+        help="dataset version (repeat: the exact set a model was trained on)",
+    )
+    find.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="training configuration (compared as parsed YAML/JSON)",
+    )
     find.add_argument("--framework", metavar="TEXT", help="e.g. 'ultralytics 8.3'")
     add_json_flag(find)
     find.set_defaults(handler=with_project(cmd_find))
 
-    cmp = g.add_parser("compare", help="what differs between two runs: data, schema, "
-                                       "configuration keys, metrics")
+    cmp = g.add_parser(
+        "compare", help="what differs between two runs: data, schema, configuration keys, metrics"
+    )
     cmp.add_argument("a", metavar="MODEL")
     cmp.add_argument("b", metavar="MODEL")
     add_json_flag(cmp)
@@ -39,14 +51,21 @@ def warn_same_runs(project: Project, m: ModelVersion) -> list[run_search.FoundRu
     same = run_search.same_runs(project, m)
     if same:
         names = "; ".join(run_search.describe_match(r) for r in same)
-        print(f"aal: warning: {m.ref} has the same datasets, schema version, framework and "
-              f"configuration as {names}", file=sys.stderr)
+        print(
+            f"aal: warning: {m.ref} has the same datasets, schema version, framework and "
+            f"configuration as {names}",
+            file=sys.stderr,
+        )
     return same
 
 
 def _metrics(metrics: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(metrics.items())
-                     if isinstance(v, int | float | str)) or "-"
+    return (
+        ", ".join(
+            f"{k}={v}" for k, v in sorted(metrics.items()) if isinstance(v, int | float | str)
+        )
+        or "-"
+    )
 
 
 def cmd_find(args: argparse.Namespace, project: Project) -> int:
@@ -57,11 +76,23 @@ def cmd_find(args: argparse.Namespace, project: Project) -> int:
     if not found:
         print("no registered model matches")
         return 0
-    rows = [[r.model, ",".join(r.datasets), r.schema_version, printable(r.framework) or "-",
-             _metrics(r.metrics), ",".join(r.deployed_in) or "-",
-             "retired" if r.retired else r.registered_at[:10]] for r in found]
-    print(table(rows, ["model", "datasets", "schema", "framework", "metrics", "deployed",
-                       "registered"]))
+    rows = [
+        [
+            r.model,
+            ",".join(r.datasets),
+            r.schema_version,
+            printable(r.framework) or "-",
+            _metrics(r.metrics),
+            ",".join(r.deployed_in) or "-",
+            "retired" if r.retired else r.registered_at[:10],
+        ]
+        for r in found
+    ]
+    print(
+        table(
+            rows, ["model", "datasets", "schema", "framework", "metrics", "deployed", "registered"]
+        )
+    )
     return 0
 
 
@@ -74,12 +105,16 @@ def cmd_compare(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json({**c.__dict__, "same_identity": c.same_identity})
         return 0
-    print(f"{c.a} → {c.b}" + ("  (same datasets, schema, framework and configuration)"
-                              if c.same_identity else ""))
+    print(
+        f"{c.a} → {c.b}"
+        + ("  (same datasets, schema, framework and configuration)" if c.same_identity else "")
+    )
     if c.datasets_only_a or c.datasets_only_b:
-        print(f"  datasets    {', '.join(c.datasets_only_a) or '-'} → "
-              f"{', '.join(c.datasets_only_b) or '-'}"
-              + (f" (both: {', '.join(c.datasets_shared)})" if c.datasets_shared else ""))
+        print(
+            f"  datasets    {', '.join(c.datasets_only_a) or '-'} → "
+            f"{', '.join(c.datasets_only_b) or '-'}"
+            + (f" (both: {', '.join(c.datasets_shared)})" if c.datasets_shared else "")
+        )
     else:
         print(f"  datasets    {', '.join(c.datasets_shared)} (same)")
     for change in c.dataset_changes:

@@ -17,15 +17,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     reg = g.add_parser("register", help="record a trained model version; prints NAME:VERSION")
     reg.add_argument("name", metavar="NAME")
-    reg.add_argument("--weights", required=True, type=Path, metavar="FILE",
-                     help="weights file (stays where it is; its path and SHA-256 are recorded)")
-    reg.add_argument("--dataset", required=True, action="append", metavar="VERSION",
-                     help="dataset version it was trained on (repeat for several)")
+    reg.add_argument(
+        "--weights",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="weights file (stays where it is; its path and SHA-256 are recorded)",
+    )
+    reg.add_argument(
+        "--dataset",
+        required=True,
+        action="append",
+        metavar="VERSION",
+        help="dataset version it was trained on (repeat for several)",
+    )
     reg.add_argument("--metrics", type=Path, metavar="FILE", help="evaluation metrics (JSON)")
     reg.add_argument("--config", type=Path, metavar="FILE", help="training config (kept)")
     reg.add_argument("--framework", metavar="TEXT", help="e.g. 'ultralytics 8.3'")
-    reg.add_argument("--allow-retired", action="store_true",
-                     help="accept a retired dataset version (needs --reason)")
+    reg.add_argument(
+        "--allow-retired",
+        action="store_true",
+        help="accept a retired dataset version (needs --reason)",
+    )
     reg.add_argument("--reason", help="why a retired dataset version is used")
     add_json_flag(reg)
     reg.set_defaults(handler=with_project(cmd_register))
@@ -49,10 +62,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     dep = g.add_parser("deploy", help="deploy after evaluating gates on the recorded metrics")
     dep.add_argument("model", metavar="MODEL")
     dep.add_argument("--env", required=True, metavar="ENV")
-    dep.add_argument("--gate", action="append", default=[], metavar="'METRIC>=VALUE'",
-                     help="evaluation gate (>=, >, <=, <, ==); repeat for several")
-    dep.add_argument("--limitation", action="append", default=[], metavar="TEXT",
-                     help="known limitation (repeat for several)")
+    dep.add_argument(
+        "--gate",
+        action="append",
+        default=[],
+        metavar="'METRIC>=VALUE'",
+        help="evaluation gate (>=, >, <=, <, ==); repeat for several",
+    )
+    dep.add_argument(
+        "--limitation",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="known limitation (repeat for several)",
+    )
     dep.add_argument("--force", action="store_true", help="deploy despite failing gates")
     dep.add_argument("--reason", help="why (required with --force; recorded)")
     dep.add_argument("--at", metavar="ISO", help="record a deployment made at this time")
@@ -66,8 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(rb)
     rb.set_defaults(handler=with_project(cmd_rollback))
 
-    ud = g.add_parser("undeploy", help="take a model out of an environment, nothing in its "
-                                       "place")
+    ud = g.add_parser("undeploy", help="take a model out of an environment, nothing in its place")
     ud.add_argument("model", metavar="MODEL")
     ud.add_argument("--env", required=True, metavar="ENV")
     ud.add_argument("--reason", required=True, help="why (recorded)")
@@ -92,12 +114,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # --- model ------------------------------------------------------------------------------------
 
+
 def cmd_register(args: argparse.Namespace, project: Project) -> int:
     if args.reason and not args.allow_retired:
         raise ValidationFailed("--reason goes with --allow-retired")
-    m = models.register_model(project, args.name, args.weights, args.dataset, args.metrics,
-                              args.config, args.framework, allow_retired=args.allow_retired,
-                              reason=args.reason)
+    m = models.register_model(
+        project,
+        args.name,
+        args.weights,
+        args.dataset,
+        args.metrics,
+        args.config,
+        args.framework,
+        allow_retired=args.allow_retired,
+        reason=args.reason,
+    )
     same = warn_same_runs(project, m)
     if args.json:
         print_json({**m.__dict__, "ref": m.ref, "same_runs": same})
@@ -121,10 +152,21 @@ def cmd_list(args: argparse.Namespace, project: Project) -> int:
     if not found:
         print("no models registered yet: `aal model register NAME --weights FILE --dataset V`")
         return 0
-    rows = [[m.ref, ",".join(m.datasets), m.schema_version, m.weights_sha256[:12],
-             m.framework or "-", _status(m, project), m.registered_at[:19]] for m in found]
-    print(table(rows, ["model", "datasets", "schema", "sha256", "framework", "status",
-                       "registered"]))
+    rows = [
+        [
+            m.ref,
+            ",".join(m.datasets),
+            m.schema_version,
+            m.weights_sha256[:12],
+            m.framework or "-",
+            _status(m, project),
+            m.registered_at[:19],
+        ]
+        for m in found
+    ]
+    print(
+        table(rows, ["model", "datasets", "schema", "sha256", "framework", "status", "registered"])
+    )
     return 0
 
 
@@ -132,8 +174,14 @@ def cmd_show(args: argparse.Namespace, project: Project) -> int:
     m = models.get_model(project, args.model)
     deps = models.list_deployments(project, model=m.ref)
     if args.json:
-        print_json({**m.__dict__, "ref": m.ref, "deployments": deps,
-                    "retirement": models.get_retirement(project, "model", m.ref)})
+        print_json(
+            {
+                **m.__dict__,
+                "ref": m.ref,
+                "deployments": deps,
+                "retirement": models.get_retirement(project, "model", m.ref),
+            }
+        )
         return 0
     print(f"model {m.ref}" + ("  [RETIRED]" if m.retired else ""))
     print(f"  weights     {m.weights_path}")
@@ -147,11 +195,15 @@ def cmd_show(args: argparse.Namespace, project: Project) -> int:
     for k, v in m.metrics.items():
         print(f"  metric      {k} = {v}")
     for d in deps:
-        print(f"  deployment  #{d.id} {d.env} {d.kind} {d.deployed_at} → "
-              f"{d.ended_at or 'active'}" + (" (forced)" if d.forced else ""))
+        print(
+            f"  deployment  #{d.id} {d.env} {d.kind} {d.deployed_at} → "
+            f"{d.ended_at or 'active'}" + (" (forced)" if d.forced else "")
+        )
     if m.retired:
-        print(f"  retired     {m.retired_at} by {m.retired_by}: {m.retired_reason}; successor "
-              f"{m.successor or '-'}; archive {m.archive or '-'}")
+        print(
+            f"  retired     {m.retired_at} by {m.retired_by}: {m.retired_reason}; successor "
+            f"{m.successor or '-'}; archive {m.archive or '-'}"
+        )
     return 0
 
 
@@ -182,8 +234,16 @@ def _describe_deployment(d: models.Deployment) -> str:
 def cmd_deploy(args: argparse.Namespace, project: Project) -> int:
     if args.force and not args.reason:
         raise ValidationFailed("--force needs a --reason (it is recorded)")
-    d = models.deploy(project, args.model, args.env, args.gate, args.limitation,
-                      force=args.force, reason=args.reason, at=args.at)
+    d = models.deploy(
+        project,
+        args.model,
+        args.env,
+        args.gate,
+        args.limitation,
+        force=args.force,
+        reason=args.reason,
+        at=args.at,
+    )
     if args.json:
         print_json(d)
     else:
@@ -205,8 +265,7 @@ def cmd_undeploy(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(d)
     else:
-        print(f"undeployed {d.ref} from '{d.env}' at {d.ended_at}: nothing is deployed there "
-              "now")
+        print(f"undeployed {d.ref} from '{d.env}' at {d.ended_at}: nothing is deployed there now")
     return 0
 
 
@@ -215,14 +274,25 @@ def cmd_deployments(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(deps)
         return 0
-    rows = [[d.id, d.env, d.ref, d.kind, d.deployed_at[:19], (d.ended_at or "active")[:19],
-             "forced" if d.forced else ("passed" if d.gates_passed else "FAILED"),
-             d.replaces or "-"] for d in deps]
+    rows = [
+        [
+            d.id,
+            d.env,
+            d.ref,
+            d.kind,
+            d.deployed_at[:19],
+            (d.ended_at or "active")[:19],
+            "forced" if d.forced else ("passed" if d.gates_passed else "FAILED"),
+            d.replaces or "-",
+        ]
+        for d in deps
+    ]
     print(table(rows, ["id", "env", "model", "kind", "from", "until", "gates", "replaces"]))
     return 0
 
 
 def cmd_retire_model(args: argparse.Namespace, project: Project) -> int:
-    print_retirement(args, models.retire_model(project, args.model, args.reason,
-                                                args.successor, args.archive))
+    print_retirement(
+        args, models.retire_model(project, args.model, args.reason, args.successor, args.archive)
+    )
     return 0

@@ -84,8 +84,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--doc", metavar="DOC")
     ls.add_argument("--page", type=int, metavar="N", help="page number, from 1")
     ls.add_argument("--deleted", action="store_true", help="include deleted regions")
-    ls.add_argument("--attention", action="store_true",
-                    help="only regions that need attention (after a split or deprecation)")
+    ls.add_argument(
+        "--attention",
+        action="store_true",
+        help="only regions that need attention (after a split or deprecation)",
+    )
     add_json_flag(ls)
     ls.set_defaults(handler=with_project(cmd_list))
 
@@ -104,9 +107,18 @@ def _done(args: argparse.Namespace, r: Region, what: str) -> int:
 
 
 def cmd_add(args: argparse.Namespace, project: Project) -> int:
-    r = regions.add_region(project, args.doc, args.page - 1, (args.x0, args.y0, args.x1, args.y1),
-                           args.class_key, parse_assignments(args.attr), args.reason,
-                           snap=args.snap, parent_id=args.parent, reading_order=args.order)
+    r = regions.add_region(
+        project,
+        args.doc,
+        args.page - 1,
+        (args.x0, args.y0, args.x1, args.y1),
+        args.class_key,
+        parse_assignments(args.attr),
+        args.reason,
+        snap=args.snap,
+        parent_id=args.parent,
+        reading_order=args.order,
+    )
     if args.json:
         print_json(region_json(r))
     else:
@@ -120,8 +132,9 @@ def cmd_relabel(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_move(args: argparse.Namespace, project: Project) -> int:
-    r = regions.move(project, args.region, (args.x0, args.y0, args.x1, args.y1), args.reason,
-                     snap=args.snap)
+    r = regions.move(
+        project, args.region, (args.x0, args.y0, args.x1, args.y1), args.reason, snap=args.snap
+    )
     return _done(args, r, "moved to " + " ".join(f"{v:g}" for v in r.box))
 
 
@@ -145,28 +158,41 @@ def _opt(value: str | None, cast: type = str) -> object:
 
 
 def cmd_link(args: argparse.Namespace, project: Project) -> int:
-    r = regions.link(project, args.region, parent_id=_opt(args.parent),  # type: ignore[arg-type]
-                     reading_order=_opt(args.order, int),  # type: ignore[arg-type]
-                     continues_id=_opt(args.continues), reason=args.reason)  # type: ignore[arg-type]
+    r = regions.link(
+        project,
+        args.region,
+        parent_id=_opt(args.parent),  # type: ignore[arg-type]
+        reading_order=_opt(args.order, int),  # type: ignore[arg-type]
+        continues_id=_opt(args.continues),
+        reason=args.reason,
+    )  # type: ignore[arg-type]
     return _done(args, r, "linked")
 
 
 def cmd_list(args: argparse.Namespace, project: Project) -> int:
     doc_id = documents.resolve(project, args.doc).id if args.doc else None
     page = args.page - 1 if args.page is not None else None
-    rs = regions.list_regions(project, doc_id, page, include_deleted=args.deleted,
-                              attention_only=args.attention)
+    rs = regions.list_regions(
+        project, doc_id, page, include_deleted=args.deleted, attention_only=args.attention
+    )
     if args.json:
         print_json([region_json(r) for r in rs])
         return 0
     rows = []
     for r in rs:
         text = (r.text or "").replace("\n", " ")
-        rows.append([r.id, r.document_id, r.page + 1, r.class_key,
-                     " ".join(f"{v:g}" for v in r.box),
-                     "model" if r.origin == "model" else "human",
-                     "deleted" if r.deleted else (r.attention or ""),
-                     text[:40] + ("…" if len(text) > 40 else "")])
+        rows.append(
+            [
+                r.id,
+                r.document_id,
+                r.page + 1,
+                r.class_key,
+                " ".join(f"{v:g}" for v in r.box),
+                "model" if r.origin == "model" else "human",
+                "deleted" if r.deleted else (r.attention or ""),
+                text[:40] + ("…" if len(text) > 40 else ""),
+            ]
+        )
     print(table(rows, ["region", "doc", "page", "class", "box (pt)", "origin", "state", "text"]))
     return 0
 
@@ -177,8 +203,10 @@ def cmd_history(args: argparse.Namespace, project: Project) -> int:
         print_json([event_json(e) for e in events])
         return 0
     for e in events:
-        print(f"#{e.id}  {e.at}  {e.user}  {e.kind} ({e.change_type or '-'})"
-              + (f"  reason: {e.reason}" if e.reason else ""))
+        print(
+            f"#{e.id}  {e.at}  {e.user}  {e.kind} ({e.change_type or '-'})"
+            + (f"  reason: {e.reason}" if e.reason else "")
+        )
         for label, value in (("from", e.original), ("to", e.new)):
             if value is None:
                 print(f"    {label}: (nothing)")

@@ -12,11 +12,16 @@ from .common import with_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    rp = sub.add_parser("report",
-                        help="technical documentation of a model (Markdown, HTML or PDF)")
+    rp = sub.add_parser("report", help="technical documentation of a model (Markdown, HTML or PDF)")
     rp.add_argument("model", metavar="MODEL")
-    rp.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
-                    help="FILE.md, FILE.html (or .htm) or FILE.pdf")
+    rp.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="FILE.md, FILE.html (or .htm) or FILE.pdf",
+    )
     rp.set_defaults(handler=with_project(cmd_report))
 
 

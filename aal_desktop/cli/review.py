@@ -19,8 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "accept",
         help="mark changes as reviewed: EVENT ids, or every pending change a filter matches",
     )
-    acc.add_argument("events", nargs="*", metavar="EVENT", type=_ref,
-                     help="event ids, or conflict references c<ID> (aal review conflicts)")
+    acc.add_argument(
+        "events",
+        nargs="*",
+        metavar="EVENT",
+        type=_ref,
+        help="event ids, or conflict references c<ID> (aal review conflicts)",
+    )
     acc.add_argument("--reason", help="why (kept with the decision)")
     add_filter_args(acc, prefix="batch: ")
     acc.add_argument("--all", action="store_true", help="batch: every pending change")
@@ -81,10 +86,14 @@ def cmd_conflicts(args: argparse.Namespace, project: Project) -> int:
     for c in found:
         ev = c.event
         fields = review.changed_fields(ev.get("original"), ev.get("new")) or ["class_key", "box"]
-        print(f"c{c.id}  {c.status:<8}  {c.member} bundle {c.bundle_seq}  {ev.get('kind')} "
-              f"region {ev.get('region_id')}: {c.problem}")
-        print(f"      hers: {review.describe(ev.get('original'), fields)} -> "
-              f"{review.describe(ev.get('new'), fields)}")
+        print(
+            f"c{c.id}  {c.status:<8}  {c.member} bundle {c.bundle_seq}  {ev.get('kind')} "
+            f"region {ev.get('region_id')}: {c.problem}"
+        )
+        print(
+            f"      hers: {review.describe(ev.get('original'), fields)} -> "
+            f"{review.describe(ev.get('new'), fields)}"
+        )
         print(f"      lead: {review.describe(c.lead_state, fields)}")
     return 0
 
@@ -97,8 +106,10 @@ def cmd_accept(args: argparse.Namespace, project: Project) -> int:
         for cid in conflict_ids:
             c = team_conflicts.accept(project, cid, args.reason)
             if not args.json:
-                print(f"accepted conflict c{c.id}: {c.member}'s change applied (event "
-                      f"{c.result_event_id})")
+                print(
+                    f"accepted conflict c{c.id}: {c.member}'s change applied (event "
+                    f"{c.result_event_id})"
+                )
         if not event_ids:
             if args.json:
                 print_json([team_conflicts.get(project, c) for c in conflict_ids])
@@ -146,6 +157,8 @@ def cmd_revert(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(d)
     else:
-        print(f"reverted event {d.event_id}: new event {d.revert_event_id} puts back the "
-              "original value")
+        print(
+            f"reverted event {d.event_id}: new event {d.revert_event_id} puts back the "
+            "original value"
+        )
     return 0

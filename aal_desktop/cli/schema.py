@@ -41,20 +41,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(pub)
     pub.set_defaults(handler=with_project(cmd_publish))
 
-
     df = g.add_parser("diff", help="what changed between two schema versions")
     df.add_argument("a", type=int, metavar="N")
     df.add_argument("b", type=int, metavar="M")
     add_json_flag(df)
     df.set_defaults(handler=with_project(cmd_diff))
 
-    mg = g.add_parser("migrate", help="apply a migration file (YAML/JSON) to make the next "
-                                      "draft version; --dry-run only counts; leads only",
-                      epilog=PLAN_FORMAT_HELP,
-                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    mg = g.add_parser(
+        "migrate",
+        help="apply a migration file (YAML/JSON) to make the next "
+        "draft version; --dry-run only counts; leads only",
+        epilog=PLAN_FORMAT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     mg.add_argument("file", type=Path, metavar="FILE")
-    mg.add_argument("--dry-run", action="store_true",
-                    help="print how many regions each operation touches; change nothing")
+    mg.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print how many regions each operation touches; change nothing",
+    )
     mg.add_argument("--reason", help="why (recorded with every region's schema event)")
     add_json_flag(mg)
     mg.set_defaults(handler=with_project(cmd_migrate))
@@ -83,9 +88,11 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(s)
     else:
-        print(f"schema version {s.version} ({s.name}, {plural(len(s.classes), 'class')}) "
-              "imported as draft; "
-              f"publish it with `aal schema publish {s.version}`")
+        print(
+            f"schema version {s.version} ({s.name}, {plural(len(s.classes), 'class')}) "
+            "imported as draft; "
+            f"publish it with `aal schema publish {s.version}`"
+        )
     return 0
 
 
@@ -106,8 +113,17 @@ def cmd_list(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json([{**v.__dict__, "current": v.version == current} for v in versions])
         return 0
-    rows = [[("*" if v.version == current else " ") + str(v.version), v.status, v.name, v.classes,
-             v.guideline_version, v.published_at or "-"] for v in versions]
+    rows = [
+        [
+            ("*" if v.version == current else " ") + str(v.version),
+            v.status,
+            v.name,
+            v.classes,
+            v.guideline_version,
+            v.published_at or "-",
+        ]
+        for v in versions
+    ]
     print(table(rows, ["version", "status", "name", "classes", "guideline", "published"]))
     return 0
 
@@ -119,9 +135,18 @@ def cmd_show(args: argparse.Namespace, project: Project) -> int:
         return 0
     guideline = s.guideline_version or "-"
     print(f"schema {s.name} v{s.version} ({s.status.value}), guideline {guideline}")
-    rows = [[c.key, c.name, c.color, c.hotkey or "", c.parent or "",
-             ", ".join(f"{a.key}:{a.type.value}{'*' if a.required else ''}" for a in c.attributes),
-             "deprecated" if c.deprecated else ""] for c in s.classes]
+    rows = [
+        [
+            c.key,
+            c.name,
+            c.color,
+            c.hotkey or "",
+            c.parent or "",
+            ", ".join(f"{a.key}:{a.type.value}{'*' if a.required else ''}" for a in c.attributes),
+            "deprecated" if c.deprecated else "",
+        ]
+        for c in s.classes
+    ]
     print(table(rows, ["key", "name", "colour", "hotkey", "parent", "attributes", ""]))
     return 0
 
@@ -147,9 +172,14 @@ def cmd_diff(args: argparse.Namespace, project: Project) -> int:
 
 
 def _preview_json(p: migrations.MigrationPreview) -> dict:
-    return {"from_version": p.from_version, "to_version": p.to_version, "regions": p.regions,
-            "documents": p.documents, "operations": p.operations,
-            "classes": [c.key for c in p.schema.classes]}
+    return {
+        "from_version": p.from_version,
+        "to_version": p.to_version,
+        "regions": p.regions,
+        "documents": p.documents,
+        "operations": p.operations,
+        "classes": [c.key for c in p.schema.classes],
+    }
 
 
 def cmd_migrate(args: argparse.Namespace, project: Project) -> int:
@@ -160,19 +190,30 @@ def cmd_migrate(args: argparse.Namespace, project: Project) -> int:
             print_json({"dry_run": True, **_preview_json(preview)})
             return 0
         _print_preview(preview)
-        print(f"dry run: nothing was changed; applying would create draft v{preview.to_version}"
-              f" and rewrite {plural(preview.regions, 'region')} in "
-              f"{plural(preview.documents, 'document')}")
+        print(
+            f"dry run: nothing was changed; applying would create draft v{preview.to_version}"
+            f" and rewrite {plural(preview.regions, 'region')} in "
+            f"{plural(preview.documents, 'document')}"
+        )
         return 0
     result = migrations.apply(project, plan, args.reason)
     if args.json:
-        print_json({"dry_run": False, **_preview_json(result.preview), "version": result.version,
-                    "batch": result.batch, "events": result.events})
+        print_json(
+            {
+                "dry_run": False,
+                **_preview_json(result.preview),
+                "version": result.version,
+                "batch": result.batch,
+                "events": result.events,
+            }
+        )
         return 0
     _print_preview(result.preview)
-    print(f"schema v{result.version} created as a draft; "
-          f"{plural(result.events, 'region')} rewritten "
-          f"(batch {result.batch}); publish it with `aal schema publish {result.version}`")
+    print(
+        f"schema v{result.version} created as a draft; "
+        f"{plural(result.events, 'region')} rewritten "
+        f"(batch {result.batch}); publish it with `aal schema publish {result.version}`"
+    )
     return 0
 
 
@@ -187,15 +228,27 @@ def cmd_attention(args: argparse.Namespace, project: Project) -> int:
     doc_id = documents.resolve(project, args.doc).id if args.doc else None
     rs = migrations.attention(project, doc_id)
     if args.json:
-        print_json([{"id": r.id, "document_id": r.document_id, "page": r.page + 1,
-                     "class_key": r.class_key, "schema_version": r.schema_version,
-                     "attention": r.attention} for r in rs])
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "document_id": r.document_id,
+                    "page": r.page + 1,
+                    "class_key": r.class_key,
+                    "schema_version": r.schema_version,
+                    "attention": r.attention,
+                }
+                for r in rs
+            ]
+        )
         return 0
     if not rs:
         print("no region needs attention")
         return 0
-    rows = [[r.id, r.document_id, r.page + 1, r.class_key, f"v{r.schema_version}", r.attention]
-            for r in rs]
+    rows = [
+        [r.id, r.document_id, r.page + 1, r.class_key, f"v{r.schema_version}", r.attention]
+        for r in rs
+    ]
     print(table(rows, ["region", "doc", "page", "class", "schema", "attention"]))
     return 0
 
@@ -205,8 +258,16 @@ def cmd_names(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(names)
         return 0
-    rows = [[f"v{n.version}", n.status, n.class_key, n.class_name or "(not a class)",
-             "deleted" if n.deleted else (n.attention or "")] for n in names]
+    rows = [
+        [
+            f"v{n.version}",
+            n.status,
+            n.class_key,
+            n.class_name or "(not a class)",
+            "deleted" if n.deleted else (n.attention or ""),
+        ]
+        for n in names
+    ]
     print(table(rows, ["schema", "status", "class", "name", "state"]))
     return 0
 
@@ -214,6 +275,8 @@ def cmd_names(args: argparse.Namespace, project: Project) -> int:
 def cmd_retire(args: argparse.Namespace, project: Project) -> int:
     from ..services import retirement
 
-    print_retirement(args, retirement.retire_schema(project, args.version, args.reason,
-                                                     args.successor, args.archive))
+    print_retirement(
+        args,
+        retirement.retire_schema(project, args.version, args.reason, args.successor, args.archive),
+    )
     return 0

@@ -19,19 +19,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.set_defaults(handler=with_project(cmd_init))
     join = g.add_parser("join", help="make this fresh project a member's copy of the team's")
     join.add_argument("url")
-    join.add_argument("--as", dest="name", required=True, metavar="NAME",
-                      help="your member name, as the lead registered it")
+    join.add_argument(
+        "--as",
+        dest="name",
+        required=True,
+        metavar="NAME",
+        help="your member name, as the lead registered it",
+    )
     add_json_flag(join)
     join.set_defaults(handler=with_project(cmd_join, create=True))  # makes the project
-    sync = g.add_parser("sync", help="push your work and pull the team's (member); merge "
-                                     "members' work and publish (lead)")
+    sync = g.add_parser(
+        "sync",
+        help="push your work and pull the team's (member); merge members' work and publish (lead)",
+    )
     add_json_flag(sync)
     sync.set_defaults(handler=with_project(cmd_sync))
     st = g.add_parser("status", help="URL, role, last sync, unpushed events, members")
     add_json_flag(st)
     st.set_defaults(handler=with_project(cmd_status))
-    asg = g.add_parser("assign", help="assign a document to members (published by the next "
-                                      "sync)")
+    asg = g.add_parser("assign", help="assign a document to members (published by the next sync)")
     asg.add_argument("doc")
     asg.add_argument("names", nargs="+", metavar="NAME")
     asg.set_defaults(handler=with_project(cmd_assign))
@@ -42,8 +48,9 @@ def cmd_init(args: argparse.Namespace, project: Project) -> int:
     if args.json:
         print_json(cfg)
     else:
-        print(f"team {cfg.team_id} started at {cfg.url} (lead: {cfg.lead}, "
-              f"lead file {cfg.lead_seq})")
+        print(
+            f"team {cfg.team_id} started at {cfg.url} (lead: {cfg.lead}, lead file {cfg.lead_seq})"
+        )
     return 0
 
 
@@ -53,8 +60,10 @@ def cmd_join(args: argparse.Namespace, project: Project) -> int:
         print_json(cfg)
     else:
         docs = len(documents.list_documents(project))
-        print(f"joined the team at {cfg.url} as {cfg.member}: {docs} document"
-              f"{'s' if docs != 1 else ''} (lead file {cfg.lead_seq})")
+        print(
+            f"joined the team at {cfg.url} as {cfg.member}: {docs} document"
+            f"{'s' if docs != 1 else ''} (lead file {cfg.lead_seq})"
+        )
     return 0
 
 
@@ -63,10 +72,18 @@ def cmd_sync(args: argparse.Namespace, project: Project) -> int:
     for line in result.refusals:
         print(line, file=sys.stderr)
     if args.json:
-        print_json({"pushed": result.pushed, "pulled": result.pulled,
-                    "applied": result.applied, "conflicts": result.conflicts,
-                    "refused": result.refused, "published": result.published,
-                    "refusals": result.refusals, "at": result.at})
+        print_json(
+            {
+                "pushed": result.pushed,
+                "pulled": result.pulled,
+                "applied": result.applied,
+                "conflicts": result.conflicts,
+                "refused": result.refused,
+                "published": result.published,
+                "refusals": result.refusals,
+                "at": result.at,
+            }
+        )
     else:
         print(f"synced {result.at[11:16]} · {result.summary()}")
     return 1 if result.refused else 0
@@ -79,8 +96,10 @@ def cmd_status(args: argparse.Namespace, project: Project) -> int:
         return 0
     print(f"team at {s.url}: {s.member} ({s.role}); last sync {s.last_sync_at or 'never'}")
     if s.role == "member":
-        print(f"unpushed events: {s.unpushed}; last pushed bundle {s.push_seq}; "
-              f"lead files applied {s.lead_seq}")
+        print(
+            f"unpushed events: {s.unpushed}; last pushed bundle {s.push_seq}; "
+            f"lead files applied {s.lead_seq}"
+        )
     else:
         print(f"lead files published {s.lead_seq}; open conflicts {s.open_conflicts}")
         for m in s.members:
@@ -94,8 +113,10 @@ def cmd_assign(args: argparse.Namespace, project: Project) -> int:
     if unknown:
         raise AalError(f"no member {unknown[0]} (add them with `aal user add`)")
     documents.assign(project, doc.id, args.names)
-    print(f"assigned document {doc.id} to {', '.join(args.names)} (published by the next "
-          "`aal team sync`)")
+    print(
+        f"assigned document {doc.id} to {', '.join(args.names)} (published by the next "
+        "`aal team sync`)"
+    )
     return 0
 
 

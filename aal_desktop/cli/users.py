@@ -16,8 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add = usub.add_parser("add", help="add a user or change their role (leads)")
     add.add_argument("name")
     add.add_argument("--role", choices=["annotator", "lead"], required=True)
-    add.add_argument("--key", metavar="PUBKEY",
-                     help="their public signing key, as `aal key show` prints it (teams)")
+    add.add_argument(
+        "--key",
+        metavar="PUBKEY",
+        help="their public signing key, as `aal key show` prints it (teams)",
+    )
     add_json_flag(add)
     add.set_defaults(handler=with_project(cmd_add))
     ls = usub.add_parser("list", help="list users")

@@ -77,9 +77,11 @@ def match(a: Sequence[Labelled], b: Sequence[Labelled], threshold: float = 0.5) 
             pairs.append(Pair(a[i], b[j], float(ious[i, j])))
             used_a.add(i)
             used_b.add(j)
-    return PageMatch(pairs,
-                     [x for i, x in enumerate(a) if i not in used_a],
-                     [y for j, y in enumerate(b) if j not in used_b])
+    return PageMatch(
+        pairs,
+        [x for i, x in enumerate(a) if i not in used_a],
+        [y for j, y in enumerate(b) if j not in used_b],
+    )
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -115,8 +117,9 @@ class AgreementScores:
     unmatched_b_by_class: dict[str, int]
 
 
-def cohen_kappa(labels: Sequence[tuple[str, str]]) -> tuple[float | None, float | None,
-                                                          float | None]:
+def cohen_kappa(
+    labels: Sequence[tuple[str, str]],
+) -> tuple[float | None, float | None, float | None]:
     """(kappa, po, pe) for paired labels; see the module docstring for the pe = 1 case."""
     n = len(labels)
     if n == 0:
@@ -161,17 +164,31 @@ def score(pages: Iterable[PageMatch]) -> AgreementScores:
     per_class: dict[str, ClassScore] = {}
     for c in sorted(set(count_a) | set(count_b)):
         t, f_p, f_n = tp[c], fp[c], fn[c]
-        per_class[c] = ClassScore(c, t, f_p, f_n, count_a[c], count_b[c], _ratio(t, t + f_p),
-                                  _ratio(t, t + f_n), _ratio(2 * t, 2 * t + f_p + f_n))
+        per_class[c] = ClassScore(
+            c,
+            t,
+            f_p,
+            f_n,
+            count_a[c],
+            count_b[c],
+            _ratio(t, t + f_p),
+            _ratio(t, t + f_n),
+            _ratio(2 * t, 2 * t + f_p + f_n),
+        )
     t_all, fp_all, fn_all = sum(tp.values()), sum(fp.values()), sum(fn.values())
     f1s = [s.f1 for s in per_class.values() if s.f1 is not None]
     kappa, po, pe = cohen_kappa(labels)
     return AgreementScores(
-        pairs=len(labels), agreeing_pairs=sum(tp.values()),
-        unmatched_a=sum(un_a.values()), unmatched_b=sum(un_b.values()), per_class=per_class,
+        pairs=len(labels),
+        agreeing_pairs=sum(tp.values()),
+        unmatched_a=sum(un_a.values()),
+        unmatched_b=sum(un_b.values()),
+        per_class=per_class,
         micro_f1=_ratio(2 * t_all, 2 * t_all + fp_all + fn_all),
         macro_f1=sum(f1s) / len(f1s) if f1s else None,
-        kappa=kappa, observed_agreement=po, expected_agreement=pe,
+        kappa=kappa,
+        observed_agreement=po,
+        expected_agreement=pe,
         unmatched_a_by_class=dict(sorted(un_a.items())),
         unmatched_b_by_class=dict(sorted(un_b.items())),
     )

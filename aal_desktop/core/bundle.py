@@ -35,8 +35,23 @@ HEX64 = r"^[0-9a-f]{64}$"
 # The event log's columns (store/events.py EVENT_COLUMNS) and the ones its hash covers
 # (HASHED_FIELDS there); test_bundle checks both stay the same as the store's.
 EVENT_FIELDS = (
-    "id", "at", "user", "kind", "change_type", "region_id", "document_id", "page", "original",
-    "new", "reason", "schema_version", "guideline_version", "batch", "reverts", "prev_hash", "hash",
+    "id",
+    "at",
+    "user",
+    "kind",
+    "change_type",
+    "region_id",
+    "document_id",
+    "page",
+    "original",
+    "new",
+    "reason",
+    "schema_version",
+    "guideline_version",
+    "batch",
+    "reverts",
+    "prev_hash",
+    "hash",
 )
 HASHED_FIELDS = EVENT_FIELDS[:15]
 
@@ -112,8 +127,9 @@ class BundleEvent(BaseModel):
         for f in ("original", "new"):
             values[f] = None if values[f] is None else canonical(values[f])
         if values["change_type"] is not None:
-            values["change_type"] = str(getattr(values["change_type"], "value",
-                                                values["change_type"]))
+            values["change_type"] = str(
+                getattr(values["change_type"], "value", values["change_type"])
+            )
         return cls(**values)
 
     def value(self, which: Literal["original", "new"]) -> Any:
@@ -158,8 +174,9 @@ class Bundle:
     raw: bytes = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "raw", _body(self.header, self.events)
-                           + _signature_line(self.signature))
+        object.__setattr__(
+            self, "raw", _body(self.header, self.events) + _signature_line(self.signature)
+        )
 
     def body(self) -> bytes:
         """The signed bytes: the header line and the event lines."""
@@ -188,9 +205,16 @@ def _body(header: BundleHeader, events: Iterable[BundleEvent]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def build(*, team: str, member: str, key: SigningKey, events: Sequence[BundleEvent],
-          previous: BundleLink | None, created_at: str,
-          start: tuple[int, str] | None = None) -> Bundle:
+def build(
+    *,
+    team: str,
+    member: str,
+    key: SigningKey,
+    events: Sequence[BundleEvent],
+    previous: BundleLink | None,
+    created_at: str,
+    start: tuple[int, str] | None = None,
+) -> Bundle:
     """Sign the member's next bundle: `events` continue her log from `previous`, or for her
     first bundle from `start` (id and hash of her log's last event when she joined; by
     default where the first event says it follows)."""
@@ -207,10 +231,15 @@ def build(*, team: str, member: str, key: SigningKey, events: Sequence[BundleEve
     if problem:
         raise ValidationFailed(f"cannot bundle {member}'s events: {problem}")
     header = BundleHeader(
-        format=FORMAT, team=team, member=member, public_key=key.public,
+        format=FORMAT,
+        team=team,
+        member=member,
+        public_key=key.public,
         seq=previous.seq + 1 if previous else 1,
         prev_bundle_hash=previous.bundle_hash if previous else GENESIS,
-        created_at=created_at, event_count=len(events), log_prev_hash=start_hash,
+        created_at=created_at,
+        event_count=len(events),
+        log_prev_hash=start_hash,
         log_head_id=events[-1].id if events else start_id,
         log_head_hash=events[-1].hash if events else start_hash,
     )
@@ -259,23 +288,31 @@ def parse(data: bytes, source: str) -> Bundle:
         raise BundleRefused(source, member, "it has no signature line (cut short)")
     body = objects[1:-1]
     if len(body) != header.event_count:
-        raise BundleRefused(source, member, f"it holds {len(body)} of its "
-                                            f"{header.event_count} events (cut short)")
+        raise BundleRefused(
+            source, member, f"it holds {len(body)} of its {header.event_count} events (cut short)"
+        )
     events: list[BundleEvent] = []
     for n, obj in enumerate(body, start=2):
         try:
             events.append(BundleEvent(**obj))
         except (ValidationError, TypeError) as exc:
-            raise BundleRefused(source, member,
-                                f"line {n} is not a valid event ({_first(exc)})") from None
+            raise BundleRefused(
+                source, member, f"line {n} is not a valid event ({_first(exc)})"
+            ) from None
     bundle = Bundle(header, tuple(events), last["signature"])
     if bundle.serialize() != data:
         raise BundleRefused(source, member, "it is not in canonical form (altered)")
     return bundle
 
 
-def verify(bundle: Bundle, public_key: str, previous: BundleLink | None, source: str,
-           member: str | None = None, team: str | None = None) -> None:
+def verify(
+    bundle: Bundle,
+    public_key: str,
+    previous: BundleLink | None,
+    source: str,
+    member: str | None = None,
+    team: str | None = None,
+) -> None:
     """Refuse (BundleRefused, one line) unless all of these hold:
 
     signed by `public_key` (the member's registered key) over exactly these bytes; from
@@ -290,24 +327,33 @@ def verify(bundle: Bundle, public_key: str, previous: BundleLink | None, source:
     if team is not None and h.team != team:
         raise BundleRefused(source, who, f"it belongs to team {h.team!r}, not {team!r}")
     if h.public_key != public_key:
-        raise BundleRefused(source, who, f"it is signed with a key that is not {who}'s "
-                                         "registered key")
+        raise BundleRefused(
+            source, who, f"it is signed with a key that is not {who}'s registered key"
+        )
     if not verify_signature(public_key, bundle.body(), bundle.signature):
-        raise BundleRefused(source, who, f"its signature does not match {who}'s key "
-                                         "(altered or forged)")
+        raise BundleRefused(
+            source, who, f"its signature does not match {who}'s key (altered or forged)"
+        )
     problem = _chain_problem(bundle.events, h.log_prev_hash, h.log_head_id - h.event_count)
     if problem:
         raise BundleRefused(source, who, problem)
-    if bundle.events and (bundle.events[-1].hash != h.log_head_hash
-                          or bundle.events[-1].id != h.log_head_id):
+    if bundle.events and (
+        bundle.events[-1].hash != h.log_head_hash or bundle.events[-1].id != h.log_head_id
+    ):
         raise BundleRefused(source, who, "its header does not name its last event")
     if not bundle.events and h.log_head_hash != h.log_prev_hash:
         raise BundleRefused(source, who, "an empty bundle must not move the log head")
     _check_continues(bundle, previous, source)
 
 
-def open_bundle(data: bytes, source: str, public_key: str, previous: BundleLink | None,
-                member: str | None = None, team: str | None = None) -> Bundle:
+def open_bundle(
+    data: bytes,
+    source: str,
+    public_key: str,
+    previous: BundleLink | None,
+    member: str | None = None,
+    team: str | None = None,
+) -> Bundle:
     """parse + verify: the only way a receiver should get at a bundle's events."""
     bundle = parse(data, source)
     verify(bundle, public_key, previous, source, member, team)
@@ -319,24 +365,37 @@ def _check_continues(bundle: Bundle, previous: BundleLink | None, source: str) -
     who = h.member
     if previous is None:
         if h.seq != 1 or h.prev_bundle_hash != GENESIS:
-            raise BundleRefused(source, who, f"it is bundle {h.seq} but none of {who}'s "
-                                             "earlier bundles was received")
+            raise BundleRefused(
+                source,
+                who,
+                f"it is bundle {h.seq} but none of {who}'s earlier bundles was received",
+            )
         return
     if h.seq <= previous.seq:
         identical = h.seq == previous.seq and bundle.digest == previous.bundle_hash
         what = "a copy of" if identical else "a replay of, or a fork from,"
-        raise BundleReplayed(source, who, f"it is {what} bundle {h.seq}, already applied "
-                                          f"(last applied: {previous.seq})", identical)
+        raise BundleReplayed(
+            source,
+            who,
+            f"it is {what} bundle {h.seq}, already applied (last applied: {previous.seq})",
+            identical,
+        )
     if h.seq > previous.seq + 1:
-        raise BundleRefused(source, who, f"bundles {previous.seq + 1}..{h.seq - 1} of {who} "
-                                         "are missing")
+        raise BundleRefused(
+            source, who, f"bundles {previous.seq + 1}..{h.seq - 1} of {who} are missing"
+        )
     if h.prev_bundle_hash != previous.bundle_hash:
-        raise BundleRefused(source, who, f"it does not continue {who}'s chain (another "
-                                         f"bundle {previous.seq} was applied)")
+        raise BundleRefused(
+            source,
+            who,
+            f"it does not continue {who}'s chain (another bundle {previous.seq} was applied)",
+        )
     if h.log_prev_hash != previous.log_head_hash or (
-            h.log_head_id - h.event_count != previous.log_head_id):
-        raise BundleRefused(source, who, f"its events do not follow event "
-                                         f"{previous.log_head_id} of {who}'s log")
+        h.log_head_id - h.event_count != previous.log_head_id
+    ):
+        raise BundleRefused(
+            source, who, f"its events do not follow event {previous.log_head_id} of {who}'s log"
+        )
 
 
 def _chain_problem(events: Sequence[BundleEvent], start_hash: str, start_id: int) -> str | None:

@@ -88,25 +88,34 @@ def _class_order(schema: LabelSchema | None, *counts: Mapping[str, int]) -> list
     return [k for k in ordered if k in keys] + sorted(keys - set(ordered))
 
 
-def _schema_section(parent: Snapshot, child: Snapshot, plans: Sequence[Any],
-                    migrated: Counter[tuple[str, str]]) -> cv.SchemaChange:
+def _schema_section(
+    parent: Snapshot, child: Snapshot, plans: Sequence[Any], migrated: Counter[tuple[str, str]]
+) -> cv.SchemaChange:
     pairs = {pair_label(a, b): n for (a, b), n in sorted(migrated.items())}
     if parent.schema is None or child.schema is None:
-        return cv.SchemaChange(parent.schema_version, child.schema_version, False, None, "",
-                              pairs)
+        return cv.SchemaChange(parent.schema_version, child.schema_version, False, None, "", pairs)
     if parent.schema_version == child.schema_version:
-        return cv.SchemaChange(parent.schema_version, child.schema_version, bool(migrated),
-                              None, "", pairs)
+        return cv.SchemaChange(
+            parent.schema_version, child.schema_version, bool(migrated), None, "", pairs
+        )
     d = diff(parent.schema, child.schema, list(plans))
     body = to_markdown(d, parent.schema, child.schema)
-    return cv.SchemaChange(parent.schema_version, child.schema_version,
-                          (not d.empty) or bool(migrated), d,
-                          "\n".join(body.splitlines()[1:]).strip(),  # without its own title
-                          pairs)
+    return cv.SchemaChange(
+        parent.schema_version,
+        child.schema_version,
+        (not d.empty) or bool(migrated),
+        d,
+        "\n".join(body.splitlines()[1:]).strip(),  # without its own title
+        pairs,
+    )
 
 
-def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEvent] = (),
-            plans: Sequence[Any] = ()) -> cv.Changelog:
+def compute(
+    parent: Snapshot | None,
+    child: Snapshot,
+    events: Sequence[ChangeEvent] = (),
+    plans: Sequence[Any] = (),
+) -> cv.Changelog:
     """The changelog from `parent` to `child` (parent None: everything is an addition).
 
     `events` are the region events recorded between the two cuts, oldest first; `plans`
@@ -123,9 +132,11 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
 
     added_docs = [d for i, d in child.documents.items() if i not in parent.documents]
     removed_docs = [d for i, d in parent.documents.items() if i not in child.documents]
-    moved = tuple(cv.MovedDocument(i, d.sha256, d.filename, parent.documents[i].split, d.split)
-                  for i, d in sorted(child.documents.items())
-                  if i in parent.documents and parent.documents[i].split != d.split)
+    moved = tuple(
+        cv.MovedDocument(i, d.sha256, d.filename, parent.documents[i].split, d.split)
+        for i, d in sorted(child.documents.items())
+        if i in parent.documents and parent.documents[i].split != d.split
+    )
 
     add_source: Counter[str] = Counter()
     add_class: Counter[str] = Counter()
@@ -204,8 +215,9 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
         reasons=dict(sorted(fix.reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
     additions = cv.Additions(
-        documents=tuple(_doc_entry(d, per_doc_regions[d.id])
-                        for d in sorted(added_docs, key=lambda d: d.id)),
+        documents=tuple(
+            _doc_entry(d, per_doc_regions[d.id]) for d in sorted(added_docs, key=lambda d: d.id)
+        ),
         regions=cv.AddedRegions(
             total=sum(add_class.values()),
             with_new_documents=with_new_docs,
@@ -214,8 +226,10 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
         ),
     )
     removals = cv.Removals(
-        documents=tuple(_doc_entry(d, parent_doc_regions[d.id])
-                        for d in sorted(removed_docs, key=lambda d: d.id)),
+        documents=tuple(
+            _doc_entry(d, parent_doc_regions[d.id])
+            for d in sorted(removed_docs, key=lambda d: d.id)
+        ),
         regions=removed_regions,
     )
     if schema.changed:
@@ -230,8 +244,11 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
         from_version=parent.name,
         to_version=child.name,
         change_type=change_type,
-        summary=cv.Summary(cv.BeforeAfter(len(parent.documents), len(child.documents)),
-                          cv.BeforeAfter(len(parent.regions), len(child.regions)), len(events)),
+        summary=cv.Summary(
+            cv.BeforeAfter(len(parent.documents), len(child.documents)),
+            cv.BeforeAfter(len(parent.regions), len(child.regions)),
+            len(events),
+        ),
         additions=additions,
         corrections=corrections,
         removals=removals,
@@ -241,8 +258,9 @@ def compute(parent: Snapshot | None, child: Snapshot, events: Sequence[ChangeEve
             order=tuple(order),
             before={k: before_dist[k] for k in order},
             after={k: after_dist[k] for k in order},
-            delta={k: after_dist[k] - before_dist[k] for k in order
-                   if after_dist[k] != before_dist[k]},
+            delta={
+                k: after_dist[k] - before_dist[k] for k in order if after_dist[k] != before_dist[k]
+            },
         ),
     )
 
@@ -288,11 +306,16 @@ def changelog_markdown(changelog: cv.Changelog | Mapping[str, Any]) -> str:
         if add_docs:
             lines.append(f"- {len(add_docs)} document(s):")
             for d in add_docs:
-                lines.append(f"  - `{d['filename']}` ({d['sha256'][:12]}, {d['split']}, "
-                             f"{plural(d['regions'], 'region')})")
+                lines.append(
+                    f"  - `{d['filename']}` ({d['sha256'][:12]}, {d['split']}, "
+                    f"{plural(d['regions'], 'region')})"
+                )
         if add_regs.get("total"):
-            extra = (f", {add_regs['with_new_documents']} of them on new documents"
-                     if add_regs.get("with_new_documents") else "")
+            extra = (
+                f", {add_regs['with_new_documents']} of them on new documents"
+                if add_regs.get("with_new_documents")
+                else ""
+            )
             lines.append(f"- {add_regs['total']} region(s){extra}")
             lines.append(f"  - by source: {_counts(add_regs.get('by_source', {}))}")
             lines.append(f"  - by class: {_counts(add_regs.get('by_class', {}))}")
@@ -308,14 +331,19 @@ def changelog_markdown(changelog: cv.Changelog | Mapping[str, Any]) -> str:
         if fix.get("attributes"):
             lines.append(f"- Attributes changed: {fix['attributes']}")
         if fix.get("deletions"):
-            lines.append(f"- Deleted: {fix['deletions']} "
-                         f"({_counts(fix.get('deletions_by_class', {}))})")
+            lines.append(
+                f"- Deleted: {fix['deletions']} ({_counts(fix.get('deletions_by_class', {}))})"
+            )
         if fix.get("restorations"):
-            lines.append(f"- Restored: {fix['restorations']} "
-                         f"({_counts(fix.get('restorations_by_class', {}))})")
+            lines.append(
+                f"- Restored: {fix['restorations']} "
+                f"({_counts(fix.get('restorations_by_class', {}))})"
+            )
         share = fix.get("review_share", 0.0)
-        lines.append(f"- Regions corrected: {fix['regions']}, of which {fix.get('by_review', 0)} "
-                     f"by review reverts ({share:.0%})")
+        lines.append(
+            f"- Regions corrected: {fix['regions']}, of which {fix.get('by_review', 0)} "
+            f"by review reverts ({share:.0%})"
+        )
         if fix.get("by_user"):
             lines.append(f"- Last changed by: {_counts(fix['by_user'])}")
         reasons = list(fix.get("reasons", {}).items())
@@ -328,8 +356,10 @@ def changelog_markdown(changelog: cv.Changelog | Mapping[str, Any]) -> str:
     rem = changelog.get("removals", {})
     if rem.get("documents"):
         lines += ["## Removed", ""]
-        lines.append(f"- {len(rem['documents'])} document(s) no longer in the version "
-                     f"({plural(rem.get('regions', 0), 'region')}):")
+        lines.append(
+            f"- {len(rem['documents'])} document(s) no longer in the version "
+            f"({plural(rem.get('regions', 0), 'region')}):"
+        )
         for d in rem["documents"]:
             lines.append(f"  - `{d['filename']}` ({d['sha256'][:12]}, was {d['split']})")
         lines.append("")
@@ -357,8 +387,12 @@ def changelog_markdown(changelog: cv.Changelog | Mapping[str, Any]) -> str:
     dist = changelog.get("class_distribution", {})
     order = dist.get("order", [])
     if order:
-        lines += ["## Class distribution", "", "| Class | Before | After | Change |",
-                  "|---|---:|---:|---:|"]
+        lines += [
+            "## Class distribution",
+            "",
+            "| Class | Before | After | Change |",
+            "|---|---:|---:|---:|",
+        ]
         for k in order:
             b, a = dist["before"].get(k, 0), dist["after"].get(k, 0)
             lines.append(f"| {k} | {b} | {a} | {_signed(a - b) if a != b else ''} |")

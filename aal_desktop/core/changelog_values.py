@@ -21,8 +21,13 @@ class DocumentEntry:
     regions: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "sha256": self.sha256, "filename": self.filename,
-                "split": self.split, "regions": self.regions}
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "filename": self.filename,
+            "split": self.split,
+            "regions": self.regions,
+        }
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,13 @@ class MovedDocument:
     to_split: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "sha256": self.sha256, "filename": self.filename,
-                "from": self.from_split, "to": self.to_split}
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "filename": self.filename,
+            "from": self.from_split,
+            "to": self.to_split,
+        }
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,11 @@ class Summary:
     events: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"documents": self.documents.to_json(), "regions": self.regions.to_json(),
-                "events": self.events}
+        return {
+            "documents": self.documents.to_json(),
+            "regions": self.regions.to_json(),
+            "events": self.events,
+        }
 
 
 @dataclass(frozen=True)
@@ -68,8 +81,12 @@ class AddedRegions:
     by_class: dict[str, int]
 
     def to_json(self) -> dict[str, Any]:
-        return {"total": self.total, "with_new_documents": self.with_new_documents,
-                "by_source": dict(self.by_source), "by_class": dict(self.by_class)}
+        return {
+            "total": self.total,
+            "with_new_documents": self.with_new_documents,
+            "by_source": dict(self.by_source),
+            "by_class": dict(self.by_class),
+        }
 
 
 @dataclass(frozen=True)
@@ -78,8 +95,10 @@ class Additions:
     regions: AddedRegions
 
     def to_json(self) -> dict[str, Any]:
-        return {"documents": [d.to_json() for d in self.documents],
-                "regions": self.regions.to_json()}
+        return {
+            "documents": [d.to_json() for d in self.documents],
+            "regions": self.regions.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -100,13 +119,20 @@ class Corrections:
     reasons: dict[str, int]  # the reason of each region's last change, most common first
 
     def to_json(self) -> dict[str, Any]:
-        return {"regions": self.regions, "relabels": dict(self.relabels),
-                "geometry": self.geometry, "attributes": self.attributes,
-                "deletions": self.deletions, "deletions_by_class": dict(self.deletions_by_class),
-                "restorations": self.restorations,
-                "restorations_by_class": dict(self.restorations_by_class),
-                "by_review": self.by_review, "review_share": self.review_share,
-                "by_user": dict(self.by_user), "reasons": dict(self.reasons)}
+        return {
+            "regions": self.regions,
+            "relabels": dict(self.relabels),
+            "geometry": self.geometry,
+            "attributes": self.attributes,
+            "deletions": self.deletions,
+            "deletions_by_class": dict(self.deletions_by_class),
+            "restorations": self.restorations,
+            "restorations_by_class": dict(self.restorations_by_class),
+            "by_review": self.by_review,
+            "review_share": self.review_share,
+            "by_user": dict(self.by_user),
+            "reasons": dict(self.reasons),
+        }
 
 
 @dataclass(frozen=True)
@@ -131,10 +157,14 @@ class SchemaChange:
     migrated: dict[str, int]
 
     def to_json(self) -> dict[str, Any]:
-        return {"from_version": self.from_version, "to_version": self.to_version,
-                "changed": self.changed,
-                "diff": None if self.diff is None else self.diff.model_dump(mode="json"),
-                "markdown": self.markdown, "migrated": dict(self.migrated)}
+        return {
+            "from_version": self.from_version,
+            "to_version": self.to_version,
+            "changed": self.changed,
+            "diff": None if self.diff is None else self.diff.model_dump(mode="json"),
+            "markdown": self.markdown,
+            "migrated": dict(self.migrated),
+        }
 
 
 @dataclass(frozen=True)
@@ -145,8 +175,12 @@ class ClassDistribution:
     delta: dict[str, int]
 
     def to_json(self) -> dict[str, Any]:
-        return {"order": list(self.order), "before": dict(self.before),
-                "after": dict(self.after), "delta": dict(self.delta)}
+        return {
+            "order": list(self.order),
+            "before": dict(self.before),
+            "after": dict(self.after),
+            "delta": dict(self.delta),
+        }
 
 
 @dataclass(frozen=True)

@@ -197,12 +197,28 @@ class RenameAttribute(_Op):
 
 
 Operation = Annotated[
-    AddClass | RenameClass | MergeClasses | SplitClass | DeprecateClass | UpdateClass
-    | AddAttribute | RemoveAttribute | RenameAttribute,
+    AddClass
+    | RenameClass
+    | MergeClasses
+    | SplitClass
+    | DeprecateClass
+    | UpdateClass
+    | AddAttribute
+    | RemoveAttribute
+    | RenameAttribute,
     Field(discriminator="op"),
 ]
-OP_NAMES = ("add", "rename", "merge", "split", "deprecate", "update", "add_attribute",
-            "remove_attribute", "rename_attribute")
+OP_NAMES = (
+    "add",
+    "rename",
+    "merge",
+    "split",
+    "deprecate",
+    "update",
+    "add_attribute",
+    "remove_attribute",
+    "rename_attribute",
+)
 
 
 class MigrationPlan(BaseModel):
@@ -311,14 +327,19 @@ class _Work:
 
     def rekey(self, old: str, new: str) -> None:
         """Point parents and the model mapping from `old` to `new`."""
-        self.classes = [c.model_copy(update={"parent": new}) if c.parent == old else c
-                        for c in self.classes]
+        self.classes = [
+            c.model_copy(update={"parent": new}) if c.parent == old else c for c in self.classes
+        ]
         self.mapping = {m: (new if k == old else k) for m, k in self.mapping.items()}
 
     def freeze(self, version: int) -> LabelSchema:
         data = self.schema.model_dump()
-        data.update(version=version, status=SchemaStatus.draft,
-                    classes=[c.model_dump() for c in self.classes], model_mapping=self.mapping)
+        data.update(
+            version=version,
+            status=SchemaStatus.draft,
+            classes=[c.model_dump() for c in self.classes],
+            model_mapping=self.mapping,
+        )
         return LabelSchema.model_validate(data)
 
 
@@ -335,8 +356,10 @@ def _run(work: _Work, op: Operation) -> None:
             update["name"] = op.name
         if op.new_key is not None and op.new_key != op.key:
             if work.get(op.new_key) is not None:
-                raise ValueError(f"cannot rename '{op.key}' onto '{op.new_key}': that key "
-                                 "already exists (use merge to combine two classes)")
+                raise ValueError(
+                    f"cannot rename '{op.key}' onto '{op.new_key}': that key "
+                    "already exists (use merge to combine two classes)"
+                )
             update["key"] = op.new_key
         renamed = c.model_copy(update=update)
         work.classes = [renamed if x.key == op.key else x for x in work.classes]
@@ -364,29 +387,41 @@ def _run(work: _Work, op: Operation) -> None:
         if c.attribute(op.attribute.key) is not None:
             raise ValueError(f"class '{op.key}' already has attribute '{op.attribute.key}'")
         if op.attribute.required and op.attribute.default is None:
-            raise ValueError(f"required attribute '{op.attribute.key}' needs a 'default' for the "
-                             f"regions '{op.key}' already has")
+            raise ValueError(
+                f"required attribute '{op.attribute.key}' needs a 'default' for the "
+                f"regions '{op.key}' already has"
+            )
         work.put(c.model_copy(update={"attributes": [*c.attributes, op.attribute]}))
     elif isinstance(op, RemoveAttribute):
         c = work.require(op.key)
         if c.attribute(op.attribute) is None:
-            raise ValueError(f"class '{op.key}' has no attribute '{op.attribute}' "
-                             f"({_describe_attrs(c)})")
-        work.put(c.model_copy(update={"attributes": [a for a in c.attributes
-                                                     if a.key != op.attribute]}))
+            raise ValueError(
+                f"class '{op.key}' has no attribute '{op.attribute}' ({_describe_attrs(c)})"
+            )
+        work.put(
+            c.model_copy(update={"attributes": [a for a in c.attributes if a.key != op.attribute]})
+        )
     elif isinstance(op, RenameAttribute):
         c = work.require(op.key)
         old = c.attribute(op.attribute)
         if old is None:
-            raise ValueError(f"class '{op.key}' has no attribute '{op.attribute}' "
-                             f"({_describe_attrs(c)})")
+            raise ValueError(
+                f"class '{op.key}' has no attribute '{op.attribute}' ({_describe_attrs(c)})"
+            )
         if c.attribute(op.new_attribute) is not None:
             raise ValueError(f"class '{op.key}' already has attribute '{op.new_attribute}'")
-        new = AttributeDef.model_validate({**old.model_dump(), "key": op.new_attribute,
-                                           **({"default": op.default}
-                                              if op.default is not None else {})})
-        work.put(c.model_copy(update={"attributes": [new if a.key == op.attribute else a
-                                                     for a in c.attributes]}))
+        new = AttributeDef.model_validate(
+            {
+                **old.model_dump(),
+                "key": op.new_attribute,
+                **({"default": op.default} if op.default is not None else {}),
+            }
+        )
+        work.put(
+            c.model_copy(
+                update={"attributes": [new if a.key == op.attribute else a for a in c.attributes]}
+            )
+        )
 
 
 def _merge(work: _Work, op: MergeClasses) -> None:
@@ -409,26 +444,32 @@ def _merge(work: _Work, op: MergeClasses) -> None:
                     f"{_describe_attrs(target)}); merge into a new key, or align the "
                     "attributes first"
                 )
-        update: dict[str, Any] = {k: v for k, v in (("name", op.name), ("color", op.color),
-                                                    ("description", op.description))
-                                  if v is not None}
+        update: dict[str, Any] = {
+            k: v
+            for k, v in (("name", op.name), ("color", op.color), ("description", op.description))
+            if v is not None
+        }
         merged = target.model_copy(update=update)
     else:
         attrs: dict[str, AttributeDef] = {}
         for s in others:
             for a in s.attributes:
                 if a.key in attrs and _attr_signature(attrs[a.key]) != _attr_signature(a):
-                    raise ValueError(f"sources define attribute '{a.key}' differently; "
-                                     "rename or remove one first")
+                    raise ValueError(
+                        f"sources define attribute '{a.key}' differently; "
+                        "rename or remove one first"
+                    )
                 attrs.setdefault(a.key, a)
         first = others[0]
-        merged = first.model_copy(update={
-            "key": op.into,
-            "name": op.name or op.into.replace("_", " ").capitalize(),
-            "color": op.color or first.color,
-            "description": op.description if op.description is not None else first.description,
-            "attributes": list(attrs.values()),
-        })
+        merged = first.model_copy(
+            update={
+                "key": op.into,
+                "name": op.name or op.into.replace("_", " ").capitalize(),
+                "color": op.color or first.color,
+                "description": op.description if op.description is not None else first.description,
+                "attributes": list(attrs.values()),
+            }
+        )
     if op.hotkey is not None:
         merged = merged.model_copy(update={"hotkey": op.hotkey})
     merged = LabelClass.model_validate(merged.model_dump())
@@ -447,27 +488,34 @@ def _merge(work: _Work, op: MergeClasses) -> None:
     work.classes = out
     for k in gone:
         work.rekey(k, op.into)
-    work.classes = [c.model_copy(update={"parent": None}) if c.parent == c.key else c
-                    for c in work.classes]
+    work.classes = [
+        c.model_copy(update={"parent": None}) if c.parent == c.key else c for c in work.classes
+    ]
 
 
 def _split(work: _Work, op: SplitClass) -> None:
     source = work.require(op.source)
     keys = op.target_keys()
     if len(keys) < 2:
-        raise ValueError(f"split of '{op.source}' needs at least two targets "
-                         f"(got {len(keys)}); to move every region use rename or merge")
+        raise ValueError(
+            f"split of '{op.source}' needs at least two targets "
+            f"(got {len(keys)}); to move every region use rename or merge"
+        )
     if len(set(keys)) != len(keys):
         raise ValueError(f"split of '{op.source}' lists a target twice")
     for t in op.targets:
         if isinstance(t, str):
             if t != op.source and work.get(t) is None:
-                raise ValueError(f"split target '{t}' is not a class: define it inline "
-                                 "({key, name, color}) or add it in an earlier operation")
+                raise ValueError(
+                    f"split target '{t}' is not a class: define it inline "
+                    "({key, name, color}) or add it in an earlier operation"
+                )
         else:
             if work.get(t.key) is not None:
-                raise ValueError(f"split target '{t.key}' already exists; name it by key "
-                                 "instead of defining it again")
+                raise ValueError(
+                    f"split target '{t.key}' already exists; name it by key "
+                    "instead of defining it again"
+                )
             work.classes.append(t)
     if op.source not in keys and not source.deprecated:
         work.put(source.model_copy(update={"deprecated": True}))
@@ -476,8 +524,10 @@ def _split(work: _Work, op: SplitClass) -> None:
 def steps(schema: LabelSchema, plan: MigrationPlan) -> list[Step]:
     """Run the plan one operation at a time; refuse with the operation's number and why."""
     if plan.from_version != schema.version:
-        raise ValidationFailed(f"the plan starts from schema v{plan.from_version} but it is being "
-                               f"applied to v{schema.version}")
+        raise ValidationFailed(
+            f"the plan starts from schema v{plan.from_version} but it is being "
+            f"applied to v{schema.version}"
+        )
     work = _Work(schema)
     before = schema
     out: list[Step] = []
@@ -558,14 +608,14 @@ def rewrite_region(step: Step, label: Label) -> Label:
             return Label(key, attrs, label.attention)
     elif isinstance(op, RenameAttribute) and key == op.key:
         if op.attribute in label.attrs:
-            attrs = {(op.new_attribute if k == op.attribute else k): v
-                     for k, v in label.attrs.items()}
+            attrs = {
+                (op.new_attribute if k == op.attribute else k): v for k, v in label.attrs.items()
+            }
             return Label(key, attrs, label.attention)
         if op.default is not None and op.new_attribute not in label.attrs:
             new_def = step.after.require(key).attribute(op.new_attribute)
             assert new_def is not None
-            return Label(key, {**label.attrs, op.new_attribute: new_def.default},
-                         label.attention)
+            return Label(key, {**label.attrs, op.new_attribute: new_def.default}, label.attention)
     return label
 
 

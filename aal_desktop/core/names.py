@@ -37,8 +37,7 @@ def normalize_name(raw: str) -> str:
     name = " ".join(unicodedata.normalize("NFKC", raw).split())
     if not name:
         raise ValidationFailed("a user name cannot be empty")
-    if _CONTROL.search(name) or any(unicodedata.category(c) in {"Cf", "Co", "Cs"}
-                                    for c in name):
+    if _CONTROL.search(name) or any(unicodedata.category(c) in {"Cf", "Co", "Cs"} for c in name):
         raise ValidationFailed(
             f"the user name {printable(raw)!r} holds control or invisible characters"
         )

@@ -49,12 +49,16 @@ class ReviewedSet:
         parts = []
         if self.pending:
             n = self.pending
-            parts.append(f"{n} pending pre-label{'s' if n != 1 else ''} "
-                         "(accept, change or delete them first)")
+            parts.append(
+                f"{n} pending pre-label{'s' if n != 1 else ''} "
+                "(accept, change or delete them first)"
+            )
         if self.needs_adjudication:
-            parts.append(f"annotated by {len(self.annotators)} people "
-                         f"({', '.join(self.annotators)}) with no adjudicated set "
-                         f"(run `aal adjudicate {self.document_id}` first)")
+            parts.append(
+                f"annotated by {len(self.annotators)} people "
+                f"({', '.join(self.annotators)}) with no adjudicated set "
+                f"(run `aal adjudicate {self.document_id}` first)"
+            )
         return "; ".join(parts) or None
 
 

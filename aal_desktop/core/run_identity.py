@@ -41,15 +41,26 @@ class RunIdentity:
     config_sha256: str | None
 
     @classmethod
-    def of(cls, datasets: Iterable[str], schema_version: int | None, framework: str | None,
-           config_sha256: str | None) -> RunIdentity:
-        return cls(tuple(sorted(set(datasets))), schema_version,
-                   normalize_framework(framework), config_sha256)
+    def of(
+        cls,
+        datasets: Iterable[str],
+        schema_version: int | None,
+        framework: str | None,
+        config_sha256: str | None,
+    ) -> RunIdentity:
+        return cls(
+            tuple(sorted(set(datasets))),
+            schema_version,
+            normalize_framework(framework),
+            config_sha256,
+        )
 
     def key(self) -> str:
         """One comparable text for the identity (stored, indexed, compared)."""
-        payload = json.dumps([list(self.datasets), self.schema_version, self.framework,
-                              self.config_sha256], separators=(",", ":"))
+        payload = json.dumps(
+            [list(self.datasets), self.schema_version, self.framework, self.config_sha256],
+            separators=(",", ":"),
+        )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -71,8 +82,14 @@ def normalize_framework(framework: str | None) -> str | None:
 
 
 def _canonical_json(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False, default=str)
+    return json.dumps(
+        data,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=str,
+    )
 
 
 def _parse(name: str | None, text: str) -> tuple[Any, bool]:
@@ -136,8 +153,9 @@ def config_changes(old: Any, new: Any) -> list[KeyChange]:
     for key in sorted(set(a) | set(b)):
         va, vb = a.get(key, _MISSING), b.get(key, _MISSING)
         if va is _MISSING or vb is _MISSING or _canonical_json(va) != _canonical_json(vb):
-            changes.append(KeyChange(key, None if va is _MISSING else va,
-                                     None if vb is _MISSING else vb))
+            changes.append(
+                KeyChange(key, None if va is _MISSING else va, None if vb is _MISSING else vb)
+            )
     return changes
 
 

@@ -303,8 +303,11 @@ def load_mapping(text: str, source: str, shape: str) -> dict[str, Any]:
     """
     try:
         if source.lower().endswith(".json"):
-            data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys(source),
-                              parse_constant=_refuse_constant(source))
+            data = json.loads(
+                text,
+                object_pairs_hook=_refuse_duplicate_keys(source),
+                parse_constant=_refuse_constant(source),
+            )
         else:
             data = safe_yaml.load(text, source)  # no aliases, no duplicate keys, size-capped
     except json.JSONDecodeError as exc:

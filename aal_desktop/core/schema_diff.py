@@ -66,8 +66,15 @@ class SchemaDiff(BaseModel):
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.renamed or self.merged or self.split
-                    or self.changed or self.schema_fields)
+        return not (
+            self.added
+            or self.removed
+            or self.renamed
+            or self.merged
+            or self.split
+            or self.changed
+            or self.schema_fields
+        )
 
 
 def lineage(keys: Sequence[str], plans: Sequence[MigrationPlan]) -> dict[str, list[str]]:
@@ -148,16 +155,22 @@ def diff(a: LabelSchema, b: LabelSchema, plans: Sequence[MigrationPlan] = ()) ->
             pass  # reported once per destination below
         elif dest[0] != k:
             new = b.require(dest[0])
-            out.renamed.append(Renamed(old_key=k, new_key=new.key, old_name=old.name,
-                                       new_name=new.name))
+            out.renamed.append(
+                Renamed(old_key=k, new_key=new.key, old_name=old.name, new_name=new.name)
+            )
             pairs.append((old, new, True))
             continue
         if k in b_keys:  # same key kept (split source, merge target, unchanged class)
             pairs.append((old, b.require(k), False))
     for dest_key, group in into.items():
         if len(group) > 1:
-            out.merged.append(Merged(sources=[g for g in group if g != dest_key], into=dest_key,
-                                     into_existed=dest_key in a_keys))
+            out.merged.append(
+                Merged(
+                    sources=[g for g in group if g != dest_key],
+                    into=dest_key,
+                    into_existed=dest_key in a_keys,
+                )
+            )
     # new keys not explained as a rename or merge destination (new split targets included)
     explained = {r.new_key for r in out.renamed} | {m.into for m in out.merged}
     added = [c.key for c in b.classes if c.key not in a_keys and c.key not in explained]
@@ -169,8 +182,9 @@ def diff(a: LabelSchema, b: LabelSchema, plans: Sequence[MigrationPlan] = ()) ->
                 out.removed.remove(k)
                 added.remove(match)
                 new = b.require(match)
-                out.renamed.append(Renamed(old_key=k, new_key=match, old_name=old.name,
-                                           new_name=new.name))
+                out.renamed.append(
+                    Renamed(old_key=k, new_key=match, old_name=old.name, new_name=new.name)
+                )
                 pairs.append((old, new, True))
     out.added = added
     for old, new, renamed in pairs:
@@ -194,6 +208,7 @@ def _v(value: Any) -> str:
 
 def to_markdown(d: SchemaDiff, a: LabelSchema | None = None, b: LabelSchema | None = None) -> str:
     """A changelog section for people (the window's diff tab and `aal schema diff`)."""
+
     def name(s: LabelSchema | None, key: str) -> str:
         c = s.get(key) if s is not None else None
         return f"`{key}` ({c.name})" if c is not None else f"`{key}`"
@@ -202,6 +217,7 @@ def to_markdown(d: SchemaDiff, a: LabelSchema | None = None, b: LabelSchema | No
     if d.empty:
         lines.append("No changes.")
         return "\n".join(lines) + "\n"
+
     def section(title: str, items: list[str]) -> None:
         if items:
             lines.extend([f"## {title}", *items, ""])
@@ -215,14 +231,30 @@ def to_markdown(d: SchemaDiff, a: LabelSchema | None = None, b: LabelSchema | No
 
     section("Added", [f"- {name(b, k)}" for k in d.added])
     section("Removed", [f"- {name(a, k)}" for k in d.removed])
-    section("Renamed", [f"- `{r.old_key}` ({r.old_name}) → `{r.new_key}` ({r.new_name})"
-                        for r in d.renamed])
-    section("Merged", [
-        f"- {', '.join(f'`{s}`' for s in m.sources)} → `{m.into}` "
-        f"({'existing class' if m.into_existed else 'new class'})" for m in d.merged])
-    section("Split (regions flagged for review)",
-            [f"- `{s.source}` → {', '.join(f'`{t}`' for t in s.targets)}" for s in d.split])
+    section(
+        "Renamed",
+        [f"- `{r.old_key}` ({r.old_name}) → `{r.new_key}` ({r.new_name})" for r in d.renamed],
+    )
+    section(
+        "Merged",
+        [
+            f"- {', '.join(f'`{s}`' for s in m.sources)} → `{m.into}` "
+            f"({'existing class' if m.into_existed else 'new class'})"
+            for m in d.merged
+        ],
+    )
+    section(
+        "Split (regions flagged for review)",
+        [f"- `{s.source}` → {', '.join(f'`{t}`' for t in s.targets)}" for s in d.split],
+    )
     section("Changed", [f"- `{c.key}`: " + "; ".join(attribute_parts(c)) for c in d.changed])
-    section("Schema", [f"- {f.field} changed" if f.field in ("guideline", "model_mapping")
-                       else f"- {f.field} {_v(f.old)} → {_v(f.new)}" for f in d.schema_fields])
+    section(
+        "Schema",
+        [
+            f"- {f.field} changed"
+            if f.field in ("guideline", "model_mapping")
+            else f"- {f.field} {_v(f.old)} → {_v(f.new)}"
+            for f in d.schema_fields
+        ],
+    )
     return "\n".join(lines).rstrip() + "\n"

@@ -11,10 +11,7 @@ import binascii
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .errors import ValidationFailed
 
@@ -39,14 +36,16 @@ def public_key_text(raw: bytes) -> str:
 def parse_public_key(text: str) -> bytes:
     """The 32 raw bytes of a key's text; ValidationFailed (one line) for anything else."""
     text = text.strip()
-    body = text[len(PREFIX):] if text.startswith(PREFIX) else None
+    body = text[len(PREFIX) :] if text.startswith(PREFIX) else None
     try:
         raw = _unb64(body) if body is not None and "=" not in body else b""
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != 32 or body != _b64(raw):
-        raise ValidationFailed(f"'{text[:60]}' is not a public key: expected ed25519: and 43 "
-                               "characters, as `aal key show` prints it")
+        raise ValidationFailed(
+            f"'{text[:60]}' is not a public key: expected ed25519: and 43 "
+            "characters, as `aal key show` prints it"
+        )
     return raw
 
 
@@ -83,8 +82,7 @@ class SigningKey:
     def public(self) -> str:
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-        return public_key_text(self._key.public_key().public_bytes(Encoding.Raw,
-                                                                   PublicFormat.Raw))
+        return public_key_text(self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
     def sign(self, data: bytes) -> bytes:
         """The 64-byte signature of `data`."""

@@ -58,8 +58,12 @@ class Provenance:
     annotator: str
 
     def to_json(self) -> dict[str, str | None]:
-        return {"origin": self.origin, "origin_detail": self.origin_detail,
-                "confirmation": self.confirmation, "annotator": self.annotator}
+        return {
+            "origin": self.origin,
+            "origin_detail": self.origin_detail,
+            "confirmation": self.confirmation,
+            "annotator": self.annotator,
+        }
 
 
 def provenance_of(region: Region) -> Provenance:
@@ -68,14 +72,17 @@ def provenance_of(region: Region) -> Provenance:
         return Provenance("human", None, "adjudicated", region.created_by)
     changed = region.prelabel_state == "touched"
     if region.origin == "model":
-        detail = (f"{region.model_name}@{region.model_version}" if region.model_version
-                  else region.model_name)
-        return Provenance("model", detail, "corrected" if changed else "accepted",
-                          region.annotator)
+        detail = (
+            f"{region.model_name}@{region.model_version}"
+            if region.model_version
+            else region.model_name
+        )
+        return Provenance("model", detail, "corrected" if changed else "accepted", region.annotator)
     if region.origin == "import":
         detail = ":".join(p for p in (region.model_name, region.model_version) if p) or None
-        return Provenance("import", detail, "corrected" if changed else "imported",
-                          region.annotator)
+        return Provenance(
+            "import", detail, "corrected" if changed else "imported", region.annotator
+        )
     return Provenance("human", None, "drawn", region.annotator)
 
 
@@ -92,9 +99,13 @@ class ProvenanceSummary:
     def sentence(self) -> str:
         """The counts in plain English, e.g. "3 drawn by people, 2 model proposals
         accepted unchanged"."""
-        words = {"drawn": "drawn by people", "accepted": "model proposals accepted unchanged",
-                 "corrected": "proposals or imports corrected by people",
-                 "adjudicated": "chosen in adjudication", "imported": "imported as given"}
+        words = {
+            "drawn": "drawn by people",
+            "accepted": "model proposals accepted unchanged",
+            "corrected": "proposals or imports corrected by people",
+            "adjudicated": "chosen in adjudication",
+            "imported": "imported as given",
+        }
         parts = [f"{n} {words[k]}" for k, n in self.confirmations.items() if n]
         return ", ".join(parts) or "no regions"
 
@@ -122,9 +133,12 @@ def summarize(regions: Iterable[Region]) -> ProvenanceSummary:
         if p.confirmation not in ("accepted", "imported"):
             people[p.annotator] += 1
     order = ("drawn", "accepted", "corrected", "adjudicated", "imported")
-    return ProvenanceSummary({k: confirmations[k] for k in order if confirmations[k]},
-                             dict(credits.most_common()), dict(people.most_common()),
-                             sorted(models))
+    return ProvenanceSummary(
+        {k: confirmations[k] for k in order if confirmations[k]},
+        dict(credits.most_common()),
+        dict(people.most_common()),
+        sorted(models),
+    )
 
 
 @dataclass(frozen=True)
@@ -138,26 +152,34 @@ class AnnotationCoverage:
     max_annotators: int
 
     def to_json(self) -> dict[str, int]:
-        return {"single": self.single, "adjudicated": self.adjudicated,
-                "unannotated": self.unannotated, "max_annotators": self.max_annotators}
+        return {
+            "single": self.single,
+            "adjudicated": self.adjudicated,
+            "unannotated": self.unannotated,
+            "max_annotators": self.max_annotators,
+        }
 
     @classmethod
     def from_json(cls, value: object) -> AnnotationCoverage | None:
         if not isinstance(value, dict):
             return None
-        return cls(int(value.get("single", 0)), int(value.get("adjudicated", 0)),
-                   int(value.get("unannotated", 0)), int(value.get("max_annotators", 0)))
+        return cls(
+            int(value.get("single", 0)),
+            int(value.get("adjudicated", 0)),
+            int(value.get("unannotated", 0)),
+            int(value.get("max_annotators", 0)),
+        )
 
     def sentence(self) -> str:
         parts = []
         if self.single:
-            parts.append(f"{plural(self.single, 'document')} "
-                         "annotated by one person")
+            parts.append(f"{plural(self.single, 'document')} annotated by one person")
         if self.adjudicated:
-            parts.append(f"{plural(self.adjudicated, 'document')} "
-                         f"annotated independently by up to {self.max_annotators} people and "
-                         "adjudicated by a lead (only the adjudicated set is included)")
+            parts.append(
+                f"{plural(self.adjudicated, 'document')} "
+                f"annotated independently by up to {self.max_annotators} people and "
+                "adjudicated by a lead (only the adjudicated set is included)"
+            )
         if self.unannotated:
-            parts.append(f"{plural(self.unannotated, 'document')} "
-                         "without regions")
+            parts.append(f"{plural(self.unannotated, 'document')} without regions")
         return "; ".join(parts) or "no documents"

@@ -27,7 +27,8 @@ def normalize_ratios(ratios: Sequence[float]) -> Ratios:
     """Three non-negative numbers (fractions or percentages) scaled to sum to 1."""
     if len(ratios) != 3:
         raise ValidationFailed(
-            f"a split needs three ratios (train, val, test), got {len(ratios)}: {list(ratios)}")
+            f"a split needs three ratios (train, val, test), got {len(ratios)}: {list(ratios)}"
+        )
     values = [float(r) for r in ratios]
     if any(math.isnan(v) or math.isinf(v) or v < 0 for v in values):
         raise ValidationFailed(f"split ratios must be non-negative numbers, got {values}")
@@ -45,7 +46,8 @@ def parse_ratios(spec: str) -> Ratios:
         values = [float(p) for p in parts]
     except ValueError:
         raise ValidationFailed(
-            f"'{spec}' is not a split like 80,10,10 (train, val, test)") from None
+            f"'{spec}' is not a split like 80,10,10 (train, val, test)"
+        ) from None
     return normalize_ratios(values)
 
 

@@ -16,7 +16,12 @@ from typing import Any
 from .records import Region
 
 QUANTILES: tuple[tuple[str, float], ...] = (
-    ("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9),
+    ("min", 0.0),
+    ("p10", 0.1),
+    ("p25", 0.25),
+    ("p50", 0.5),
+    ("p75", 0.75),
+    ("p90", 0.9),
     ("max", 1.0),
 )
 # bin i holds [edges[i], edges[i+1]); the last bin is [edges[-1], infinity)
@@ -91,8 +96,11 @@ class BoxSizes:
     area: Distribution
 
     def to_json(self) -> dict[str, Any]:
-        return {"width": self.width.to_json(), "height": self.height.to_json(),
-                "area": self.area.to_json()}
+        return {
+            "width": self.width.to_json(),
+            "height": self.height.to_json(),
+            "area": self.area.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -108,9 +116,15 @@ class Summary:
     box: BoxSizes
 
     def to_json(self) -> dict[str, Any]:
-        return {"documents": self.documents, "pages": self.pages, "regions": self.regions,
-                "classes": dict(self.classes), "sources": dict(self.sources),
-                "annotators": dict(self.annotators), "box": self.box.to_json()}
+        return {
+            "documents": self.documents,
+            "pages": self.pages,
+            "regions": self.regions,
+            "classes": dict(self.classes),
+            "sources": dict(self.sources),
+            "annotators": dict(self.annotators),
+            "box": self.box.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -122,8 +136,10 @@ class Stats:
     group_key: str = "splits"
 
     def to_json(self) -> dict[str, Any]:
-        return {"totals": self.totals.to_json(),
-                self.group_key: {g: v.to_json() for g, v in self.groups.items()}}
+        return {
+            "totals": self.totals.to_json(),
+            self.group_key: {g: v.to_json() for g, v in self.groups.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -134,8 +150,12 @@ class SplitChange:
     classes: dict[str, int]
 
     def to_json(self) -> dict[str, Any]:
-        return {"documents": self.documents, "pages": self.pages, "regions": self.regions,
-                "classes": dict(self.classes)}
+        return {
+            "documents": self.documents,
+            "pages": self.pages,
+            "regions": self.regions,
+            "classes": dict(self.classes),
+        }
 
 
 @dataclass(frozen=True)
@@ -151,10 +171,15 @@ class StatsChange:
     splits: dict[str, SplitChange]
 
     def to_json(self) -> dict[str, Any]:
-        return {"documents": self.documents, "pages": self.pages, "regions": self.regions,
-                "classes": dict(self.classes), "sources": dict(self.sources),
-                "annotators": dict(self.annotators),
-                "splits": {k: v.to_json() for k, v in self.splits.items()}}
+        return {
+            "documents": self.documents,
+            "pages": self.pages,
+            "regions": self.regions,
+            "classes": dict(self.classes),
+            "sources": dict(self.sources),
+            "annotators": dict(self.annotators),
+            "splits": {k: v.to_json() for k, v in self.splits.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -166,8 +191,10 @@ class VersionStats:
     change: StatsChange | None
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.stats.to_json(),
-                "change": None if self.change is None else self.change.to_json()}
+        return {
+            **self.stats.to_json(),
+            "change": None if self.change is None else self.change.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -197,9 +224,16 @@ def distribution(values: Sequence[float], edges: Sequence[float]) -> Distributio
     ordered = sorted(values)
     q = {name: round(quantile(ordered, at), 2) for name, at in QUANTILES}
     return Distribution(
-        min=q["min"], p10=q["p10"], p25=q["p25"], p50=q["p50"], p75=q["p75"], p90=q["p90"],
-        max=q["max"], mean=round(sum(ordered) / len(ordered), 2) if ordered else 0.0,
-        histogram=histogram(ordered, edges))
+        min=q["min"],
+        p10=q["p10"],
+        p25=q["p25"],
+        p50=q["p50"],
+        p75=q["p75"],
+        p90=q["p90"],
+        max=q["max"],
+        mean=round(sum(ordered) / len(ordered), 2) if ordered else 0.0,
+        histogram=histogram(ordered, edges),
+    )
 
 
 def _sorted_counts(counter: Counter[str]) -> dict[str, int]:
@@ -226,15 +260,26 @@ def summarize(documents: Sequence[StatsDocument], regions: Iterable[Region]) -> 
         heights.append(h)
         areas.append(w * h)
     return Summary(
-        documents=len(documents), pages=sum(d.pages for d in documents), regions=len(widths),
-        classes=_sorted_counts(classes), sources=_sorted_counts(sources),
+        documents=len(documents),
+        pages=sum(d.pages for d in documents),
+        regions=len(widths),
+        classes=_sorted_counts(classes),
+        sources=_sorted_counts(sources),
         annotators=_sorted_counts(annotators),
-        box=BoxSizes(distribution(widths, SIDE_EDGES), distribution(heights, SIDE_EDGES),
-                     distribution(areas, AREA_EDGES)))
+        box=BoxSizes(
+            distribution(widths, SIDE_EDGES),
+            distribution(heights, SIDE_EDGES),
+            distribution(areas, AREA_EDGES),
+        ),
+    )
 
 
-def compute(documents: Sequence[StatsDocument], regions: Sequence[Region],
-            groups: Sequence[str], group_key: str = "splits") -> Stats:
+def compute(
+    documents: Sequence[StatsDocument],
+    regions: Sequence[Region],
+    groups: Sequence[str],
+    group_key: str = "splits",
+) -> Stats:
     """Totals plus the same figures per group (every group listed, even when empty)."""
     by_doc: dict[int, list[Region]] = {}
     for r in regions:
@@ -249,16 +294,18 @@ def compute(documents: Sequence[StatsDocument], regions: Sequence[Region],
 
 def _delta(before: Mapping[str, int], after: Mapping[str, int]) -> dict[str, int]:
     keys = sorted(set(before) | set(after))
-    return {k: after.get(k, 0) - before.get(k, 0) for k in keys
-            if after.get(k, 0) != before.get(k, 0)}
+    return {
+        k: after.get(k, 0) - before.get(k, 0) for k in keys if after.get(k, 0) != before.get(k, 0)
+    }
 
 
 def _as_json(value: Stats | Mapping[str, Any]) -> Mapping[str, Any]:
     return value.to_json() if isinstance(value, Stats) else value
 
 
-def change(parent: Stats | Mapping[str, Any] | None,
-           child: Stats | Mapping[str, Any]) -> StatsChange | None:
+def change(
+    parent: Stats | Mapping[str, Any] | None, child: Stats | Mapping[str, Any]
+) -> StatsChange | None:
     """What moved from the parent's statistics to the child's (None without a parent).
 
     Either side may be the stored JSON of a version cut by an earlier release of the app.
@@ -275,7 +322,8 @@ def change(parent: Stats | Mapping[str, Any] | None,
             documents=ch.get("documents", 0) - pa.get("documents", 0),
             pages=ch.get("pages", 0) - pa.get("pages", 0),
             regions=ch.get("regions", 0) - pa.get("regions", 0),
-            classes=_delta(pa.get("classes", {}), ch.get("classes", {})))
+            classes=_delta(pa.get("classes", {}), ch.get("classes", {})),
+        )
     return StatsChange(
         documents=b.get("documents", 0) - a.get("documents", 0),
         pages=b.get("pages", 0) - a.get("pages", 0),
@@ -283,4 +331,5 @@ def change(parent: Stats | Mapping[str, Any] | None,
         classes=_delta(a.get("classes", {}), b.get("classes", {})),
         sources=_delta(a.get("sources", {}), b.get("sources", {})),
         annotators=_delta(a.get("annotators", {}), b.get("annotators", {})),
-        splits=splits)
+        splits=splits,
+    )

@@ -61,18 +61,33 @@ def _body(header: FeedHeader, records: tuple[FeedRecord, ...]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def build(*, team: str, lead: str, key: SigningKey, seq: int, prev_hash: str,
-          created_at: str, records: list[FeedRecord]) -> Feed:
-    header = FeedHeader(format=FORMAT, team=team, lead=lead, public_key=key.public, seq=seq,
-                        prev_hash=prev_hash, created_at=created_at, record_count=len(records))
+def build(
+    *,
+    team: str,
+    lead: str,
+    key: SigningKey,
+    seq: int,
+    prev_hash: str,
+    created_at: str,
+    records: list[FeedRecord],
+) -> Feed:
+    header = FeedHeader(
+        format=FORMAT,
+        team=team,
+        lead=lead,
+        public_key=key.public,
+        seq=seq,
+        prev_hash=prev_hash,
+        created_at=created_at,
+        record_count=len(records),
+    )
     recs = tuple(records)
     body = _body(header, recs)
     sig = signature_text(key.sign(body))
     return Feed(header, recs, body + (canonical({"signature": sig}) + "\n").encode("utf-8"))
 
 
-def open_feed(data: bytes, source: str, lead_key: str, team: str, seq: int,
-              prev_hash: str) -> Feed:
+def open_feed(data: bytes, source: str, lead_key: str, team: str, seq: int, prev_hash: str) -> Feed:
     """Parse and verify the lead's file number `seq`, which must follow `prev_hash`.
 
     BundleRefused (one line naming it) for anything damaged, forged or out of order.
@@ -98,8 +113,11 @@ def open_feed(data: bytes, source: str, lead_key: str, team: str, seq: int,
     if header.team != team:
         raise BundleRefused(source, "the lead", f"it belongs to team {header.team!r}")
     if header.public_key != lead_key or not verify_signature(lead_key, body, signature):
-        raise BundleRefused(source, "the lead", "its signature does not match the lead's key "
-                                                "in team.json (altered or forged)")
+        raise BundleRefused(
+            source,
+            "the lead",
+            "its signature does not match the lead's key in team.json (altered or forged)",
+        )
     if header.seq != seq or header.prev_hash != prev_hash:
         raise BundleRefused(source, "the lead", f"it does not follow lead file {seq - 1}")
     return Feed(header, records, data)
@@ -113,5 +131,14 @@ def member_key(member: str, seq: int) -> str:
     return f"members/{member}/{seq:06d}.bundle"
 
 
-__all__ = ["FORMAT", "GENESIS", "Feed", "FeedHeader", "FeedRecord", "build", "feed_key",
-           "member_key", "open_feed"]
+__all__ = [
+    "FORMAT",
+    "GENESIS",
+    "Feed",
+    "FeedHeader",
+    "FeedRecord",
+    "build",
+    "feed_key",
+    "member_key",
+    "open_feed",
+]

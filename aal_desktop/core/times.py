@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime, time
 from .errors import ValidationFailed
 
 
-def to_iso(value: datetime | date | str | None, end_of_day: bool = False,
-           what: str | None = None) -> str:
+def to_iso(
+    value: datetime | date | str | None, end_of_day: bool = False, what: str | None = None
+) -> str:
     """One spelling for every stored time (UTC, microseconds).
 
     A bare date means its start, or its end with `end_of_day` ("in production on D" asks
@@ -33,7 +34,8 @@ def to_iso(value: datetime | date | str | None, end_of_day: bool = False,
             label = f"{what} " if what else ""
             raise ValidationFailed(
                 f"{label}'{value}' is not an ISO date or time "
-                "(e.g. 2025-03-01 or 2025-03-01T12:00:00Z)") from None
+                "(e.g. 2025-03-01 or 2025-03-01T12:00:00Z)"
+            ) from None
     if isinstance(value, date) and not isinstance(value, datetime):
         value = datetime.combine(value, time.max if end_of_day else time.min)
     assert isinstance(value, datetime)

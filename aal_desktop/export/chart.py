@@ -46,27 +46,30 @@ def chart_svg(snapshot: ReleaseSnapshot) -> str:
     x = label_w
     for split in SPLITS:
         total = sum(counts[split].values())
-        out.append(f'<rect x="{x}" y="32" width="10" height="10" '
-                   f'fill="{SPLIT_COLOURS[split]}"/>')
+        out.append(f'<rect x="{x}" y="32" width="10" height="10" fill="{SPLIT_COLOURS[split]}"/>')
         out.append(f'<text x="{x + 14}" y="41">{split} ({total})</text>')
         x += 110
     for i, cls in enumerate(classes):
         y = top + i * group_h
-        out.append(f'<text x="{label_w - 6}" y="{y + bar_h * 2}" text-anchor="end">'
-                   f"{escape(cls.name)}</text>")
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + bar_h * 2}" text-anchor="end">'
+            f"{escape(cls.name)}</text>"
+        )
         for j, split in enumerate(SPLITS):
             n = counts[split][cls.key]
             w = plot_w * n / peak
             by = y + j * bar_h
-            out.append(f'<rect class="bar" data-class="{escape(cls.key)}" data-split="{split}" '
-                       f'x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 1}" '
-                       f'fill="{SPLIT_COLOURS[split]}"><title>{escape(cls.name)}, {split}: {n}'
-                       f"</title></rect>")
-            out.append(f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 1}" '
-                       f'font-size="9">{n}</text>')
+            out.append(
+                f'<rect class="bar" data-class="{escape(cls.key)}" data-split="{split}" '
+                f'x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 1}" '
+                f'fill="{SPLIT_COLOURS[split]}"><title>{escape(cls.name)}, {split}: {n}'
+                f"</title></rect>"
+            )
+            out.append(
+                f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 1}" font-size="9">{n}</text>'
+            )
     axis_y = top + group_h * len(classes)
-    out.append(f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{axis_y}" '
-               f'stroke="#333"/>')
+    out.append(f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{axis_y}" stroke="#333"/>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -43,30 +43,39 @@ def _info(snapshot: ReleaseSnapshot, split: str, dpi: float) -> dict[str, Any]:
     }
 
 
-def _pages(snapshot: ReleaseSnapshot, split: str, dpi: float, sizes: Sizes
-           ) -> Iterator[tuple[int, SnapshotDocument, PageRecord, tuple[int, int]]]:
+def _pages(
+    snapshot: ReleaseSnapshot, split: str, dpi: float, sizes: Sizes
+) -> Iterator[tuple[int, SnapshotDocument, PageRecord, tuple[int, int]]]:
     for image_id, (doc, page) in enumerate(snapshot.pages_in(split), start=1):
-        size = sizes.get((doc.document.sha256, page.page)) or pixel_size(page.width,
-                                                                         page.height, dpi)
+        size = sizes.get((doc.document.sha256, page.page)) or pixel_size(
+            page.width, page.height, dpi
+        )
         yield image_id, doc, page, size
 
 
-def coco_images(snapshot: ReleaseSnapshot, split: str, dpi: float,
-                sizes: Sizes) -> Iterator[dict[str, Any]]:
+def coco_images(
+    snapshot: ReleaseSnapshot, split: str, dpi: float, sizes: Sizes
+) -> Iterator[dict[str, Any]]:
     """The split's `images` entries, one page at a time."""
     for image_id, doc, page, size in _pages(snapshot, split, dpi, sizes):
         sha = doc.document.sha256
         yield {
-            "id": image_id, "file_name": image_name(sha, page.page),
-            "width": size[0], "height": size[1],
-            "document_sha256": sha, "document_filename": doc.document.filename,
-            "page": page.page + 1, "page_width_pt": page.width, "page_height_pt": page.height,
+            "id": image_id,
+            "file_name": image_name(sha, page.page),
+            "width": size[0],
+            "height": size[1],
+            "document_sha256": sha,
+            "document_filename": doc.document.filename,
+            "page": page.page + 1,
+            "page_width_pt": page.width,
+            "page_height_pt": page.height,
             "rotation": page.rotation,
         }
 
 
-def coco_annotations(snapshot: ReleaseSnapshot, split: str, dpi: float,
-                     sizes: Sizes) -> Iterator[dict[str, Any]]:
+def coco_annotations(
+    snapshot: ReleaseSnapshot, split: str, dpi: float, sizes: Sizes
+) -> Iterator[dict[str, Any]]:
     """The split's `annotations`, one region at a time (ids follow `coco_images`)."""
     index = snapshot.class_index()
     ann_id = 0
@@ -76,20 +85,27 @@ def coco_annotations(snapshot: ReleaseSnapshot, split: str, dpi: float,
             w, h = round(x1 - x0, 2), round(y1 - y0, 2)
             ann_id += 1
             yield {
-                "id": ann_id, "image_id": image_id,
+                "id": ann_id,
+                "image_id": image_id,
                 "category_id": index[region.class_key] + 1,
-                "bbox": [x0, y0, w, h], "area": round(w * h, 2), "iscrowd": 0,
+                "bbox": [x0, y0, w, h],
+                "area": round(w * h, 2),
+                "iscrowd": 0,
                 "segmentation": [[x0, y0, x1, y0, x1, y1, x0, y1]],
-                "region_id": region.id, "class_key": region.class_key,
-                "attributes": dict(region.attrs), "text": region.text,
+                "region_id": region.id,
+                "class_key": region.class_key,
+                "attributes": dict(region.attrs),
+                "text": region.text,
                 **snapshot.provenance(region).to_json(),
-                "model_name": region.model_name, "model_version": region.model_version,
+                "model_name": region.model_name,
+                "model_version": region.model_version,
                 "confidence": region.confidence,
             }
 
 
-def coco_split(snapshot: ReleaseSnapshot, split: str, dpi: float,
-               sizes: Sizes | None = None) -> dict[str, Any]:
+def coco_split(
+    snapshot: ReleaseSnapshot, split: str, dpi: float, sizes: Sizes | None = None
+) -> dict[str, Any]:
     """The COCO dictionary for one split (images, annotations, categories)."""
     sizes = sizes or {}
     return {
@@ -110,8 +126,9 @@ def _write_array(f: TextIO, items: Iterator[dict[str, Any]]) -> None:
     f.write("]")
 
 
-def write_coco(snapshot: ReleaseSnapshot, root: Path, dpi: float,
-               sizes: Sizes | None = None) -> list[Path]:
+def write_coco(
+    snapshot: ReleaseSnapshot, root: Path, dpi: float, sizes: Sizes | None = None
+) -> list[Path]:
     """Write `annotations/instances_<split>.json` for every split that holds documents;
     return the files written.
 
@@ -125,12 +142,14 @@ def write_coco(snapshot: ReleaseSnapshot, root: Path, dpi: float,
         path = root / annotation_path(split)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
-            f.write('{"info": ' + json.dumps(_info(snapshot, split, dpi), ensure_ascii=False)
-                    + ', "licenses": [], "images": ')
+            f.write(
+                '{"info": '
+                + json.dumps(_info(snapshot, split, dpi), ensure_ascii=False)
+                + ', "licenses": [], "images": '
+            )
             _write_array(f, coco_images(snapshot, split, dpi, sizes))
             f.write(', "annotations": ')
             _write_array(f, coco_annotations(snapshot, split, dpi, sizes))
-            f.write(', "categories": ' + json.dumps(categories(snapshot), ensure_ascii=False)
-                    + "}")
+            f.write(', "categories": ' + json.dumps(categories(snapshot), ensure_ascii=False) + "}")
         written.append(path)
     return written

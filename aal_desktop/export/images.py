@@ -63,11 +63,19 @@ def jobs_for(snapshot: ReleaseSnapshot) -> list[ImageJob]:
     jobs: list[ImageJob] = []
     for doc in snapshot.documents:
         if doc.pdf_path is None:
-            raise AalError(f"the managed copy of document {doc.document.id} "
-                           f"({doc.document.filename}) is missing; re-import it to release images")
+            raise AalError(
+                f"the managed copy of document {doc.document.id} "
+                f"({doc.document.filename}) is missing; re-import it to release images"
+            )
         for page in doc.pages:
-            jobs.append(ImageJob(str(doc.pdf_path), doc.document.sha256, page.page,
-                                 image_relpath(doc.split, doc.document.sha256, page.page)))
+            jobs.append(
+                ImageJob(
+                    str(doc.pdf_path),
+                    doc.document.sha256,
+                    page.page,
+                    image_relpath(doc.split, doc.document.sha256, page.page),
+                )
+            )
     return jobs
 
 
@@ -79,15 +87,23 @@ def encode_png(width: int, height: int, stride: int, samples: bytes, level: int 
     and the files came out no larger (page images are mostly white).
     """
     row = width * 3
-    raw = b"".join(b"\x00" + samples[y * stride:y * stride + row] for y in range(height))
+    raw = b"".join(b"\x00" + samples[y * stride : y * stride + row] for y in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw, level)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, level))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _lean_pymupdf() -> None:
@@ -129,9 +145,14 @@ def render_to_file(pdf_path: str, page: int, dpi: float, out_path: str) -> tuple
     return image.width, image.height
 
 
-def _bounded(pool: WorkerPool, jobs: Iterable[ImageJob], root: Path, dpi: float,
-             in_flight: int, cancelled: Cancelled | None
-             ) -> Iterator[tuple[ImageJob, tuple[int, int] | BaseException]]:
+def _bounded(
+    pool: WorkerPool,
+    jobs: Iterable[ImageJob],
+    root: Path,
+    dpi: float,
+    in_flight: int,
+    cancelled: Cancelled | None,
+) -> Iterator[tuple[ImageJob, tuple[int, int] | BaseException]]:
     """Submit at most `in_flight` pages at a time and yield each as it finishes."""
     import concurrent.futures
 
@@ -148,13 +169,15 @@ def _bounded(pool: WorkerPool, jobs: Iterable[ImageJob], root: Path, dpi: float,
                     exhausted = True
                     break
                 out = root / job.relpath
-                future = pool.submit(render_to_file, job.pdf_path, job.page, dpi, str(out),
-                                     timeout=PAGE_TIMEOUT)
+                future = pool.submit(
+                    render_to_file, job.pdf_path, job.page, dpi, str(out), timeout=PAGE_TIMEOUT
+                )
                 pending[future] = job
             if not pending:
                 return
             done, _ = concurrent.futures.wait(
-                pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED)
+                pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED
+            )
             for future in done:
                 job = pending.pop(future)
                 exc = future.exception()
@@ -194,8 +217,10 @@ def render_images(
         in_flight = max(2, pool.size * 2)
         for job, result in _bounded(pool, jobs, root, dpi, in_flight, cancelled):
             if isinstance(result, BaseException):
-                raise AalError(f"page {job.page + 1} of document {job.sha256[:12]} could not be "
-                               f"rendered: {result}") from result
+                raise AalError(
+                    f"page {job.page + 1} of document {job.sha256[:12]} could not be "
+                    f"rendered: {result}"
+                ) from result
             sizes[(job.sha256, job.page)] = result
             if progress is not None:
                 progress(len(sizes), total, job.relpath)
@@ -205,8 +230,9 @@ def render_images(
     return sizes
 
 
-def pixel_box(box: Sequence[float], dpi: float,
-              size: tuple[int, int]) -> tuple[float, float, float, float]:
+def pixel_box(
+    box: Sequence[float], dpi: float, size: tuple[int, int]
+) -> tuple[float, float, float, float]:
     """A box in points (displayed page space) as pixels of the page image, clamped to it."""
     scale = dpi / 72.0
     w, h = size

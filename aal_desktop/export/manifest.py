@@ -103,10 +103,13 @@ def write_manifest(root: Path, meta: dict[str, Any]) -> str:
     size, digest = hash_file(root / SUMS)
     entries.append(FileEntry(SUMS, size, digest))
     entries.sort(key=lambda e: e.path)
-    manifest = {"format": FORMAT, **meta,
-                "file_count": len(entries),
-                "total_bytes": sum(e.size for e in entries),
-                "files": [asdict(e) for e in entries]}
+    manifest = {
+        "format": FORMAT,
+        **meta,
+        "file_count": len(entries),
+        "total_bytes": sum(e.size for e in entries),
+        "files": [asdict(e) for e in entries],
+    }
     data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     for folder in sorted({(root / e.path).parent for e in entries}, reverse=True):
         fsync_dir(folder)
@@ -125,8 +128,9 @@ def _write_synced(path: Path, data: bytes) -> None:
 def read_manifest(folder: Path) -> dict[str, Any]:
     path = Path(folder) / MANIFEST
     if not path.is_file():
-        raise AalError(f"{folder} has no {MANIFEST}: it is not a release folder, or its writing "
-                       "never finished")
+        raise AalError(
+            f"{folder} has no {MANIFEST}: it is not a release folder, or its writing never finished"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -158,10 +162,15 @@ def verify_release(folder: Path | str) -> list[Problem]:
             continue
         size, digest = hash_file(path)
         if digest != item.get("sha256"):
-            problems.append(Problem("changed", rel,
-                                    f"SHA-256 {digest[:16]}… differs from the manifest's "
-                                    f"{str(item.get('sha256'))[:16]}… (size {size}, "
-                                    f"manifest {item.get('size')})"))
+            problems.append(
+                Problem(
+                    "changed",
+                    rel,
+                    f"SHA-256 {digest[:16]}… differs from the manifest's "
+                    f"{str(item.get('sha256'))[:16]}… (size {size}, "
+                    f"manifest {item.get('size')})",
+                )
+            )
         elif size != item.get("size"):
             problems.append(Problem("changed", rel, f"size {size} != manifest {item.get('size')}"))
     for rel in list_files(root):

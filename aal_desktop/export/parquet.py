@@ -38,17 +38,37 @@ def _types() -> dict[str, pa.DataType]:
 
     box = pa.list_(pa.float64())
     return {
-        "region_id": pa.string(), "document_sha256": pa.string(),
-        "document_filename": pa.string(), "page": pa.int32(), "page_width_pt": pa.float64(),
-        "page_height_pt": pa.float64(), "image": pa.string(), "image_width": pa.int32(),
-        "image_height": pa.int32(), "box_pt": box, "box_px": box, "class_key": pa.string(),
-        "class_name": pa.string(), "class_index": pa.int32(), "attributes": pa.string(),
-        "text": pa.string(), "origin": pa.string(), "origin_detail": pa.string(),
-        "confirmation": pa.string(), "model_name": pa.string(),
-        "model_version": pa.string(), "confidence": pa.float64(), "annotator": pa.string(),
-        "schema_version": pa.int32(), "parent_id": pa.string(), "reading_order": pa.int32(),
-        "continues_id": pa.string(), "rotation": pa.int32(),
-        "regions": pa.int32(), "document_source": pa.string(), "document_license": pa.string(),
+        "region_id": pa.string(),
+        "document_sha256": pa.string(),
+        "document_filename": pa.string(),
+        "page": pa.int32(),
+        "page_width_pt": pa.float64(),
+        "page_height_pt": pa.float64(),
+        "image": pa.string(),
+        "image_width": pa.int32(),
+        "image_height": pa.int32(),
+        "box_pt": box,
+        "box_px": box,
+        "class_key": pa.string(),
+        "class_name": pa.string(),
+        "class_index": pa.int32(),
+        "attributes": pa.string(),
+        "text": pa.string(),
+        "origin": pa.string(),
+        "origin_detail": pa.string(),
+        "confirmation": pa.string(),
+        "model_name": pa.string(),
+        "model_version": pa.string(),
+        "confidence": pa.float64(),
+        "annotator": pa.string(),
+        "schema_version": pa.int32(),
+        "parent_id": pa.string(),
+        "reading_order": pa.int32(),
+        "continues_id": pa.string(),
+        "rotation": pa.int32(),
+        "regions": pa.int32(),
+        "document_source": pa.string(),
+        "document_license": pa.string(),
     }
 
 
@@ -83,8 +103,16 @@ class ShardWriter:
     no documents gets none: a 0-row split breaks `datasets.load_dataset`).
     """
 
-    def __init__(self, root: Path, folder: str, schema: pa.Schema, *, shard_bytes: int,
-                 group_rows: int, published: Published | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        folder: str,
+        schema: pa.Schema,
+        *,
+        shard_bytes: int,
+        group_rows: int,
+        published: Published | None = None,
+    ) -> None:
         self.folder = root / folder
         self.schema = schema
         self.shard_bytes = shard_bytes
@@ -168,16 +196,27 @@ def _parquet_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def write_parquet(snapshot: ReleaseSnapshot, root: Path, dpi: float, *,
-                  shard_bytes: int = TEXT_SHARD_BYTES, group_rows: int = TEXT_GROUP_ROWS,
-                  published: Published | None = None) -> list[Path]:
+def write_parquet(
+    snapshot: ReleaseSnapshot,
+    root: Path,
+    dpi: float,
+    *,
+    shard_bytes: int = TEXT_SHARD_BYTES,
+    group_rows: int = TEXT_GROUP_ROWS,
+    published: Published | None = None,
+) -> list[Path]:
     """Write the regions and pages tables of every split; return the shards written."""
     written: list[Path] = []
     jobs = [("regions", region_schema(), region_rows), ("pages", page_schema(), page_rows)]
     for split in snapshot.splits:  # an empty split gets no 0-row file
         for table, schema, rows_of in jobs:
-            writer = ShardWriter(root, table_dir(table, split), schema, shard_bytes=shard_bytes,
-                                 group_rows=group_rows, published=published)
-            written += write_rows(writer, (_parquet_row(r) for r in rows_of(snapshot, split,
-                                                                            dpi)))
+            writer = ShardWriter(
+                root,
+                table_dir(table, split),
+                schema,
+                shard_bytes=shard_bytes,
+                group_rows=group_rows,
+                published=published,
+            )
+            written += write_rows(writer, (_parquet_row(r) for r in rows_of(snapshot, split, dpi)))
     return written

@@ -29,15 +29,27 @@ PngOf = Callable[[str, str, int], Path]  # (split, sha256, 0-based page) -> rend
 
 # column -> (Arrow type name, Hugging Face dtype); the objects' fields in order
 _OBJECT_FIELDS: tuple[tuple[str, str], ...] = (
-    ("region_id", "string"), ("class_key", "string"), ("class_name", "string"),
-    ("category", "int32"), ("box_px", "float32[]"), ("box_pt", "float32[]"),
-    ("origin", "string"), ("origin_detail", "string"), ("confirmation", "string"),
-    ("annotator", "string"), ("text", "string"),
+    ("region_id", "string"),
+    ("class_key", "string"),
+    ("class_name", "string"),
+    ("category", "int32"),
+    ("box_px", "float32[]"),
+    ("box_pt", "float32[]"),
+    ("origin", "string"),
+    ("origin_detail", "string"),
+    ("confirmation", "string"),
+    ("annotator", "string"),
+    ("text", "string"),
 )
 _PAGE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("document_sha256", "string"), ("document_filename", "string"), ("page", "int32"),
-    ("width", "int32"), ("height", "int32"), ("page_width_pt", "float64"),
-    ("page_height_pt", "float64"), ("rotation", "int32"),
+    ("document_sha256", "string"),
+    ("document_filename", "string"),
+    ("page", "int32"),
+    ("width", "int32"),
+    ("height", "int32"),
+    ("page_width_pt", "float64"),
+    ("page_height_pt", "float64"),
+    ("rotation", "int32"),
 )
 
 
@@ -46,8 +58,12 @@ def _arrow(kind: str) -> pa.DataType:
 
     if kind.endswith("[]"):
         return pa.list_(_arrow(kind[:-2]))
-    return {"string": pa.string(), "int32": pa.int32(), "float32": pa.float32(),
-            "float64": pa.float64()}[kind]
+    return {
+        "string": pa.string(),
+        "int32": pa.int32(),
+        "float32": pa.float32(),
+        "float64": pa.float64(),
+    }[kind]
 
 
 def _hf(kind: str) -> Any:
@@ -71,8 +87,9 @@ def image_schema() -> pa.Schema:
     return pa.schema(fields, metadata=meta)
 
 
-def image_rows(snapshot: ReleaseSnapshot, split: str, dpi: float,
-               png_of: PngOf) -> Iterator[dict[str, Any]]:
+def image_rows(
+    snapshot: ReleaseSnapshot, split: str, dpi: float, png_of: PngOf
+) -> Iterator[dict[str, Any]]:
     """One row per page of the split with its PNG bytes, in document and page order."""
     names = snapshot.class_names()
     index = snapshot.class_index()
@@ -83,21 +100,29 @@ def image_rows(snapshot: ReleaseSnapshot, split: str, dpi: float,
         size = _png_size(data) or pixel_size(page.width, page.height, dpi)
         objects = []
         for r in snapshot.regions_on(doc.document.id, page.page):
-            objects.append({
-                "region_id": r.id, "class_key": r.class_key,
-                "class_name": names.get(r.class_key, r.class_key),
-                "category": index.get(r.class_key, -1),
-                "box_px": list(pixel_box(r.box, dpi, size)),
-                "box_pt": [round(v, 2) for v in r.box],
-                **snapshot.provenance(r).to_json(),  # BRIEF: region provenance in exports
-                "text": r.text,
-            })
+            objects.append(
+                {
+                    "region_id": r.id,
+                    "class_key": r.class_key,
+                    "class_name": names.get(r.class_key, r.class_key),
+                    "category": index.get(r.class_key, -1),
+                    "box_px": list(pixel_box(r.box, dpi, size)),
+                    "box_pt": [round(v, 2) for v in r.box],
+                    **snapshot.provenance(r).to_json(),  # BRIEF: region provenance in exports
+                    "text": r.text,
+                }
+            )
         yield {
             "image": {"bytes": data, "path": image_name(sha, page.page)},
-            "document_sha256": sha, "document_filename": doc.document.filename,
-            "page": page.page + 1, "width": size[0], "height": size[1],
-            "page_width_pt": page.width, "page_height_pt": page.height,
-            "rotation": page.rotation, "objects": objects,
+            "document_sha256": sha,
+            "document_filename": doc.document.filename,
+            "page": page.page + 1,
+            "width": size[0],
+            "height": size[1],
+            "page_width_pt": page.width,
+            "page_height_pt": page.height,
+            "rotation": page.rotation,
+            "objects": objects,
         }
 
 
@@ -107,15 +132,27 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-def write_image_parquet(snapshot: ReleaseSnapshot, root: Path, dpi: float, png_of: PngOf, *,
-                        shard_bytes: int = IMAGE_SHARD_BYTES,
-                        group_rows: int = IMAGE_GROUP_ROWS,
-                        published: Published | None = None) -> list[Path]:
+def write_image_parquet(
+    snapshot: ReleaseSnapshot,
+    root: Path,
+    dpi: float,
+    png_of: PngOf,
+    *,
+    shard_bytes: int = IMAGE_SHARD_BYTES,
+    group_rows: int = IMAGE_GROUP_ROWS,
+    published: Published | None = None,
+) -> list[Path]:
     """Write `parquet/images/split=*/part-*.parquet`; return the shards written."""
     schema = image_schema()
     written: list[Path] = []
     for split in snapshot.splits:  # an empty split gets no 0-row file
-        writer = ShardWriter(root, table_dir("images", split), schema, shard_bytes=shard_bytes,
-                             group_rows=group_rows, published=published)
+        writer = ShardWriter(
+            root,
+            table_dir("images", split),
+            schema,
+            shard_bytes=shard_bytes,
+            group_rows=group_rows,
+            published=published,
+        )
         written += write_rows(writer, image_rows(snapshot, split, dpi, png_of))
     return written

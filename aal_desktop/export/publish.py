@@ -66,19 +66,21 @@ def parse_manifest(data: bytes, where: str) -> dict[str, Any]:
 def read_stored(store: Storage) -> tuple[dict[str, Any], str]:
     """(manifest, SHA-256 of its bytes) of the release rooted at `store`."""
     if not store.exists(MANIFEST):
-        raise AalError(f"{store.url} has no {MANIFEST}: it is not a release, or its writing "
-                       "never finished")
+        raise AalError(
+            f"{store.url} has no {MANIFEST}: it is not a release, or its writing never finished"
+        )
     data = store.read(MANIFEST)
     return parse_manifest(data, store.url), hashlib.sha256(data).hexdigest()
 
 
-def committed_releases(store: Storage, dataset_folder: str, version_folder: str
-                       ) -> tuple[list[StoredRelease], list[str]]:
+def committed_releases(
+    store: Storage, dataset_folder: str, version_folder: str
+) -> tuple[list[StoredRelease], list[str]]:
     """Committed releases of one version under `<dataset>/`, any date, and the prefixes of
     uncommitted ones (files, no manifest)."""
     folders: dict[str, bool] = {}
     for f in store.list(dataset_folder) + store.list_temporaries(dataset_folder):
-        rest = f.key[len(dataset_folder) + 1:]
+        rest = f.key[len(dataset_folder) + 1 :]
         if "/" not in rest:
             continue
         name = rest.split("/", 1)[0]
@@ -104,8 +106,7 @@ def publish(staged: Path, store: Storage, prefix: str) -> str:
     """
     target = store.child(prefix)
     if target.exists(MANIFEST):
-        raise AlreadyExists(f"{target.url} already holds a release; releases are never "
-                            "overwritten")
+        raise AlreadyExists(f"{target.url} already holds a release; releases are never overwritten")
     files = [rel for rel in list_files(staged) if rel != MANIFEST]
     manifest = (staged / MANIFEST).read_bytes()
     keep = set(files)
@@ -149,8 +150,12 @@ def verify_stored(store: Storage) -> Verification:
     for item in manifest["files"]:
         rel = str(item.get("path", ""))
         parts = rel.split("/")
-        if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..")
-                                                                 for p in parts):
+        if (
+            not rel
+            or rel.startswith("/")
+            or "\\" in rel
+            or any(p in ("", ".", "..") for p in parts)
+        ):
             problems.append(Problem("manifest", rel, "path leaves the release folder"))
             continue
         listed[rel] = str(item.get("sha256"))
@@ -159,10 +164,15 @@ def verify_stored(store: Storage) -> Verification:
             continue
         size, actual = store.size(rel), store.sha256(rel)
         if actual != item.get("sha256"):
-            problems.append(Problem("changed", rel,
-                                    f"SHA-256 {actual[:16]}… differs from the manifest's "
-                                    f"{str(item.get('sha256'))[:16]}… (size {size}, "
-                                    f"manifest {item.get('size')})"))
+            problems.append(
+                Problem(
+                    "changed",
+                    rel,
+                    f"SHA-256 {actual[:16]}… differs from the manifest's "
+                    f"{str(item.get('sha256'))[:16]}… (size {size}, "
+                    f"manifest {item.get('size')})",
+                )
+            )
         elif size != item.get("size"):
             problems.append(Problem("changed", rel, f"size {size} != manifest {item.get('size')}"))
     for f in store.list():
@@ -173,9 +183,14 @@ def verify_stored(store: Storage) -> Verification:
         wanted = {k: v for k, v in listed.items() if k != SUMS}
         if sums != wanted:
             differ = sorted(set(sums.items()) ^ set(wanted.items()))
-            problems.append(Problem("manifest", SUMS,
-                                    f"does not agree with the manifest ({len(differ)} line(s), "
-                                    f"first {differ[0][0]})"))
+            problems.append(
+                Problem(
+                    "manifest",
+                    SUMS,
+                    f"does not agree with the manifest ({len(differ)} line(s), "
+                    f"first {differ[0][0]})",
+                )
+            )
     return Verification(store.url, manifest, digest, problems)
 
 

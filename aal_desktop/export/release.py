@@ -23,14 +23,7 @@ from ..core.errors import AalError, ValidationFailed
 from ..storage import AlreadyExists, Storage, open_storage
 from ..storage.base import TEMP_PREFIX
 from ..storage.local import LocalStorage
-from .images import (
-    Cancelled,
-    Progress,
-    ReleaseCancelled,
-    image_relpath,
-    jobs_for,
-    render_images,
-)
+from .images import Cancelled, Progress, ReleaseCancelled, image_relpath, jobs_for, render_images
 from .manifest import MANIFEST, LogHead, write_manifest
 from .publish import publish
 from .snapshot import ReleaseSnapshot
@@ -55,8 +48,9 @@ def parse_formats(formats: str | tuple[str, ...] | list[str]) -> tuple[str, ...]
     wanted = {f.strip().lower() for f in items if f.strip()}
     unknown = sorted(wanted - set(FORMATS))
     if unknown:
-        raise ValidationFailed(f"unknown format(s) {', '.join(unknown)}; "
-                               f"use some of {', '.join(FORMATS)}")
+        raise ValidationFailed(
+            f"unknown format(s) {', '.join(unknown)}; use some of {', '.join(FORMATS)}"
+        )
     return tuple(f for f in FORMATS if f in wanted)
 
 
@@ -83,8 +77,9 @@ def _check(cancelled: Cancelled | None) -> None:
 
 
 def _json(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
 
 
 def write_files(
@@ -138,13 +133,20 @@ def write_files(
     if jobs:
         base = done
         sizes = render_images(
-            jobs, root, dpi, workers=workers, cancelled=cancelled,
-            progress=lambda n, _t, what: _step(progress, base + n, total, what))
+            jobs,
+            root,
+            dpi,
+            workers=workers,
+            cancelled=cancelled,
+            progress=lambda n, _t, what: _step(progress, base + n, total, what),
+        )
         done += len(jobs)
     for doc in pdfs:
         if doc.pdf_path is None:
-            raise AalError(f"the managed copy of document {doc.document.id} is missing; "
-                           "re-import it to include PDFs")
+            raise AalError(
+                f"the managed copy of document {doc.document.id} is missing; "
+                "re-import it to include PDFs"
+            )
         target = root / "pdfs" / f"{doc.document.sha256}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(doc.pdf_path, target)
@@ -158,21 +160,23 @@ def write_files(
     for fmt in formats:
         writers[fmt]()
         if fmt == "parquet" and jobs:
-            write_image_parquet(snapshot, root, dpi,
-                                lambda split, sha, page: root / image_relpath(split, sha, page))
+            write_image_parquet(
+                snapshot, root, dpi, lambda split, sha, page: root / image_relpath(split, sha, page)
+            )
         tick(fmt)
     if jobs and not IMAGE_FORMATS & set(formats):
         shutil.rmtree(root / "images", ignore_errors=True)  # kept only inside the Parquet
     _json(root / "schema.json", json.loads(snapshot.schema.model_dump_json()))
     tick("schema.json")
-    _json(root / "stats.json", {"version": snapshot.name, "parent": snapshot.parent,
-                                **snapshot.stats})
+    _json(
+        root / "stats.json", {"version": snapshot.name, "parent": snapshot.parent, **snapshot.stats}
+    )
     tick("stats.json")
     write_chart(snapshot, root)
     tick("stats_chart.svg")
-    (root / "CHANGELOG.md").write_text(snapshot.changelog_md or
-                                       f"# {snapshot.name}\n\nNo changelog recorded.\n",
-                                       encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(
+        snapshot.changelog_md or f"# {snapshot.name}\n\nNo changelog recorded.\n", encoding="utf-8"
+    )
     with open(root / "changes.jsonl", "w", encoding="utf-8") as f:
         for change in snapshot.changes:
             f.write(json.dumps(change, ensure_ascii=False, default=str) + "\n")
@@ -196,8 +200,11 @@ def write_files(
         "formats": list(formats),
         "dpi": dpi,
         "include_pdfs": bool(include_pdfs),
-        "counts": {"documents": len(snapshot.documents), "pages": snapshot.page_count(),
-                   "regions": snapshot.region_count()},
+        "counts": {
+            "documents": len(snapshot.documents),
+            "pages": snapshot.page_count(),
+            "regions": snapshot.region_count(),
+        },
         "images": bool(jobs),
         "previous_manifest_sha256": previous_manifest_sha256,
         "previous_release": previous_release,
@@ -211,8 +218,11 @@ def write_files(
 
 def release_folder(dest_dir: Path | str, dataset: str, version: str, released_at: str) -> Path:
     """`<dest>/<dataset>/<YYYY-MM-DD>_<version>/` for a folder destination."""
-    return (Path(dest_dir).expanduser().absolute() / safe_name(dataset)
-            / f"{released_at[:10]}_{safe_name(version)}")
+    return (
+        Path(dest_dir).expanduser().absolute()
+        / safe_name(dataset)
+        / f"{released_at[:10]}_{safe_name(version)}"
+    )
 
 
 def release_prefix(dataset: str, version: str, released_at: str) -> str:
@@ -288,18 +298,30 @@ def write_release(
     prefix = release_prefix(snapshot.dataset, snapshot.name, released_at)
     target = store.child(prefix)
     if target.exists(MANIFEST):
-        raise AlreadyExists(f"{target.url} already exists; releases are never overwritten "
-                            "(choose another destination, or cut a new version)")
-    location = (str(target.root.absolute()) if isinstance(target, LocalStorage) else target.url)
+        raise AlreadyExists(
+            f"{target.url} already exists; releases are never overwritten "
+            "(choose another destination, or cut a new version)"
+        )
+    location = str(target.root.absolute()) if isinstance(target, LocalStorage) else target.url
     staged = staging_folder(store, prefix)
     try:
         written = write_files(
-            snapshot, staged, formats=formats, dpi=dpi, include_pdfs=include_pdfs,
-            images=images, final_root=Path(location) if isinstance(target, LocalStorage)
-            else None, previous_manifest_sha256=previous_manifest_sha256,
-            previous_release=previous_release, log_head=log_head,
-            released_by=released_by, released_at=released_at,
-            progress=progress, cancelled=cancelled, workers=workers)
+            snapshot,
+            staged,
+            formats=formats,
+            dpi=dpi,
+            include_pdfs=include_pdfs,
+            images=images,
+            final_root=Path(location) if isinstance(target, LocalStorage) else None,
+            previous_manifest_sha256=previous_manifest_sha256,
+            previous_release=previous_release,
+            log_head=log_head,
+            released_by=released_by,
+            released_at=released_at,
+            progress=progress,
+            cancelled=cancelled,
+            workers=workers,
+        )
         _check(cancelled)
         publish(staged, store, prefix)
     finally:

@@ -23,8 +23,14 @@ from ..core.snapshot import (
 )
 
 SPLITS: tuple[str, ...] = ("train", "val", "test")
-__all__ = ["SPLITS", "DocumentRegions", "ParentRelease", "Provenance", "ReleaseSnapshot",
-           "SnapshotDocument"]
+__all__ = [
+    "SPLITS",
+    "DocumentRegions",
+    "ParentRelease",
+    "Provenance",
+    "ReleaseSnapshot",
+    "SnapshotDocument",
+]
 PageKey = tuple[int, int]  # (document id, 0-based page)
 
 
@@ -39,8 +45,9 @@ class DocumentRegions(Mapping[PageKey, list[Region]]):
     twice does not read twice.
     """
 
-    def __init__(self, document_ids: Sequence[int],
-                 load: Callable[[int], Iterable[Region]]) -> None:
+    def __init__(
+        self, document_ids: Sequence[int], load: Callable[[int], Iterable[Region]]
+    ) -> None:
         self._ids = list(document_ids)
         self._load = load
         self._current: tuple[int, dict[int, list[Region]]] | None = None

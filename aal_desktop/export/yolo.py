@@ -21,13 +21,15 @@ Sizes = dict[tuple[str, int], tuple[int, int]]
 PROVENANCE_FILE = "provenance.jsonl"
 
 
-def label_lines(snapshot: ReleaseSnapshot, document_id: int, page: int, dpi: float,
-                size: tuple[int, int]) -> list[str]:
+def label_lines(
+    snapshot: ReleaseSnapshot, document_id: int, page: int, dpi: float, size: tuple[int, int]
+) -> list[str]:
     return [line for line, _ in labelled_lines(snapshot, document_id, page, dpi, size)]
 
 
-def labelled_lines(snapshot: ReleaseSnapshot, document_id: int, page: int, dpi: float,
-                   size: tuple[int, int]) -> list[tuple[str, Region]]:
+def labelled_lines(
+    snapshot: ReleaseSnapshot, document_id: int, page: int, dpi: float, size: tuple[int, int]
+) -> list[tuple[str, Region]]:
     """Each label line with the region it comes from (for the provenance side file)."""
     index = snapshot.class_index()
     w, h = size
@@ -37,8 +39,13 @@ def labelled_lines(snapshot: ReleaseSnapshot, document_id: int, page: int, dpi: 
         if x1 <= x0 or y1 <= y0:
             continue  # entirely outside the rendered page: nothing a detector could learn
         cx, cy = (x0 + x1) / 2 / w, (y0 + y1) / 2 / h
-        lines.append((f"{index[region.class_key]} {cx:.6f} {cy:.6f} "
-                      f"{(x1 - x0) / w:.6f} {(y1 - y0) / h:.6f}", region))
+        lines.append(
+            (
+                f"{index[region.class_key]} {cx:.6f} {cy:.6f} "
+                f"{(x1 - x0) / w:.6f} {(y1 - y0) / h:.6f}",
+                region,
+            )
+        )
     return lines
 
 
@@ -54,15 +61,21 @@ def data_yaml(snapshot: ReleaseSnapshot, final_root: Path | None) -> str:
     lines += [f"{split}: images/{split}" for split in snapshot.splits]
     lines.append(f"nc: {len(snapshot.classes)}")
     lines.append("names:")
-    lines += [f"  {i}: {json.dumps(c.name, ensure_ascii=False)}"
-              for i, c in enumerate(snapshot.classes)]
+    lines += [
+        f"  {i}: {json.dumps(c.name, ensure_ascii=False)}" for i, c in enumerate(snapshot.classes)
+    ]
     lines.append("keys:")  # extra: our stable class keys, ignored by Ultralytics
     lines += [f"  {i}: {json.dumps(c.key)}" for i, c in enumerate(snapshot.classes)]
     return "\n".join(lines) + "\n"
 
 
-def write_yolo(snapshot: ReleaseSnapshot, root: Path, dpi: float, sizes: Sizes | None = None,
-               final_root: Path | None = None) -> list[Path]:
+def write_yolo(
+    snapshot: ReleaseSnapshot,
+    root: Path,
+    dpi: float,
+    sizes: Sizes | None = None,
+    final_root: Path | None = None,
+) -> list[Path]:
     """Write the label files and `data.yaml` (images come from images.py); return them."""
     sizes = sizes or {}
     written: list[Path] = []
@@ -80,10 +93,18 @@ def write_yolo(snapshot: ReleaseSnapshot, root: Path, dpi: float, sizes: Sizes |
                 path.write_text("".join(line + "\n" for line, _ in lines), encoding="utf-8")
                 written.append(path)
                 for n, (_, region) in enumerate(lines, start=1):
-                    prov.write(json.dumps({"label_file": path.name, "line": n,
-                                           "region_id": region.id,
-                                           **snapshot.provenance(region).to_json()},
-                                          ensure_ascii=False) + "\n")
+                    prov.write(
+                        json.dumps(
+                            {
+                                "label_file": path.name,
+                                "line": n,
+                                "region_id": region.id,
+                                **snapshot.provenance(region).to_json(),
+                            },
+                            ensure_ascii=False,
+                        )
+                        + "\n"
+                    )
         written.append(side)
     path = root / "data.yaml"
     path.write_text(data_yaml(snapshot, final_root), encoding="utf-8")

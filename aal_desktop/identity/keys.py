@@ -50,8 +50,9 @@ def load(path: Path) -> SigningKey:
     try:
         mode = path.stat().st_mode
         if os.name != "nt" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise KeyFileError(f"the signing key {path} is readable by others: "
-                               f"run chmod 600 {path}")
+            raise KeyFileError(
+                f"the signing key {path} is readable by others: run chmod 600 {path}"
+            )
         pem = path.read_bytes()
     except FileNotFoundError:
         raise KeyFileError(f"no signing key at {path}") from None
@@ -60,8 +61,10 @@ def load(path: Path) -> SigningKey:
     try:
         return SigningKey.from_pem(pem)
     except (ValueError, TypeError, ValidationFailed):
-        raise KeyFileError(f"{path} is not an Ed25519 signing key: move it away to make a "
-                           "new one (members will need the new public key)") from None
+        raise KeyFileError(
+            f"{path} is not an Ed25519 signing key: move it away to make a "
+            "new one (members will need the new public key)"
+        ) from None
 
 
 def _create(path: Path) -> None:

@@ -11,14 +11,21 @@ from pathlib import Path
 from ..core.errors import ValidationFailed
 from .model import FORMATS, ForeignFile
 
-SUFFIXES = {"coco": (".json",), "labelstudio": (".json",), "cvat": (".xml",),
-            "labelme": (".json",), "pawls": (".json",), "pagexml": (".xml",)}
+SUFFIXES = {
+    "coco": (".json",),
+    "labelstudio": (".json",),
+    "cvat": (".xml",),
+    "labelme": (".json",),
+    "pawls": (".json",),
+    "pagexml": (".xml",),
+}
 
 
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
-        raise ValidationFailed(f"unknown annotation format '{fmt}'; use one of "
-                               f"{', '.join(FORMATS)}")
+        raise ValidationFailed(
+            f"unknown annotation format '{fmt}'; use one of {', '.join(FORMATS)}"
+        )
     return fmt
 
 

@@ -43,13 +43,16 @@ def _page(image: dict[str, Any], source: Path) -> ForeignPage:
         page_hint = m["page_no"]
     doc_name = m.get("doc_name") or m.get("original_filename") or m.get("document_filename")
     return ForeignPage(
-        key=str(image["id"]), image_name=m.get("file_name"),
+        key=str(image["id"]),
+        image_name=m.get("file_name"),
         width=number(width, "image width", source) if width else None,
         height=number(height, "image height", source) if height else None,
-        page_hint=page_hint, page_base=base,
+        page_hint=page_hint,
+        page_base=base,
         document_name=doc_name if isinstance(doc_name, str) else None,
-        document_sha256=m.get("document_sha256") if isinstance(m.get("document_sha256"),
-                                                               str) else None,
+        document_sha256=m.get("document_sha256")
+        if isinstance(m.get("document_sha256"), str)
+        else None,
         page_size_pt=size_pt,
     )
 
@@ -66,20 +69,25 @@ def _box(ann: dict[str, Any], index: int, labels: dict[Any, str], source: Path) 
     page_key = str(ann.get("image_id"))
     label = labels.get(ann.get("category_id"))
     if label is None:
-        raise ValidationFailed(f"{source}: annotation {fid} names category_id "
-                               f"{ann.get('category_id')!r}, which 'categories' does not list")
+        raise ValidationFailed(
+            f"{source}: annotation {fid} names category_id "
+            f"{ann.get('category_id')!r}, which 'categories' does not list"
+        )
     score = ann.get("score", ann.get("confidence"))
     attrs = ann.get("attributes")
     common: dict[str, Any] = {
-        "foreign_id": fid, "page_key": page_key, "label": label,
+        "foreign_id": fid,
+        "page_key": page_key,
+        "label": label,
         "score": float(score) if isinstance(score, int | float) else None,
         "annotator": ann.get("annotator") if isinstance(ann.get("annotator"), str) else None,
         "attributes": tuple(sorted(attrs.items())) if isinstance(attrs, dict) else (),
         "region_id": _uuid(ann.get("region_id")),
     }
     seg = ann.get("segmentation")
-    polygons = [p for p in seg if isinstance(p, list) and len(p) >= 6] if isinstance(
-        seg, list) else []
+    polygons = (
+        [p for p in seg if isinstance(p, list) and len(p) >= 6] if isinstance(seg, list) else []
+    )
     points = [pt for p in polygons for pt in shapes.flat_pairs(p)]
     reduced = None
     if isinstance(seg, dict):
@@ -105,16 +113,29 @@ def parse(path: Path) -> ForeignFile:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValidationFailed(f"{path}: not valid JSON ({exc})") from None
     if isinstance(doc, list):
-        raise ValidationFailed(f"{path}: a COCO results list names no images; import the "
-                               "dataset file that has 'images', 'annotations' and 'categories'")
+        raise ValidationFailed(
+            f"{path}: a COCO results list names no images; import the "
+            "dataset file that has 'images', 'annotations' and 'categories'"
+        )
     if not isinstance(doc, dict) or not isinstance(doc.get("images"), list):
         raise ValidationFailed(f"{path}: not a COCO file (no 'images' list)")
     # our own releases add the class key beside the display name: the key is stable
-    labels = {c.get("id"): str(c.get("key") or c.get("name")) for c in
-              doc.get("categories") or [] if isinstance(c, dict)}
+    labels = {
+        c.get("id"): str(c.get("key") or c.get("name"))
+        for c in doc.get("categories") or []
+        if isinstance(c, dict)
+    }
     pages = tuple(_page(img, path) for img in doc["images"] if isinstance(img, dict))
     anns = [a for a in doc.get("annotations") or [] if isinstance(a, dict)]
     boxes = tuple(_box(a, i, labels, path) for i, a in enumerate(anns))
-    return ForeignFile("coco", Path(path), sha, pages, boxes,
-                       notes=("segmentation polygons and masks are kept only as their box",
-                              "iscrowd and area are not carried over"))
+    return ForeignFile(
+        "coco",
+        Path(path),
+        sha,
+        pages,
+        boxes,
+        notes=(
+            "segmentation polygons and masks are kept only as their box",
+            "iscrowd and area are not carried over",
+        ),
+    )

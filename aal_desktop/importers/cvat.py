@@ -36,8 +36,9 @@ def _shape(el: ET.Element, fid: str, page: str, source: Path) -> ForeignBox:
     attrs = tuple((a.get("name") or "", a.text or "") for a in el.findall("attribute"))
     base = {"foreign_id": fid, "page_key": page, "label": label, "attributes": attrs}
     if el.tag == "box":
-        x0, y0, x1, y1 = (number(el.get(k), f"{k} of box {fid}", source)
-                          for k in ("xtl", "ytl", "xbr", "ybr"))
+        x0, y0, x1, y1 = (
+            number(el.get(k), f"{k} of box {fid}", source) for k in ("xtl", "ytl", "xbr", "ybr")
+        )
         rot = number(el.get("rotation") or 0, "rotation", source) % 360
         if x1 <= x0 or y1 <= y0:
             return ForeignBox(box=None, skip="empty", **base)
@@ -56,10 +57,10 @@ def _shape(el: ET.Element, fid: str, page: str, source: Path) -> ForeignBox:
         rect = shapes.is_axis_aligned_rectangle(pts)
         return ForeignBox(box=box, reduced=None if rect else shapes.POLYGON, **base)
     if el.tag == "ellipse":
-        cx, cy, rx, ry = (number(el.get(k), f"{k} of ellipse {fid}", source)
-                          for k in ("cx", "cy", "rx", "ry"))
-        return ForeignBox(box=(cx - rx, cy - ry, cx + rx, cy + ry), reduced="ellipse → box",
-                          **base)
+        cx, cy, rx, ry = (
+            number(el.get(k), f"{k} of ellipse {fid}", source) for k in ("cx", "cy", "rx", "ry")
+        )
+        return ForeignBox(box=(cx - rx, cy - ry, cx + rx, cy + ry), reduced="ellipse → box", **base)
     if el.tag == "mask":
         left, top = (number(el.get(k), k, source) for k in ("left", "top"))
         w, h = (number(el.get(k), k, source) for k in ("width", "height"))
@@ -74,18 +75,39 @@ def parse(path: Path) -> ForeignFile:
         raise ValidationFailed(f"{path}: not a CVAT XML file (root <{root.tag}>)")
     images = root.findall("image")
     if not images and root.find("track") is not None:
-        raise ValidationFailed(f"{path}: CVAT for video 1.1 (tracks) is not supported; "
-                               "export the task as 'CVAT for images 1.1'")
+        raise ValidationFailed(
+            f"{path}: CVAT for video 1.1 (tracks) is not supported; "
+            "export the task as 'CVAT for images 1.1'"
+        )
     pages, boxes = [], []
     for n, img in enumerate(images):
         key = img.get("id") or str(n)
         w, h = img.get("width"), img.get("height")
-        pages.append(ForeignPage(key=key, image_name=img.get("name"),
-                                 width=number(w, "image width", path) if w else None,
-                                 height=number(h, "image height", path) if h else None))
+        pages.append(
+            ForeignPage(
+                key=key,
+                image_name=img.get("name"),
+                width=number(w, "image width", path) if w else None,
+                height=number(h, "image height", path) if h else None,
+            )
+        )
         for i, el in enumerate(img):
-            if el.tag in ("box", "polygon", "polyline", "points", "ellipse", "mask",
-                          "skeleton", "cuboid"):
+            if el.tag in (
+                "box",
+                "polygon",
+                "polyline",
+                "points",
+                "ellipse",
+                "mask",
+                "skeleton",
+                "cuboid",
+            ):
                 boxes.append(_shape(el, f"{key}/{i}", key, path))
-    return ForeignFile("cvat", Path(path), sha, tuple(pages), tuple(boxes),
-                       notes=("CVAT occluded, z_order and group_id are not carried over",))
+    return ForeignFile(
+        "cvat",
+        Path(path),
+        sha,
+        tuple(pages),
+        tuple(boxes),
+        notes=("CVAT occluded, z_order and group_id are not carried over",),
+    )

@@ -62,8 +62,9 @@ def _rotate_point(x: float, y: float, rotation: int, uw: float, uh: float) -> tu
     return x, y
 
 
-def to_page_points(box: Corners, frame_w: float, frame_h: float, page: PageGeometry,
-                   frame: str = DISPLAYED) -> Corners:
+def to_page_points(
+    box: Corners, frame_w: float, frame_h: float, page: PageGeometry, frame: str = DISPLAYED
+) -> Corners:
     """A box measured in a frame_w × frame_h frame, in points of the displayed page."""
     x0, y0, x1, y1 = box
     if frame == DISPLAYED:
@@ -76,8 +77,9 @@ def to_page_points(box: Corners, frame_w: float, frame_h: float, page: PageGeome
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
 
 
-def place_on_page(box: Corners, page: PageGeometry,
-                  min_side: float = 0.5) -> tuple[Corners | None, str | None, bool]:
+def place_on_page(
+    box: Corners, page: PageGeometry, min_side: float = 0.5
+) -> tuple[Corners | None, str | None, bool]:
     """Clip a converted box to the page. Returns (box, skip reason, clipped?)."""
     x0, y0, x1, y1 = box
     if x1 - x0 < min_side or y1 - y0 < min_side:

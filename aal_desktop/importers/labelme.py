@@ -32,8 +32,9 @@ def _points(shape: dict[str, Any], fid: str, source: Path) -> list[tuple[float, 
     for p in pts:
         if not isinstance(p, list | tuple) or len(p) != 2:
             raise ValidationFailed(f"{source}: shape {fid} has a point that is not [x, y]")
-        out.append((number(p[0], f"x of shape {fid}", source),
-                    number(p[1], f"y of shape {fid}", source)))
+        out.append(
+            (number(p[0], f"x of shape {fid}", source), number(p[1], f"y of shape {fid}", source))
+        )
     return out
 
 
@@ -76,9 +77,18 @@ def parse(path: Path) -> ForeignFile:
             embedded = None
     w, h = doc.get("imageWidth"), doc.get("imageHeight")
     page = ForeignPage(
-        key="0", image_name=doc.get("imagePath") or f"{path.stem}.png",
+        key="0",
+        image_name=doc.get("imagePath") or f"{path.stem}.png",
         width=number(w, "imageWidth", path) if w else None,
-        height=number(h, "imageHeight", path) if h else None, embedded_image=embedded)
+        height=number(h, "imageHeight", path) if h else None,
+        embedded_image=embedded,
+    )
     boxes = tuple(_box(s, i, path) for i, s in enumerate(doc["shapes"]) if isinstance(s, dict))
-    return ForeignFile("labelme", Path(path), sha, (page,), boxes,
-                       notes=("labelme group_id, flags and descriptions are not carried over",))
+    return ForeignFile(
+        "labelme",
+        Path(path),
+        sha,
+        (page,),
+        boxes,
+        notes=("labelme group_id, flags and descriptions are not carried over",),
+    )

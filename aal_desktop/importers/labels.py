@@ -52,8 +52,9 @@ def parse_map(text: str, source: str = "<map>") -> dict[str, str | None]:
         for k_node, v_node in node.value:
             key = loader.construct_object(k_node)
             if key in out:
-                raise ValidationFailed(f"{source} line {k_node.start_mark.line + 1}: label "
-                                       f"{key!r} is mapped twice")
+                raise ValidationFailed(
+                    f"{source} line {k_node.start_mark.line + 1}: label {key!r} is mapped twice"
+                )
             out[key] = loader.construct_object(v_node)
         return out
 
@@ -61,21 +62,22 @@ def parse_map(text: str, source: str = "<map>") -> dict[str, str | None]:
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise ValidationFailed(f"{source}: anchors and aliases are not allowed in a "
-                                       "label map")
+                raise ValidationFailed(
+                    f"{source}: anchors and aliases are not allowed in a label map"
+                )
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ValidationFailed(f"{source}{where}: not valid YAML "
-                               f"({getattr(exc, 'problem', None) or exc})") from None
+        raise ValidationFailed(
+            f"{source}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})"
+        ) from None
     if not isinstance(data, dict):
         raise ValidationFailed(f"{source}: a label map holds {{foreign label: class key}}")
     out: dict[str, str | None] = {}
     for k, v in data.items():
         if v is not None and not isinstance(v, str):
-            raise ValidationFailed(f"{source}: label {k!r} maps to {v!r}; give a class key "
-                                   "or null")
+            raise ValidationFailed(f"{source}: label {k!r} maps to {v!r}; give a class key or null")
         out[str(k)] = v
     return out
 
@@ -91,18 +93,24 @@ def read_map(path: Path | str) -> dict[str, str | None]:
     return parse_map(text, str(p))
 
 
-def choose(labels: Iterable[tuple[str, int]], classes: Sequence[tuple[str, str]],
-           explicit: dict[str, str | None] | None = None) -> list[LabelChoice]:
+def choose(
+    labels: Iterable[tuple[str, int]],
+    classes: Sequence[tuple[str, str]],
+    explicit: dict[str, str | None] | None = None,
+) -> list[LabelChoice]:
     """One choice per (label, count); `classes` are (key, name) of the usable classes."""
     explicit = explicit or {}
     keys = {k for k, _ in classes}
     by_key = {normalized(k): k for k, _ in classes}
     by_name = {normalized(n): k for k, n in classes}
-    bad = sorted(f"{lab!r} → {key!r}" for lab, key in explicit.items()
-                 if key is not None and key not in keys)
+    bad = sorted(
+        f"{lab!r} → {key!r}" for lab, key in explicit.items() if key is not None and key not in keys
+    )
     if bad:
-        raise ValidationFailed(f"the label map names classes the schema does not have: "
-                               f"{', '.join(bad)} (classes: {', '.join(sorted(keys))})")
+        raise ValidationFailed(
+            f"the label map names classes the schema does not have: "
+            f"{', '.join(bad)} (classes: {', '.join(sorted(keys))})"
+        )
     out = []
     for label, count in labels:
         if label in explicit:

@@ -49,8 +49,14 @@ def _annotator(ann: dict[str, Any]) -> str | None:
     return None if who is None else str(who)
 
 
-def _result(res: dict[str, Any], fid: str, page: str, score: float | None,
-            annotator: str | None, source: Path) -> ForeignBox | None:
+def _result(
+    res: dict[str, Any],
+    fid: str,
+    page: str,
+    score: float | None,
+    annotator: str | None,
+    source: Path,
+) -> ForeignBox | None:
     kind = res.get("type")
     value = res.get("value")
     if kind not in BOX_TYPES | POLY_TYPES or not isinstance(value, dict):
@@ -62,11 +68,19 @@ def _result(res: dict[str, Any], fid: str, page: str, score: float | None,
     # pixels when the export says how big the image was; else percent, both ways
     fx = number(ow, "original_width", source) / 100 if ow else 1.0
     fy = number(oh, "original_height", source) / 100 if oh else 1.0
-    base = {"foreign_id": fid, "page_key": page, "label": label, "score": score,
-            "annotator": annotator}
+    base = {
+        "foreign_id": fid,
+        "page_key": page,
+        "label": label,
+        "score": score,
+        "annotator": annotator,
+    }
     if kind in POLY_TYPES:
-        pts = [(number(p[0], "point x", source) * fx, number(p[1], "point y", source) * fy)
-               for p in value.get("points") or [] if isinstance(p, list) and len(p) == 2]
+        pts = [
+            (number(p[0], "point x", source) * fx, number(p[1], "point y", source) * fy)
+            for p in value.get("points") or []
+            if isinstance(p, list) and len(p) == 2
+        ]
         box = shapes.bounds(pts)
         if box is None:
             return ForeignBox(box=None, skip="empty", **base)
@@ -100,8 +114,11 @@ def parse(path: Path) -> ForeignFile:
     for ti, task in enumerate(tasks):
         tid = str(task.get("id", ti))
         ref = _image_ref(task.get("data"))
-        anns = [a for a in task.get("annotations") or []
-                if isinstance(a, dict) and not a.get("was_cancelled")]
+        anns = [
+            a
+            for a in task.get("annotations") or []
+            if isinstance(a, dict) and not a.get("was_cancelled")
+        ]
         sources = anns or [p for p in task.get("predictions") or [] if isinstance(p, dict)]
         size = None
         for ann in sources:
@@ -111,15 +128,31 @@ def parse(path: Path) -> ForeignFile:
                 if not isinstance(res, dict):
                     continue
                 fid = f"{tid}/{aid}/{res.get('id', ri)}"
-                box = _result(res, fid, tid, score if isinstance(score, int | float) else None,
-                              _annotator(ann), path)
+                box = _result(
+                    res,
+                    fid,
+                    tid,
+                    score if isinstance(score, int | float) else None,
+                    _annotator(ann),
+                    path,
+                )
                 if box is not None:
                     boxes.append(box)
                     if res.get("original_width") and res.get("original_height"):
                         size = (float(res["original_width"]), float(res["original_height"]))
-        pages.append(ForeignPage(key=tid, image_name=ref,
-                                 width=size[0] if size else 100.0,
-                                 height=size[1] if size else 100.0))
-    return ForeignFile("labelstudio", Path(path), sha, tuple(pages), tuple(boxes),
-                       notes=("Label Studio relations, choices and text areas are not "
-                              "carried over",))
+        pages.append(
+            ForeignPage(
+                key=tid,
+                image_name=ref,
+                width=size[0] if size else 100.0,
+                height=size[1] if size else 100.0,
+            )
+        )
+    return ForeignFile(
+        "labelstudio",
+        Path(path),
+        sha,
+        tuple(pages),
+        tuple(boxes),
+        notes=("Label Studio relations, choices and text areas are not carried over",),
+    )

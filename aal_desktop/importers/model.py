@@ -91,8 +91,10 @@ def read_bytes(path: Path) -> tuple[bytes, str]:
     if size == 0:
         raise ValidationFailed(f"{p}: empty file")
     if size > MAX_FILE_BYTES:
-        raise ValidationFailed(f"{p}: {size} bytes is larger than an annotation file can be here "
-                               f"({MAX_FILE_BYTES // 2**20} MB)")
+        raise ValidationFailed(
+            f"{p}: {size} bytes is larger than an annotation file can be here "
+            f"({MAX_FILE_BYTES // 2**20} MB)"
+        )
     data = p.read_bytes()
     return data, hashlib.sha256(data).hexdigest()
 

@@ -50,8 +50,11 @@ def _points(region: ET.Element, rid: str, source: Path) -> list[tuple[float, flo
             return shapes.parse_point_list(coords.get("points") or "")
         except ValueError:
             raise ValidationFailed(f"{source}: region {rid} has bad Coords points") from None
-    return [(number(p.get("x"), "Point x", source), number(p.get("y"), "Point y", source))
-            for p in coords if local(p.tag) == "Point"]
+    return [
+        (number(p.get("x"), "Point x", source), number(p.get("y"), "Point y", source))
+        for p in coords
+        if local(p.tag) == "Point"
+    ]
 
 
 def _reading_order(page: ET.Element) -> dict[str, int]:
@@ -77,9 +80,12 @@ def parse(path: Path) -> ForeignFile:
     if page is None:
         raise ValidationFailed(f"{path}: PAGE XML without a <Page>")
     w, h = page.get("imageWidth"), page.get("imageHeight")
-    fpage = ForeignPage(key="0", image_name=page.get("imageFilename"),
-                        width=number(w, "imageWidth", path) if w else None,
-                        height=number(h, "imageHeight", path) if h else None)
+    fpage = ForeignPage(
+        key="0",
+        image_name=page.get("imageFilename"),
+        width=number(w, "imageWidth", path) if w else None,
+        height=number(h, "imageHeight", path) if h else None,
+    )
     order = _reading_order(page)
     boxes: list[ForeignBox] = []
 
@@ -99,14 +105,29 @@ def parse(path: Path) -> ForeignFile:
                     ro = None
             pts = _points(child, rid, path)
             box = shapes.bounds(pts)
-            reduced = None if box is None or shapes.is_axis_aligned_rectangle(pts) \
-                else shapes.POLYGON
-            boxes.append(ForeignBox(rid, "0", label, box, reduced=reduced,
-                                    skip="empty" if box is None else None,
-                                    reading_order=ro, parent_id=parent))
+            reduced = (
+                None if box is None or shapes.is_axis_aligned_rectangle(pts) else shapes.POLYGON
+            )
+            boxes.append(
+                ForeignBox(
+                    rid,
+                    "0",
+                    label,
+                    box,
+                    reduced=reduced,
+                    skip="empty" if box is None else None,
+                    reading_order=ro,
+                    parent_id=parent,
+                )
+            )
             walk(child, rid)
 
     walk(page, None)
-    return ForeignFile("pagexml", Path(path), sha, (fpage,), tuple(boxes),
-                       notes=("PAGE text lines, words, baselines and transcriptions are not "
-                              "carried over",))
+    return ForeignFile(
+        "pagexml",
+        Path(path),
+        sha,
+        (fpage,),
+        tuple(boxes),
+        notes=("PAGE text lines, words, baselines and transcriptions are not carried over",),
+    )

@@ -47,11 +47,17 @@ def _box(a: dict[str, Any], i: int, annotator: str | None, source: Path) -> Fore
     b = a.get("bounds")
     if not isinstance(text, str) or not isinstance(b, dict):
         raise ValidationFailed(f"{source}: annotation {fid} has no label text or no bounds")
-    box = tuple(number(b.get(k), f"bounds.{k} of {fid}", source)
-                for k in ("left", "top", "right", "bottom"))
+    box = tuple(
+        number(b.get(k), f"bounds.{k} of {fid}", source) for k in ("left", "top", "right", "bottom")
+    )
     x0, y0, x1, y1 = box
-    return ForeignBox(fid, str(int(a.get("page", 0))), text,
-                      (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), annotator=annotator)
+    return ForeignBox(
+        fid,
+        str(int(a.get("page", 0))),
+        text,
+        (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)),
+        annotator=annotator,
+    )
 
 
 def parse(path: Path) -> ForeignFile:
@@ -63,14 +69,24 @@ def parse(path: Path) -> ForeignFile:
     if not isinstance(doc, dict) or not isinstance(doc.get("annotations"), list):
         raise ValidationFailed(f"{path}: not a PAWLS annotation file (no 'annotations' list)")
     annotator = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else None
-    boxes = tuple(_box(a, i, annotator, path) for i, a in enumerate(doc["annotations"])
-                  if isinstance(a, dict))
+    boxes = tuple(
+        _box(a, i, annotator, path) for i, a in enumerate(doc["annotations"]) if isinstance(a, dict)
+    )
     sizes = _page_sizes(path.parent)
     pdf = _pdf_name(path.parent)
     keys = sorted({int(b.page_key) for b in boxes})
-    pages = tuple(ForeignPage(key=str(k), width=sizes.get(k, (None, None))[0],
-                              height=sizes.get(k, (None, None))[1], unit="pt",
-                              page_hint=k, page_base=0, document_name=pdf) for k in keys)
+    pages = tuple(
+        ForeignPage(
+            key=str(k),
+            width=sizes.get(k, (None, None))[0],
+            height=sizes.get(k, (None, None))[1],
+            unit="pt",
+            page_hint=k,
+            page_base=0,
+            document_name=pdf,
+        )
+        for k in keys
+    )
     notes = ["PAWLS token indices are not kept (the text is read again from the PDF)"]
     if doc.get("relations"):
         notes.append(f"{len(doc['relations'])} PAWLS relations are not carried over")

@@ -29,12 +29,12 @@ def is_axis_aligned_rectangle(points: Sequence[tuple[float, float]], tol: float 
         return False
     pts = list(points[:4])
     corners = {(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])}
-    return all(any(abs(x - cx) <= tol and abs(y - cy) <= tol for cx, cy in corners)
-               for x, y in pts)
+    return all(any(abs(x - cx) <= tol and abs(y - cy) <= tol for cx, cy in corners) for x, y in pts)
 
 
-def rotated_rect(x: float, y: float, w: float, h: float, degrees: float,
-                 pivot: str) -> list[tuple[float, float]]:
+def rotated_rect(
+    x: float, y: float, w: float, h: float, degrees: float, pivot: str
+) -> list[tuple[float, float]]:
     """Corners of a w×h box at (x, y) turned `degrees` clockwise on screen (y down)
     around its centre (CVAT) or its top-left corner (Label Studio)."""
     if pivot == "center":
@@ -56,7 +56,7 @@ def flat_pairs(values: Sequence[float]) -> list[tuple[float, float]]:
 
 
 def parse_point_list(text: str) -> list[tuple[float, float]]:
-    """"x,y x,y …" (PAGE XML) or "x,y;x,y" (CVAT) → points; bad pairs raise ValueError."""
+    """ "x,y x,y …" (PAGE XML) or "x,y;x,y" (CVAT) → points; bad pairs raise ValueError."""
     out = []
     for part in text.replace(";", " ").split():
         x, y = part.split(",")

@@ -87,9 +87,10 @@ class PackedPages(Sequence[PageInfo]):
         return len(self.values) // FIELDS
 
     def _page(self, i: int) -> PageInfo:
-        v = self.values[i * FIELDS:(i + 1) * FIELDS]
-        return PageInfo(i, v[0], v[1], int(v[2]), (v[3], v[4], v[5], v[6]),
-                        (v[7], v[8], v[9], v[10]))
+        v = self.values[i * FIELDS : (i + 1) * FIELDS]
+        return PageInfo(
+            i, v[0], v[1], int(v[2]), (v[3], v[4], v[5], v[6]), (v[7], v[8], v[9], v[10])
+        )
 
     @overload
     def __getitem__(self, index: int) -> PageInfo: ...
@@ -128,6 +129,15 @@ class PackedPages(Sequence[PageInfo]):
         """Rows for ``pages (document_id, page, width, height, rotation, mediabox, cropbox)``,
         boxes as JSON text, without a PageInfo per page."""
         v = self.values
-        return [(document_id, i, v[o], v[o + 1], int(v[o + 2]), _box_text(v[o + 3:o + 7]),
-                 _box_text(v[o + 7:o + 11]))
-                for i, o in enumerate(range(0, len(v), FIELDS))]
+        return [
+            (
+                document_id,
+                i,
+                v[o],
+                v[o + 1],
+                int(v[o + 2]),
+                _box_text(v[o + 3 : o + 7]),
+                _box_text(v[o + 7 : o + 11]),
+            )
+            for i, o in enumerate(range(0, len(v), FIELDS))
+        ]

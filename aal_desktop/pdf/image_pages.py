@@ -39,8 +39,9 @@ def image_size(data: bytes) -> tuple[int, int]:
     return pix.width, pix.height
 
 
-def wrap_image(data: bytes, name: str, sha256: str, out_path: str,
-               page_size: tuple[float, float] | None = None) -> WrappedImage:
+def wrap_image(
+    data: bytes, name: str, sha256: str, out_path: str, page_size: tuple[float, float] | None = None
+) -> WrappedImage:
     """Write `out_path`: one page showing the image edge to edge."""
     import pymupdf
 
@@ -51,11 +52,19 @@ def wrap_image(data: bytes, name: str, sha256: str, out_path: str,
     doc = pymupdf.open()
     page = doc.new_page(width=pw, height=ph)
     page.insert_image(page.rect, stream=data, keep_proportion=False)
-    doc.set_metadata({
-        "title": name, "subject": f"page image {name}", "keywords": f"sha256:{sha256}",
-        "creator": PRODUCER, "producer": PRODUCER, "creationDate": "", "modDate": "",
-        "author": "", "trapped": "",
-    })
+    doc.set_metadata(
+        {
+            "title": name,
+            "subject": f"page image {name}",
+            "keywords": f"sha256:{sha256}",
+            "creator": PRODUCER,
+            "producer": PRODUCER,
+            "creationDate": "",
+            "modDate": "",
+            "author": "",
+            "trapped": "",
+        }
+    )
     folder = os.path.dirname(os.path.abspath(out_path))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=folder)
     os.close(fd)

@@ -250,8 +250,11 @@ def _fast_pages(doc: pymupdf.Document, page_count: int) -> PackedPages | None:
         pdf = m.pdf_document_from_fz_document(doc.this)
         m.pdf_load_page_tree(pdf)  # O(1) page lookups instead of a walk from the root each
         raw = pdf.m_internal
-        lookup, get, is_array = (m.ll_pdf_lookup_page_obj, m.ll_pdf_dict_gets_inheritable,
-                                 m.ll_pdf_is_array)
+        lookup, get, is_array = (
+            m.ll_pdf_lookup_page_obj,
+            m.ll_pdf_dict_gets_inheritable,
+            m.ll_pdf_is_array,
+        )
         to_rect, to_int, is_number = m.ll_pdf_to_rect, m.ll_pdf_to_int, m.ll_pdf_is_number
 
         def rect(o: object) -> tuple[float, float, float, float] | None:
@@ -265,16 +268,29 @@ def _fast_pages(doc: pymupdf.Document, page_count: int) -> PackedPages | None:
             obj = lookup(raw, number)
             if is_number(get(obj, "UserUnit")):
                 return None
-            values.extend(from_page_keys(rect(get(obj, "MediaBox")), rect(get(obj, "CropBox")),
-                                         to_int(get(obj, "Rotate"))))
+            values.extend(
+                from_page_keys(
+                    rect(get(obj, "MediaBox")),
+                    rect(get(obj, "CropBox")),
+                    to_int(get(obj, "Rotate")),
+                )
+            )
         pages = PackedPages(values)
         for number in sorted({0, page_count // 2, page_count - 1}):
             page = doc.load_page(number)
-            real = (round(page.rect.width, 3), round(page.rect.height, 3), page.rotation,
-                    tuple(round(v, 3) for v in page.cropbox))
+            real = (
+                round(page.rect.width, 3),
+                round(page.rect.height, 3),
+                page.rotation,
+                tuple(round(v, 3) for v in page.cropbox),
+            )
             mine = pages[number]
-            if real != (round(mine.width, 3), round(mine.height, 3), mine.rotation,
-                        tuple(round(v, 3) for v in mine.cropbox)):
+            if real != (
+                round(mine.width, 3),
+                round(mine.height, 3),
+                mine.rotation,
+                tuple(round(v, 3) for v in mine.cropbox),
+            ):
                 return None
         return pages
     except Exception:

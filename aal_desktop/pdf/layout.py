@@ -82,8 +82,9 @@ def _install_score_hook(module: Any) -> None:
     if getattr(original, "_aal_hook", False):
         return
 
-    def grouped(node_cls: Any, node_score: Any, edge_matrix: Any, bboxes: Any,
-                priority: Any) -> list[dict[str, Any]]:
+    def grouped(
+        node_cls: Any, node_score: Any, edge_matrix: Any, bboxes: Any, priority: Any
+    ) -> list[dict[str, Any]]:
         groups = original(node_cls, node_score, edge_matrix, bboxes, priority)
         _group_scores(groups, node_cls, node_score)
         _last_scores[:] = [dict(g) for g in groups]
@@ -100,8 +101,9 @@ def _get_model() -> Any:
         from pymupdf.layout.onnx import BoxRFDGNN as module
 
         _install_score_hook(module)
-        model = module.BoxRFDGNN(feature_set_name=FEATURE_SET, enable_inference_cache=False,
-                                 use_sort=False)
+        model = module.BoxRFDGNN(
+            feature_set_name=FEATURE_SET, enable_inference_cache=False, use_sort=False
+        )
         model.table_grid_extractor = None
         _model = model
     return _model
@@ -118,9 +120,13 @@ def _confidence(group: dict[str, Any]) -> float:
         return float(group["aal_score"])
     # a synthetic group (merged pictures): best of the same-class groups it swallowed
     box = group["group_bbox"][:4]
-    inside = [float(g["aal_score"]) for g in _last_scores
-              if "aal_score" in g and g["group_class"] == group.get("group_class")
-              and _overlap(box, g["group_bbox"][:4]) > 0]
+    inside = [
+        float(g["aal_score"])
+        for g in _last_scores
+        if "aal_score" in g
+        and g["group_class"] == group.get("group_class")
+        and _overlap(box, g["group_bbox"][:4]) > 0
+    ]
     return max(inside) if inside else float(group.get("score", 0.0))
 
 
@@ -154,7 +160,15 @@ def detect_layout(pdf_path: str | Path, page_number: int) -> list[Detection]:
             rect = (pymupdf.Rect(g["group_bbox"][:4]) * to_displayed) & shown
             if rect.is_empty:
                 continue
-            out.append(Detection(round(rect.x0, 2), round(rect.y0, 2), round(rect.x1, 2),
-                                 round(rect.y1, 2), str(g["class_name"]), _confidence(g)))
+            out.append(
+                Detection(
+                    round(rect.x0, 2),
+                    round(rect.y0, 2),
+                    round(rect.x1, 2),
+                    round(rect.y1, 2),
+                    str(g["class_name"]),
+                    _confidence(g),
+                )
+            )
     out.sort(key=lambda d: (-d.confidence, d.y0, d.x0))
     return out

@@ -26,8 +26,7 @@ _CACHE_SIZE = 4
 _LIST_CACHE_SIZE = 6
 _DocKey = tuple[str, int, int]
 _documents: OrderedDict[_DocKey, pymupdf.Document] = OrderedDict()
-_lists: OrderedDict[tuple[_DocKey, int], tuple[pymupdf.DisplayList, float, float]] = \
-    OrderedDict()
+_lists: OrderedDict[tuple[_DocKey, int], tuple[pymupdf.DisplayList, float, float]] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -101,8 +100,9 @@ def _display_list(pdf_path: str, page_number: int) -> tuple[pymupdf.DisplayList,
     return entry
 
 
-def _rendered(pix: pymupdf.Pixmap, zoom: float, origin: tuple[float, float] = (0.0, 0.0)
-              ) -> RenderedPage:
+def _rendered(
+    pix: pymupdf.Pixmap, zoom: float, origin: tuple[float, float] = (0.0, 0.0)
+) -> RenderedPage:
     return RenderedPage(pix.width, pix.height, pix.stride, bytes(pix.samples), zoom, origin)
 
 
@@ -119,8 +119,9 @@ def fit_zoom(page_width: float, page_height: float, width_px: int, height_px: in
     return max(min(width_px / page_width, height_px / page_height), 1e-3)
 
 
-def render_fit(pdf_path: str, page_number: int, width_px: int, height_px: int,
-               max_zoom: float | None = None) -> RenderedPage:
+def render_fit(
+    pdf_path: str, page_number: int, width_px: int, height_px: int, max_zoom: float | None = None
+) -> RenderedPage:
     """The first look: the whole page at the size the view shows (fitting width_px x
     height_px, at most ``max_zoom``); sharpen later with ``render_page``, which reuses this
     page's display list."""
@@ -133,8 +134,9 @@ def render_fit(pdf_path: str, page_number: int, width_px: int, height_px: int,
     return _rendered(dl.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False), zoom)
 
 
-def render_area(pdf_path: str, page_number: int, zoom: float,
-                clip: tuple[float, float, float, float]) -> RenderedPage:
+def render_area(
+    pdf_path: str, page_number: int, zoom: float, clip: tuple[float, float, float, float]
+) -> RenderedPage:
     """Only the part of the page in view: ``clip`` in page points (displayed space) at
     ``zoom``; ``origin`` of the result says where its top-left corner lies on the page."""
     pymupdf = engine.load()
@@ -146,8 +148,9 @@ def render_area(pdf_path: str, page_number: int, zoom: float,
         raise ValueError(f"the area {clip} is outside the page (0, 0, {w:g}, {h:g})")
     # whole pixels: the area's corners snap outwards to the zoomed pixel grid
     x0, y0 = math.floor(x0 * zoom) / zoom, math.floor(y0 * zoom) / zoom
-    pix = dl.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False,
-                        clip=pymupdf.Rect(x0, y0, x1, y1))
+    pix = dl.get_pixmap(
+        matrix=pymupdf.Matrix(zoom, zoom), alpha=False, clip=pymupdf.Rect(x0, y0, x1, y1)
+    )
     return _rendered(pix, zoom, (x0, y0))
 
 

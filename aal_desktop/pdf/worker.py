@@ -105,8 +105,7 @@ def _die_with_parent(parent_pid: int, deathsig: bool) -> None:
     ).start()
 
 
-def _child_main(conn: Connection, parent_pid: int, deathsig: bool,
-                preload: Preload = None) -> None:
+def _child_main(conn: Connection, parent_pid: int, deathsig: bool, preload: Preload = None) -> None:
     """Serve calls until the pipe closes: the parent closed us or died."""
     _die_with_parent(parent_pid, deathsig)
     if preload is not None:
@@ -264,14 +263,14 @@ class WorkerPool:
     PyMuPDF loaded before the first page is asked for.
     """
 
-    def __init__(self, size: int | None = None, *, preload: Preload = "lean",
-                 start: bool = False) -> None:
+    def __init__(
+        self, size: int | None = None, *, preload: Preload = "lean", start: bool = False
+    ) -> None:
         if size is None:
             size = min(os.cpu_count() or 1, 4)
         self.size = max(1, size)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._workers = [WorkerProcess(f"aal-pdf-worker-{i}", preload)
-                         for i in range(self.size)]
+        self._workers = [WorkerProcess(f"aal-pdf-worker-{i}", preload) for i in range(self.size)]
         self._threads: list[threading.Thread] = []
         self._closed = False
         self._lock = threading.Lock()
@@ -323,10 +322,7 @@ class WorkerPool:
         return future
 
     def map_unordered(
-        self,
-        func: Callable[..., T],
-        argslist: Iterable[Sequence[Any]],
-        timeout: float,
+        self, func: Callable[..., T], argslist: Iterable[Sequence[Any]], timeout: float
     ) -> Iterator[tuple[int, T | BaseException]]:
         """Yield (index, result or exception) as jobs finish, in completion order."""
         futures = {self.submit(func, *args, timeout=timeout): i for i, args in enumerate(argslist)}

@@ -82,8 +82,16 @@ class AgreementReport:
             "annotators": list(self.annotators),
         }
         if s is None:
-            return {**out, "matched_pairs": 0, "kappa": None, "micro_f1": None,
-                    "macro_f1": None, "unmatched": 0, "per_class": {}, "annotator_pairs": []}
+            return {
+                **out,
+                "matched_pairs": 0,
+                "kappa": None,
+                "micro_f1": None,
+                "macro_f1": None,
+                "unmatched": 0,
+                "per_class": {},
+                "annotator_pairs": [],
+            }
         return {
             **out,
             "matched_pairs": s.pairs,
@@ -93,13 +101,28 @@ class AgreementReport:
             "micro_f1": _r(s.micro_f1),
             "macro_f1": _r(s.macro_f1),
             "unmatched": s.unmatched_a + s.unmatched_b,
-            "per_class": {c: {"precision": _r(v.precision), "recall": _r(v.recall),
-                              "f1": _r(v.f1), "tp": v.tp, "fp": v.fp, "fn": v.fn}
-                          for c, v in s.per_class.items()},
-            "annotator_pairs": [{"a": p.annotator_a, "b": p.annotator_b,
-                                 "documents": len(p.documents), "kappa": _r(p.scores.kappa),
-                                 "micro_f1": _r(p.scores.micro_f1),
-                                 "matched_pairs": p.scores.pairs} for p in self.pairs],
+            "per_class": {
+                c: {
+                    "precision": _r(v.precision),
+                    "recall": _r(v.recall),
+                    "f1": _r(v.f1),
+                    "tp": v.tp,
+                    "fp": v.fp,
+                    "fn": v.fn,
+                }
+                for c, v in s.per_class.items()
+            },
+            "annotator_pairs": [
+                {
+                    "a": p.annotator_a,
+                    "b": p.annotator_b,
+                    "documents": len(p.documents),
+                    "kappa": _r(p.scores.kappa),
+                    "micro_f1": _r(p.scores.micro_f1),
+                    "matched_pairs": p.scores.pairs,
+                }
+                for p in self.pairs
+            ],
         }
 
 
@@ -121,24 +144,35 @@ def _rejected(project: Project) -> set[str]:
     return out
 
 
-def _resolved(boxes: Sequence[Box | None], adjudicated: Sequence[Region],
-              ids: Sequence[str | None] = (), rejected: set[str] | frozenset[str] = frozenset()
-              ) -> bool:
+def _resolved(
+    boxes: Sequence[Box | None],
+    adjudicated: Sequence[Region],
+    ids: Sequence[str | None] = (),
+    rejected: set[str] | frozenset[str] = frozenset(),
+) -> bool:
     if any(i is not None and i in rejected for i in ids):
         return True
-    return any(b is not None and iou(b, Box(*r.box)) >= RESOLVED_IOU
-               for b in boxes for r in adjudicated)
+    return any(
+        b is not None and iou(b, Box(*r.box)) >= RESOLVED_IOU for b in boxes for r in adjudicated
+    )
 
 
-def agreement(project: Project, document_ids: Sequence[int] | None = None, iou: float = 0.5,
-              annotators: Sequence[str] | None = None) -> AgreementReport:
+def agreement(
+    project: Project,
+    document_ids: Sequence[int] | None = None,
+    iou: float = 0.5,
+    annotators: Sequence[str] | None = None,
+) -> AgreementReport:
     """Agreement between annotators on the double-annotated documents among those given
     (None: the whole project), with the list of disagreements for the view."""
     if not 0.0 < iou <= 1.0:
         raise ValidationFailed(f"--iou must be in (0, 1], not {iou}")
     wanted = set(annotators) if annotators else None
-    docs = list(document_ids) if document_ids is not None else [
-        d.id for d in documents.list_documents(project)]
+    docs = (
+        list(document_ids)
+        if document_ids is not None
+        else [d.id for d in documents.list_documents(project)]
+    )
     by_doc: dict[int, dict[str, dict[int, list[Region]]]] = {}
     adjudicated: dict[tuple[int, int], list[Region]] = defaultdict(list)
     for doc_id in docs:
@@ -161,36 +195,97 @@ def agreement(project: Project, document_ids: Sequence[int] | None = None, iou: 
         for a, b in itertools.combinations(sorted(people), 2):
             pair_docs[(a, b)].append(doc_id)
             for page in sorted(set(people[a]) | set(people[b])):
-                pm = core.match([_labelled(r) for r in people[a].get(page, [])],
-                                [_labelled(r) for r in people[b].get(page, [])], iou)
+                pm = core.match(
+                    [_labelled(r) for r in people[a].get(page, [])],
+                    [_labelled(r) for r in people[b].get(page, [])],
+                    iou,
+                )
                 pair_pages[(a, b)].append(pm)
                 all_pages.append(pm)
-                disagreements.extend(_disagreements(doc_id, page, a, b, pm,
-                                                    adjudicated.get((doc_id, page), []),
-                                                    rejected))
-    pairs = [PairReport(a, b, pair_docs[(a, b)], core.score(pms))
-             for (a, b), pms in sorted(pair_pages.items())]
-    return AgreementReport(iou, sorted(by_doc), sorted(names),
-                           core.score(all_pages) if all_pages else None, pairs, disagreements)
+                disagreements.extend(
+                    _disagreements(
+                        doc_id, page, a, b, pm, adjudicated.get((doc_id, page), []), rejected
+                    )
+                )
+    pairs = [
+        PairReport(a, b, pair_docs[(a, b)], core.score(pms))
+        for (a, b), pms in sorted(pair_pages.items())
+    ]
+    return AgreementReport(
+        iou,
+        sorted(by_doc),
+        sorted(names),
+        core.score(all_pages) if all_pages else None,
+        pairs,
+        disagreements,
+    )
 
 
-def _disagreements(doc_id: int, page: int, a: str, b: str, pm: core.PageMatch,
-                   adjudicated: Sequence[Region], rejected: set[str]) -> list[Disagreement]:
+def _disagreements(
+    doc_id: int,
+    page: int,
+    a: str,
+    b: str,
+    pm: core.PageMatch,
+    adjudicated: Sequence[Region],
+    rejected: set[str],
+) -> list[Disagreement]:
     out: list[Disagreement] = []
     for p in pm.pairs:
         if not p.agrees:
-            out.append(Disagreement(doc_id, page, a, b, "class", p.a.id, p.b.id, p.a.label,
-                                    p.b.label, p.a.box, p.b.box, round(p.iou, 4),
-                                    _resolved([p.a.box, p.b.box], adjudicated,
-                                              [p.a.id, p.b.id], rejected)))
+            out.append(
+                Disagreement(
+                    doc_id,
+                    page,
+                    a,
+                    b,
+                    "class",
+                    p.a.id,
+                    p.b.id,
+                    p.a.label,
+                    p.b.label,
+                    p.a.box,
+                    p.b.box,
+                    round(p.iou, 4),
+                    _resolved([p.a.box, p.b.box], adjudicated, [p.a.id, p.b.id], rejected),
+                )
+            )
     for x in pm.unmatched_a:
-        out.append(Disagreement(doc_id, page, a, b, "only_a", x.id, None, x.label, None,
-                                x.box, None, None,
-                                _resolved([x.box], adjudicated, [x.id], rejected)))
+        out.append(
+            Disagreement(
+                doc_id,
+                page,
+                a,
+                b,
+                "only_a",
+                x.id,
+                None,
+                x.label,
+                None,
+                x.box,
+                None,
+                None,
+                _resolved([x.box], adjudicated, [x.id], rejected),
+            )
+        )
     for y in pm.unmatched_b:
-        out.append(Disagreement(doc_id, page, a, b, "only_b", None, y.id, None, y.label,
-                                None, y.box, None,
-                                _resolved([y.box], adjudicated, [y.id], rejected)))
+        out.append(
+            Disagreement(
+                doc_id,
+                page,
+                a,
+                b,
+                "only_b",
+                None,
+                y.id,
+                None,
+                y.label,
+                None,
+                y.box,
+                None,
+                _resolved([y.box], adjudicated, [y.id], rejected),
+            )
+        )
     return out
 
 
@@ -212,8 +307,9 @@ class Pick:
     class_key: str | None = None
 
 
-def adjudicate(project: Project, doc: str | int, page: int, picks: Sequence[Pick],
-               reason: str | None = None) -> list[Region]:
+def adjudicate(
+    project: Project, doc: str | int, page: int, picks: Sequence[Pick], reason: str | None = None
+) -> list[Region]:
     """Write the lead's picks into the adjudicated set: one region.create per new region
     and one "agreement.adjudicate" event listing every pick, in one transaction."""
     project.require_lead("adjudicate annotators' disagreements")
@@ -230,22 +326,52 @@ def adjudicate(project: Project, doc: str | int, page: int, picks: Sequence[Pick
             if box is None or key is None:
                 continue
             why = reason or f"adjudicated: {pick.choice}"
-            created.append(regions.add_region(
-                project, document.id, page, box, key, attrs, why, annotator=ADJUDICATED,
-                batch=batch))
-        event_log.append(project.db, NewEvent(
-            kind=ADJUDICATE_EVENT_KIND, user=project.user, change_type=None,
-            document_id=document.id, page=page, batch=batch, reason=reason,
-            new={"picks": [{"choice": p.choice, "region_a": p.region_a, "region_b": p.region_b,
-                            "class_key": k} for p, _b, k, _a in plans],
-                 "created": [r.id for r in created]}))
-    project.notify(Change(ChangeKind.region, tuple(r.id for r in created), document_id=document.id,
-                          page=page))
+            created.append(
+                regions.add_region(
+                    project,
+                    document.id,
+                    page,
+                    box,
+                    key,
+                    attrs,
+                    why,
+                    annotator=ADJUDICATED,
+                    batch=batch,
+                )
+            )
+        event_log.append(
+            project.db,
+            NewEvent(
+                kind=ADJUDICATE_EVENT_KIND,
+                user=project.user,
+                change_type=None,
+                document_id=document.id,
+                page=page,
+                batch=batch,
+                reason=reason,
+                new={
+                    "picks": [
+                        {
+                            "choice": p.choice,
+                            "region_a": p.region_a,
+                            "region_b": p.region_b,
+                            "class_key": k,
+                        }
+                        for p, _b, k, _a in plans
+                    ],
+                    "created": [r.id for r in created],
+                },
+            ),
+        )
+    project.notify(
+        Change(ChangeKind.region, tuple(r.id for r in created), document_id=document.id, page=page)
+    )
     return created
 
 
-def _plan(project: Project, document_id: int, page: int,
-          pick: Pick) -> tuple[Pick, Box | None, str | None, dict[str, Any]]:
+def _plan(
+    project: Project, document_id: int, page: int, pick: Pick
+) -> tuple[Pick, Box | None, str | None, dict[str, Any]]:
     def load(rid: str | None, side: str) -> Region:
         if rid is None:
             raise ValidationFailed(f"pick '{pick.choice}' needs the region of annotator {side}")
@@ -265,14 +391,16 @@ def _plan(project: Project, document_id: int, page: int,
         if key is None:
             raise ValidationFailed(
                 f"the annotators disagree on the class ({ra.class_key} / {rb.class_key}); "
-                "name the class of the merged region")
+                "name the class of the merged region"
+            )
         attrs = dict(ra.attrs) if key == ra.class_key else dict(rb.attrs)
         return pick, core.merged_box(Box(*ra.box), Box(*rb.box)), key, attrs
     raise ValidationFailed(f"unknown pick '{pick.choice}' (a, b, merge or reject)")
 
 
-def adjudicate_agreed(project: Project, doc: str | int, iou: float = 0.5,
-                      annotators: Sequence[str] | None = None) -> list[Region]:
+def adjudicate_agreed(
+    project: Project, doc: str | int, iou: float = 0.5, annotators: Sequence[str] | None = None
+) -> list[Region]:
     """Merge every agreeing pair of a document that is not yet adjudicated: the quick path
     that leaves the lead only the disagreements to decide."""
     document = documents.resolve(project, doc)
@@ -286,16 +414,24 @@ def adjudicate_agreed(project: Project, doc: str | int, iou: float = 0.5,
     taken: set[str] = set()
     for pr in rep.pairs:
         for page in sorted(set(people[pr.annotator_a]) | set(people[pr.annotator_b])):
-            pm = core.match([_labelled(r) for r in people[pr.annotator_a].get(page, [])],
-                            [_labelled(r) for r in people[pr.annotator_b].get(page, [])], iou)
+            pm = core.match(
+                [_labelled(r) for r in people[pr.annotator_a].get(page, [])],
+                [_labelled(r) for r in people[pr.annotator_b].get(page, [])],
+                iou,
+            )
             done = [r for r in existing if r.page == page]
             for p in pm.pairs:
-                if (p.agrees and p.a.id not in taken and p.b.id not in taken
-                        and not _resolved([p.a.box, p.b.box], done)):
+                if (
+                    p.agrees
+                    and p.a.id not in taken
+                    and p.b.id not in taken
+                    and not _resolved([p.a.box, p.b.box], done)
+                ):
                     taken.update((p.a.id, p.b.id))
                     picks[page].append(Pick("merge", p.a.id, p.b.id))
     created: list[Region] = []
     for page, ps in sorted(picks.items()):
-        created.extend(adjudicate(project, document.id, page, ps,
-                                  reason="adjudicated: annotators agree"))
+        created.extend(
+            adjudicate(project, document.id, page, ps, reason="adjudicated: annotators agree")
+        )
     return created

@@ -61,12 +61,16 @@ class AnchorCheck:
         if not self.chain.ok:
             return f"audit log broken at event {self.chain.first_bad_id}: {self.chain.problem}"
         if self.local_hash is None:
-            return (f"the log has no event {self.event_id}, which {self.release} recorded as "
-                    "its head: events were removed")
+            return (
+                f"the log has no event {self.event_id}, which {self.release} recorded as "
+                "its head: events were removed"
+            )
         if self.local_hash != self.recorded_hash:
-            return (f"event {self.event_id} hashes to {self.local_hash[:16]}…, but "
-                    f"{self.release} recorded {self.recorded_hash[:16]}…: the history up to "
-                    "that event was rewritten since the release")
+            return (
+                f"event {self.event_id} hashes to {self.local_hash[:16]}…, but "
+                f"{self.release} recorded {self.recorded_hash[:16]}…: the history up to "
+                "that event was rewritten since the release"
+            )
         return None
 
 
@@ -92,9 +96,14 @@ def verify_release(target: str, project: Project | None = None) -> ReleaseCheck:
             notes.append(f"previous release not checked ({exc})")
         else:
             if found != previous:
-                problems.append(Problem("chain", "manifest.json",
-                                        f"names the previous manifest {previous[:16]}…, but "
-                                        f"{previous_at} now hashes to {found[:16]}…"))
+                problems.append(
+                    Problem(
+                        "chain",
+                        "manifest.json",
+                        f"names the previous manifest {previous[:16]}…, but "
+                        f"{previous_at} now hashes to {found[:16]}…",
+                    )
+                )
             else:
                 anchored = "chain"
     if project is not None:
@@ -103,21 +112,31 @@ def verify_release(target: str, project: Project | None = None) -> ReleaseCheck:
             anchored = "project"
         else:
             here = _location(target)
-            same = [r for r in release_rows.list_releases(project.db, str(m.get("version")))
-                    if _location(r.path) == here]
+            same = [
+                r
+                for r in release_rows.list_releases(project.db, str(m.get("version")))
+                if _location(r.path) == here
+            ]
             if same:
-                problems.append(Problem(
-                    "manifest", "manifest.json",
-                    f"its SHA-256 {check.manifest_sha256[:16]}… is not the "
-                    f"{same[-1].manifest_sha256[:16]}… this project recorded when it wrote the "
-                    "release: the manifest was rewritten"))
+                problems.append(
+                    Problem(
+                        "manifest",
+                        "manifest.json",
+                        f"its SHA-256 {check.manifest_sha256[:16]}… is not the "
+                        f"{same[-1].manifest_sha256[:16]}… this project recorded when it wrote the "
+                        "release: the manifest was rewritten",
+                    )
+                )
             else:
                 notes.append("this project has no record of this release")
     if anchored == "none" and not problems:
-        notes.append("only self-consistent: nothing outside the manifest vouches for it "
-                     "(give --db of the project that wrote it)")
-    return ReleaseCheck(check.url, len(m["files"]), check.manifest_sha256, anchored,
-                        problems, notes)
+        notes.append(
+            "only self-consistent: nothing outside the manifest vouches for it "
+            "(give --db of the project that wrote it)"
+        )
+    return ReleaseCheck(
+        check.url, len(m["files"]), check.manifest_sha256, anchored, problems, notes
+    )
 
 
 def verify_against(project: Project, target: str) -> AnchorCheck:
@@ -128,8 +147,10 @@ def verify_against(project: Project, target: str) -> AnchorCheck:
     manifest, _ = read_stored(store)
     head: Any = manifest.get("log_head")
     if not isinstance(head, dict) or "event_id" not in head or "hash" not in head:
-        raise AalError(f"{store.url} records no event log head (released before AAL Desktop "
-                       "recorded one); use a newer release")
+        raise AalError(
+            f"{store.url} records no event log head (released before AAL Desktop "
+            "recorded one); use a newer release"
+        )
     event_id, recorded = int(head["event_id"]), str(head["hash"])
     chain = audit.verify(project)
     if event_id == 0:

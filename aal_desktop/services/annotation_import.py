@@ -111,23 +111,37 @@ class ImportReport:
     def summary(self) -> dict[str, object]:
         """The report as plain data (CLI --json and the dialog)."""
         return {
-            "format": self.format, "as_prelabels": self.as_prelabels,
-            "imported": self.imported, "already_present": self.already_present,
-            "reduced": self.reduced, "skipped": self.skipped,
-            "documents_created": self.documents_created, "documents": self.documents,
+            "format": self.format,
+            "as_prelabels": self.as_prelabels,
+            "imported": self.imported,
+            "already_present": self.already_present,
+            "reduced": self.reduced,
+            "skipped": self.skipped,
+            "documents_created": self.documents_created,
+            "documents": self.documents,
             "mapping": self.mapping,
-            "files": [{"path": f.path, "sha256": f.sha256, "batch": f.batch,
-                       "imported": f.imported, "already_present": f.already_present,
-                       "reduced": dict(f.reduced), "skipped": dict(f.skipped)}
-                      for f in self.files],
+            "files": [
+                {
+                    "path": f.path,
+                    "sha256": f.sha256,
+                    "batch": f.batch,
+                    "imported": f.imported,
+                    "already_present": f.already_present,
+                    "reduced": dict(f.reduced),
+                    "skipped": dict(f.skipped),
+                }
+                for f in self.files
+            ],
             "notes": self.notes,
         }
 
     def lines(self) -> list[str]:
-        out = [f"{self.imported} regions imported"
-               + (" as pending pre-labels" if self.as_prelabels else "")
-               + f", {self.already_present} already imported"
-               + f", {len(self.documents_created)} documents made"]
+        out = [
+            f"{self.imported} regions imported"
+            + (" as pending pre-labels" if self.as_prelabels else "")
+            + f", {self.already_present} already imported"
+            + f", {len(self.documents_created)} documents made"
+        ]
         for title, counts in (("reduced", self.reduced), ("skipped", self.skipped)):
             for reason, n in counts.items():
                 out.append(f"  {title:<8} {n:>6}  {reason}")
@@ -137,8 +151,7 @@ class ImportReport:
 def plan(project: Project, options: ImportOptions) -> ImportPlan:
     """Parse the files and map their labels; writes nothing."""
     check_format(options.format)
-    files = tuple(parse(options.format, p) for p in annotation_files(options.format,
-                                                                       options.path))
+    files = tuple(parse(options.format, p) for p in annotation_files(options.format, options.path))
     if not files:
         raise ValidationFailed(f"{options.path}: no {options.format} annotation files in it")
     explicit = options.mapping
@@ -151,9 +164,12 @@ def plan(project: Project, options: ImportOptions) -> ImportPlan:
     return ImportPlan(options, files, tuple(choices))
 
 
-def import_annotations(project: Project, options: ImportOptions,
-                       progress: Progress | None = None,
-                       cancelled: Callable[[], bool] | None = None) -> ImportReport:
+def import_annotations(
+    project: Project,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
     return run(project, plan(project, options), progress, cancelled)
 
 
@@ -163,11 +179,16 @@ def refuse_unmapped(p: ImportPlan) -> None:
         raise ValidationFailed(
             f"{len(missing)} labels map to no class, nothing was imported: "
             f"{', '.join(repr(m) for m in missing)}; map them with --map FILE "
-            "(YAML {foreign label: class key}, null to leave one out)")
+            "(YAML {foreign label: class key}, null to leave one out)"
+        )
 
 
-def run(project: Project, p: ImportPlan, progress: Progress | None = None,
-        cancelled: Callable[[], bool] | None = None) -> ImportReport:
+def run(
+    project: Project,
+    p: ImportPlan,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
     """Write the planned import (see the module docstring); returns what it did."""
     refuse_unmapped(p)
     opts = p.options
@@ -193,8 +214,9 @@ def run(project: Project, p: ImportPlan, progress: Progress | None = None,
                 for note in ff.notes:
                     if note not in report.notes:
                         report.notes.append(note)
-                done = _write_file(project, ff, pages, mapping, opts, fr, report,
-                                   done, tell, cancelled)
+                done = _write_file(
+                    project, ff, pages, mapping, opts, fr, report, done, tell, cancelled
+                )
         report.documents_created = list(resolver.created)
     finally:
         resolver.close()
@@ -224,10 +246,18 @@ def _ordered(boxes: Sequence[ForeignBox]) -> list[ForeignBox]:
     return out
 
 
-def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget | str],
-                mapping: dict[str, str | None], opts: ImportOptions, fr: FileReport,
-                report: ImportReport, done: int, tell: Callable[[str], None],
-                cancelled: Callable[[], bool] | None) -> int:
+def _write_file(
+    project: Project,
+    ff: ForeignFile,
+    pages: dict[str, PageTarget | str],
+    mapping: dict[str, str | None],
+    opts: ImportOptions,
+    fr: FileReport,
+    report: ImportReport,
+    done: int,
+    tell: Callable[[str], None],
+    cancelled: Callable[[], bool] | None,
+) -> int:
     seen = rows.imported_foreign_ids(project.db, ff.sha256)
     batch = str(uuid.uuid4())
     reason = f"imported from {ff.format} file {ff.path.name} (sha256 {ff.sha256[:12]})"
@@ -254,8 +284,9 @@ def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget |
             fr.skipped[target or "unknown image"] += 1
             continue
         assert box.box is not None
-        shown = to_page_points(box.box, target.frame_w, target.frame_h, target.geometry,
-                               target.frame)
+        shown = to_page_points(
+            box.box, target.frame_w, target.frame_h, target.geometry, target.frame
+        )
         placed, skip, clipped = place_on_page(shown, target.geometry, regions.MIN_SIDE_PT)
         if placed is None:
             fr.skipped[skip or "empty"] += 1
@@ -266,21 +297,32 @@ def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget |
         attrs, dropped = _attributes(project, key, box)
         parent = None
         if box.parent_id is not None:
-            parent = new_ids.get(box.parent_id) or rows.region_for(project.db, ff.sha256,
-                                                                   box.parent_id)
-            if parent is not None and regions.get(project, parent).document_id != \
-                    target.document_id:
+            parent = new_ids.get(box.parent_id) or rows.region_for(
+                project.db, ff.sha256, box.parent_id
+            )
+            if (
+                parent is not None
+                and regions.get(project, parent).document_id != target.document_id
+            ):
                 parent = None  # links stay within a document
         try:
             region = regions.add_region(
-                project, target.document_id, target.page, placed, key, attrs, reason=reason,
+                project,
+                target.document_id,
+                target.page,
+                placed,
+                key,
+                attrs,
+                reason=reason,
                 region_id=box.region_id,
                 origin="model" if opts.as_prelabels else "human",
                 model_name=f"import:{ff.format}" if opts.as_prelabels else None,
                 model_version=ff.sha256[:12] if opts.as_prelabels else None,
                 confidence=box.score if opts.as_prelabels else None,
                 annotator=box.annotator,  # who drew it there (None: the importing person)
-                parent_id=parent, reading_order=box.reading_order, batch=batch,
+                parent_id=parent,
+                reading_order=box.reading_order,
+                batch=batch,
             )
         except ValidationFailed as exc:  # checked before writing: nothing of it was written
             fr.skipped[f"refused by the schema: {exc}"[:120]] += 1
@@ -292,9 +334,23 @@ def _write_file(project: Project, ff: ForeignFile, pages: dict[str, PageTarget |
             fr.reduced[box.reduced] += 1
         if clipped:
             fr.reduced[CLIPPED] += 1
-        rows.insert(project.db, rows.RegionImport(
-            region.id, ff.format, ff.sha256, ff.path.name, box.foreign_id, box.page_key,
-            box.label, box.annotator, reduced, batch, project.user, now))
+        rows.insert(
+            project.db,
+            rows.RegionImport(
+                region.id,
+                ff.format,
+                ff.sha256,
+                ff.path.name,
+                box.foreign_id,
+                box.page_key,
+                box.label,
+                box.annotator,
+                reduced,
+                batch,
+                project.user,
+                now,
+            ),
+        )
         new_ids[box.foreign_id] = region.id
         seen.add(box.foreign_id)
         fr.imported += 1

@@ -73,9 +73,14 @@ class PageResolver:
     """Resolves the pages of the files of one import; made documents are reused across
     files (a folder of labelme files over one folder of images)."""
 
-    def __init__(self, project: Project, images: Path | None = None, doc: str | None = None,
-                 source: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        images: Path | None = None,
+        doc: str | None = None,
+        source: str | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.project = project
         self.images = Path(images) if images else None
         if self.images is not None and not self.images.is_dir():
@@ -160,20 +165,28 @@ class PageResolver:
         out = os.path.join(self._tmp.name, f"{Path(name).stem}.pdf")
         self.progress(f"wrapping {name}")
         try:
-            wrapped = self.project.pdf_call(image_pages.wrap_image, data, name, sha, out,
-                                            page_size)
+            wrapped = self.project.pdf_call(image_pages.wrap_image, data, name, sha, out, page_size)
         except ValueError as exc:
             raise ValidationFailed(f"{name}: {exc}") from None
-        (outcome,) = documents.import_paths(self.project, [Path(out)],
-                                            source=self.source or f"page image {name}")
+        (outcome,) = documents.import_paths(
+            self.project, [Path(out)], source=self.source or f"page image {name}"
+        )
         if outcome.document_id is None:
             raise AalError(f"{name}: the wrapped page image was refused ({outcome.reason})")
         with transaction(self.project.db):
-            rows.insert_image_document(self.project.db, rows.ImageDocument(
-                outcome.document_id, sha, name,
-                str(image_path.resolve()) if image_path else None, wrapped.image_width,
-                wrapped.image_height,
-                self.project.user, now_iso()))
+            rows.insert_image_document(
+                self.project.db,
+                rows.ImageDocument(
+                    outcome.document_id,
+                    sha,
+                    name,
+                    str(image_path.resolve()) if image_path else None,
+                    wrapped.image_width,
+                    wrapped.image_height,
+                    self.project.user,
+                    now_iso(),
+                ),
+            )
         created = outcome.status == "imported"
         if created:
             self.created.append(outcome.document_id)
@@ -183,8 +196,10 @@ class PageResolver:
     def _doclaynet_extra(image: Path) -> tuple[float, float] | None:
         """The original page size from DocLayNet's extra files: `JSON/<stem>.json` beside
         the `PNG/` folder (or next to the image), `metadata.original_width/height`."""
-        for candidate in (image.parent.parent / "JSON" / f"{image.stem}.json",
-                          image.with_suffix(".json")):
+        for candidate in (
+            image.parent.parent / "JSON" / f"{image.stem}.json",
+            image.with_suffix(".json"),
+        ):
             if not candidate.is_file() or candidate.stat().st_size > 64 * 2**20:
                 continue
             try:
@@ -196,8 +211,7 @@ class PageResolver:
 
     # --- pages -----------------------------------------------------------------------------
 
-    def _target(self, doc: Document, page: int, fp: ForeignPage,
-                created: bool) -> PageTarget | str:
+    def _target(self, doc: Document, page: int, fp: ForeignPage, created: bool) -> PageTarget | str:
         if page < 0 or page >= doc.page_count:
             return NO_SUCH_PAGE
         rec = documents.page(self.project, doc.id, page)
@@ -206,10 +220,12 @@ class PageResolver:
             fw, fh = fp.width, fp.height
         else:
             image = rows.image_of(self.project.db, doc.id)
-            fw, fh = ((image.image_width, image.image_height) if image is not None
-                      else (rec.width, rec.height))
-        return PageTarget(doc.id, page, geometry, fw, fh, choose_frame(fw, fh, geometry),
-                          created)
+            fw, fh = (
+                (image.image_width, image.image_height)
+                if image is not None
+                else (rec.width, rec.height)
+            )
+        return PageTarget(doc.id, page, geometry, fw, fh, choose_frame(fw, fh, geometry), created)
 
     def resolve(self, ff: ForeignFile) -> dict[str, PageTarget | str]:
         """Every foreign page of the file → its target, or why its boxes are skipped."""
@@ -245,8 +261,7 @@ class PageResolver:
             if doc is not None:
                 index = self._page_index(fp, guessed_base, doc)
                 created = doc.id in self.created
-                return (PAGE_UNKNOWN if index is None
-                        else self._target(doc, index, fp, created))
+                return PAGE_UNKNOWN if index is None else self._target(doc, index, fp, created)
         image = self._image_document(fp, beside)
         if image is not None:
             return self._target(image[0], 0, fp, image[1])
@@ -260,6 +275,9 @@ class PageResolver:
             doc = self._pdf_document(f"{Path(name).stem}.pdf", beside)
             if doc is not None:
                 index = self._page_index(fp, guessed_base, doc)
-                return (PAGE_UNKNOWN if index is None
-                        else self._target(doc, index, fp, doc.id in self.created))
+                return (
+                    PAGE_UNKNOWN
+                    if index is None
+                    else self._target(doc, index, fp, doc.id in self.created)
+                )
         return UNKNOWN_IMAGE

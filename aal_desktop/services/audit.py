@@ -10,8 +10,13 @@ from ..store.events import ChainReport, EventFilter
 from .project import Project
 
 
-def list_events(project: Project, flt: EventFilter | None = None, limit: int | None = None,
-                offset: int = 0, descending: bool = False) -> list[Event]:
+def list_events(
+    project: Project,
+    flt: EventFilter | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    descending: bool = False,
+) -> list[Event]:
     return event_log.list_events(project.db, flt, limit=limit, offset=offset, descending=descending)
 
 

@@ -34,6 +34,7 @@ OPERATORS = (">=", "<=", "==", ">", "<")
 
 # --- records ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Gate:
     """An evaluation gate such as `mAP>=0.8`."""
@@ -48,12 +49,14 @@ class Gate:
 
 # --- gates ------------------------------------------------------------------------------------
 
+
 def parse_gate(text: str) -> Gate:
     """`mAP>=0.8` (also >, <=, <, ==) → Gate; metric names may be dotted paths (`val.mAP`)."""
     m = GATE_RE.match(text)
     if m is None:
-        raise ValidationFailed(f"'{text}' is not a gate like 'mAP>=0.8' "
-                               f"(operators: {', '.join(OPERATORS)})")
+        raise ValidationFailed(
+            f"'{text}' is not a gate like 'mAP>=0.8' (operators: {', '.join(OPERATORS)})"
+        )
     try:
         threshold = float(m["value"])
     except ValueError:
@@ -89,8 +92,9 @@ def evaluate_gate(gate: Gate, metrics: dict[str, Any], text: str | None = None) 
         passed = value < gate.threshold
     else:
         passed = math.isclose(value, gate.threshold, rel_tol=1e-9, abs_tol=1e-12)
-    return GateResult(text.strip() if text else str(gate), gate.metric, gate.op, gate.threshold,
-                      value, passed)
+    return GateResult(
+        text.strip() if text else str(gate), gate.metric, gate.op, gate.threshold, value, passed
+    )
 
 
 def evaluate_gates(gates: Iterable[str], metrics: dict[str, Any]) -> list[GateResult]:
@@ -122,18 +126,32 @@ def _with_ends(project: Project, deps: list[Deployment]) -> list[Deployment]:
         nxt = model_rows.next_in_env(project.db, d)
         undeployed = gone.get(d.id)
         if undeployed is not None and (nxt is None or undeployed[0] <= nxt[1]):
-            d = Deployment(**{**d.__dict__, "ended_at": undeployed[0], "ended_by": None,
-                              "ended_by_model": None, "undeployed": True,
-                              "undeploy_reason": undeployed[1]})
+            d = Deployment(
+                **{
+                    **d.__dict__,
+                    "ended_at": undeployed[0],
+                    "ended_by": None,
+                    "ended_by_model": None,
+                    "undeployed": True,
+                    "undeploy_reason": undeployed[1],
+                }
+            )
         elif nxt is not None:
-            d = Deployment(**{**d.__dict__, "ended_at": nxt[1], "ended_by": int(nxt[0]),
-                              "ended_by_model": f"{nxt[2]}:{nxt[3]}"})
+            d = Deployment(
+                **{
+                    **d.__dict__,
+                    "ended_at": nxt[1],
+                    "ended_by": int(nxt[0]),
+                    "ended_by_model": f"{nxt[2]}:{nxt[3]}",
+                }
+            )
         out.append(d)
     return out
 
 
-def list_deployments(project: Project, env: str | None = None,
-                     model: str | None = None) -> list[Deployment]:
+def list_deployments(
+    project: Project, env: str | None = None, model: str | None = None
+) -> list[Deployment]:
     """Deployments in time order, optionally of one environment or one model version."""
     where: list[str] = []
     params: list[Any] = []
@@ -161,16 +179,16 @@ def environments(project: Project) -> list[str]:
     return model_rows.environments(project.db)
 
 
-def in_production(project: Project, env: str, at: datetime | date | str | None = None
-                  ) -> Deployment | None:
+def in_production(
+    project: Project, env: str, at: datetime | date | str | None = None
+) -> Deployment | None:
     """The deployment serving `env` at `at` (a bare date: at the end of that day)."""
     stamp = to_iso(at, end_of_day=True)
     found = model_rows.latest_in_env(project.db, env, stamp)
     if found is None:
         return None
     (dep,) = _with_ends(project, [found])
-    return None if dep.undeployed and dep.ended_at is not None and dep.ended_at <= stamp \
-        else dep
+    return None if dep.undeployed and dep.ended_at is not None and dep.ended_at <= stamp else dep
 
 
 def current_deployment(project: Project, env: str) -> Deployment | None:
@@ -186,37 +204,84 @@ def _check_order(project: Project, env: str, stamp: str) -> None:
     if last is not None and stamp < last.deployed_at:
         raise ValidationFailed(
             f"deployments in '{env}' are recorded in order: {stamp} is before deployment "
-            f"#{last.id} ({last.deployed_at})")
+            f"#{last.id} ({last.deployed_at})"
+        )
     ended = _undeploys(project).get(last.id) if last is not None else None
     if ended is not None and stamp < ended[0]:
         raise ValidationFailed(
             f"deployments in '{env}' are recorded in order: {stamp} is before the undeploy "
-            f"of deployment #{last.id if last else '?'} ({ended[0]})")
+            f"of deployment #{last.id if last else '?'} ({ended[0]})"
+        )
 
 
-def _insert_deployment(project: Project, m: ModelVersion, env: str, kind: str,
-                       results: list[GateResult], forced: bool, force_reason: str | None,
-                       limitations: list[str], replaces: int | None, restores: int | None,
-                       reason: str | None, stamp: str) -> int:
+def _insert_deployment(
+    project: Project,
+    m: ModelVersion,
+    env: str,
+    kind: str,
+    results: list[GateResult],
+    forced: bool,
+    force_reason: str | None,
+    limitations: list[str],
+    replaces: int | None,
+    restores: int | None,
+    reason: str | None,
+    stamp: str,
+) -> int:
     passed = all(r.passed for r in results)
     gates_json = [r.__dict__ for r in results]
-    event_id = append(project.db, NewEvent(
-        kind=f"model.{kind}", user=project.user, reason=force_reason or reason,
-        schema_version=m.schema_version,
-        new={"model": m.ref, "env": env, "gates": gates_json, "gates_passed": passed,
-             "forced": forced, "limitations": limitations, "replaces": replaces,
-             "restores": restores, "deployed_at": stamp}))
-    return model_rows.insert_deployment(project.db, {
-        "model": m.name, "version": m.version, "env": env, "kind": kind,
-        "gates": json.dumps(gates_json), "gates_passed": int(passed), "forced": int(forced),
-        "force_reason": force_reason, "limitations": json.dumps(limitations),
-        "replaces": replaces, "restores": restores, "reason": reason, "event_id": event_id,
-        "deployed_by": project.user, "deployed_at": stamp})
+    event_id = append(
+        project.db,
+        NewEvent(
+            kind=f"model.{kind}",
+            user=project.user,
+            reason=force_reason or reason,
+            schema_version=m.schema_version,
+            new={
+                "model": m.ref,
+                "env": env,
+                "gates": gates_json,
+                "gates_passed": passed,
+                "forced": forced,
+                "limitations": limitations,
+                "replaces": replaces,
+                "restores": restores,
+                "deployed_at": stamp,
+            },
+        ),
+    )
+    return model_rows.insert_deployment(
+        project.db,
+        {
+            "model": m.name,
+            "version": m.version,
+            "env": env,
+            "kind": kind,
+            "gates": json.dumps(gates_json),
+            "gates_passed": int(passed),
+            "forced": int(forced),
+            "force_reason": force_reason,
+            "limitations": json.dumps(limitations),
+            "replaces": replaces,
+            "restores": restores,
+            "reason": reason,
+            "event_id": event_id,
+            "deployed_by": project.user,
+            "deployed_at": stamp,
+        },
+    )
 
 
-def deploy(project: Project, model: str, env: str, gates: Iterable[str] = (),
-           limitations: Iterable[str] = (), force: bool = False, reason: str | None = None,
-           at: datetime | str | None = None) -> Deployment:
+def deploy(
+    project: Project,
+    model: str,
+    env: str,
+    gates: Iterable[str] = (),
+    limitations: Iterable[str] = (),
+    force: bool = False,
+    reason: str | None = None,
+    at: datetime | str | None = None,
+) -> Deployment:
     """Deploy a model version to `env` after evaluating every gate on its recorded metrics.
 
     A failing gate (or a retired model) refuses unless `force` with a `reason`; the results
@@ -241,8 +306,10 @@ def deploy(project: Project, model: str, env: str, gates: Iterable[str] = (),
     if problems:
         if not force:
             raise ValidationFailed(
-                f"deployment of {m.ref} to '{env}' refused: " + "; ".join(problems)
-                + ". Fix it, or pass --force with --reason to deploy anyway (it is recorded)")
+                f"deployment of {m.ref} to '{env}' refused: "
+                + "; ".join(problems)
+                + ". Fix it, or pass --force with --reason to deploy anyway (it is recorded)"
+            )
         if not (reason and reason.strip()):
             raise ValidationFailed(f"--force needs a --reason (overriding: {'; '.join(problems)})")
         forced, force_reason = True, reason.strip()
@@ -252,15 +319,26 @@ def deploy(project: Project, model: str, env: str, gates: Iterable[str] = (),
         _check_order(project, env, stamp)
         previous = current_deployment(project, env)
         new_id = _insert_deployment(
-            project, m, env, "deploy", results, forced, force_reason, lims,
-            previous.id if previous else None, None,
-            None if forced else (reason.strip() if reason and reason.strip() else None), stamp)
+            project,
+            m,
+            env,
+            "deploy",
+            results,
+            forced,
+            force_reason,
+            lims,
+            previous.id if previous else None,
+            None,
+            None if forced else (reason.strip() if reason and reason.strip() else None),
+            stamp,
+        )
     project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env, "deployment": new_id}))
     return get_deployment(project, new_id)
 
 
-def rollback(project: Project, env: str, reason: str | None = None,
-             at: datetime | str | None = None) -> Deployment:
+def rollback(
+    project: Project, env: str, reason: str | None = None, at: datetime | str | None = None
+) -> Deployment:
     """Put back the model of the deployment the current one replaced, as a NEW deployment.
 
     Its rollback pointer is the deployment it replaces, so rolling back twice returns to
@@ -275,30 +353,47 @@ def rollback(project: Project, env: str, reason: str | None = None,
         if current is None:
             raise AalError(f"nothing has been deployed to '{env}'; nothing to roll back")
         if current.replaces is None:
-            raise AalError(f"deployment #{current.id} ({current.ref}) was the first in '{env}'; "
-                           "there is no earlier deployment to roll back to")
+            raise AalError(
+                f"deployment #{current.id} ({current.ref}) was the first in '{env}'; "
+                "there is no earlier deployment to roll back to"
+            )
         target = get_deployment(project, current.replaces)
         m = get_model(project, target.ref)
         if m.retired:
-            raise AalError(f"cannot roll back '{env}' to {m.ref}: it was retired "
-                           f"({m.retired_reason}); deploy its successor instead")
+            raise AalError(
+                f"cannot roll back '{env}' to {m.ref}: it was retired "
+                f"({m.retired_reason}); deploy its successor instead"
+            )
         results = evaluate_gates([g.gate for g in target.gates], m.metrics)
         passed = all(r.passed for r in results)
         forced = not passed
         force_reason = None
         if forced:
-            force_reason = (f"rollback to deployment #{target.id}, which was forced: "
-                            f"{target.force_reason or 'no reason recorded'}")
+            force_reason = (
+                f"rollback to deployment #{target.id}, which was forced: "
+                f"{target.force_reason or 'no reason recorded'}"
+            )
         new_id = _insert_deployment(
-            project, m, env, "rollback", results, forced, force_reason,
-            list(target.limitations), current.id, target.id,
-            reason.strip() if reason and reason.strip() else None, stamp)
+            project,
+            m,
+            env,
+            "rollback",
+            results,
+            forced,
+            force_reason,
+            list(target.limitations),
+            current.id,
+            target.id,
+            reason.strip() if reason and reason.strip() else None,
+            stamp,
+        )
     project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env, "deployment": new_id}))
     return get_deployment(project, new_id)
 
 
-def undeploy(project: Project, model: str, env: str, reason: str,
-             at: datetime | str | None = None) -> Deployment:
+def undeploy(
+    project: Project, model: str, env: str, reason: str, at: datetime | str | None = None
+) -> Deployment:
     """Take a model out of `env` with nothing in its place (an event, with the reason);
     the environment then serves nothing, and the model can be retired."""
     project.require_lead("undeploy models")
@@ -315,11 +410,17 @@ def undeploy(project: Project, model: str, env: str, reason: str,
         if current.ref != m.ref:
             raise AalError(f"'{env}' serves {current.ref}, not {m.ref}; nothing undeployed")
         _check_order(project, env, stamp)
-        append(project.db, NewEvent(
-            kind=UNDEPLOY_EVENT_KIND, user=project.user, reason=why,
-            schema_version=m.schema_version,
-            new={"model": m.ref, "env": env, "deployment": current.id,
-                 "undeployed_at": stamp}))
-    project.notify(Change(ChangeKind.model, (m.ref,), detail={"env": env,
-                                                              "undeployed": current.id}))
+        append(
+            project.db,
+            NewEvent(
+                kind=UNDEPLOY_EVENT_KIND,
+                user=project.user,
+                reason=why,
+                schema_version=m.schema_version,
+                new={"model": m.ref, "env": env, "deployment": current.id, "undeployed_at": stamp},
+            ),
+        )
+    project.notify(
+        Change(ChangeKind.model, (m.ref,), detail={"env": env, "undeployed": current.id})
+    )
     return get_deployment(project, current.id)

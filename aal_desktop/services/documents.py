@@ -48,8 +48,10 @@ class ImportOutcome:
         if self.status == "failed":
             return f"failed    {self.path}: {self.reason}"
         if self.status == "imported":
-            return (f"imported  {self.path}: document {self.document_id}, "
-                    f"{plural(self.pages or 0, 'page')}")
+            return (
+                f"imported  {self.path}: document {self.document_id}, "
+                f"{plural(self.pages or 0, 'page')}"
+            )
         if self.status == "present":
             return f"present   {self.path}: already present as document {self.document_id}"
         return f"rejected  {self.path}: {self.reason}"
@@ -97,20 +99,24 @@ def import_paths(
             if cancelled is not None and cancelled():
                 break
             try:
-                outcome = _import_one(project, worker, path, source, license, password,
-                                      timeout)
+                outcome = _import_one(project, worker, path, source, license, password, timeout)
             except DatabaseUnavailable as exc:
                 # the destination failed (full disk, read-only): every later file would too
-                outcome = ImportOutcome(path, "failed", kind="database", reason=str(exc),
-                                        not_tried=len(files) - i - 1)
+                outcome = ImportOutcome(
+                    path, "failed", kind="database", reason=str(exc), not_tried=len(files) - i - 1
+                )
             outcomes.append(outcome)
             if progress is not None:
                 progress(i + 1, len(files), outcome)
             if outcome.status == "failed":
                 break
     if any(o.status == "imported" for o in outcomes):
-        project.notify(Change(ChangeKind.document, tuple(o.document_id for o in outcomes
-                                                 if o.status == "imported")))
+        project.notify(
+            Change(
+                ChangeKind.document,
+                tuple(o.document_id for o in outcomes if o.status == "imported"),
+            )
+        )
     return outcomes
 
 
@@ -128,8 +134,15 @@ def _import_worker() -> WorkerProcess:
     return _WORKER
 
 
-def _import_one(project: Project, worker: WorkerProcess, path: Path, source: str | None,
-                license: str | None, password: str | None, timeout: float) -> ImportOutcome:
+def _import_one(
+    project: Project,
+    worker: WorkerProcess,
+    path: Path,
+    source: str | None,
+    license: str | None,
+    password: str | None,
+    timeout: float,
+) -> ImportOutcome:
     from ..pdf.inspect import inspect_with_timeout
 
     if not path.exists():
@@ -142,8 +155,9 @@ def _import_one(project: Project, worker: WorkerProcess, path: Path, source: str
             return ImportOutcome(path, "rejected", kind="empty", reason="empty file (0 bytes)")
         sha = sha256_file(path)
     except OSError as exc:
-        return ImportOutcome(path, "rejected", kind="unreadable",
-                             reason=f"cannot read the file ({exc.strerror})")
+        return ImportOutcome(
+            path, "rejected", kind="unreadable", reason=f"cannot read the file ({exc.strerror})"
+        )
     existing = find_by_sha(project, sha)
     if existing is not None:
         return ImportOutcome(path, "present", existing.id, existing.page_count, sha)
@@ -159,12 +173,24 @@ def _import_one(project: Project, worker: WorkerProcess, path: Path, source: str
     now = now_iso()
     with transaction(project.db):
         doc_id = document_rows.insert(
-            project.db, sha, path.name, str(path.resolve()), size, result.page_count,
-            result.title, source, license, bool(result.encrypted), project.user, now,
-            DocStatus.todo.value)
+            project.db,
+            sha,
+            path.name,
+            str(path.resolve()),
+            size,
+            result.page_count,
+            result.title,
+            source,
+            license,
+            bool(result.encrypted),
+            project.user,
+            now,
+            DocStatus.todo.value,
+        )
         document_rows.insert_page_rows(project.db, result.pages.rows(doc_id))
-        document_rows.add_status_change(project.db, doc_id, None, DocStatus.todo.value,
-                                        project.user, now, "imported")
+        document_rows.add_status_change(
+            project.db, doc_id, None, DocStatus.todo.value, project.user, now, "imported"
+        )
     return ImportOutcome(path, "imported", doc_id, result.page_count, sha)
 
 
@@ -173,10 +199,15 @@ def _box_json(box: tuple[float, float, float, float]) -> str:
     return "[" + ",".join(repr(float(v)) for v in box) + "]"
 
 
-def list_documents(project: Project, status: DocStatus | str | None = None,
-                   assignee: str | None = None, include_retired: bool = True) -> list[Document]:
-    return document_rows.list_documents(project.db, DocStatus(status).value if status else None,
-                                        assignee, include_retired)
+def list_documents(
+    project: Project,
+    status: DocStatus | str | None = None,
+    assignee: str | None = None,
+    include_retired: bool = True,
+) -> list[Document]:
+    return document_rows.list_documents(
+        project.db, DocStatus(status).value if status else None, assignee, include_retired
+    )
 
 
 def resolve(project: Project, ref: str | int) -> Document:
@@ -212,13 +243,15 @@ def page(project: Project, document_id: int, page_number: int) -> PageRecord:
         n = document_rows.page_count(project.db, document_id)
         if n is None:
             raise NotFound(f"no document with id {document_id}")
-        raise ValidationFailed(f"page {page_number + 1} does not exist: document {document_id} "
-                               f"has pages 1-{n}")
+        raise ValidationFailed(
+            f"page {page_number + 1} does not exist: document {document_id} has pages 1-{n}"
+        )
     return found
 
 
-def set_status(project: Project, ref: str | int, status: DocStatus | str,
-               reason: str | None = None) -> Document:
+def set_status(
+    project: Project, ref: str | int, status: DocStatus | str, reason: str | None = None
+) -> Document:
     """Move a document through the workflow; approving or rejecting is for leads."""
     try:
         new = DocStatus(status)
@@ -236,8 +269,9 @@ def set_status(project: Project, ref: str | int, status: DocStatus | str,
         if new == DocStatus.approved:
             _require_reviewed(project, doc.id)
         document_rows.set_status(project.db, doc.id, new.value)
-        document_rows.add_status_change(project.db, doc.id, doc.status.value, new.value,
-                                        project.user, now_iso(), reason)
+        document_rows.add_status_change(
+            project.db, doc.id, doc.status.value, new.value, project.user, now_iso(), reason
+        )
     project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
     return resolve(project, doc.id)
 
@@ -245,8 +279,9 @@ def set_status(project: Project, ref: str | int, status: DocStatus | str,
 def _require_reviewed(project: Project, document_id: int) -> None:
     """Approving says "this is the truth to ship": refused while a proposal is pending or
     several people annotated it and nobody adjudicated (core.reviewed)."""
-    problem = reviewed_set(document_id,
-                           region_rows.live_regions_of(project.db, [document_id])).problem()
+    problem = reviewed_set(
+        document_id, region_rows.live_regions_of(project.db, [document_id])
+    ).problem()
     if problem:
         raise ValidationFailed(f"document {document_id} cannot be approved: {problem}")
 

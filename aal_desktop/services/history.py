@@ -29,16 +29,30 @@ from .project import Project
 
 # What a later change did to a region, for "region … was relabelled by bob at … since".
 _DONE_BY = {
-    EventKind.region_create.value: "created", EventKind.region_relabel.value: "relabelled",
-    EventKind.region_move.value: "moved", EventKind.region_resize.value: "resized",
+    EventKind.region_create.value: "created",
+    EventKind.region_relabel.value: "relabelled",
+    EventKind.region_move.value: "moved",
+    EventKind.region_resize.value: "resized",
     EventKind.region_set.value: "given new attributes",
-    EventKind.region_delete.value: "deleted", EventKind.region_restore.value: "restored",
-    EventKind.region_link.value: "relinked", EventKind.region_accept.value: "accepted",
+    EventKind.region_delete.value: "deleted",
+    EventKind.region_restore.value: "restored",
+    EventKind.region_link.value: "relinked",
+    EventKind.region_accept.value: "accepted",
     EventKind.region_schema.value: "migrated to a new schema",
 }
 # Fields an undo compares: everything an event records except the derived text.
-_COMPARED = ("box", "class_key", "attrs", "schema_version", "parent_id", "reading_order",
-             "continues_id", "prelabel_state", "attention", "deleted")
+_COMPARED = (
+    "box",
+    "class_key",
+    "attrs",
+    "schema_version",
+    "parent_id",
+    "reading_order",
+    "continues_id",
+    "prelabel_state",
+    "attention",
+    "deleted",
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +90,9 @@ def _step(row: step_rows.StepRow) -> Step:
 
 
 @contextlib.contextmanager
-def step(project: Project, label: str | None = None,
-         initiator: object | None = None) -> Iterator[OpenStep]:
+def step(
+    project: Project, label: str | None = None, initiator: object | None = None
+) -> Iterator[OpenStep]:
     """Everything the services write inside this block is ONE step, named `label` in the
     Undo menu (default: the services' own names). Each service still takes its own write
     lock, after its slow reads (words of a page); `initiator` goes with the change
@@ -106,13 +121,15 @@ def record(project: Project, label: str, edits: list[regions.Edit]) -> None:
         return
     now = now_iso()
     ids = [e.event_id for e in edits]
-    if open_step.step_id is not None and not step_rows.extend(project.db, open_step.step_id,
-                                                              ids, now):
+    if open_step.step_id is not None and not step_rows.extend(
+        project.db, open_step.step_id, ids, now
+    ):
         open_step.step_id, open_step.labels = None, []  # its transaction was rolled back
     open_step.labels.append(label)
     if open_step.step_id is None:
-        open_step.step_id = step_rows.insert(project.db, project.user,
-                                             open_step.label or label, ids, now)
+        open_step.step_id = step_rows.insert(
+            project.db, project.user, open_step.label or label, ids, now
+        )
         return
     if open_step.label is None:
         step_rows.relabel(project.db, open_step.step_id, _combined(open_step.labels))
@@ -157,38 +174,43 @@ def redo(project: Project, step_id: int | None = None) -> Outcome:
 def _replay(project: Project, step_id: int | None, undoing: bool) -> Outcome:
     verb = "undo" if undoing else "redo"
     with transaction(project.db):  # BEGIN IMMEDIATE before reading anything
-        row = (step_rows.get(project.db, step_id) if step_id is not None
-               else step_rows.newest_done(project.db, project.user) if undoing
-               else step_rows.oldest_undone(project.db, project.user))
+        row = (
+            step_rows.get(project.db, step_id)
+            if step_id is not None
+            else step_rows.newest_done(project.db, project.user)
+            if undoing
+            else step_rows.oldest_undone(project.db, project.user)
+        )
         if row is None:
             if step_id is not None:
                 raise NotFound(f"no undo step {step_id}")
             raise ValidationFailed(f"nothing to {verb} for {project.user}")
         if row.user != project.user:
-            raise ValidationFailed(f"step {row.id} ({row.label}) is {row.user}'s; only they "
-                                   f"can {verb} it")
+            raise ValidationFailed(
+                f"step {row.id} ({row.label}) is {row.user}'s; only they can {verb} it"
+            )
         wanted = "done" if undoing else "undone"
         if row.state != wanted:
-            raise ValidationFailed(f"step {row.id} ({row.label}) is {row.state}; nothing to "
-                                   f"{verb}")
+            raise ValidationFailed(f"step {row.id} ({row.label}) is {row.state}; nothing to {verb}")
         rounds = _rounds(project, row, undoing)
         project.open_step = OpenStep(quiet=True)
         current = list(row.current_ids)
         edits: list[regions.Edit] = []
         for one_round in rounds:  # a region the step changed twice is taken back twice
-            done = regions.revert(project, [rv for _i, rv in one_round],
-                                  reason=f"{verb}: {row.label}")
+            done = regions.revert(
+                project, [rv for _i, rv in one_round], reason=f"{verb}: {row.label}"
+            )
             by_region = {e.after.id: e.event_id for e in done}
             for i, rv in one_round:
                 current[i] = by_region.get(rv.region_id, current[i])
             edits.extend(done)
-        step_rows.set_state(project.db, row.id, "undone" if undoing else "done", current,
-                            now_iso())
+        step_rows.set_state(project.db, row.id, "undone" if undoing else "done", current, now_iso())
     return Outcome(_step(step_rows.get(project.db, row.id) or row), edits)
 
 
-def _rounds(project: Project, row: step_rows.StepRow,
-            undoing: bool) -> list[list[tuple[int, regions.Revert]]]:
+def _rounds(
+    project: Project, row: step_rows.StepRow, undoing: bool
+) -> list[list[tuple[int, regions.Revert]]]:
     """What each event of the step goes back (or forward) to, each reverting its own
     event: an undo takes a region's events back newest first, a redo replays them in order,
     one round per event of a region. Refuses if a region no longer has the value the step
@@ -217,8 +239,9 @@ def _rounds(project: Project, row: step_rows.StepRow,
                 rv = regions.Revert(e.region_id or "", e.original, reverts=reverts)
             else:
                 kind = None if e.kind == EventKind.region_create.value else EventKind(e.kind)
-                rv = regions.Revert(e.region_id or "", e.new, reverts=reverts, kind=kind,
-                                    change_type=e.change_type)
+                rv = regions.Revert(
+                    e.region_id or "", e.new, reverts=reverts, kind=kind, change_type=e.change_type
+                )
             rounds[k].append((i, rv))
     return rounds
 
@@ -230,8 +253,11 @@ def _norm(value: object) -> object:
 
 
 def _changed_since(project: Project, region_id: str, event_id: int, undoing: bool) -> str:
-    later = [e for e in event_log.query(project.db, event_log.EventFilter(region_id=region_id))
-             if e.id > event_id]
+    later = [
+        e
+        for e in event_log.query(project.db, event_log.EventFilter(region_id=region_id))
+        if e.id > event_id
+    ]
     what = "nothing undone" if undoing else "nothing redone"
     if not later:
         return f"region {region_id} changed since; {what}"

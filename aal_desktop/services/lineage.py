@@ -192,11 +192,26 @@ class Graph:
 
 # --- schema -----------------------------------------------------------------------------------
 
+
 def _schema_info(row: schema_rows.SchemaRow) -> SchemaInfo:
-    return SchemaInfo(row.version, row.name, row.status, row.guideline_version, row.classes,
-                      row.parent_version, row.created_by, row.created_at, row.published_by,
-                      row.published_at, row.retired_at, row.retired_reason, row.successor,
-                      row.archive, row.migration_reason, row.migrated_regions)
+    return SchemaInfo(
+        row.version,
+        row.name,
+        row.status,
+        row.guideline_version,
+        row.classes,
+        row.parent_version,
+        row.created_by,
+        row.created_at,
+        row.published_by,
+        row.published_at,
+        row.retired_at,
+        row.retired_reason,
+        row.successor,
+        row.archive,
+        row.migration_reason,
+        row.migrated_regions,
+    )
 
 
 def schema_info(project: Project, version: int) -> SchemaInfo:
@@ -222,12 +237,15 @@ def schema_history(project: Project, version: int) -> list[SchemaInfo]:
 
 # --- dataset versions -------------------------------------------------------------------------
 
+
 def dataset_info(project: Project, name: str) -> DatasetInfo:
     row = version_rows.get(project.db, name)
     if row is None:
         raise NotFound(f"no dataset version '{name}' (see `aal version list`)")
-    docs = tuple(DocumentUse(u.id, u.sha256, u.filename, u.source, u.license, u.split, u.pages,
-                             u.regions) for u in version_rows.member_uses(project.db, name))
+    docs = tuple(
+        DocumentUse(u.id, u.sha256, u.filename, u.source, u.license, u.split, u.pages, u.regions)
+        for u in version_rows.member_uses(project.db, name)
+    )
     splits: dict[str, dict[str, int]] = {}
     for d in docs:
         s = splits.setdefault(d.split, {"documents": 0, "pages": 0, "regions": 0})
@@ -242,16 +260,31 @@ def dataset_info(project: Project, name: str) -> DatasetInfo:
     if not quality:
         quality = _json(row.stats_json).get("quality", {}) or {}
     return DatasetInfo(
-        name=row.name, dataset=row.dataset, parent=row.parent, schema_version=row.schema_version,
-        statuses=list(row.statuses), split_ratios=list(row.split_ratios), seed=row.seed,
-        semver=row.semver, created_by=row.created_by, created_at=row.created_at,
-        last_event_id=row.last_event_id, retired_at=row.retired_at, retired_by=row.retired_by,
-        retired_reason=row.retired_reason, successor=row.successor, archive=row.archive,
-        documents=docs, splits=splits, class_distribution=dict(sorted(dist.items())),
+        name=row.name,
+        dataset=row.dataset,
+        parent=row.parent,
+        schema_version=row.schema_version,
+        statuses=list(row.statuses),
+        split_ratios=list(row.split_ratios),
+        seed=row.seed,
+        semver=row.semver,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        last_event_id=row.last_event_id,
+        retired_at=row.retired_at,
+        retired_by=row.retired_by,
+        retired_reason=row.retired_reason,
+        successor=row.successor,
+        archive=row.archive,
+        documents=docs,
+        splits=splits,
+        class_distribution=dict(sorted(dist.items())),
         class_distribution_by_split=by_split,
         sources=dict(Counter(d.source or "(not recorded)" for d in docs)),
         licences=dict(Counter(d.license or "(not recorded)" for d in docs)),
-        quality=quality, regions=sum(dist.values()))
+        quality=quality,
+        regions=sum(dist.values()),
+    )
 
 
 def _json(text: str | None) -> Any:
@@ -274,33 +307,54 @@ def _ancestors(project: Project, name: str) -> list[str]:
 
 # --- corrections ------------------------------------------------------------------------------
 
+
 def corrections_between(project: Project, a: str | None, b: str) -> CorrectionSet:
     """Corrective region events after version `a` was cut up to when `b` was cut, on b's
     documents (`a` None: every correction before `b`), with who, what and why, plus the
     changelog the dataset-versions service computes for the same span."""
-    rows = [c for c in versions.changes_between(project, a, b)
-            if c.get("change_type") == "corrective"]
-    found = tuple(Correction(
-        event_id=int(c["event_id"]), at=c["at"], user=c["user"], kind=c["kind"],
-        region_id=c.get("region_id"), document_id=c.get("document_id"), page=c.get("page"),
-        class_before=(c.get("original") or {}).get("class_key"),
-        class_after=(c.get("new") or {}).get("class_key"), reason=c.get("reason"),
-        review=c.get("review") or "pending") for c in rows)
+    rows = [
+        c for c in versions.changes_between(project, a, b) if c.get("change_type") == "corrective"
+    ]
+    found = tuple(
+        Correction(
+            event_id=int(c["event_id"]),
+            at=c["at"],
+            user=c["user"],
+            kind=c["kind"],
+            region_id=c.get("region_id"),
+            document_id=c.get("document_id"),
+            page=c.get("page"),
+            class_before=(c.get("original") or {}).get("class_key"),
+            class_after=(c.get("new") or {}).get("class_key"),
+            reason=c.get("reason"),
+            review=c.get("review") or "pending",
+        )
+        for c in rows
+    )
     by_user_kind: dict[str, dict[str, int]] = {}
     for c in found:
         kinds = by_user_kind.setdefault(c.user, {})
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
-    relabels = Counter(f"{c.class_before} → {c.class_after}" for c in found
-                       if c.class_before and c.class_after and c.class_before != c.class_after)
+    relabels = Counter(
+        f"{c.class_before} → {c.class_after}"
+        for c in found
+        if c.class_before and c.class_after and c.class_before != c.class_after
+    )
     if a == _parent(project, b):
         changelog = versions.version_changelog(project, b)
     else:
         assert a is not None  # b has a parent or a is given: a None equals a root's parent
         changelog = versions.diff_versions(project, a, b)
     return CorrectionSet(
-        from_version=a, to_version=b, corrections=found,
-        by_user=dict(Counter(c.user for c in found)), by_kind=dict(Counter(c.kind for c in found)),
-        by_user_and_kind=by_user_kind, relabels=dict(relabels), changelog=changelog)
+        from_version=a,
+        to_version=b,
+        corrections=found,
+        by_user=dict(Counter(c.user for c in found)),
+        by_kind=dict(Counter(c.kind for c in found)),
+        by_user_and_kind=by_user_kind,
+        relabels=dict(relabels),
+        changelog=changelog,
+    )
 
 
 def _parent(project: Project, name: str) -> str | None:
@@ -311,6 +365,7 @@ def _parent(project: Project, name: str) -> str | None:
 
 
 # --- lineage ----------------------------------------------------------------------------------
+
 
 def model_lineage(project: Project, ref: str) -> ModelLineage:
     """What a model version learned from: data, schema and its history, corrections, where it
@@ -333,28 +388,40 @@ def model_lineage(project: Project, ref: str) -> ModelLineage:
                 pairs.append((newest_prev, newest))
     corrections = tuple(corrections_between(project, a, b) for a, b in dict.fromkeys(pairs))
     return ModelLineage(
-        model=m, datasets=datasets, schemas=schemas, schema_history=tuple(history),
-        corrections=corrections, deployments=tuple(registry.list_deployments(project, model=m.ref)),
+        model=m,
+        datasets=datasets,
+        schemas=schemas,
+        schema_history=tuple(history),
+        corrections=corrections,
+        deployments=tuple(registry.list_deployments(project, model=m.ref)),
         retirement=registry.get_retirement(project, "model", m.ref),
         previous=f"{m.name}:{prev}" if prev is not None else None,
         next=f"{m.name}:{nxt}" if nxt is not None else None,
-        retired_datasets=tuple(d.name for d in datasets if d.retired))
+        retired_datasets=tuple(d.name for d in datasets if d.retired),
+    )
 
 
 def dataset_lineage(project: Project, name: str) -> DatasetLineage:
     """Which models were trained on a dataset version, and where they were deployed."""
     info = dataset_info(project, name)
     children = tuple(v.name for v in version_rows.list_versions(project.db, parent=name))
-    uses = tuple(ModelUse(m, tuple(registry.list_deployments(project, model=m.ref)))
-                 for m in registry.models_trained_on(project, name))
-    return DatasetLineage(dataset=info, schema=schema_info(project, info.schema_version),
-                          ancestors=tuple(_ancestors(project, name)), children=children,
-                          models=uses,
-                          retirement=registry.get_retirement(project, "dataset_version", name))
+    uses = tuple(
+        ModelUse(m, tuple(registry.list_deployments(project, model=m.ref)))
+        for m in registry.models_trained_on(project, name)
+    )
+    return DatasetLineage(
+        dataset=info,
+        schema=schema_info(project, info.schema_version),
+        ancestors=tuple(_ancestors(project, name)),
+        children=children,
+        models=uses,
+        retirement=registry.get_retirement(project, "dataset_version", name),
+    )
 
 
-def production(project: Project, env: str, at: datetime | date | str | None = None
-               ) -> ProductionAnswer:
+def production(
+    project: Project, env: str, at: datetime | date | str | None = None
+) -> ProductionAnswer:
     """What served `env` at `at` (a bare date: at the end of that day) and what it learned
     from."""
     stamp = registry.to_iso(at, end_of_day=True)
@@ -367,6 +434,7 @@ def production(project: Project, env: str, at: datetime | date | str | None = No
 
 # --- graph ------------------------------------------------------------------------------------
 
+
 def graph(project: Project) -> Graph:
     """Schema versions → dataset versions → models → deployments, retired assets flagged."""
     nodes: list[Node] = []
@@ -376,37 +444,80 @@ def graph(project: Project) -> Graph:
         s = _schema_info(row)
         if s.version not in used_schemas and s.status != "published":
             continue
-        nodes.append(Node(f"schema:{s.version}", "schema", f"schema v{s.version}",
-                          s.status == "retired",
-                          {"name": s.name, "status": s.status, "classes": len(s.classes),
-                           "retired_reason": s.retired_reason}))
-        if s.parent_version is not None and any(n.id == f"schema:{s.parent_version}"
-                                                for n in nodes):
+        nodes.append(
+            Node(
+                f"schema:{s.version}",
+                "schema",
+                f"schema v{s.version}",
+                s.status == "retired",
+                {
+                    "name": s.name,
+                    "status": s.status,
+                    "classes": len(s.classes),
+                    "retired_reason": s.retired_reason,
+                },
+            )
+        )
+        if s.parent_version is not None and any(
+            n.id == f"schema:{s.parent_version}" for n in nodes
+        ):
             edges.append(Edge(f"schema:{s.parent_version}", f"schema:{s.version}", "parent"))
     for v in sorted(version_rows.list_versions(project.db), key=lambda v: (v.created_at, v.name)):
-        name, parent, sv, rat, rreason, cat = (v.name, v.parent, v.schema_version, v.retired_at,
-                                               v.retired_reason, v.created_at)
-        nodes.append(Node(f"dataset:{name}", "dataset", name, rat is not None,
-                          {"schema_version": sv, "created_at": cat,
-                           "retired_reason": rreason}))
+        name, parent, sv, rat, rreason, cat = (
+            v.name,
+            v.parent,
+            v.schema_version,
+            v.retired_at,
+            v.retired_reason,
+            v.created_at,
+        )
+        nodes.append(
+            Node(
+                f"dataset:{name}",
+                "dataset",
+                name,
+                rat is not None,
+                {"schema_version": sv, "created_at": cat, "retired_reason": rreason},
+            )
+        )
         edges.append(Edge(f"schema:{sv}", f"dataset:{name}", "schema_of"))
         if parent:
             edges.append(Edge(f"dataset:{parent}", f"dataset:{name}", "parent"))
     for m in registry.list_models(project):
-        nodes.append(Node(f"model:{m.ref}", "model", m.ref, m.retired,
-                          {"sha256": m.weights_sha256, "metrics": m.metrics,
-                           "retired_reason": m.retired_reason}))
+        nodes.append(
+            Node(
+                f"model:{m.ref}",
+                "model",
+                m.ref,
+                m.retired,
+                {
+                    "sha256": m.weights_sha256,
+                    "metrics": m.metrics,
+                    "retired_reason": m.retired_reason,
+                },
+            )
+        )
         for d in m.datasets:
             edges.append(Edge(f"dataset:{d}", f"model:{m.ref}", "trained_on"))
     for dep in registry.list_deployments(project):
-        nodes.append(Node(f"deployment:{dep.id}", "deployment",
-                          f"#{dep.id} {dep.env} · {dep.ref}"
-                          + (" (rollback)" if dep.kind == "rollback" else ""),
-                          False,
-                          {"env": dep.env, "active": dep.ended_at is None, "model": dep.ref,
-                           "deployed_at": dep.deployed_at,
-                           "ended_at": dep.ended_at, "forced": dep.forced,
-                           "gates_passed": dep.gates_passed}))
+        nodes.append(
+            Node(
+                f"deployment:{dep.id}",
+                "deployment",
+                f"#{dep.id} {dep.env} · {dep.ref}"
+                + (" (rollback)" if dep.kind == "rollback" else ""),
+                False,
+                {
+                    "env": dep.env,
+                    "active": dep.ended_at is None,
+                    "model": dep.ref,
+                    "deployed_at": dep.deployed_at,
+                    "ended_at": dep.ended_at,
+                    "forced": dep.forced,
+                    "gates_passed": dep.gates_passed,
+                },
+            )
+        )
         edges.append(Edge(f"model:{dep.ref}", f"deployment:{dep.id}", "deployed"))
         if dep.replaces is not None:
             edges.append(Edge(f"deployment:{dep.replaces}", f"deployment:{dep.id}", "replaces"))

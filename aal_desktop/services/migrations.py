@@ -93,13 +93,19 @@ def _regions_for(project: Project, keys: set[str], below_version: int | None) ->
 Changes = list[tuple[Region, Label]]
 
 
-def _compute(project: Project, plan: MigrationPlan, start: LabelSchema, to_version: int,
-             below_version: int | None = None) -> tuple[MigrationPreview, Changes]:
+def _compute(
+    project: Project,
+    plan: MigrationPlan,
+    start: LabelSchema,
+    to_version: int,
+    below_version: int | None = None,
+) -> tuple[MigrationPreview, Changes]:
     """Run the plan over the regions it concerns: per-operation counts and the final labels."""
     plan_steps = steps(start, plan)
     final_schema = plan_steps[-1].after.model_copy(update={"version": to_version})
-    regions = _regions_for(project, source_keys(plan) & {c.key for c in start.classes},
-                           below_version)
+    regions = _regions_for(
+        project, source_keys(plan) & {c.key for c in start.classes}, below_version
+    )
     labels = {r.id: Label(r.class_key, dict(r.attrs), r.attention) for r in regions}
     by_id = {r.id: r for r in regions}
     effects: list[OperationEffect] = []
@@ -110,17 +116,30 @@ def _compute(project: Project, plan: MigrationPlan, start: LabelSchema, to_versi
             if new is not label and new != label:
                 labels[rid] = new
                 touched.append(rid)
-        effects.append(OperationEffect(
-            index=st.index + 1, op=st.op.op, label=st.op.label(), regions=len(touched),
-            documents=len({by_id[r].document_id for r in touched}),
-            deleted=sum(1 for r in touched if by_id[r].deleted)))
-    changes = [(r, labels[r.id]) for r in regions
-               if labels[r.id] != Label(r.class_key, dict(r.attrs), r.attention)]
+        effects.append(
+            OperationEffect(
+                index=st.index + 1,
+                op=st.op.op,
+                label=st.op.label(),
+                regions=len(touched),
+                documents=len({by_id[r].document_id for r in touched}),
+                deleted=sum(1 for r in touched if by_id[r].deleted),
+            )
+        )
+    changes = [
+        (r, labels[r.id])
+        for r in regions
+        if labels[r.id] != Label(r.class_key, dict(r.attrs), r.attention)
+    ]
     preview = MigrationPreview(
-        from_version=start.version, to_version=to_version, schema=final_schema,
-        operations=effects, regions=len(changes),
+        from_version=start.version,
+        to_version=to_version,
+        schema=final_schema,
+        operations=effects,
+        regions=len(changes),
         documents=len({r.document_id for r, _ in changes}),
-        region_ids=[r.id for r, _ in changes])
+        region_ids=[r.id for r, _ in changes],
+    )
     return preview, changes
 
 
@@ -130,19 +149,44 @@ def dry_run(project: Project, plan: MigrationPlan) -> MigrationPreview:
     return _compute(project, plan, start, schemas.latest_version(project) + 1)[0]
 
 
-def _write_changes(project: Project, changes: Changes, schema: LabelSchema,
-                   batch: str, reason: str | None, now: str) -> int:
+def _write_changes(
+    project: Project,
+    changes: Changes,
+    schema: LabelSchema,
+    batch: str,
+    reason: str | None,
+    now: str,
+) -> int:
     for before, label in changes:
-        after = before.model_copy(update={
-            "class_key": label.class_key, "attrs": label.attrs, "attention": label.attention,
-            "schema_version": schema.version, "updated_by": project.user, "updated_at": now})
+        after = before.model_copy(
+            update={
+                "class_key": label.class_key,
+                "attrs": label.attrs,
+                "attention": label.attention,
+                "schema_version": schema.version,
+                "updated_by": project.user,
+                "updated_at": now,
+            }
+        )
         region_rows.replace(project.db, after)
-        event_log.append(project.db, NewEvent(
-            kind=EventKind.region_schema.value, user=project.user,
-            change_type=ChangeType.schema.value, region_id=after.id,
-            document_id=after.document_id, page=after.page, original=before.snapshot(),
-            new=after.snapshot(), reason=reason, schema_version=schema.version,
-            guideline_version=schema.guideline_version, batch=batch), at=now)
+        event_log.append(
+            project.db,
+            NewEvent(
+                kind=EventKind.region_schema.value,
+                user=project.user,
+                change_type=ChangeType.schema.value,
+                region_id=after.id,
+                document_id=after.document_id,
+                page=after.page,
+                original=before.snapshot(),
+                new=after.snapshot(),
+                reason=reason,
+                schema_version=schema.version,
+                guideline_version=schema.guideline_version,
+                batch=batch,
+            ),
+            at=now,
+        )
     return len(changes)
 
 
@@ -156,22 +200,47 @@ def apply(project: Project, plan: MigrationPlan, reason: str | None = None) -> M
         version = schemas.latest_version(project) + 1
         preview, changes = _compute(project, plan, start, version)
         schema = preview.schema
-        schema_rows.insert_draft(project.db, version, schema.name, schema.guideline_version,
-                                 schema.to_json(), start.version, project.user, now)
-        event_log.append(project.db, NewEvent(
-            kind="schema.migrate", user=project.user, change_type=ChangeType.schema.value,
-            original={"version": start.version},
-            new={"version": version, "operations": [op.label() for op in plan.operations],
-                 "regions": preview.regions},
-            reason=reason, schema_version=version,
-            guideline_version=schema.guideline_version, batch=batch), at=now)
+        schema_rows.insert_draft(
+            project.db,
+            version,
+            schema.name,
+            schema.guideline_version,
+            schema.to_json(),
+            start.version,
+            project.user,
+            now,
+        )
+        event_log.append(
+            project.db,
+            NewEvent(
+                kind="schema.migrate",
+                user=project.user,
+                change_type=ChangeType.schema.value,
+                original={"version": start.version},
+                new={
+                    "version": version,
+                    "operations": [op.label() for op in plan.operations],
+                    "regions": preview.regions,
+                },
+                reason=reason,
+                schema_version=version,
+                guideline_version=schema.guideline_version,
+                batch=batch,
+            ),
+            at=now,
+        )
         written = _write_changes(project, changes, schema, batch, reason, now)
-        schema_rows.insert_migration(project.db, MigrationRecord(
-            version, start.version, plan, reason, written, project.user, now, batch))
+        schema_rows.insert_migration(
+            project.db,
+            MigrationRecord(
+                version, start.version, plan, reason, written, project.user, now, batch
+            ),
+        )
     project.notify(Change(ChangeKind.schema, (version,), detail={"batch": batch}))
     if written:
-        project.notify(Change(ChangeKind.region, tuple(preview.region_ids),
-                              detail={"batch": batch}))
+        project.notify(
+            Change(ChangeKind.region, tuple(preview.region_ids), detail={"batch": batch})
+        )
     return MigrationResult(preview, version, batch, written)
 
 
@@ -204,17 +273,24 @@ def publish(project: Project, version: int | None = None) -> tuple[LabelSchema, 
             if current != rec.from_version:
                 raise AalError(
                     f"v{version} was migrated from v{rec.from_version}, but v{current} has been "
-                    "published since; write a new migration from the current version")
+                    "published since; write a new migration from the current version"
+                )
             start = schemas.get(project, rec.from_version)
             preview, changes = _compute(project, rec.plan, start, version, below_version=version)
-            caught_up = _write_changes(project, changes, target, rec.batch,
-                                       "brought along when the migrated schema was published",
-                                       now_iso())
+            caught_up = _write_changes(
+                project,
+                changes,
+                target,
+                rec.batch,
+                "brought along when the migrated schema was published",
+                now_iso(),
+            )
             ids = preview.region_ids
         published = schemas.publish(project, version)
     if caught_up:
-        project.notify(Change(ChangeKind.region, tuple(ids),
-                              detail={"batch": rec.batch if rec else None}))
+        project.notify(
+            Change(ChangeKind.region, tuple(ids), detail={"batch": rec.batch if rec else None})
+        )
     return published, caught_up
 
 

@@ -32,6 +32,7 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 # --- records ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class WeightsCheck:
     """Whether the weights file of a model version is still the one that was registered."""
@@ -53,12 +54,15 @@ class WeightsCheck:
             return f"{self.model}: weights file {self.path} is missing"
         if self.matches:
             return f"{self.model}: {self.path} matches sha256 {self.expected_sha256}"
-        return (f"{self.model}: {self.path} has CHANGED: sha256 {self.actual_sha256} "
-                f"({self.actual_size} bytes), registered {self.expected_sha256} "
-                f"({self.expected_size} bytes)")
+        return (
+            f"{self.model}: {self.path} has CHANGED: sha256 {self.actual_sha256} "
+            f"({self.actual_size} bytes), registered {self.expected_sha256} "
+            f"({self.expected_size} bytes)"
+        )
 
 
 # --- references -------------------------------------------------------------------------------
+
 
 def parse_ref(ref: str) -> tuple[str, int | None]:
     """`name:version` → (name, version); a bare `name` means its newest version."""
@@ -88,11 +92,14 @@ def list_models(project: Project, name: str | None = None) -> list[ModelVersion]
 
 
 def models_trained_on(project: Project, dataset_version: str) -> list[ModelVersion]:
-    return [get_model(project, f"{m}:{v}")
-            for m, v in model_rows.trained_on(project.db, dataset_version)]
+    return [
+        get_model(project, f"{m}:{v}")
+        for m, v in model_rows.trained_on(project.db, dataset_version)
+    ]
 
 
 # --- registration -----------------------------------------------------------------------------
+
 
 def dataset_row(project: Project, name: str) -> version_rows.VersionRow:
     """A dataset version a model names (or NotFound, pointing at `aal version list`)."""
@@ -116,7 +123,7 @@ def _read_metrics(metrics: dict[str, Any] | Path | str | None) -> dict[str, Any]
     else:
         value = metrics
     if not isinstance(value, dict):
-        raise ValidationFailed("metrics must be a JSON object like {\"mAP\": 0.81}")
+        raise ValidationFailed('metrics must be a JSON object like {"mAP": 0.81}')
     try:
         return json.loads(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError) as exc:
@@ -135,11 +142,18 @@ def _read_config(config: Path | str | None) -> tuple[str | None, str | None]:
         raise ValidationFailed(f"{p}: the training config must be a text file") from None
 
 
-def register_model(project: Project, name: str, weights: Path | str, datasets: Iterable[str],
-                   metrics: dict[str, Any] | Path | str | None = None,
-                   config: Path | str | None = None, framework: str | None = None,
-                   allow_retired: bool = False, reason: str | None = None,
-                   at: datetime | str | None = None) -> ModelVersion:
+def register_model(
+    project: Project,
+    name: str,
+    weights: Path | str,
+    datasets: Iterable[str],
+    metrics: dict[str, Any] | Path | str | None = None,
+    config: Path | str | None = None,
+    framework: str | None = None,
+    allow_retired: bool = False,
+    reason: str | None = None,
+    at: datetime | str | None = None,
+) -> ModelVersion:
     """Record the next version of `name`: weights hash and size, training data, config, metrics.
 
     A retired dataset version is refused unless `allow_retired` with a `reason` (recorded),
@@ -147,8 +161,9 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
     """
     name = name.strip()
     if not NAME_RE.match(name):
-        raise ValidationFailed(f"'{name}' is not a model name: use letters, digits, '.', '_' "
-                               "or '-' (no ':')")
+        raise ValidationFailed(
+            f"'{name}' is not a model name: use letters, digits, '.', '_' or '-' (no ':')"
+        )
     wpath = Path(weights).expanduser()
     if not wpath.is_file():
         raise ValidationFailed(f"{wpath}: no such weights file")
@@ -161,10 +176,15 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
     if retired:
         listed = ", ".join(
             f"'{r.name}' (retired {(r.retired_at or '')[:10]}: {r.retired_reason}"
-            + (f"; successor {r.successor}" if r.successor else "") + ")" for r in retired)
+            + (f"; successor {r.successor}" if r.successor else "")
+            + ")"
+            for r in retired
+        )
         if not allow_retired:
-            raise ValidationFailed(f"dataset version {listed} is retired; train on its successor, "
-                                   "or pass --allow-retired with --reason")
+            raise ValidationFailed(
+                f"dataset version {listed} is retired; train on its successor, "
+                "or pass --allow-retired with --reason"
+            )
         if not (reason and reason.strip()):
             raise ValidationFailed("using a retired dataset version needs a --reason")
         override = reason.strip()
@@ -176,19 +196,46 @@ def register_model(project: Project, name: str, weights: Path | str, datasets: I
     stamp = to_iso(at)
     with transaction(project.db):
         version = model_rows.next_version(project.db, name)
-        event_id = append(project.db, NewEvent(
-            kind="model.register", user=project.user, reason=override,
-            schema_version=schema_version,
-            new={"model": f"{name}:{version}", "weights_sha256": sha, "weights_size": size,
-                 "weights_path": str(wpath.resolve()), "datasets": names,
-                 "framework": framework, "metrics": metric_values, "config": config_name,
-                 "registered_at": stamp}))
-        model_rows.insert_model(project.db, model_rows.NewModel(
-            name=name, version=version, weights_path=str(wpath.resolve()), weights_sha256=sha,
-            weights_size=size, framework=framework, config_name=config_name,
-            config_text=config_text, metrics=metric_values, schema_version=schema_version,
-            override_reason=override, event_id=event_id, registered_by=project.user,
-            registered_at=stamp, datasets=names))
+        event_id = append(
+            project.db,
+            NewEvent(
+                kind="model.register",
+                user=project.user,
+                reason=override,
+                schema_version=schema_version,
+                new={
+                    "model": f"{name}:{version}",
+                    "weights_sha256": sha,
+                    "weights_size": size,
+                    "weights_path": str(wpath.resolve()),
+                    "datasets": names,
+                    "framework": framework,
+                    "metrics": metric_values,
+                    "config": config_name,
+                    "registered_at": stamp,
+                },
+            ),
+        )
+        model_rows.insert_model(
+            project.db,
+            model_rows.NewModel(
+                name=name,
+                version=version,
+                weights_path=str(wpath.resolve()),
+                weights_sha256=sha,
+                weights_size=size,
+                framework=framework,
+                config_name=config_name,
+                config_text=config_text,
+                metrics=metric_values,
+                schema_version=schema_version,
+                override_reason=override,
+                event_id=event_id,
+                registered_by=project.user,
+                registered_at=stamp,
+                datasets=names,
+            ),
+        )
     project.notify(Change(ChangeKind.model, (f"{name}:{version}",)))
     return get_model(project, f"{name}:{version}")
 
@@ -198,7 +245,15 @@ def check_weights(project: Project, ref: str) -> WeightsCheck:
     m = get_model(project, ref)
     p = Path(m.weights_path)
     if not p.is_file():
-        return WeightsCheck(m.ref, m.weights_path, m.weights_sha256, m.weights_size, False,
-                            None, None)
-    return WeightsCheck(m.ref, m.weights_path, m.weights_sha256, m.weights_size, True,
-                        sha256_file(p), p.stat().st_size)
+        return WeightsCheck(
+            m.ref, m.weights_path, m.weights_sha256, m.weights_size, False, None, None
+        )
+    return WeightsCheck(
+        m.ref,
+        m.weights_path,
+        m.weights_sha256,
+        m.weights_size,
+        True,
+        sha256_file(p),
+        p.stat().st_size,
+    )

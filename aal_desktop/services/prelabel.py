@@ -72,12 +72,20 @@ class PrelabelReport:
         return {
             "run_id": self.run_id,
             "model": {"name": self.model_name, "version": self.model_version},
-            "settings": {"pages": self.pages, "min_confidence": self.min_confidence,
-                         "duplicate_iou": DUPLICATE_IOU, "annotator": self.annotator},
-            "counts": {"created": self.created, "skipped_duplicates": self.skipped_duplicates,
-                       "below_threshold": self.below_threshold, "too_small": self.too_small,
-                       "unmapped": dict(self.unmapped),
-                       "created_by_class": dict(self.created_by_class)},
+            "settings": {
+                "pages": self.pages,
+                "min_confidence": self.min_confidence,
+                "duplicate_iou": DUPLICATE_IOU,
+                "annotator": self.annotator,
+            },
+            "counts": {
+                "created": self.created,
+                "skipped_duplicates": self.skipped_duplicates,
+                "below_threshold": self.below_threshold,
+                "too_small": self.too_small,
+                "unmapped": dict(self.unmapped),
+                "created_by_class": dict(self.created_by_class),
+            },
             "pages_done": self.pages_done,
             "failed_pages": {str(k): v for k, v in self.failed_pages.items()},
             "cancelled": self.cancelled,
@@ -86,8 +94,11 @@ class PrelabelReport:
 
 def model_mapping(schema: LabelSchema) -> dict[str, str]:
     """Model class -> schema class key; deprecated classes take no new regions."""
-    return {m: k for m, k in schema.model_mapping.items()
-            if (c := schema.get(k)) is not None and not c.deprecated}
+    return {
+        m: k
+        for m, k in schema.model_mapping.items()
+        if (c := schema.get(k)) is not None and not c.deprecated
+    }
 
 
 def _is_duplicate(box: Box, class_key: str, model_name: str, existing: Sequence[Region]) -> bool:
@@ -134,18 +145,26 @@ def prelabel(
     for p in wanted:
         if not 0 <= p < document.page_count:
             raise ValidationFailed(
-                f"page {p + 1} is outside document {document.id} (1-{document.page_count})")
+                f"page {p + 1} is outside document {document.id} (1-{document.page_count})"
+            )
     schema = schemas.current(project)
     mapping = model_mapping(schema)
     if not mapping:
         raise ValidationFailed(
             f"schema v{schema.version} maps no layout-model class to a class (model_mapping "
-            "is empty); add a mapping to the schema before pre-labelling")
+            "is empty); add a mapping to the schema before pre-labelling"
+        )
     name, version = layout.model_identity()
     owner = annotator or project.user
-    report = PrelabelReport(run_id=str(uuid.uuid4()), document_id=document.id,
-                            model_name=name, model_version=version, pages=wanted,
-                            min_confidence=min_confidence, annotator=owner)
+    report = PrelabelReport(
+        run_id=str(uuid.uuid4()),
+        document_id=document.id,
+        model_name=name,
+        model_version=version,
+        pages=wanted,
+        min_confidence=min_confidence,
+        annotator=owner,
+    )
     path = str(project.pdf_path(document.sha256))
     own_worker = worker is None
     w = worker or WorkerProcess("aal-layout-model")
@@ -166,13 +185,15 @@ def prelabel(
                     break
                 report.failed_pages[page] = str(exc)
                 continue
-            created = _write_page(project, document, page, detections, mapping, report,
-                                  unmapped, by_class, owner)
+            created = _write_page(
+                project, document, page, detections, mapping, report, unmapped, by_class, owner
+            )
             report.region_ids.extend(created)
             report.pages_done.append(page)
             if notify and created:
-                project.notify(Change(ChangeKind.region, tuple(created), document_id=document.id,
-                                      page=page))
+                project.notify(
+                    Change(ChangeKind.region, tuple(created), document_id=document.id, page=page)
+                )
         if progress is not None:
             progress(len(report.pages_done) + len(report.failed_pages), len(wanted), "done")
     finally:
@@ -181,26 +202,51 @@ def prelabel(
     report.unmapped = dict(sorted(unmapped.items()))
     report.created_by_class = dict(sorted(by_class.items()))
     with transaction(project.db):
-        report.event_id = event_log.append(project.db, NewEvent(
-            kind=RUN_EVENT_KIND, user=project.user, change_type=None, document_id=document.id,
-            new=report.event_body(), schema_version=schema.version,
-            guideline_version=schema.guideline_version, batch=report.run_id))
+        report.event_id = event_log.append(
+            project.db,
+            NewEvent(
+                kind=RUN_EVENT_KIND,
+                user=project.user,
+                change_type=None,
+                document_id=document.id,
+                new=report.event_body(),
+                schema_version=schema.version,
+                guideline_version=schema.guideline_version,
+                batch=report.run_id,
+            ),
+        )
     if notify:
-        project.notify(Change(ChangeKind.prelabel, (report.event_id,), document_id=document.id,
-                              detail={"run_id": report.run_id}))
+        project.notify(
+            Change(
+                ChangeKind.prelabel,
+                (report.event_id,),
+                document_id=document.id,
+                detail={"run_id": report.run_id},
+            )
+        )
     return report
 
 
-def _write_page(project: Project, document: Document, page: int,
-                detections: Sequence[layout.Detection], mapping: dict[str, str],
-                report: PrelabelReport, unmapped: Counter[str], by_class: Counter[str],
-                owner: str) -> list[str]:
+def _write_page(
+    project: Project,
+    document: Document,
+    page: int,
+    detections: Sequence[layout.Detection],
+    mapping: dict[str, str],
+    report: PrelabelReport,
+    unmapped: Counter[str],
+    by_class: Counter[str],
+    owner: str,
+) -> list[str]:
     """Create one page's pre-labels in one transaction; returns the new region ids."""
     pg = documents.page(project, document.id, page)
     # words first, outside the write transaction: text under each box is kept with it
     text.page_words(project, document.id, document.sha256, page)
-    existing = [r for r in regions.list_regions(project, document.id, page, include_deleted=True)
-                if r.annotator == owner]
+    existing = [
+        r
+        for r in regions.list_regions(project, document.id, page, include_deleted=True)
+        if r.annotator == owner
+    ]
     todo: list[tuple[Box, str, float]] = []
     for d in detections:
         key = mapping.get(d.label)
@@ -225,10 +271,19 @@ def _write_page(project: Project, document: Document, page: int,
     with transaction(project.db):
         for box, key, conf in todo:
             r = regions.add_region(
-                project, document.id, page, box, key, origin="model",
-                model_name=report.model_name, model_version=report.model_version,
-                confidence=round(conf, 4), annotator=owner, batch=report.run_id,
-                reason=f"pre-label ({report.model_name} {report.model_version})")
+                project,
+                document.id,
+                page,
+                box,
+                key,
+                origin="model",
+                model_name=report.model_name,
+                model_version=report.model_version,
+                confidence=round(conf, 4),
+                annotator=owner,
+                batch=report.run_id,
+                reason=f"pre-label ({report.model_name} {report.model_version})",
+            )
             created.append(r.id)
             by_class[key] += 1
     report.created += len(created)
@@ -237,16 +292,32 @@ def _write_page(project: Project, document: Document, page: int,
 
 def _placeholder(document_id: int, page: int, box: Box, key: str, owner: str) -> Region:
     """A stand-in for a region about to be written, so a run does not duplicate itself."""
-    return Region(id="", document_id=document_id, page=page, box=box, class_key=key,
-                  schema_version=1, annotator=owner, created_by=owner, created_at="")
+    return Region(
+        id="",
+        document_id=document_id,
+        page=page,
+        box=box,
+        class_key=key,
+        schema_version=1,
+        annotator=owner,
+        created_by=owner,
+        created_at="",
+    )
 
 
 def runs(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
     """Recorded pre-labelling runs, newest first: (event id, when, who, body)."""
     flt = event_log.EventFilter(kind=RUN_EVENT_KIND, document_id=document_id)
-    return [{"event_id": e.id, "at": e.at, "user": e.user, "document_id": e.document_id,
-             **(e.new or {})}
-            for e in event_log.list_events(project.db, flt, descending=True)]
+    return [
+        {
+            "event_id": e.id,
+            "at": e.at,
+            "user": e.user,
+            "document_id": e.document_id,
+            **(e.new or {}),
+        }
+        for e in event_log.list_events(project.db, flt, descending=True)
+    ]
 
 
 # --- accepting pre-labels -------------------------------------------------------------------
@@ -254,24 +325,35 @@ def runs(project: Project, document_id: int | None = None) -> list[dict[str, Any
 
 def pending(project: Project, doc: str | int, page: int | None = None) -> list[Region]:
     document = documents.resolve(project, doc)
-    return [r for r in regions.list_regions(project, document.id, page)
-            if r.origin == "model" and r.prelabel_state == "pending"]
+    return [
+        r
+        for r in regions.list_regions(project, document.id, page)
+        if r.origin == "model" and r.prelabel_state == "pending"
+    ]
 
 
-def accept_page(project: Project, doc: str | int, page: int,
-                reason: str | None = None) -> list[regions.Edit]:
+def accept_page(
+    project: Project, doc: str | int, page: int, reason: str | None = None
+) -> list[regions.Edit]:
     """A person confirms every pending pre-label of one page (0-based) as it is."""
     ids = [r.id for r in pending(project, doc, page)]
     return regions.accept_prelabels(project, ids, reason) if ids else []
 
 
-def accept_above(project: Project, doc: str | int, min_confidence: float,
-                 page: int | None = None, reason: str | None = None) -> list[regions.Edit]:
+def accept_above(
+    project: Project,
+    doc: str | int,
+    min_confidence: float,
+    page: int | None = None,
+    reason: str | None = None,
+) -> list[regions.Edit]:
     """Confirm the pending pre-labels of a document (or one page) whose confidence is at
     least `min_confidence`: the quick path for what the model is sure of."""
     if not 0.0 <= min_confidence <= 1.0:
         raise ValidationFailed(f"confidence must be between 0 and 1, not {min_confidence}")
-    ids = [r.id for r in pending(project, doc, page)
-           if r.confidence is not None and r.confidence >= min_confidence]
+    ids = [
+        r.id
+        for r in pending(project, doc, page)
+        if r.confidence is not None and r.confidence >= min_confidence
+    ]
     return regions.accept_prelabels(project, ids, reason) if ids else []
-

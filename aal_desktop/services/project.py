@@ -90,7 +90,12 @@ class Change:
     def merged(self, other: Change) -> Change | None:
         """One change for two of the same gesture (same kind, page, initiator), else None."""
         same = (other.kind, other.document_id, other.page, other.initiator, other.detail) == (
-            self.kind, self.document_id, self.page, self.initiator, self.detail)
+            self.kind,
+            self.document_id,
+            self.page,
+            self.initiator,
+            self.detail,
+        )
         if not same:
             return None
         return replace(self, ids=self.ids + other.ids, regions=self.regions + other.regions)
@@ -104,14 +109,21 @@ class Project:
     call PyMuPDF in-process.
     """
 
-    def __init__(self, db_path: Path | str | None = None, user: str | None = None,
-                 isolate_pdf: bool = False, must_exist: bool = False,
-                 register: bool = True) -> None:
+    def __init__(
+        self,
+        db_path: Path | str | None = None,
+        user: str | None = None,
+        isolate_pdf: bool = False,
+        must_exist: bool = False,
+        register: bool = True,
+    ) -> None:
         self.path = Path(db_path).expanduser() if db_path else default_db_path()
         if must_exist and str(db_path) != ":memory:" and not self.path.is_file():
             # a typo in a path must not become a new, empty project (issue 15)
-            raise NotFound(f"no project database at {self.path}: check the path, or create "
-                           f"it with `aal --db {self.path} init`")
+            raise NotFound(
+                f"no project database at {self.path}: check the path, or create "
+                f"it with `aal --db {self.path} init`"
+            )
         self.folder = self.path.parent
         self.db: store_db.Database = store_db.open_database(self.path)
         self.blobs = BlobStore(self.folder / BLOB_FOLDER)

@@ -54,8 +54,9 @@ def _figures(counts: Counter[str]) -> dict[str, Any]:
     return out
 
 
-def autolabel_accuracy(project: Project, document_ids: Sequence[int],
-                       as_of_event: int | None = None) -> dict[str, Any]:
+def autolabel_accuracy(
+    project: Project, document_ids: Sequence[int], as_of_event: int | None = None
+) -> dict[str, Any]:
     """Outcomes of the model's pre-labels in these documents, overall, per model class and
     per model, as of an event id (None: now). See the module docstring for definitions."""
     ids = sorted(set(int(d) for d in document_ids))
@@ -69,8 +70,12 @@ def autolabel_accuracy(project: Project, document_ids: Sequence[int],
         if snap is None:
             continue
         if kind == EventKind.region_create.value and region_id not in proposed:
-            proposed[region_id] = (snap["class_key"], list(snap["box"]),
-                                   snap.get("model_name") or "", snap.get("model_version") or "")
+            proposed[region_id] = (
+                snap["class_key"],
+                list(snap["box"]),
+                snap.get("model_name") or "",
+                snap.get("model_version") or "",
+            )
         elif kind == EventKind.region_schema.value and region_id in proposed:
             name, box, m, v = proposed[region_id]
             if state.get(region_id, {}).get("class_key") == name:
@@ -89,13 +94,15 @@ def autolabel_accuracy(project: Project, document_ids: Sequence[int],
     return {
         **_figures(overall),
         "per_class": {c: _figures(per_class[c]) for c in sorted(per_class)},
-        "models": [{"name": m, "version": v, "prelabels": n}
-                   for (m, v), n in sorted(models.items())],
+        "models": [
+            {"name": m, "version": v, "prelabels": n} for (m, v), n in sorted(models.items())
+        ],
     }
 
 
-def quality_baseline(project: Project, document_ids: list[int], iou: float = 0.5,
-                     as_of_event: int | None = None) -> dict[str, Any]:
+def quality_baseline(
+    project: Project, document_ids: list[int], iou: float = 0.5, as_of_event: int | None = None
+) -> dict[str, Any]:
     """What a dataset version stores in `dataset_versions.quality`: agreement on the
     double-annotated documents among `document_ids` and the auto-label accuracy there."""
     rep = agreement_service.agreement(project, list(document_ids), iou)

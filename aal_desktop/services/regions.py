@@ -74,11 +74,17 @@ def get(project: Project, region_id: str) -> Region:
     return r
 
 
-def list_regions(project: Project, document_id: int | None = None, page: int | None = None,
-                 include_deleted: bool = False, annotator: str | None = None,
-                 attention_only: bool = False) -> list[Region]:
-    return region_rows.list_regions(project.db, document_id, page, include_deleted, annotator,
-                                    attention_only)
+def list_regions(
+    project: Project,
+    document_id: int | None = None,
+    page: int | None = None,
+    include_deleted: bool = False,
+    annotator: str | None = None,
+    attention_only: bool = False,
+) -> list[Region]:
+    return region_rows.list_regions(
+        project.db, document_id, page, include_deleted, annotator, attention_only
+    )
 
 
 def history(project: Project, region_id: str) -> list[Event]:
@@ -121,15 +127,31 @@ def _usable_class(schema: LabelSchema, class_key: str) -> LabelClass:
     return cls
 
 
-def _event(project: Project, kind: EventKind, change: ChangeType, before: Region | None,
-           after: Region, reason: str | None, schema: LabelSchema, batch: str | None,
-           reverts: int | None = None) -> NewEvent:
+def _event(
+    project: Project,
+    kind: EventKind,
+    change: ChangeType,
+    before: Region | None,
+    after: Region,
+    reason: str | None,
+    schema: LabelSchema,
+    batch: str | None,
+    reverts: int | None = None,
+) -> NewEvent:
     return NewEvent(
-        kind=kind.value, user=project.user, change_type=change.value, region_id=after.id,
-        document_id=after.document_id, page=after.page,
-        original=before.snapshot() if before is not None else None, new=after.snapshot(),
-        reason=reason, schema_version=schema.version,
-        guideline_version=schema.guideline_version, batch=batch, reverts=reverts,
+        kind=kind.value,
+        user=project.user,
+        change_type=change.value,
+        region_id=after.id,
+        document_id=after.document_id,
+        page=after.page,
+        original=before.snapshot() if before is not None else None,
+        new=after.snapshot(),
+        reason=reason,
+        schema_version=schema.version,
+        guideline_version=schema.guideline_version,
+        batch=batch,
+        reverts=reverts,
     )
 
 
@@ -156,16 +178,37 @@ def add_region(
     """Draw a new region (page is 0-based). Validates everything before writing anything."""
     if confidence is not None and not (math.isfinite(confidence) and 0 <= confidence <= 1):
         raise ValidationFailed(f"a confidence is a number from 0 to 1, not {confidence}")
-    return add_edit(project, doc, page, box, class_key, attrs, reason, snap=snap,
-                    region_id=region_id, parent_id=parent_id, reading_order=reading_order,
-                    origin=origin, model_name=model_name, model_version=model_version,
-                    confidence=confidence, annotator=annotator, batch=batch).after
+    return add_edit(
+        project,
+        doc,
+        page,
+        box,
+        class_key,
+        attrs,
+        reason,
+        snap=snap,
+        region_id=region_id,
+        parent_id=parent_id,
+        reading_order=reading_order,
+        origin=origin,
+        model_name=model_name,
+        model_version=model_version,
+        confidence=confidence,
+        annotator=annotator,
+        batch=batch,
+    ).after
 
 
-def add_many(project: Project, doc: str | int, page: int,
-             items: Sequence[tuple[Sequence[float], str, dict[str, Any] | None]],
-             reason: str | None = None, *, snap: bool = False,
-             label: str | None = None) -> list[Edit]:
+def add_many(
+    project: Project,
+    doc: str | int,
+    page: int,
+    items: Sequence[tuple[Sequence[float], str, dict[str, Any] | None]],
+    reason: str | None = None,
+    *,
+    snap: bool = False,
+    label: str | None = None,
+) -> list[Edit]:
     """Draw or paste several regions on one page in ONE transaction (one undo step)."""
     document = _open_for_adding(project, doc, page)
     batch = str(uuid.uuid4()) if len(items) > 1 else None
@@ -175,8 +218,11 @@ def add_many(project: Project, doc: str | int, page: int,
     with undo_history.step(project, label), transaction(project.db):
         document = documents.resolve(project, document.id)  # its status, under the lock
         for box, key, attrs in items:
-            edits.append(_add(project, document, page, box, key, attrs or None, reason,
-                              snap=snap, batch=batch))
+            edits.append(
+                _add(
+                    project, document, page, box, key, attrs or None, reason, snap=snap, batch=batch
+                )
+            )
             if document.status == DocStatus.todo:  # the first one started it
                 document = document.model_copy(update={"status": DocStatus.in_progress})
     return edits
@@ -245,26 +291,48 @@ def _add(
         raise ValidationFailed(f"a region with id {rid} already exists")
     now = now_iso()
     region = Region(
-        id=rid, document_id=document.id, page=page, box=b, class_key=cls.key,
-        attrs=values, schema_version=schema.version, parent_id=parent_id,
-        reading_order=reading_order, origin=origin, model_name=model_name,
-        model_version=model_version, confidence=confidence,
+        id=rid,
+        document_id=document.id,
+        page=page,
+        box=b,
+        class_key=cls.key,
+        attrs=values,
+        schema_version=schema.version,
+        parent_id=parent_id,
+        reading_order=reading_order,
+        origin=origin,
+        model_name=model_name,
+        model_version=model_version,
+        confidence=confidence,
         prelabel_state="pending" if origin == "model" else None,
         annotator=annotator or project.user,
         text=text.text_under(project, document.id, document.sha256, page, b),
-        created_by=project.user, created_at=now,
+        created_by=project.user,
+        created_at=now,
     )
     region_rows.insert(project.db, region)
-    eid = event_log.append(project.db, _event(project, EventKind.region_create,
-                                              ChangeType.additive, None, region, reason,
-                                              schema, batch), at=now)
+    eid = event_log.append(
+        project.db,
+        _event(
+            project,
+            EventKind.region_create,
+            ChangeType.additive,
+            None,
+            region,
+            reason,
+            schema,
+            batch,
+        ),
+        at=now,
+    )
     if document.status == "todo" and origin == "human":
         _start_document(project, document.id, now)
     edit = Edit(None, region, eid)
     if origin == "human":  # a model's proposal is not a person's step to undo
         undo_history.record(project, f"Draw {cls.key}", [edit])
-    project.notify(Change(ChangeKind.region, (rid,), document_id=document.id, page=page,
-                          regions=(region,)))
+    project.notify(
+        Change(ChangeKind.region, (rid,), document_id=document.id, page=page, regions=(region,))
+    )
     return edit
 
 
@@ -278,8 +346,9 @@ def _require_editable(project: Project, document_id: int, status: str) -> None:
         )
 
 
-def _start_document(project: Project, document_id: int, now: str,
-                    reason: str = "first region drawn") -> None:
+def _start_document(
+    project: Project, document_id: int, now: str, reason: str = "first region drawn"
+) -> None:
     """A person's first work on a document moves it from todo to in progress (recorded)."""
     document_rows.start(project.db, document_id, project.user, now, reason)
 
@@ -292,8 +361,14 @@ def _touched(region: Region, **changes: Any) -> Region:
     return region.model_copy(update=changes)
 
 
-def _apply(project: Project, items: list[_Item], reason: str | None, schema: LabelSchema,
-           batch: str | None = None, label: str | None = None) -> list[Edit]:
+def _apply(
+    project: Project,
+    items: list[_Item],
+    reason: str | None,
+    schema: LabelSchema,
+    batch: str | None = None,
+    label: str | None = None,
+) -> list[Edit]:
     """Write several changes and their events in ONE transaction (one gesture, one undo
     step named `label`; None: an undo, redo or review revert, which is no new step)."""
     if not items:
@@ -307,9 +382,21 @@ def _apply(project: Project, items: list[_Item], reason: str | None, schema: Lab
             before = item.before
             after = item.after.model_copy(update={"updated_by": project.user, "updated_at": now})
             region_rows.replace(project.db, after, before)
-            eid = event_log.append(project.db, _event(project, item.kind, item.change,
-                                                      before, after, reason, schema, batch,
-                                                      item.reverts), at=now)
+            eid = event_log.append(
+                project.db,
+                _event(
+                    project,
+                    item.kind,
+                    item.change,
+                    before,
+                    after,
+                    reason,
+                    schema,
+                    batch,
+                    item.reverts,
+                ),
+                at=now,
+            )
             edits.append(Edit(before, after, eid))
         for doc_id in {e.after.document_id for e in edits}:
             if document_rows.status_of(project.db, doc_id) == "todo":
@@ -318,10 +405,15 @@ def _apply(project: Project, items: list[_Item], reason: str | None, schema: Lab
             undo_history.record(project, label, edits)
         docs = {e.after.document_id for e in edits}
         pages = {(e.after.document_id, e.after.page) for e in edits}
-        project.notify(Change(ChangeKind.region, tuple(e.after.id for e in edits),
-                              document_id=next(iter(docs)) if len(docs) == 1 else None,
-                              page=edits[0].after.page if len(pages) == 1 else None,
-                              regions=tuple(e.after for e in edits)))
+        project.notify(
+            Change(
+                ChangeKind.region,
+                tuple(e.after.id for e in edits),
+                document_id=next(iter(docs)) if len(docs) == 1 else None,
+                page=edits[0].after.page if len(pages) == 1 else None,
+                regions=tuple(e.after for e in edits),
+            )
+        )
     return edits
 
 
@@ -333,8 +425,9 @@ def _batch_id(n: int) -> str | None:
     return str(uuid.uuid4()) if n > 1 else None
 
 
-def relabel_many(project: Project, region_ids: Sequence[str], class_key: str,
-                 reason: str | None = None) -> list[Edit]:
+def relabel_many(
+    project: Project, region_ids: Sequence[str], class_key: str, reason: str | None = None
+) -> list[Edit]:
     schema = schemas.current(project)
     cls = _usable_class(schema, class_key)
     with transaction(project.db):  # the write lock before reading the originals
@@ -345,31 +438,53 @@ def relabel_many(project: Project, region_ids: Sequence[str], class_key: str,
                 raise ValidationFailed(f"region {rid} is deleted; restore it before relabelling")
             if r.class_key == cls.key:
                 continue
-            values = validate_attributes(cls, {k: v for k, v in r.attrs.items()
-                                                if cls.attribute(k) is not None})
-            items.append(_Item(r, _touched(r, class_key=cls.key, attrs=values,
-                                           schema_version=schema.version, attention=None),
-                               EventKind.region_relabel))
-        return _apply(project, items, reason, schema, _batch_id(len(items)),
-                      _counted("Relabel", len(items), f" as {cls.key}"))
+            values = validate_attributes(
+                cls, {k: v for k, v in r.attrs.items() if cls.attribute(k) is not None}
+            )
+            items.append(
+                _Item(
+                    r,
+                    _touched(
+                        r,
+                        class_key=cls.key,
+                        attrs=values,
+                        schema_version=schema.version,
+                        attention=None,
+                    ),
+                    EventKind.region_relabel,
+                )
+            )
+        return _apply(
+            project,
+            items,
+            reason,
+            schema,
+            _batch_id(len(items)),
+            _counted("Relabel", len(items), f" as {cls.key}"),
+        )
 
 
-def relabel(project: Project, region_id: str, class_key: str,
-            reason: str | None = None) -> Region:
+def relabel(project: Project, region_id: str, class_key: str, reason: str | None = None) -> Region:
     edits = relabel_many(project, [region_id], class_key, reason)
     return edits[0].after if edits else get(project, region_id)
 
 
-def move_many(project: Project, moves: Sequence[tuple[str, Sequence[float]]],
-              reason: str | None = None, snap: bool = False,
-              label: str | None = None, resize: bool = False) -> list[Edit]:
+def move_many(
+    project: Project,
+    moves: Sequence[tuple[str, Sequence[float]]],
+    reason: str | None = None,
+    snap: bool = False,
+    label: str | None = None,
+    resize: bool = False,
+) -> list[Edit]:
     """Move/resize regions to new boxes (points, displayed space); `resize`: the boxes were
     resized by their handles, recorded as region.resize rather than region.move."""
     schema = schemas.current(project)
     for rid, _box in moves:  # the words under the boxes, before taking the write lock
         r = get(project, rid)
-        text.page_words(project, r.document_id, documents.resolve(project, r.document_id).sha256,
-                        r.page)
+        text.page_words(
+            project, r.document_id, documents.resolve(project, r.document_id).sha256, r.page
+        )
     with transaction(project.db):
         items = []
         for rid, box in moves:
@@ -387,18 +502,30 @@ def move_many(project: Project, moves: Sequence[tuple[str, Sequence[float]]],
                 continue
             new_text = text.text_under(project, r.document_id, document.sha256, r.page, b)
             items.append(_Item(r, _touched(r, box=b, text=new_text), kind))
-        return _apply(project, items, reason, schema, _batch_id(len(items)),
-                      label or _counted("Move", len(items)))
+        return _apply(
+            project,
+            items,
+            reason,
+            schema,
+            _batch_id(len(items)),
+            label or _counted("Move", len(items)),
+        )
 
 
-def move(project: Project, region_id: str, box: Sequence[float], reason: str | None = None,
-         snap: bool = False) -> Region:
+def move(
+    project: Project,
+    region_id: str,
+    box: Sequence[float],
+    reason: str | None = None,
+    snap: bool = False,
+) -> Region:
     edits = move_many(project, [(region_id, box)], reason, snap)
     return edits[0].after if edits else get(project, region_id)
 
 
-def set_attributes_many(project: Project, region_id: str, values: dict[str, Any],
-                        reason: str | None = None) -> list[Edit]:
+def set_attributes_many(
+    project: Project, region_id: str, values: dict[str, Any], reason: str | None = None
+) -> list[Edit]:
     """Change some attributes (a value of None or "" clears one); the edit, if any."""
     with transaction(project.db):
         r = get(project, region_id)
@@ -411,19 +538,26 @@ def set_attributes_many(project: Project, region_id: str, values: dict[str, Any]
         checked = validate_attributes(cls, merged)
         if checked == r.attrs:
             return []
-        return _apply(project, [_Item(r, _touched(r, attrs=checked), EventKind.region_set)],
-                      reason, schema, label="Set attributes")
+        return _apply(
+            project,
+            [_Item(r, _touched(r, attrs=checked), EventKind.region_set)],
+            reason,
+            schema,
+            label="Set attributes",
+        )
 
 
-def set_attributes(project: Project, region_id: str, values: dict[str, Any],
-                   reason: str | None = None) -> Region:
+def set_attributes(
+    project: Project, region_id: str, values: dict[str, Any], reason: str | None = None
+) -> Region:
     """Change some attributes; a value of None or "" clears one."""
     edits = set_attributes_many(project, region_id, values, reason)
     return edits[0].after if edits else get(project, region_id)
 
 
-def delete_many(project: Project, region_ids: Sequence[str],
-                reason: str | None = None) -> list[Edit]:
+def delete_many(
+    project: Project, region_ids: Sequence[str], reason: str | None = None
+) -> list[Edit]:
     """Soft-delete (invariant 4): the row stays, flagged, and can be restored."""
     schema = schemas.current(project)
     with transaction(project.db):
@@ -431,10 +565,12 @@ def delete_many(project: Project, region_ids: Sequence[str],
         for rid in region_ids:
             r = get(project, rid)
             if not r.deleted:
-                items.append(_Item(r, r.model_copy(update={"deleted": True}),
-                                   EventKind.region_delete))
-        return _apply(project, items, reason, schema, _batch_id(len(items)),
-                      _counted("Delete", len(items)))
+                items.append(
+                    _Item(r, r.model_copy(update={"deleted": True}), EventKind.region_delete)
+                )
+        return _apply(
+            project, items, reason, schema, _batch_id(len(items)), _counted("Delete", len(items))
+        )
 
 
 def delete(project: Project, region_id: str, reason: str | None = None) -> Region:
@@ -443,18 +579,21 @@ def delete(project: Project, region_id: str, reason: str | None = None) -> Regio
     return edits[0].after if edits else get(project, region_id)
 
 
-def restore_many(project: Project, region_ids: Sequence[str],
-                 reason: str | None = None) -> list[Edit]:
+def restore_many(
+    project: Project, region_ids: Sequence[str], reason: str | None = None
+) -> list[Edit]:
     schema = schemas.current(project)
     with transaction(project.db):
         items = []
         for rid in region_ids:
             r = get(project, rid)
             if r.deleted:
-                items.append(_Item(r, r.model_copy(update={"deleted": False}),
-                                   EventKind.region_restore))
-        return _apply(project, items, reason, schema, _batch_id(len(items)),
-                      _counted("Restore", len(items)))
+                items.append(
+                    _Item(r, r.model_copy(update={"deleted": False}), EventKind.region_restore)
+                )
+        return _apply(
+            project, items, reason, schema, _batch_id(len(items)), _counted("Restore", len(items))
+        )
 
 
 def restore(project: Project, region_id: str, reason: str | None = None) -> Region:
@@ -463,9 +602,15 @@ def restore(project: Project, region_id: str, reason: str | None = None) -> Regi
     return edits[0].after if edits else get(project, region_id)
 
 
-def link(project: Project, region_id: str, *, parent_id: str | None = ...,  # type: ignore[assignment]
-         reading_order: int | None = ..., continues_id: str | None = ...,  # type: ignore[assignment]
-         reason: str | None = None) -> Region:
+def link(
+    project: Project,
+    region_id: str,
+    *,
+    parent_id: str | None = ...,  # type: ignore[assignment]
+    reading_order: int | None = ...,
+    continues_id: str | None = ...,  # type: ignore[assignment]
+    reason: str | None = None,
+) -> Region:
     """Set document-level links: parent (caption → figure), reading order, continuation."""
     schema = schemas.current(project)
     with transaction(project.db):
@@ -485,12 +630,14 @@ def link(project: Project, region_id: str, *, parent_id: str | None = ...,  # ty
         after = r.model_copy(update=update)
         if after == r:
             return r
-        return _apply(project, [_Item(r, after, EventKind.region_link)], reason, schema,
-                      label="Link region")[0].after
+        return _apply(
+            project, [_Item(r, after, EventKind.region_link)], reason, schema, label="Link region"
+        )[0].after
 
 
-def accept_prelabels(project: Project, region_ids: Sequence[str],
-                     reason: str | None = None) -> list[Edit]:
+def accept_prelabels(
+    project: Project, region_ids: Sequence[str], reason: str | None = None
+) -> list[Edit]:
     """A person confirms model pre-labels as they are: an addition to what people said,
     not a correction (issue 15), so the events are `additive`."""
     schema = schemas.current(project)
@@ -499,11 +646,23 @@ def accept_prelabels(project: Project, region_ids: Sequence[str],
         for rid in region_ids:
             r = get(project, rid)
             if r.prelabel_state == "pending" and not r.deleted:
-                items.append(_Item(r, r.model_copy(update={"prelabel_state": "accepted"}),
-                                   EventKind.region_accept, ChangeType.additive))
+                items.append(
+                    _Item(
+                        r,
+                        r.model_copy(update={"prelabel_state": "accepted"}),
+                        EventKind.region_accept,
+                        ChangeType.additive,
+                    )
+                )
         n = len(items)
-        return _apply(project, items, reason, schema, _batch_id(n),
-                      f"Accept {n} pre-label{'s' if n != 1 else ''}")
+        return _apply(
+            project,
+            items,
+            reason,
+            schema,
+            _batch_id(n),
+            f"Accept {n} pre-label{'s' if n != 1 else ''}",
+        )
 
 
 def _kind_between(current: Region, target: Region) -> EventKind:
@@ -523,15 +682,21 @@ def _kind_between(current: Region, target: Region) -> EventKind:
 def _target(r: Region, snap: dict[str, Any] | None) -> Region:
     if snap is None:
         return r.model_copy(update={"deleted": True})
-    return r.model_copy(update={
-        "box": Box(*snap["box"]), "class_key": snap["class_key"],
-        "attrs": dict(snap.get("attrs") or {}), "deleted": bool(snap["deleted"]),
-        "parent_id": snap.get("parent_id"), "reading_order": snap.get("reading_order"),
-        "continues_id": snap.get("continues_id"), "text": snap.get("text"),
-        "prelabel_state": snap.get("prelabel_state"),
-        "schema_version": snap.get("schema_version", r.schema_version),
-        "attention": snap.get("attention"),
-    })
+    return r.model_copy(
+        update={
+            "box": Box(*snap["box"]),
+            "class_key": snap["class_key"],
+            "attrs": dict(snap.get("attrs") or {}),
+            "deleted": bool(snap["deleted"]),
+            "parent_id": snap.get("parent_id"),
+            "reading_order": snap.get("reading_order"),
+            "continues_id": snap.get("continues_id"),
+            "text": snap.get("text"),
+            "prelabel_state": snap.get("prelabel_state"),
+            "schema_version": snap.get("schema_version", r.schema_version),
+            "attention": snap.get("attention"),
+        }
+    )
 
 
 def revert(project: Project, reverts: Sequence[Revert], reason: str | None = None) -> list[Edit]:
@@ -545,13 +710,24 @@ def revert(project: Project, reverts: Sequence[Revert], reason: str | None = Non
             target = _target(r, rv.snapshot)
             if target == r:
                 continue
-            items.append(_Item(r, target, rv.kind or _kind_between(r, target),
-                               rv.change_type or ChangeType.corrective, rv.reverts))
+            items.append(
+                _Item(
+                    r,
+                    target,
+                    rv.kind or _kind_between(r, target),
+                    rv.change_type or ChangeType.corrective,
+                    rv.reverts,
+                )
+            )
         return _apply(project, items, reason, schema, _batch_id(len(items)))
 
 
-def revert_to(project: Project, targets: Sequence[tuple[str, dict[str, Any] | None]],
-              reason: str | None = None, reverts: int | None = None) -> list[Edit]:
+def revert_to(
+    project: Project,
+    targets: Sequence[tuple[str, dict[str, Any] | None]],
+    reason: str | None = None,
+    reverts: int | None = None,
+) -> list[Edit]:
     """`revert` with one `reverts` for every target (a review revert takes back one event).
 
     A snapshot of None-region (the state before a create) means "deleted".

@@ -36,8 +36,14 @@ from ..store.releases import ReleaseRecord
 from . import schemas, versions
 from .project import Change, ChangeKind, Project
 
-__all__ = ["ReleaseRecord", "latest_manifest_sha256", "list_releases", "record", "release",
-           "snapshot"]
+__all__ = [
+    "ReleaseRecord",
+    "latest_manifest_sha256",
+    "list_releases",
+    "record",
+    "release",
+    "snapshot",
+]
 
 
 def release(
@@ -67,9 +73,11 @@ def release(
     if row is None:
         raise NotFound(f"no dataset version '{version_name}' (see `aal version list`)")
     if row.retired_at:
-        raise AalError(f"version {version_name} was retired "
-                       f"({row.retired_reason or 'no reason given'}); "
-                       "release its successor instead")
+        raise AalError(
+            f"version {version_name} was retired "
+            f"({row.retired_reason or 'no reason given'}); "
+            "release its successor instead"
+        )
     store = open_storage(dest_dir, create=True)
     links = release_rows.predecessors(project.db, row.parent, row.last_event_id or None)
     released_at = now_iso()
@@ -80,54 +88,90 @@ def release(
         if known is None and stored.manifest.get("version") == version_name:
             return _adopt(project, store, stored, links.latest_manifest_sha256)
         if stored.prefix == today:
-            raise AlreadyExists(f"{stored.url} already exists; releases are never overwritten "
-                                "(choose another destination, or cut a new version)")
+            raise AlreadyExists(
+                f"{stored.url} already exists; releases are never overwritten "
+                "(choose another destination, or cut a new version)"
+            )
     for prefix in leftovers:
         if prefix != today:  # a killed release of another day: today's is written afresh
             discard(store, prefix)
     head_hash = links.log_head_hash if row.last_event_id else GENESIS
     value = snapshot(project, row, links.parent_release)
     path, written = write_release(
-        value, store, formats=wanted, dpi=dpi, include_pdfs=include_pdfs, images=images,
+        value,
+        store,
+        formats=wanted,
+        dpi=dpi,
+        include_pdfs=include_pdfs,
+        images=images,
         previous_manifest_sha256=links.latest_manifest_sha256,
         previous_release=links.latest.path if links.latest is not None else None,
         log_head=LogHead(row.last_event_id, head_hash or GENESIS),
-        released_by=project.user, released_at=released_at, progress=progress,
-        cancelled=cancelled, workers=workers)
-    record = release_rows.insert(project.db, version_name, path, wanted, dpi,
-                                 written.manifest_sha256, links.latest_manifest_sha256,
-                                 project.user, released_at)
+        released_by=project.user,
+        released_at=released_at,
+        progress=progress,
+        cancelled=cancelled,
+        workers=workers,
+    )
+    record = release_rows.insert(
+        project.db,
+        version_name,
+        path,
+        wanted,
+        dpi,
+        written.manifest_sha256,
+        links.latest_manifest_sha256,
+        project.user,
+        released_at,
+    )
     project.notify(Change(ChangeKind.version, (version_name,), detail={"release": path}))
     return record
 
 
-def _adopt(project: Project, store: Storage, stored: StoredRelease,
-           latest_manifest_sha256: str | None) -> ReleaseRecord:
+def _adopt(
+    project: Project, store: Storage, stored: StoredRelease, latest_manifest_sha256: str | None
+) -> ReleaseRecord:
     """Record a complete release found at the destination, after checking it."""
     check = verify_stored(store.child(stored.prefix))
     if not check.ok:
-        raise AalError(f"{stored.url} holds an unrecorded release of "
-                       f"{stored.manifest.get('version')} that does not verify "
-                       f"({check.problems[0]}); remove it, or release to another destination")
+        raise AalError(
+            f"{stored.url} holds an unrecorded release of "
+            f"{stored.manifest.get('version')} that does not verify "
+            f"({check.problems[0]}); remove it, or release to another destination"
+        )
     previous = stored.manifest.get("previous_manifest_sha256")
     if previous != latest_manifest_sha256:
-        raise AalError(f"{stored.url} is an unrecorded release whose manifest chains to "
-                       f"{str(previous)[:12]}, not to this project's latest release "
-                       f"{str(latest_manifest_sha256)[:12]}: it was not made from this project")
+        raise AalError(
+            f"{stored.url} is an unrecorded release whose manifest chains to "
+            f"{str(previous)[:12]}, not to this project's latest release "
+            f"{str(latest_manifest_sha256)[:12]}: it was not made from this project"
+        )
     m = stored.manifest
-    location = (str(store.child(stored.prefix).root.absolute()) if isinstance(store, LocalStorage)
-                else stored.url)
+    location = (
+        str(store.child(stored.prefix).root.absolute())
+        if isinstance(store, LocalStorage)
+        else stored.url
+    )
     record = release_rows.insert(
-        project.db, str(m.get("version")), location, list(m.get("formats") or []),
-        float(m.get("dpi") or 0.0), stored.manifest_sha256, previous,
-        str(m.get("released_by") or project.user), str(m.get("released_at") or now_iso()))
-    project.notify(Change(ChangeKind.version, (record.version,),
-                          detail={"release": location, "adopted": True}))
+        project.db,
+        str(m.get("version")),
+        location,
+        list(m.get("formats") or []),
+        float(m.get("dpi") or 0.0),
+        stored.manifest_sha256,
+        previous,
+        str(m.get("released_by") or project.user),
+        str(m.get("released_at") or now_iso()),
+    )
+    project.notify(
+        Change(ChangeKind.version, (record.version,), detail={"release": location, "adopted": True})
+    )
     return record
 
 
-def snapshot(project: Project, row: version_rows.VersionRow,
-             parent_release: ReleaseRecord | None = None) -> ReleaseSnapshot:
+def snapshot(
+    project: Project, row: version_rows.VersionRow, parent_release: ReleaseRecord | None = None
+) -> ReleaseSnapshot:
     """The frozen version as the value every writer reads (documents in SHA-256 order, each
     page's regions in reading order)."""
     schema = schemas.get(project, row.schema_version)
@@ -136,8 +180,15 @@ def snapshot(project: Project, row: version_rows.VersionRow,
 
     def load(document_id: int) -> list[Region]:
         found = version_rows.regions(project.db, row.name, document_id)
-        found.sort(key=lambda r: (r.page, r.reading_order if r.reading_order is not None
-                                  else 1 << 30, r.box.y0, r.box.x0, r.id))
+        found.sort(
+            key=lambda r: (
+                r.page,
+                r.reading_order if r.reading_order is not None else 1 << 30,
+                r.box.y0,
+                r.box.x0,
+                r.id,
+            )
+        )
         return found
 
     # read one document at a time as the writers go: never every region at once
@@ -145,27 +196,48 @@ def snapshot(project: Project, row: version_rows.VersionRow,
     _refuse_unknown_classes(row, schema, regions)
     changelog = versions.stored_changelog(project, row)
     return ReleaseSnapshot(
-        name=row.name, dataset=row.dataset, parent=row.parent,
-        schema_version=row.schema_version, schema=schema,
-        created_by=row.created_by, created_at=row.created_at,
-        documents=docs, regions=regions,
-        statuses=list(row.statuses), split_ratios=list(row.split_ratios), seed=row.seed,
+        name=row.name,
+        dataset=row.dataset,
+        parent=row.parent,
+        schema_version=row.schema_version,
+        schema=schema,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        documents=docs,
+        regions=regions,
+        statuses=list(row.statuses),
+        split_ratios=list(row.split_ratios),
+        seed=row.seed,
         semver=row.semver,
         stats=versions.stored_stats(project, row),
         changelog=changelog,
         changelog_md=versions.changelog_markdown(changelog),
-        changes=[change_json(c) for c in version_rows.changes(  # pages 1-based, as shown
-            project.db, row.name, row.parent_last_event_id, row.last_event_id)],
-        parent_release=(ParentRelease(parent_release.version, parent_release.path,
-                                      parent_release.manifest_sha256, parent_release.created_at)
-                        if parent_release is not None else None),
+        changes=[
+            change_json(c)
+            for c in version_rows.changes(  # pages 1-based, as shown
+                project.db, row.name, row.parent_last_event_id, row.last_event_id
+            )
+        ],
+        parent_release=(
+            ParentRelease(
+                parent_release.version,
+                parent_release.path,
+                parent_release.manifest_sha256,
+                parent_release.created_at,
+            )
+            if parent_release is not None
+            else None
+        ),
         guideline_version=schema.guideline_version,
         annotators=sorted(summarize(r for rs in regions.values() for r in rs).people),  # streamed
     )
 
 
-def _refuse_unknown_classes(row: version_rows.VersionRow, schema: LabelSchema,
-                            regions: Mapping[tuple[int, int], list[Region]]) -> None:
+def _refuse_unknown_classes(
+    row: version_rows.VersionRow,
+    schema: LabelSchema,
+    regions: Mapping[tuple[int, int], list[Region]],
+) -> None:
     """A version whose regions use a class its schema lacks (a schema published by an older
     version dropped it) cannot be written: say so, instead of a KeyError mid-release."""
     counts = Counter(r.class_key for rs in regions.values() for r in rs)
@@ -179,14 +251,30 @@ def _refuse_unknown_classes(row: version_rows.VersionRow, schema: LabelSchema,
         )
 
 
-def record(project: Project, version: str, path: Path, formats: tuple[str, ...], dpi: float,
-           manifest_sha256: str, previous_manifest_sha256: str | None,
-           created_at: str | None = None) -> ReleaseRecord:
+def record(
+    project: Project,
+    version: str,
+    path: Path,
+    formats: tuple[str, ...],
+    dpi: float,
+    manifest_sha256: str,
+    previous_manifest_sha256: str | None,
+    created_at: str | None = None,
+) -> ReleaseRecord:
     """Note a release written elsewhere; the database anchors the log's head with it (a
     trigger), and the next release names this manifest as its predecessor."""
     project.require_lead("record a release")
-    return release_rows.insert(project.db, version, str(path), formats, dpi, manifest_sha256,
-                               previous_manifest_sha256, project.user, created_at or now_iso())
+    return release_rows.insert(
+        project.db,
+        version,
+        str(path),
+        formats,
+        dpi,
+        manifest_sha256,
+        previous_manifest_sha256,
+        project.user,
+        created_at or now_iso(),
+    )
 
 
 def list_releases(project: Project, version: str | None = None) -> list[ReleaseRecord]:
@@ -197,4 +285,3 @@ def list_releases(project: Project, version: str | None = None) -> list[ReleaseR
 def latest_manifest_sha256(project: Project) -> str | None:
     """The manifest hash of the most recent release: the link the next release chains to."""
     return release_rows.predecessors(project.db, None).latest_manifest_sha256
-

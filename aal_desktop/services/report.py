@@ -105,6 +105,7 @@ def _flatten(metrics: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, A
 
 # --- building ---------------------------------------------------------------------------------
 
+
 def build_report(project: Project, ref: str) -> Report:
     """Every recorded fact about a model version an auditor would ask for, with its source."""
     lineage = lin.model_lineage(project, ref)
@@ -112,9 +113,11 @@ def build_report(project: Project, ref: str) -> Report:
     rep = Report(f"Technical documentation: model {m.ref}")
     from .. import __version__
 
-    rep.p(f"Generated {now_iso()} by {project.user} with AAL Desktop {__version__} from "
-          f"{project.path}. Each fact names the record it comes from as `table/key`; "
-          "events are entries of the hash-chained audit log (`aal audit verify`).")
+    rep.p(
+        f"Generated {now_iso()} by {project.user} with AAL Desktop {__version__} from "
+        f"{project.path}. Each fact names the record it comes from as `table/key`; "
+        "events are entries of the hash-chained audit log (`aal audit verify`)."
+    )
     _identity(project, rep, m)
     _training_data(rep, lineage)
     _schema(rep, lineage)
@@ -131,9 +134,13 @@ def _identity(project: Project, rep: Report, m: registry.ModelVersion) -> None:
     rep.h(2, "1. Identity and weights (Annex IV §1, §2(b))")
     src = f"models/{m.ref}"
     check = registry.check_weights(project, m.ref)
-    status = ("matches the registered hash" if check.matches
-              else "MISSING" if not check.exists
-              else f"DOES NOT MATCH (now sha256 {check.actual_sha256})")
+    status = (
+        "matches the registered hash"
+        if check.matches
+        else "MISSING"
+        if not check.exists
+        else f"DOES NOT MATCH (now sha256 {check.actual_sha256})"
+    )
     rows: list[list[Any]] = [
         ["Model", m.name, src],
         ["Version", m.version, src],
@@ -154,8 +161,10 @@ def _identity(project: Project, rep: Report, m: registry.ModelVersion) -> None:
     rep.table(["Fact", "Value", "Record"], rows)
     if m.config_text is not None:
         rep.p(f"Training configuration `{m.config_name}` as registered ({src}):")
-        rep.pre(m.config_text.rstrip("\n"), "yaml" if (m.config_name or "").endswith(
-            (".yaml", ".yml")) else "")
+        rep.pre(
+            m.config_text.rstrip("\n"),
+            "yaml" if (m.config_name or "").endswith((".yaml", ".yml")) else "",
+        )
     _same_runs(project, rep, m)
 
 
@@ -165,15 +174,27 @@ def _same_runs(project: Project, rep: Report, m: registry.ModelVersion) -> None:
 
     same = [r for r in run_search.same_runs(project, m) if r.registered_at < m.registered_at]
     if not same:
-        rep.p("No earlier registered run shares this model's dataset versions, schema "
-              "version, framework and configuration (compared as parsed data).")
+        rep.p(
+            "No earlier registered run shares this model's dataset versions, schema "
+            "version, framework and configuration (compared as parsed data)."
+        )
         return
-    rep.p("Earlier runs on the same data with the same configuration (same dataset versions, "
-          "schema version, framework; configuration equal as parsed data):")
-    rep.table(["Model", "Registered", "Metrics", "Deployed in"],
-              [[r.model, r.registered_at, ", ".join(f"{k}={v}" for k, v in
-                                                    sorted(r.metrics.items())) or "-",
-                ", ".join(r.deployed_in) or "-"] for r in same])
+    rep.p(
+        "Earlier runs on the same data with the same configuration (same dataset versions, "
+        "schema version, framework; configuration equal as parsed data):"
+    )
+    rep.table(
+        ["Model", "Registered", "Metrics", "Deployed in"],
+        [
+            [
+                r.model,
+                r.registered_at,
+                ", ".join(f"{k}={v}" for k, v in sorted(r.metrics.items())) or "-",
+                ", ".join(r.deployed_in) or "-",
+            ]
+            for r in same
+        ],
+    )
 
 
 def _training_data(rep: Report, lineage: lin.ModelLineage) -> None:
@@ -181,57 +202,122 @@ def _training_data(rep: Report, lineage: lin.ModelLineage) -> None:
     for d in lineage.datasets:
         src = d.source_record
         rep.h(3, f"Dataset version {d.name}" + (" (RETIRED)" if d.retired else ""))
-        rep.table(["Fact", "Value", "Record"], [
-            ["Dataset", d.dataset, src],
-            ["Parent version", _v(d.parent), src],
-            ["Schema version", d.schema_version, src],
-            ["Document statuses included", ", ".join(d.statuses) or UNRECORDED, src],
-            ["Split ratios / seed", f"{_v(d.split_ratios)} / {d.seed}", src],
-            ["SemVer", _v(d.semver), src],
-            ["Created by / at", f"{d.created_by} / {d.created_at}", src],
-            ["Audit log position (last event)", d.last_event_id, src],
-            ["Documents / regions", f"{len(d.documents)} / {d.regions}",
-             f"version_documents, version_regions/{d.name}"],
-        ])
+        rep.table(
+            ["Fact", "Value", "Record"],
+            [
+                ["Dataset", d.dataset, src],
+                ["Parent version", _v(d.parent), src],
+                ["Schema version", d.schema_version, src],
+                ["Document statuses included", ", ".join(d.statuses) or UNRECORDED, src],
+                ["Split ratios / seed", f"{_v(d.split_ratios)} / {d.seed}", src],
+                ["SemVer", _v(d.semver), src],
+                ["Created by / at", f"{d.created_by} / {d.created_at}", src],
+                ["Audit log position (last event)", d.last_event_id, src],
+                [
+                    "Documents / regions",
+                    f"{len(d.documents)} / {d.regions}",
+                    f"version_documents, version_regions/{d.name}",
+                ],
+            ],
+        )
         rep.p("Sizes by split:")
-        rep.table(["Split", "Documents", "Pages", "Regions", "Record"],
-                  [[s, c["documents"], c["pages"], c["regions"], f"version_documents/{d.name}"]
-                   for s, c in sorted(d.splits.items())])
+        rep.table(
+            ["Split", "Documents", "Pages", "Regions", "Record"],
+            [
+                [s, c["documents"], c["pages"], c["regions"], f"version_documents/{d.name}"]
+                for s, c in sorted(d.splits.items())
+            ],
+        )
         rep.p("Sources and licences:")
         rep.table(["Source", "Documents"], [[k, n] for k, n in sorted(d.sources.items())])
         rep.table(["Licence", "Documents"], [[k, n] for k, n in sorted(d.licences.items())])
         rep.p("Documents:")
-        rep.table(["Document", "File", "SHA-256", "Source", "Licence", "Split", "Pages",
-                   "Regions", "Record"],
-                  [[doc.document_id, doc.filename, doc.sha256, _v(doc.source), _v(doc.license),
-                    doc.split, doc.pages, doc.regions, f"documents/{doc.document_id}"]
-                   for doc in d.documents])
+        rep.table(
+            [
+                "Document",
+                "File",
+                "SHA-256",
+                "Source",
+                "Licence",
+                "Split",
+                "Pages",
+                "Regions",
+                "Record",
+            ],
+            [
+                [
+                    doc.document_id,
+                    doc.filename,
+                    doc.sha256,
+                    _v(doc.source),
+                    _v(doc.license),
+                    doc.split,
+                    doc.pages,
+                    doc.regions,
+                    f"documents/{doc.document_id}",
+                ]
+                for doc in d.documents
+            ],
+        )
         rep.p("Class distribution:")
         splits = sorted(d.class_distribution_by_split)
-        rep.table(["Class", *splits, "Total", "Record"],
-                  [[cls, *[d.class_distribution_by_split[s].get(cls, 0) for s in splits], n,
-                    f"version_regions/{d.name}"] for cls, n in d.class_distribution.items()])
+        rep.table(
+            ["Class", *splits, "Total", "Record"],
+            [
+                [
+                    cls,
+                    *[d.class_distribution_by_split[s].get(cls, 0) for s in splits],
+                    n,
+                    f"version_regions/{d.name}",
+                ]
+                for cls, n in d.class_distribution.items()
+            ],
+        )
         if d.quality:
             rep.p(f"Quality baseline recorded with the version ({src}, quality):")
             rep.table(["Measure", "Value"], [[k, _v(v)] for k, v in _flatten(d.quality)])
         else:
             rep.p(f"Quality baseline: {UNRECORDED} ({src}, quality).")
         if d.retired:
-            rep.p(f"Retired {d.retired_at} by {d.retired_by}: {d.retired_reason}; successor "
-                  f"{_v(d.successor)}; archived at {_v(d.archive)} ({src}).")
+            rep.p(
+                f"Retired {d.retired_at} by {d.retired_by}: {d.retired_reason}; successor "
+                f"{_v(d.successor)}; archived at {_v(d.archive)} ({src})."
+            )
 
 
 def _schema(rep: Report, lineage: lin.ModelLineage) -> None:
     rep.h(2, "3. Label schema and its history (Annex IV §2(d): labelling procedures)")
     for s in lineage.schemas:
-        rep.p(f"Trained under schema version {s.version} '{s.name}' (guideline "
-              f"{s.guideline_version or UNRECORDED}), {plural(len(s.classes), 'class')}: "
-              f"{', '.join(s.classes)} ({s.source}).")
-    rep.table(["Version", "Name", "Status", "Classes", "Published", "Made by migration because",
-               "Retired", "Record"],
-              [[s.version, s.name, s.status, len(s.classes), _v(s.published_at),
-                _v(s.migration_reason), f"{s.retired_at}: {s.retired_reason}" if s.retired_at
-                else "-", s.source] for s in lineage.schema_history])
+        rep.p(
+            f"Trained under schema version {s.version} '{s.name}' (guideline "
+            f"{s.guideline_version or UNRECORDED}), {plural(len(s.classes), 'class')}: "
+            f"{', '.join(s.classes)} ({s.source})."
+        )
+    rep.table(
+        [
+            "Version",
+            "Name",
+            "Status",
+            "Classes",
+            "Published",
+            "Made by migration because",
+            "Retired",
+            "Record",
+        ],
+        [
+            [
+                s.version,
+                s.name,
+                s.status,
+                len(s.classes),
+                _v(s.published_at),
+                _v(s.migration_reason),
+                f"{s.retired_at}: {s.retired_reason}" if s.retired_at else "-",
+                s.source,
+            ]
+            for s in lineage.schema_history
+        ],
+    )
 
 
 def _corrections(rep: Report, lineage: lin.ModelLineage) -> None:
@@ -239,27 +325,63 @@ def _corrections(rep: Report, lineage: lin.ModelLineage) -> None:
     if not lineage.corrections:
         rep.p("No dataset versions involved.")
     for cs in lineage.corrections:
-        span = (f"between dataset versions {cs.from_version} and {cs.to_version}"
-                if cs.from_version else f"before dataset version {cs.to_version} was cut")
+        span = (
+            f"between dataset versions {cs.from_version} and {cs.to_version}"
+            if cs.from_version
+            else f"before dataset version {cs.to_version} was cut"
+        )
         rep.h(3, f"Corrections {span}")
         if not cs.corrections:
             rep.p(f"No corrective events {span} (events log).")
             continue
         rep.p(f"{len(cs.corrections)} corrective event(s) by {len(cs.by_user)} person(s).")
-        rep.table(["Person", "Kind", "Corrections"],
-                  [[u, k, n] for u, kinds in sorted(cs.by_user_and_kind.items())
-                   for k, n in sorted(kinds.items())])
+        rep.table(
+            ["Person", "Kind", "Corrections"],
+            [
+                [u, k, n]
+                for u, kinds in sorted(cs.by_user_and_kind.items())
+                for k, n in sorted(kinds.items())
+            ],
+        )
         if cs.relabels:
             rep.bullets([f"{change}: {n}" for change, n in sorted(cs.relabels.items())])
-        rep.table(["Event", "At", "Person", "Kind", "Region", "Document", "Class before",
-                   "Class after", "Reason", "Review", "Record"],
-                  [[c.event_id, c.at, c.user, c.kind, c.region_id, c.document_id,
-                    _v(c.class_before), _v(c.class_after), _v(c.reason), c.review,
-                    f"events/{c.event_id}"] for c in cs.corrections])
+        rep.table(
+            [
+                "Event",
+                "At",
+                "Person",
+                "Kind",
+                "Region",
+                "Document",
+                "Class before",
+                "Class after",
+                "Reason",
+                "Review",
+                "Record",
+            ],
+            [
+                [
+                    c.event_id,
+                    c.at,
+                    c.user,
+                    c.kind,
+                    c.region_id,
+                    c.document_id,
+                    _v(c.class_before),
+                    _v(c.class_after),
+                    _v(c.reason),
+                    c.review,
+                    f"events/{c.event_id}",
+                ]
+                for c in cs.corrections
+            ],
+        )
         text = _changelog_text(cs.changelog)
         if text:
-            rep.p(f"Changelog computed by the dataset-versions service "
-                  f"(dataset_versions/{cs.to_version}, changelog):")
+            rep.p(
+                f"Changelog computed by the dataset-versions service "
+                f"(dataset_versions/{cs.to_version}, changelog):"
+            )
             rep.pre(text, "markdown")
 
 
@@ -280,8 +402,18 @@ def _evaluation(rep: Report, lineage: lin.ModelLineage) -> None:
         rep.table(["Metric", "Value", "Record"], [[k, _v(v), f"models/{m.ref}"] for k, v in flat])
     else:
         rep.p(f"Metrics: {UNRECORDED} (models/{m.ref}).")
-    gate_rows = [[d.id, d.env, g.gate, _v(g.value), "passed" if g.passed else "FAILED",
-                  f"deployments/{d.id}"] for d in lineage.deployments for g in d.gates]
+    gate_rows = [
+        [
+            d.id,
+            d.env,
+            g.gate,
+            _v(g.value),
+            "passed" if g.passed else "FAILED",
+            f"deployments/{d.id}",
+        ]
+        for d in lineage.deployments
+        for g in d.gates
+    ]
     if gate_rows:
         rep.p("Gates evaluated at each deployment against the recorded metrics:")
         rep.table(["Deployment", "Environment", "Gate", "Value", "Result", "Record"], gate_rows)
@@ -294,13 +426,39 @@ def _deployments(rep: Report, lineage: lin.ModelLineage) -> None:
     if not lineage.deployments:
         rep.p("Never deployed (deployments).")
         return
-    rep.table(["Deployment", "Environment", "Kind", "By", "From", "Until", "Gates",
-               "Forced because", "Replaces", "Restores", "Reason", "Record"],
-              [[d.id, d.env, d.kind, d.deployed_by, d.deployed_at,
+    rep.table(
+        [
+            "Deployment",
+            "Environment",
+            "Kind",
+            "By",
+            "From",
+            "Until",
+            "Gates",
+            "Forced because",
+            "Replaces",
+            "Restores",
+            "Reason",
+            "Record",
+        ],
+        [
+            [
+                d.id,
+                d.env,
+                d.kind,
+                d.deployed_by,
+                d.deployed_at,
                 _until(d),
-                "passed" if d.gates_passed else "FAILED", d.force_reason or "-",
-                d.replaces or "-", d.restores or "-", d.reason or "-",
-                f"deployments/{d.id}, events/{d.event_id}"] for d in lineage.deployments])
+                "passed" if d.gates_passed else "FAILED",
+                d.force_reason or "-",
+                d.replaces or "-",
+                d.restores or "-",
+                d.reason or "-",
+                f"deployments/{d.id}, events/{d.event_id}",
+            ]
+            for d in lineage.deployments
+        ],
+    )
     rows = [f"#{d.id} ({d.env}): {lim}" for d in lineage.deployments for lim in d.limitations]
     if rows:
         rep.p("Known limitations stated at deployment:")
@@ -321,50 +479,69 @@ def _until(d: Any) -> str:
 def _retirement(rep: Report, lineage: lin.ModelLineage) -> None:
     m = lineage.model
     rep.h(2, "7. Lifecycle: versions, successor and retirement (Annex IV §6)")
-    rep.bullets([f"Previous version: {_v(lineage.previous)}",
-                 f"Next version: {_v(lineage.next)}"])
+    rep.bullets([f"Previous version: {_v(lineage.previous)}", f"Next version: {_v(lineage.next)}"])
     r = lineage.retirement
     if r is None:
         rep.p(f"Not retired (models/{m.ref}).")
     else:
-        rep.table(["Fact", "Value", "Record"], [
-            ["Retired at / by", f"{r.retired_at} / {r.retired_by}", f"retirements/{r.id}"],
-            ["Reason", r.reason, f"retirements/{r.id}"],
-            ["Successor", _v(r.successor), f"retirements/{r.id}"],
-            ["Archive", _v(r.archive), f"retirements/{r.id}"],
-            ["Active (registered → retired)", f"{_v(r.active_from)} → {_v(r.active_until)}",
-             f"retirements/{r.id}"],
-            ["In production", f"{_v(r.in_production_from)} → {_v(r.in_production_until)}",
-             "derived from deployments"],
-            ["Retirement event", _v(r.event_id), f"events/{r.event_id}"],
-        ])
+        rep.table(
+            ["Fact", "Value", "Record"],
+            [
+                ["Retired at / by", f"{r.retired_at} / {r.retired_by}", f"retirements/{r.id}"],
+                ["Reason", r.reason, f"retirements/{r.id}"],
+                ["Successor", _v(r.successor), f"retirements/{r.id}"],
+                ["Archive", _v(r.archive), f"retirements/{r.id}"],
+                [
+                    "Active (registered → retired)",
+                    f"{_v(r.active_from)} → {_v(r.active_until)}",
+                    f"retirements/{r.id}",
+                ],
+                [
+                    "In production",
+                    f"{_v(r.in_production_from)} → {_v(r.in_production_until)}",
+                    "derived from deployments",
+                ],
+                ["Retirement event", _v(r.event_id), f"events/{r.event_id}"],
+            ],
+        )
     if lineage.retired_datasets:
-        rep.p("Retired dataset versions among its training data: "
-              + ", ".join(lineage.retired_datasets) + ".")
+        rep.p(
+            "Retired dataset versions among its training data: "
+            + ", ".join(lineage.retired_datasets)
+            + "."
+        )
 
 
 def _integrity(project: Project, rep: Report) -> None:
     rep.h(2, "8. Integrity of the records (Art. 12)")
     chain = verify_chain(project.db)
     if chain.ok:
-        rep.p(f"The audit log's hash chain verified: {plural(chain.checked, 'event')}, "
-              "none altered (events).")
+        rep.p(
+            f"The audit log's hash chain verified: {plural(chain.checked, 'event')}, "
+            "none altered (events)."
+        )
     else:
-        rep.p(f"The audit log's hash chain is BROKEN at event {chain.first_bad_id}: "
-              f"{chain.problem} (events/{chain.first_bad_id}).")
+        rep.p(
+            f"The audit log's hash chain is BROKEN at event {chain.first_bad_id}: "
+            f"{chain.problem} (events/{chain.first_bad_id})."
+        )
 
 
 def _to_complete(rep: Report) -> None:
     rep.h(2, "9. To be completed by the provider (not recorded by AAL Desktop)")
-    rep.bullets([
-        "Intended purpose and the persons or groups it is intended to be used on (Annex IV §1(a))",
-        "Risk management system and residual risks (Annex IV §5, Art. 9)",
-        "Human oversight measures (Annex IV §2(e), Art. 14)",
-        "Hardware and software the model runs on in each environment (Annex IV §1(d)-(f))",
-    ])
+    rep.bullets(
+        [
+            "Intended purpose and the persons or groups it is intended to be used on "
+            "(Annex IV §1(a))",
+            "Risk management system and residual risks (Annex IV §5, Art. 9)",
+            "Human oversight measures (Annex IV §2(e), Art. 14)",
+            "Hardware and software the model runs on in each environment (Annex IV §1(d)-(f))",
+        ]
+    )
 
 
 # --- rendering --------------------------------------------------------------------------------
+
 
 def _md_cell(value: Any) -> str:
     return _v(value).replace("|", "\\|").replace("\n", "<br>")
@@ -396,29 +573,35 @@ def _inline_html(text: str) -> str:
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
-STYLE = ("body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;color:#222}"
-         "table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #bbb;"
-         "padding:3px 6px;text-align:left;vertical-align:top;font-size:90%}"
-         "th{background:#eee}pre{background:#f6f6f6;padding:8px;overflow:auto}"
-         "code{background:#f0f0f0}")
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #bbb;"
+    "padding:3px 6px;text-align:left;vertical-align:top;font-size:90%}"
+    "th{background:#eee}pre{background:#f6f6f6;padding:8px;overflow:auto}"
+    "code{background:#f0f0f0}"
+)
 
 
 def to_html(rep: Report) -> str:
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{html.escape(rep.title)}</title><style>{STYLE}</style></head><body>",
-           f"<h1>{html.escape(rep.title)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(rep.title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(rep.title)}</h1>",
+    ]
     for b in rep.blocks:
         if isinstance(b, Heading):
             out.append(f"<h{b.level}>{_inline_html(b.text)}</h{b.level}>")
         elif isinstance(b, Para):
             out.append(f"<p>{_inline_html(b.text)}</p>")
         elif isinstance(b, Bullets):
-            out.append("<ul>" + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items)
-                       + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + "</ul>")
         elif isinstance(b, Table):
             head = "".join(f"<th>{html.escape(h)}</th>" for h in b.headers)
-            body = "".join("<tr>" + "".join(f"<td>{html.escape(_v(c))}</td>" for c in row)
-                           + "</tr>" for row in b.rows)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(_v(c))}</td>" for c in row) + "</tr>"
+                for row in b.rows
+            )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         else:
             out.append(f"<pre>{html.escape(b.text)}</pre>")
@@ -426,8 +609,13 @@ def to_html(rep: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-REPORT_SUFFIXES = {".md": "Markdown", ".markdown": "Markdown", ".html": "HTML",
-                   ".htm": "HTML", ".pdf": "PDF"}
+REPORT_SUFFIXES = {
+    ".md": "Markdown",
+    ".markdown": "Markdown",
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".pdf": "PDF",
+}
 
 
 def report_format(output: Path | str) -> str:
@@ -437,7 +625,8 @@ def report_format(output: Path | str) -> str:
     if suffix not in REPORT_SUFFIXES:
         raise ValidationFailed(
             f"cannot write a report as '{suffix or Path(output).name}': name the file "
-            ".md (Markdown), .html or .htm (HTML) or .pdf (PDF)")
+            ".md (Markdown), .html or .htm (HTML) or .pdf (PDF)"
+        )
     return REPORT_SUFFIXES[suffix]
 
 
@@ -453,8 +642,7 @@ def write_report(project: Project, ref: str, output: Path | str) -> Path:
         if kind == "PDF":
             html_to_pdf(to_html(rep), tmp)
         else:
-            tmp.write_text(to_html(rep) if kind == "HTML" else to_markdown(rep),
-                           encoding="utf-8")
+            tmp.write_text(to_html(rep) if kind == "HTML" else to_markdown(rep), encoding="utf-8")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

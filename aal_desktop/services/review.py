@@ -41,20 +41,35 @@ from .project import Change, ChangeKind, Project
 
 REVIEW_STATES = ("pending", "accepted", "reverted")
 # Fields a region change is ABOUT; a revert puts these back and checks them for conflicts.
-CONTENT_FIELDS = ("class_key", "box", "attrs", "deleted", "parent_id", "reading_order",
-                  "continues_id")
+CONTENT_FIELDS = (
+    "class_key",
+    "box",
+    "attrs",
+    "deleted",
+    "parent_id",
+    "reading_order",
+    "continues_id",
+)
 # Fields that follow from the content (text under the box, schema the label was made under,
 # attention flags, pre-label state): restored only when nothing changed them since.
 DERIVED_FIELDS = ("schema_version", "attention", "prelabel_state", "text")
 FIELD_LABELS = {
-    "class_key": "class", "box": "box", "attrs": "attributes", "deleted": "deleted",
-    "parent_id": "parent", "reading_order": "order", "continues_id": "continues",
-    "prelabel_state": "pre-label", "schema_version": "schema", "attention": "attention",
+    "class_key": "class",
+    "box": "box",
+    "attrs": "attributes",
+    "deleted": "deleted",
+    "parent_id": "parent",
+    "reading_order": "order",
+    "continues_id": "continues",
+    "prelabel_state": "pre-label",
+    "schema_version": "schema",
+    "attention": "attention",
     "text": "text",
 }
 
 
 # --- reading ---------------------------------------------------------------------------------
+
 
 def decisions(project: Project, event_id: int) -> list[ReviewDecision]:
     """Every decision ever made about an event, oldest first (the last one counts)."""
@@ -70,11 +85,18 @@ def is_reviewable(event: Event) -> bool:
     return event.kind.startswith("region.") and bool(event.region_id)
 
 
-def query_events(project: Project, flt: EventFilter | None = None, limit: int | None = None,
-                 offset: int = 0, order: str = "id", descending: bool = False) -> list[Event]:
+def query_events(
+    project: Project,
+    flt: EventFilter | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "id",
+    descending: bool = False,
+) -> list[Event]:
     """Events for the review table, in the order of any of its columns."""
-    return event_log.list_events(project.db, flt, limit=limit, offset=offset, order=order,
-                           descending=descending)
+    return event_log.list_events(
+        project.db, flt, limit=limit, offset=offset, order=order, descending=descending
+    )
 
 
 def history(project: Project, region_id: str) -> list[Event]:
@@ -83,6 +105,7 @@ def history(project: Project, region_id: str) -> list[Event]:
 
 
 # --- describing a change ---------------------------------------------------------------------
+
 
 def _norm(field: str, value: Any) -> Any:
     if field == "box" and value is not None:
@@ -100,8 +123,11 @@ def changed_fields(original: Any, new: Any) -> list[str]:
         return []
     if not isinstance(original, dict):
         return ["class_key", "box"] + (["attrs"] if new.get("attrs") else [])
-    fields = [f for f in (*CONTENT_FIELDS, "prelabel_state")
-              if _norm(f, original.get(f)) != _norm(f, new.get(f))]
+    fields = [
+        f
+        for f in (*CONTENT_FIELDS, "prelabel_state")
+        if _norm(f, original.get(f)) != _norm(f, new.get(f))
+    ]
     return fields
 
 
@@ -119,8 +145,7 @@ def describe(snapshot: Any, fields: Iterable[str]) -> str:
     """'class text; box (70, 90, 200, 110)' for the given fields of a snapshot."""
     if not isinstance(snapshot, dict):
         return "(none)"
-    return "; ".join(f"{FIELD_LABELS.get(f, f)} {format_value(f, snapshot.get(f))}"
-                     for f in fields)
+    return "; ".join(f"{FIELD_LABELS.get(f, f)} {format_value(f, snapshot.get(f))}" for f in fields)
 
 
 def describe_change(event: Event) -> tuple[str, str]:
@@ -135,6 +160,7 @@ def describe_change(event: Event) -> tuple[str, str]:
 
 # --- deciding --------------------------------------------------------------------------------
 
+
 def _require_reviewable(event: Event) -> None:
     if not is_reviewable(event):
         raise ValidationFailed(
@@ -142,10 +168,23 @@ def _require_reviewable(event: Event) -> None:
         )
 
 
-def _insert_decision(project: Project, event_id: int, decision: str, reason: str | None,
-                     revert_event_id: int | None = None, at: str | None = None) -> int:
-    return review_rows.insert(project.db, event_id, decision, project.user, at or now_iso(),
-                              reason or None, revert_event_id)
+def _insert_decision(
+    project: Project,
+    event_id: int,
+    decision: str,
+    reason: str | None,
+    revert_event_id: int | None = None,
+    at: str | None = None,
+) -> int:
+    return review_rows.insert(
+        project.db,
+        event_id,
+        decision,
+        project.user,
+        at or now_iso(),
+        reason or None,
+        revert_event_id,
+    )
 
 
 def _decision_by_id(project: Project, review_id: int) -> ReviewDecision:
@@ -171,8 +210,9 @@ def accept(project: Project, event_id: int, reason: str | None = None) -> Review
     return accept_many(project, [event_id], reason)[0]
 
 
-def accept_many(project: Project, event_ids: Sequence[int],
-                reason: str | None = None) -> list[ReviewDecision]:
+def accept_many(
+    project: Project, event_ids: Sequence[int], reason: str | None = None
+) -> list[ReviewDecision]:
     """Accept several changes in ONE transaction; every id is checked before any is written.
 
     Returns one decision per id, in the order given (`already=True` for those accepted
@@ -190,23 +230,22 @@ def accept_many(project: Project, event_ids: Sequence[int],
                 out[e.id] = before
             elif e.id not in out:
                 out[e.id] = _decision_by_id(
-                    project, _insert_decision(project, e.id, "accepted", reason, at=now))
+                    project, _insert_decision(project, e.id, "accepted", reason, at=now)
+                )
     fresh = [d.event_id for d in out.values() if not d.already]
     if fresh:
         project.notify(Change(ChangeKind.review, tuple(fresh), detail={"decision": "accepted"}))
     return [out[e.id] for e in events]
 
 
-def accept_filtered(project: Project, flt: EventFilter,
-                    reason: str | None = None) -> int:
+def accept_filtered(project: Project, flt: EventFilter, reason: str | None = None) -> int:
     """Accept every PENDING reviewable event the filter matches; returns how many.
 
     One INSERT ... SELECT in one transaction, so accepting a day's work is instant.
     """
     project.require_lead("review corrections")
     with transaction(project.db):
-        ids = review_rows.accept_pending(project.db, flt, project.user, now_iso(),
-                                         reason or None)
+        ids = review_rows.accept_pending(project.db, flt, project.user, now_iso(), reason or None)
     if ids:
         project.notify(Change(ChangeKind.review, tuple(ids), detail={"decision": "accepted"}))
     return len(ids)
@@ -260,8 +299,9 @@ def revert_target(project: Project, event: Event) -> dict[str, Any] | None:
             target[f] = original.get(f)
     if "box" in fields:
         target["text"] = original.get("text")
-    if all(_norm(f, target.get(f)) == _norm(f, now.get(f))
-           for f in (*CONTENT_FIELDS, *DERIVED_FIELDS)):
+    if all(
+        _norm(f, target.get(f)) == _norm(f, now.get(f)) for f in (*CONTENT_FIELDS, *DERIVED_FIELDS)
+    ):
         raise ValidationFailed(
             f"region {current.id} already has the values event {event.id} replaced; "
             "nothing to revert"
@@ -281,27 +321,35 @@ def revert(project: Project, event_id: int, reason: str | None = None) -> Review
     last = latest_decision(project, event_id)
     if last is not None and last.decision == "reverted":
         raise ValidationFailed(
-            f"event {event_id} was already reverted by {last.user} (event "
-            f"{last.revert_event_id})"
+            f"event {event_id} was already reverted by {last.user} (event {last.revert_event_id})"
         )
     target = revert_target(project, event)
     assert event.region_id is not None
     why = (reason or "").strip() or f"reverted in review (event {event_id})"
     with transaction(project.db):
-        edits = regions.revert_to(project, [(event.region_id, target)], reason=why,
-                                  reverts=event_id)  # type: ignore[list-item]
+        edits = regions.revert_to(
+            project, [(event.region_id, target)], reason=why, reverts=event_id
+        )  # type: ignore[list-item]
         if not edits:
             raise ValidationFailed(f"event {event_id}: nothing to revert")
         revert_id = edits[0].event_id
         now = now_iso()
         rid = _insert_decision(project, event_id, "reverted", why, revert_id, at=now)
         _insert_decision(project, revert_id, "accepted", f"revert of event {event_id}", at=now)
-    project.notify(Change(ChangeKind.review, (event_id, revert_id), document_id=event.document_id,
-                          page=event.page, detail={"decision": "reverted"}))
+    project.notify(
+        Change(
+            ChangeKind.review,
+            (event_id, revert_id),
+            document_id=event.document_id,
+            page=event.page,
+            detail={"decision": "reverted"},
+        )
+    )
     return _decision_by_id(project, rid)
 
 
 # --- summary ---------------------------------------------------------------------------------
+
 
 def annotator_summary(project: Project) -> list[AnnotatorSummary]:
     """Per person: regions made, corrections made, and how review treated their changes.

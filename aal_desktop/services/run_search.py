@@ -60,28 +60,47 @@ class RunComparison:
 
     @property
     def same_identity(self) -> bool:
-        return (not self.datasets_only_a and not self.datasets_only_b
-                and self.schema_version[0] == self.schema_version[1]
-                and self.framework[0] == self.framework[1] and self.same_config)
+        return (
+            not self.datasets_only_a
+            and not self.datasets_only_b
+            and self.schema_version[0] == self.schema_version[1]
+            and self.framework[0] == self.framework[1]
+            and self.same_config
+        )
 
 
 def identity_of(m: ModelVersion) -> RunIdentity:
     """The identity of a registered model version."""
     config = canonical_config(m.config_name, m.config_text)
-    return RunIdentity.of(m.datasets, m.schema_version, m.framework,
-                          config.sha256 if config else None)
+    return RunIdentity.of(
+        m.datasets, m.schema_version, m.framework, config.sha256 if config else None
+    )
 
 
 def _live_envs(project: Project, m: ModelVersion) -> tuple[str, ...]:
-    return tuple(sorted({d.env for d in deployments.list_deployments(project, model=m.ref)
-                         if d.active and d.kind != "undeploy"}))
+    return tuple(
+        sorted(
+            {
+                d.env
+                for d in deployments.list_deployments(project, model=m.ref)
+                if d.active and d.kind != "undeploy"
+            }
+        )
+    )
 
 
 def _found(project: Project, m: ModelVersion, identity: RunIdentity) -> FoundRun:
-    return FoundRun(model=m.ref, datasets=identity.datasets, schema_version=m.schema_version,
-                    framework=m.framework, config_sha256=identity.config_sha256,
-                    metrics=dict(m.metrics), deployed_in=_live_envs(project, m),
-                    registered_at=m.registered_at, retired=m.retired)
+    return FoundRun(
+        model=m.ref,
+        datasets=identity.datasets,
+        schema_version=m.schema_version,
+        framework=m.framework,
+        config_sha256=identity.config_sha256,
+        metrics=dict(m.metrics),
+        deployed_in=_live_envs(project, m),
+        registered_at=m.registered_at,
+        retired=m.retired,
+    )
 
 
 def same_runs(project: Project, m: ModelVersion) -> list[FoundRun]:
@@ -97,8 +116,12 @@ def same_runs(project: Project, m: ModelVersion) -> list[FoundRun]:
     return out
 
 
-def find_runs(project: Project, datasets: Iterable[str] = (), config: Path | str | None = None,
-              framework: str | None = None) -> list[FoundRun]:
+def find_runs(
+    project: Project,
+    datasets: Iterable[str] = (),
+    config: Path | str | None = None,
+    framework: str | None = None,
+) -> list[FoundRun]:
     """Models trained on exactly these dataset versions and/or with this configuration and
     framework; with no criterion at all, every model."""
     wanted = tuple(sorted(set(datasets)))
@@ -140,13 +163,17 @@ def compare_runs(project: Project, a: str, b: str) -> RunComparison:
         diff = versions.diff_versions(project, ma.datasets[0], mb.datasets[0])
         dataset_changes = [diff] if isinstance(diff, dict) else [_as_dict(diff)]
     return RunComparison(
-        a=ma.ref, b=mb.ref,
-        datasets_only_a=tuple(sorted(sa - sb)), datasets_only_b=tuple(sorted(sb - sa)),
-        datasets_shared=tuple(sorted(sa & sb)), dataset_changes=dataset_changes,
+        a=ma.ref,
+        b=mb.ref,
+        datasets_only_a=tuple(sorted(sa - sb)),
+        datasets_only_b=tuple(sorted(sb - sa)),
+        datasets_shared=tuple(sorted(sa & sb)),
+        dataset_changes=dataset_changes,
         schema_version=(ma.schema_version, mb.schema_version),
         framework=(ma.framework, mb.framework),
         same_config=(ca.sha256 if ca else None) == (cb.sha256 if cb else None),
-        config_changes=changes, config_comparable=comparable,
+        config_changes=changes,
+        config_comparable=comparable,
         metric_changes=metric_changes(ma.metrics, mb.metrics),
     )
 
@@ -162,8 +189,12 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 def describe_match(run: FoundRun) -> str:
     """`detr:1 (mAP=0.81, deployed in prod)` for a warning line."""
-    metrics = ", ".join(f"{k}={v}" for k, v in sorted(run.metrics.items())
-                        if isinstance(v, int | float | str))
-    bits = [b for b in (metrics, f"deployed in {', '.join(run.deployed_in)}"
-                        if run.deployed_in else "") if b]
+    metrics = ", ".join(
+        f"{k}={v}" for k, v in sorted(run.metrics.items()) if isinstance(v, int | float | str)
+    )
+    bits = [
+        b
+        for b in (metrics, f"deployed in {', '.join(run.deployed_in)}" if run.deployed_in else "")
+        if b
+    ]
     return f"{run.model} ({'; '.join(bits)})" if bits else run.model

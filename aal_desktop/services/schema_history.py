@@ -42,10 +42,16 @@ def names_by_version(project: Project, region_id: str) -> list[NameUnderVersion]
             cache[info.version] = schemas.get(project, info.version)
         key = last.new["class_key"]
         cls = cache[info.version].get(key)
-        out.append(NameUnderVersion(
-            version=info.version, status=info.status, class_key=key,
-            class_name=cls.name if cls is not None else None,
-            deprecated=bool(cls is not None and cls.deprecated),
-            attention=last.new.get("attention"), deleted=bool(last.new.get("deleted")),
-            event_id=last.id))
+        out.append(
+            NameUnderVersion(
+                version=info.version,
+                status=info.status,
+                class_key=key,
+                class_name=cls.name if cls is not None else None,
+                deprecated=bool(cls is not None and cls.deprecated),
+                attention=last.new.get("attention"),
+                deleted=bool(last.new.get("deleted")),
+                event_id=last.id,
+            )
+        )
     return out

@@ -28,8 +28,9 @@ def ensure_default(project: Project) -> None:
     with transaction(project.db):
         if schema_rows.any_version(project.db):
             return
-        schema_rows.insert_published(project.db, 1, schema.name, schema.guideline_version,
-                                     schema.to_json(), SYSTEM_USER, now)
+        schema_rows.insert_published(
+            project.db, 1, schema.name, schema.guideline_version, schema.to_json(), SYSTEM_USER, now
+        )
 
 
 def _load(body: str, status: str) -> LabelSchema:
@@ -46,8 +47,11 @@ def get(project: Project, version: int) -> LabelSchema:
     if frozen is not None:
         status = schema_rows.status_of(project.db, version)
         if status is not None and status != "draft":
-            return frozen if frozen.status == status else frozen.model_copy(
-                update={"status": SchemaStatus(status)})
+            return (
+                frozen
+                if frozen.status == status
+                else frozen.model_copy(update={"status": SchemaStatus(status)})
+            )
     found = schema_rows.status_and_body(project.db, version)
     if found is None:
         raise NotFound(f"no schema version {version} (see `aal schema list`)")
@@ -81,8 +85,9 @@ def list_versions(project: Project) -> list[SchemaVersionInfo]:
     return schema_rows.list_infos(project.db)
 
 
-def add_draft(project: Project, schema: LabelSchema, parent: int | None = None,
-              reason: str | None = None) -> LabelSchema:
+def add_draft(
+    project: Project, schema: LabelSchema, parent: int | None = None, reason: str | None = None
+) -> LabelSchema:
     """Store a schema as the next draft version (its own version/status fields are ignored)."""
     project.require_lead("create schema versions")
     ensure_default(project)
@@ -91,14 +96,30 @@ def add_draft(project: Project, schema: LabelSchema, parent: int | None = None,
         stored = schema.model_copy(update={"version": version, "status": SchemaStatus.draft})
         stored = LabelSchema.model_validate(stored.model_dump())
         schema_rows.insert_draft(
-            project.db, version, stored.name, stored.guideline_version, stored.to_json(),
-            parent if parent is not None else current_version(project), project.user,
-            now_iso())
-        append(project.db, NewEvent(kind="schema.draft", user=project.user,
-                                    new={"version": version, "name": stored.name,
-                                         "classes": [c.key for c in stored.classes]},
-                                    reason=reason, schema_version=version,
-                                    guideline_version=stored.guideline_version))
+            project.db,
+            version,
+            stored.name,
+            stored.guideline_version,
+            stored.to_json(),
+            parent if parent is not None else current_version(project),
+            project.user,
+            now_iso(),
+        )
+        append(
+            project.db,
+            NewEvent(
+                kind="schema.draft",
+                user=project.user,
+                new={
+                    "version": version,
+                    "name": stored.name,
+                    "classes": [c.key for c in stored.classes],
+                },
+                reason=reason,
+                schema_version=version,
+                guideline_version=stored.guideline_version,
+            ),
+        )
     project.notify(Change(ChangeKind.schema, (version,)))
     return stored
 
@@ -131,13 +152,16 @@ def update_draft(project: Project, schema: LabelSchema) -> LabelSchema:
     if status is None:
         raise NotFound(f"no schema version {schema.version}")
     if status != "draft":
-        raise Frozen(f"schema version {schema.version} is {status} and frozen; "
-                     "make a new version instead")
+        raise Frozen(
+            f"schema version {schema.version} is {status} and frozen; make a new version instead"
+        )
     stored = LabelSchema.model_validate(
-        schema.model_copy(update={"status": SchemaStatus.draft}).model_dump())
+        schema.model_copy(update={"status": SchemaStatus.draft}).model_dump()
+    )
     with transaction(project.db):
-        schema_rows.update_draft(project.db, stored.version, stored.name,
-                                 stored.guideline_version, stored.to_json())
+        schema_rows.update_draft(
+            project.db, stored.version, stored.name, stored.guideline_version, stored.to_json()
+        )
     project.notify(Change(ChangeKind.schema, (stored.version,)))
     return stored
 
@@ -178,8 +202,10 @@ def publish(project: Project, version: int | None = None) -> LabelSchema:
     if version is None:
         draft = schema_rows.newest(project.db, "draft")
         if draft is None:
-            raise ValidationFailed("there is no draft schema version to publish "
-                                   "(import one with `aal schema import FILE`)")
+            raise ValidationFailed(
+                "there is no draft schema version to publish "
+                "(import one with `aal schema import FILE`)"
+            )
         version = draft
     schema = get(project, version)
     if schema.status != SchemaStatus.draft:
@@ -189,10 +215,16 @@ def publish(project: Project, version: int | None = None) -> LabelSchema:
     with transaction(project.db):
         _refuse_orphaned_regions(project, schema)
         schema_rows.mark_published(project.db, version, published.to_json(), project.user, now)
-        append(project.db, NewEvent(kind="schema.publish", user=project.user,
-                                    original={"version": version, "status": "draft"},
-                                    new={"version": version, "status": "published"},
-                                    schema_version=version,
-                                    guideline_version=published.guideline_version))
+        append(
+            project.db,
+            NewEvent(
+                kind="schema.publish",
+                user=project.user,
+                original={"version": version, "status": "draft"},
+                new={"version": version, "status": "published"},
+                schema_version=version,
+                guideline_version=published.guideline_version,
+            ),
+        )
     project.notify(Change(ChangeKind.schema, (version,)))
     return published

@@ -56,8 +56,9 @@ def accept(project: Project, conflict_id: int, reason: str | None = None) -> Con
         with acting_as(project, c.member):
             apply_value(project, str(ev["kind"]), rid, new, why, ev.get("batch"), None)
         after, _ = event_log.last_hash(project.db)
-        team_rows.decide_conflict(project.db, c.id, "accepted", lead, now_iso(), reason,
-                                  after if after > before else None)
+        team_rows.decide_conflict(
+            project.db, c.id, "accepted", lead, now_iso(), reason, after if after > before else None
+        )
     project.notify(Change(ChangeKind.review, (), detail={"conflict": c.id, "decision": "accepted"}))
     return get(project, c.id)
 
@@ -67,7 +68,6 @@ def revert(project: Project, conflict_id: int, reason: str | None) -> Conflict:
     c = _open(project, conflict_id)
     why = (reason or "").strip() or "conflict reverted in review"
     with transaction(project.db):
-        team_rows.decide_conflict(project.db, c.id, "reverted", project.user, now_iso(), why,
-                                  None)
+        team_rows.decide_conflict(project.db, c.id, "reverted", project.user, now_iso(), why, None)
     project.notify(Change(ChangeKind.review, (), detail={"conflict": c.id, "decision": "reverted"}))
     return get(project, c.id)

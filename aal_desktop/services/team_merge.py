@@ -35,8 +35,18 @@ from . import migrations, regions, schemas, team_setup
 from .project import Project
 from .team_pull import acting_as
 
-MEMBER_KINDS = frozenset({"region.create", "region.relabel", "region.move", "region.set",
-                          "region.delete", "region.restore", "region.link", "region.accept"})
+MEMBER_KINDS = frozenset(
+    {
+        "region.create",
+        "region.relabel",
+        "region.move",
+        "region.set",
+        "region.delete",
+        "region.restore",
+        "region.link",
+        "region.accept",
+    }
+)
 # Hers, but not replayed: a pre-labelling run's record (the regions it made arrive as her
 # region.create events, origin "model").
 NOTED_KINDS = frozenset({"prelabel.run"})
@@ -68,8 +78,7 @@ def _same(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     return True
 
 
-def _migrated(project: Project, snap: dict[str, Any] | None,
-              upto: int) -> dict[str, Any] | None:
+def _migrated(project: Project, snap: dict[str, Any] | None, upto: int) -> dict[str, Any] | None:
     """A member's region value made under an older schema, as the lead's migrations since
     then would have rewritten it (she worked while the lead published a migration)."""
     if snap is None or int(snap.get("schema_version") or upto) >= upto:
@@ -87,12 +96,24 @@ def _migrated(project: Project, snap: dict[str, Any] | None,
             version = rec.version
     if not changed:  # the lead's migrations left such a region alone, version and all
         return snap
-    return {**snap, "class_key": label.class_key, "attrs": label.attrs,
-            "attention": label.attention, "schema_version": upto}
+    return {
+        **snap,
+        "class_key": label.class_key,
+        "attrs": label.attrs,
+        "attention": label.attention,
+        "schema_version": upto,
+    }
 
 
-def _conflict(project: Project, member: str, seq: int, ev: BundleEvent,
-              current: dict[str, Any] | None, problem: str, out: _Outcome) -> None:
+def _conflict(
+    project: Project,
+    member: str,
+    seq: int,
+    ev: BundleEvent,
+    current: dict[str, Any] | None,
+    problem: str,
+    out: _Outcome,
+) -> None:
     event = ev.model_dump()
     event["original"], event["new"] = ev.value("original"), ev.value("new")
     cid = team_rows.insert_conflict(project.db, member, seq, event, current, problem, now_iso())
@@ -100,9 +121,16 @@ def _conflict(project: Project, member: str, seq: int, ev: BundleEvent,
     out.conflict_ids.append(cid)
 
 
-def apply_value(project: Project, ev_kind: str, region_id: str, new: dict[str, Any],
-                reason: str | None, batch: str | None, reverts: int | None,
-                exists: bool | None = None) -> int | None:
+def apply_value(
+    project: Project,
+    ev_kind: str,
+    region_id: str,
+    new: dict[str, Any],
+    reason: str | None,
+    batch: str | None,
+    reverts: int | None,
+    exists: bool | None = None,
+) -> int | None:
     """Bring a region to a member's new value through the region services (as project.user);
     returns the id of the last event written (None: it already had that value).
     `exists`: whether the region is there, when the caller just looked."""
@@ -110,12 +138,23 @@ def apply_value(project: Project, ev_kind: str, region_id: str, new: dict[str, A
         exists = region_rows.get(project.db, region_id) is not None
     if not exists:
         regions.add_region(
-            project, int(new["document_id"]), int(new["page"]), new["box"], new["class_key"],
-            dict(new.get("attrs") or {}), reason, region_id=region_id,
-            parent_id=new.get("parent_id"), reading_order=new.get("reading_order"),
-            origin=new.get("origin") or "human", model_name=new.get("model_name"),
-            model_version=new.get("model_version"), confidence=new.get("confidence"),
-            annotator=new.get("annotator"), batch=batch)
+            project,
+            int(new["document_id"]),
+            int(new["page"]),
+            new["box"],
+            new["class_key"],
+            dict(new.get("attrs") or {}),
+            reason,
+            region_id=region_id,
+            parent_id=new.get("parent_id"),
+            reading_order=new.get("reading_order"),
+            origin=new.get("origin") or "human",
+            model_name=new.get("model_name"),
+            model_version=new.get("model_version"),
+            confidence=new.get("confidence"),
+            annotator=new.get("annotator"),
+            batch=batch,
+        )
         if new.get("deleted"):
             regions.delete_many(project, [region_id], reason)
         return event_log.last_hash(project.db)[0]
@@ -126,8 +165,9 @@ def apply_value(project: Project, ev_kind: str, region_id: str, new: dict[str, A
     return edits[-1].event_id if edits else None
 
 
-def _replay(project: Project, member: str, seq: int, ev: BundleEvent, version: int,
-            out: _Outcome) -> None:
+def _replay(
+    project: Project, member: str, seq: int, ev: BundleEvent, version: int, out: _Outcome
+) -> None:
     """Replay one of her events (inside the bundle's transaction); `version` is the lead's
     current schema version. The services check everything before they write, so an event
     they refuse leaves nothing behind and becomes a conflict."""
@@ -145,25 +185,40 @@ def _replay(project: Project, member: str, seq: int, ev: BundleEvent, version: i
         if current is not None:
             if _same({**new, "schema_version": None}, {**current, "schema_version": None}):
                 return  # already here, identical: a replay
-            _conflict(project, member, seq, ev, current,
-                      f"region {rid} already exists on the lead with other values", out)
+            _conflict(
+                project,
+                member,
+                seq,
+                ev,
+                current,
+                f"region {rid} already exists on the lead with other values",
+                out,
+            )
             return
     elif current is None:
-        _conflict(project, member, seq, ev, None, f"region {rid} does not exist on the lead",
-                  out)
+        _conflict(project, member, seq, ev, None, f"region {rid} does not exist on the lead", out)
         return
     elif not _same(original, current):
-        _conflict(project, member, seq, ev, current,
-                  "the lead's region is no longer the value this change started from", out)
+        _conflict(
+            project,
+            member,
+            seq,
+            ev,
+            current,
+            "the lead's region is no longer the value this change started from",
+            out,
+        )
         return
     reverts = None
     if ev.reverts:
-        reverts = out.mapped.get(ev.reverts) or team_rows.mapped_event(project.db, member,
-                                                                       ev.reverts)
+        reverts = out.mapped.get(ev.reverts) or team_rows.mapped_event(
+            project.db, member, ev.reverts
+        )
     try:
         with replaying(ev.at, ev.hash), acting_as(project, member):
-            event_id = apply_value(project, ev.kind, rid, new, ev.reason, ev.batch, reverts,
-                                   exists=current is not None)
+            event_id = apply_value(
+                project, ev.kind, rid, new, ev.reason, ev.batch, reverts, exists=current is not None
+            )
     except AalError as exc:
         _conflict(project, member, seq, ev, current, f"not applicable here: {exc}", out)
         return
@@ -172,16 +227,20 @@ def _replay(project: Project, member: str, seq: int, ev: BundleEvent, version: i
         out.applied += 1
 
 
-def _check_authors(bundle_events: tuple[BundleEvent, ...], member: str, leads: set[str],
-                   source: str) -> list[BundleEvent]:
+def _check_authors(
+    bundle_events: tuple[BundleEvent, ...], member: str, leads: set[str], source: str
+) -> list[BundleEvent]:
     own = []
     for e in bundle_events:
         if e.user == member:
             if e.kind in NOTED_KINDS:
                 continue
             if e.kind not in MEMBER_KINDS:
-                raise BundleRefused(source, member, f"event {e.id} is a {e.kind} event, which "
-                                                    "an annotator may not make")
+                raise BundleRefused(
+                    source,
+                    member,
+                    f"event {e.id} is a {e.kind} event, which an annotator may not make",
+                )
             own.append(e)
         elif e.user not in leads:
             raise BundleRefused(source, member, f"event {e.id} claims to be by {e.user}")
@@ -207,8 +266,10 @@ def merge(project: Project, store: Storage, result: SyncResult) -> None:
         key = keys.get(member)
         if key is None or member == cfg.lead:
             result.refused += 1
-            result.refusals.append(f"refused {files[0][1]} from {member}: {member} is not a "
-                                   "member with a registered key (aal user add … --key)")
+            result.refusals.append(
+                f"refused {files[0][1]} from {member}: {member} is not a "
+                "member with a registered key (aal user add … --key)"
+            )
             continue
         for seq, name in files:
             link = team_rows.member_link(project.db, member)
@@ -219,8 +280,9 @@ def merge(project: Project, store: Storage, result: SyncResult) -> None:
                 own = _check_authors(bundle.events, member, leads, name)
             except BundleReplayed as exc:  # an old bundle under a new name
                 result.refused += 1
-                result.refusals.append(f"refused {name} from {member}: {exc.reason} "
-                                       "(replayed under another name)")
+                result.refusals.append(
+                    f"refused {name} from {member}: {exc.reason} (replayed under another name)"
+                )
                 break
             except BundleRefused as exc:
                 result.refused += 1
@@ -228,8 +290,10 @@ def merge(project: Project, store: Storage, result: SyncResult) -> None:
                 break
             if bundle.header.seq != seq:
                 result.refused += 1
-                result.refusals.append(f"refused {name} from {member}: it is bundle "
-                                       f"{bundle.header.seq} under the name of bundle {seq}")
+                result.refusals.append(
+                    f"refused {name} from {member}: it is bundle "
+                    f"{bundle.header.seq} under the name of bundle {seq}"
+                )
                 break
             result.pulled += 1
             out = _Outcome()

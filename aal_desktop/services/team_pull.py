@@ -36,8 +36,9 @@ from .project import Change, ChangeKind, Project
 JOIN_BATCH = "team.join"
 
 
-def read_new_feeds(store: Storage, team: str, lead_key: str, seq: int,
-                   prev_hash: str) -> list[Feed]:
+def read_new_feeds(
+    store: Storage, team: str, lead_key: str, seq: int, prev_hash: str
+) -> list[Feed]:
     """Every lead file after `seq`, verified and in order (stops at the first gap)."""
     feeds: list[Feed] = []
     while True:
@@ -82,8 +83,10 @@ def _download(project: Project, store: Storage, feeds: list[Feed], member: str) 
             key = f"documents/{sha}.pdf"
             data = store.read(key)
             if hashlib.sha256(data).hexdigest() != sha:
-                raise AalError(f"{store.url_of(key)} does not match its SHA-256 (damaged); "
-                               "ask the lead to publish it again")
+                raise AalError(
+                    f"{store.url_of(key)} does not match its SHA-256 (damaged); "
+                    "ask the lead to publish it again"
+                )
             project.blobs.put_bytes(sha, data)
 
 
@@ -108,13 +111,15 @@ def _schema(project: Project, data: dict[str, Any], lead: str) -> None:
     if data.get("plan") and newest == version - 1:
         plan = MigrationPlan.model_validate(data["plan"])
         with acting_as(project, lead):
-            migrations.apply(project, plan, data.get("reason") or
-                             f"schema v{version} published by {lead}")
+            migrations.apply(
+                project, plan, data.get("reason") or f"schema v{version} published by {lead}"
+            )
             migrations.publish(project, version)
         project.cache.pop("schemas", None)
         return
-    schema_rows.insert_published(project.db, version, schema.name, schema.guideline_version,
-                                 body, lead, now)
+    schema_rows.insert_published(
+        project.db, version, schema.name, schema.guideline_version, body, lead, now
+    )
 
 
 def _assignment(project: Project, data: dict[str, Any], lead: str) -> None:
@@ -128,45 +133,88 @@ def _assignment(project: Project, data: dict[str, Any], lead: str) -> None:
             raise AalError(f"the lead assigned document {sha[:12]} without announcing it")
         clash = document_rows.get(project.db, doc_id)
         if clash is not None:
-            raise AalError(f"document {doc_id} of this project is not the lead's document "
-                           f"{doc_id}; join the team from a fresh project")
+            raise AalError(
+                f"document {doc_id} of this project is not the lead's document "
+                f"{doc_id}; join the team from a fresh project"
+            )
         now = now_iso()
         document_rows.insert(
-            project.db, sha, str(rec["filename"]), f"team:{sha}", int(rec["size"]),
-            int(rec["page_count"]), rec.get("title"), rec.get("source"), rec.get("license"),
-            False, lead, now, "todo", document_id=doc_id)
-        document_rows.insert_pages(project.db, doc_id, [
-            (int(p[0]), float(p[1]), float(p[2]), int(p[3]),
-             "[" + ",".join(repr(float(v)) for v in p[4]) + "]",
-             "[" + ",".join(repr(float(v)) for v in p[5]) + "]") for p in rec["pages"]])
-        document_rows.add_status_change(project.db, doc_id, None, "todo", lead, now,
-                                        "assigned by the team's lead")
+            project.db,
+            sha,
+            str(rec["filename"]),
+            f"team:{sha}",
+            int(rec["size"]),
+            int(rec["page_count"]),
+            rec.get("title"),
+            rec.get("source"),
+            rec.get("license"),
+            False,
+            lead,
+            now,
+            "todo",
+            document_id=doc_id,
+        )
+        document_rows.insert_pages(
+            project.db,
+            doc_id,
+            [
+                (
+                    int(p[0]),
+                    float(p[1]),
+                    float(p[2]),
+                    int(p[3]),
+                    "[" + ",".join(repr(float(v)) for v in p[4]) + "]",
+                    "[" + ",".join(repr(float(v)) for v in p[5]) + "]",
+                )
+                for p in rec["pages"]
+            ],
+        )
+        document_rows.add_status_change(
+            project.db, doc_id, None, "todo", lead, now, "assigned by the team's lead"
+        )
     elif existing.id != doc_id:
-        raise AalError(f"document {sha[:12]} has id {existing.id} here but {doc_id} on the "
-                       "lead's project; join the team from a fresh project")
+        raise AalError(
+            f"document {sha[:12]} has id {existing.id} here but {doc_id} on the "
+            "lead's project; join the team from a fresh project"
+        )
     document_rows.assign(project.db, doc_id, member, lead, now_iso())
 
 
-def _insert_regions(project: Project, dumps: list[dict[str, Any]], lead: str,
-                    reason: str) -> int:
+def _insert_regions(project: Project, dumps: list[dict[str, Any]], lead: str, reason: str) -> int:
     """Insert regions not yet here, parents first, each with its create event by the lead."""
     pending = [Region.model_validate(d) for d in dumps]
     pending = [r for r in pending if region_rows.get(project.db, r.id) is None]
     done = 0
     while pending:
-        ready = [r for r in pending
-                 if all(x is None or region_rows.get(project.db, x) is not None
-                        or x == r.id for x in (r.parent_id, r.continues_id))]
+        ready = [
+            r
+            for r in pending
+            if all(
+                x is None or region_rows.get(project.db, x) is not None or x == r.id
+                for x in (r.parent_id, r.continues_id)
+            )
+        ]
         if not ready:
-            ready = [r.model_copy(update={"parent_id": None, "continues_id": None})
-                     for r in pending]
+            ready = [
+                r.model_copy(update={"parent_id": None, "continues_id": None}) for r in pending
+            ]
         for r in ready:
             region_rows.insert(project.db, r)
-            event_log.append(project.db, NewEvent(
-                kind=EventKind.region_create.value, user=lead,
-                change_type=ChangeType.additive.value, region_id=r.id,
-                document_id=r.document_id, page=r.page, new=r.snapshot(), reason=reason,
-                schema_version=r.schema_version, batch=JOIN_BATCH))
+            event_log.append(
+                project.db,
+                NewEvent(
+                    kind=EventKind.region_create.value,
+                    user=lead,
+                    change_type=ChangeType.additive.value,
+                    region_id=r.id,
+                    document_id=r.document_id,
+                    page=r.page,
+                    new=r.snapshot(),
+                    reason=reason,
+                    schema_version=r.schema_version,
+                    batch=JOIN_BATCH,
+                ),
+            )
             done += 1
         ids = {r.id for r in ready}
         pending = [r for r in pending if r.id not in ids]
@@ -203,8 +251,9 @@ def _apply_record(project: Project, r: FeedRecord, member: str, lead: str, seq: 
     elif r.kind == "assignment":
         _assignment(project, d, lead)
     elif r.kind == "regions":
-        _insert_regions(project, list(d["regions"]), lead,
-                        f"starting state from the team (lead file {seq})")
+        _insert_regions(
+            project, list(d["regions"]), lead, f"starting state from the team (lead file {seq})"
+        )
     elif r.kind == "decision":
         _decision(project, d, lead)
     return True
@@ -222,8 +271,9 @@ def apply_feeds(project: Project, store: Storage, feeds: list[Feed]) -> int:
             team_rows.set_lead_state(project.db, feed.header.seq, feed.digest)
     if feeds:
         project.cache.pop("schema_ready", None)
-        project.notify(Change(ChangeKind.team, (cfg.member,),
-                              detail={"lead_seq": feeds[-1].header.seq}))
+        project.notify(
+            Change(ChangeKind.team, (cfg.member,), detail={"lead_seq": feeds[-1].header.seq})
+        )
     return applied
 
 

@@ -26,21 +26,23 @@ def _link(project: Project) -> BundleLink | None:
     cfg = team_setup.config(project)
     if cfg.push_seq == 0:
         return None
-    return BundleLink(cfg.member, cfg.push_seq, cfg.push_hash, cfg.push_head_id,
-                      cfg.push_head_hash)
+    return BundleLink(cfg.member, cfg.push_seq, cfg.push_hash, cfg.push_head_id, cfg.push_head_hash)
 
 
 def _check_authors(project: Project, member: str, rows: list[dict[str, object]]) -> None:
     """Refuse here what the lead would refuse there: events by someone who is neither she
     nor a lead (work done in her project under another name)."""
     keyed = user_rows.public_keys(project.db)  # the team's people, as the lead published them
-    leads = {u.name for u in user_rows.list_users(project.db)
-             if u.role == Role.lead and u.name in keyed}
+    leads = {
+        u.name for u in user_rows.list_users(project.db) if u.role == Role.lead and u.name in keyed
+    }
     others = sorted({str(r["user"]) for r in rows} - leads - {member})
     if others:
-        raise AalError(f"this project holds events by {', '.join(others)}, which cannot be "
-                       f"pushed as {member}'s: work here as {member} (--user {member} or "
-                       f"AAL_USER={member})")
+        raise AalError(
+            f"this project holds events by {', '.join(others)}, which cannot be "
+            f"pushed as {member}'s: work here as {member} (--user {member} or "
+            f"AAL_USER={member})"
+        )
 
 
 def push(project: Project, store: Storage) -> int:
@@ -53,8 +55,9 @@ def push(project: Project, store: Storage) -> int:
         seq = (link.seq if link else 0) + 1
         name = member_key(cfg.member, seq)
         if store.exists(name):  # pushed by a run that did not live to record it
-            found = bundle_format.open_bundle(store.read(name), name, key.public, link,
-                                              cfg.member, cfg.team_id)
+            found = bundle_format.open_bundle(
+                store.read(name), name, key.public, link, cfg.member, cfg.team_id
+            )
             with transaction(project.db):
                 team_rows.set_push_state(project.db, found.link())
             continue
@@ -63,9 +66,15 @@ def push(project: Project, store: Storage) -> int:
             return 0
         _check_authors(project, cfg.member, rows)
         events = [BundleEvent.from_row(r) for r in rows]
-        b = bundle_format.build(team=cfg.team_id, member=cfg.member, key=key, events=events,
-                                previous=link, created_at=now_iso(),
-                                start=(cfg.push_head_id, cfg.push_head_hash))
+        b = bundle_format.build(
+            team=cfg.team_id,
+            member=cfg.member,
+            key=key,
+            events=events,
+            previous=link,
+            created_at=now_iso(),
+            start=(cfg.push_head_id, cfg.push_head_hash),
+        )
         try:
             store.write_new(name, b.serialize())
         except AlreadyExists:

@@ -38,8 +38,10 @@ def signing_key() -> SigningKey:
 def config(project: Project) -> TeamConfig:
     cfg = team_rows.get_config(project.db)
     if cfg is None:
-        raise ValidationFailed("this project is in no team: `aal team init URL` (lead) or "
-                               "`aal team join URL --as NAME` (member)")
+        raise ValidationFailed(
+            "this project is in no team: `aal team init URL` (lead) or "
+            "`aal team join URL --as NAME` (member)"
+        )
     return cfg
 
 
@@ -73,24 +75,42 @@ def init(project: Project, url: str) -> TeamConfig:
     """
     project.require_lead("start a team")
     if team_rows.get_config(project.db) is not None:
-        raise ValidationFailed(f"this project is already the team's at "
-                               f"{config(project).url}")
+        raise ValidationFailed(f"this project is already the team's at {config(project).url}")
     key = signing_key()
     url = normalized_url(url)
     store = open_storage(url)  # a mistyped mount point must not become a new local folder
     now = now_iso()
     team_id = str(uuid.uuid4())
-    doc = {"format": TEAM_FORMAT, "team": team_id, "lead": project.user,
-           "lead_key": key.public, "created_at": now}
+    doc = {
+        "format": TEAM_FORMAT,
+        "team": team_id,
+        "lead": project.user,
+        "lead_key": key.public,
+        "created_at": now,
+    }
     try:
         store.write_new(TEAM_FILE, (json.dumps(doc, sort_keys=True, indent=1) + "\n").encode())
     except AlreadyExists:
-        raise ValidationFailed(f"{store.url_of(TEAM_FILE)} exists: a team was already started "
-                               "there (join it with `aal team join`)") from None
-    cfg = TeamConfig(url=url, team_id=team_id, role="lead", member=project.user,
-                     lead=project.user, lead_key=key.public, created_at=now,
-                     last_sync_at=None, lead_seq=0, lead_hash=GENESIS, push_seq=0,
-                     push_hash=GENESIS, push_head_id=0, push_head_hash=GENESIS)
+        raise ValidationFailed(
+            f"{store.url_of(TEAM_FILE)} exists: a team was already started "
+            "there (join it with `aal team join`)"
+        ) from None
+    cfg = TeamConfig(
+        url=url,
+        team_id=team_id,
+        role="lead",
+        member=project.user,
+        lead=project.user,
+        lead_key=key.public,
+        created_at=now,
+        last_sync_at=None,
+        lead_seq=0,
+        lead_hash=GENESIS,
+        push_seq=0,
+        push_hash=GENESIS,
+        push_head_id=0,
+        push_head_hash=GENESIS,
+    )
     with transaction(project.db):
         team_rows.create_config(project.db, cfg)
         user_rows.set_public_key(project.db, project.user, key.public)
@@ -104,8 +124,10 @@ def read_team_file(store: Storage) -> dict[str, str]:
     try:
         doc = json.loads(store.read(TEAM_FILE))
     except StorageNotFound:
-        raise ValidationFailed(f"{store.url_of(TEAM_FILE)} is missing: no team was started "
-                               "there (the lead runs `aal team init URL`)") from None
+        raise ValidationFailed(
+            f"{store.url_of(TEAM_FILE)} is missing: no team was started "
+            "there (the lead runs `aal team init URL`)"
+        ) from None
     except ValueError:
         raise AalError(f"{store.url_of(TEAM_FILE)} is not valid JSON (damaged)") from None
     if not isinstance(doc, dict) or doc.get("format") != TEAM_FORMAT:
@@ -120,8 +142,9 @@ def join(project: Project, url: str, name: str) -> TeamConfig:
         raise ValidationFailed(f"this project is already in the team at {config(project).url}")
     regions, documents = team_rows.count_regions_and_documents(project.db)
     if regions or documents:
-        raise ValidationFailed("join a team from a fresh project (this one has documents); "
-                               "use a new --db")
+        raise ValidationFailed(
+            "join a team from a fresh project (this one has documents); use a new --db"
+        )
     url = normalized_url(url)
     store = storage_of(url)
     team = read_team_file(store)
@@ -131,18 +154,34 @@ def join(project: Project, url: str, name: str) -> TeamConfig:
     feeds = team_pull.read_new_feeds(store, team["team"], team["lead_key"], 0, GENESIS)
     registered = team_pull.member_key_in(feeds, name)
     if registered is None:
-        raise ValidationFailed(f"{name} is not a member of the team at {url}: the lead adds "
-                               f"you with `aal user add {name} --role annotator --key "
-                               f"{key.public}` and syncs")
+        raise ValidationFailed(
+            f"{name} is not a member of the team at {url}: the lead adds "
+            f"you with `aal user add {name} --role annotator --key "
+            f"{key.public}` and syncs"
+        )
     if registered != key.public:
-        raise ValidationFailed(f"the lead registered another key for {name}; send the lead "
-                               f"your key ({key.public}) to register")
+        raise ValidationFailed(
+            f"the lead registered another key for {name}; send the lead "
+            f"your key ({key.public}) to register"
+        )
     if project.user != name:
         project.switch_user(name)
-    cfg = TeamConfig(url=url, team_id=team["team"], role="member", member=name,
-                     lead=team["lead"], lead_key=team["lead_key"], created_at=now_iso(),
-                     last_sync_at=None, lead_seq=0, lead_hash=GENESIS, push_seq=0,
-                     push_hash=GENESIS, push_head_id=0, push_head_hash=GENESIS)
+    cfg = TeamConfig(
+        url=url,
+        team_id=team["team"],
+        role="member",
+        member=name,
+        lead=team["lead"],
+        lead_key=team["lead_key"],
+        created_at=now_iso(),
+        last_sync_at=None,
+        lead_seq=0,
+        lead_hash=GENESIS,
+        push_seq=0,
+        push_hash=GENESIS,
+        push_head_id=0,
+        push_head_hash=GENESIS,
+    )
     with transaction(project.db):
         team_rows.create_config(project.db, cfg)
         user_rows.upsert(project.db, name, Role.annotator, now_iso(), team["lead"])
@@ -158,10 +197,18 @@ def join(project: Project, url: str, name: str) -> TeamConfig:
 def status(project: Project) -> TeamStatus:
     cfg = config(project)
     return TeamStatus(
-        url=cfg.url, role=cfg.role, member=cfg.member, lead=cfg.lead,
+        url=cfg.url,
+        role=cfg.role,
+        member=cfg.member,
+        lead=cfg.lead,
         last_sync_at=cfg.last_sync_at,
-        unpushed=(team_rows.count_events_after(project.db, cfg.push_head_id)
-                  if cfg.role == "member" else 0),
-        lead_seq=cfg.lead_seq, push_seq=cfg.push_seq,
+        unpushed=(
+            team_rows.count_events_after(project.db, cfg.push_head_id)
+            if cfg.role == "member"
+            else 0
+        ),
+        lead_seq=cfg.lead_seq,
+        push_seq=cfg.push_seq,
         open_conflicts=team_rows.count_conflicts(project.db, "open"),
-        members=team_rows.member_progress(project.db) if cfg.role == "lead" else [])
+        members=team_rows.member_progress(project.db) if cfg.role == "lead" else [],
+    )

@@ -33,6 +33,9 @@ def sync(project: Project, progress: Progress | None = None) -> SyncResult:
     result.at = now_iso()
     with transaction(project.db):
         team_rows.set_last_sync(project.db, result.at)
-    project.notify(Change(ChangeKind.team, (), detail={"applied": result.applied,
-                                              "conflicts": result.conflicts}))
+    project.notify(
+        Change(
+            ChangeKind.team, (), detail={"applied": result.applied, "conflicts": result.conflicts}
+        )
+    )
     return result

@@ -20,7 +20,8 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
     kept in memory for the pages used last: pre-labelling asks for one page per region.
     """
     memo: OrderedDict[tuple[int, int], list[Word]] = project.cache.setdefault(
-        "words", OrderedDict())
+        "words", OrderedDict()
+    )
     key = (document_id, page)
     if key in memo:
         memo.move_to_end(key)
@@ -37,15 +38,19 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
     except Exception:
         return None  # a page MuPDF cannot read has no text; the region still saves
     with transaction(project.db):
-        word_rows.put(project.db, document_id, page,
-                      [[w.x0, w.y0, w.x1, w.y1, w.text, w.block, w.line, w.index]
-                       for w in words])
+        word_rows.put(
+            project.db,
+            document_id,
+            page,
+            [[w.x0, w.y0, w.x1, w.y1, w.text, w.block, w.line, w.index] for w in words],
+        )
     _remember(memo, key, words)
     return memo[key]
 
 
-def _remember(memo: OrderedDict[tuple[int, int], list[Word]], key: tuple[int, int],
-              words: list[Word]) -> None:
+def _remember(
+    memo: OrderedDict[tuple[int, int], list[Word]], key: tuple[int, int], words: list[Word]
+) -> None:
     memo[key] = words if isinstance(words, PageWords) else PageWords(words)
     while len(memo) > MEMO_PAGES:
         memo.popitem(last=False)

@@ -37,9 +37,14 @@ def add_user(project: Project, name: str, role: Role | str) -> User:
         if old != role:
             user_rows.upsert(project.db, stored, role, now_iso(), project.user)
         if (old or Role.annotator) != role:
-            append(project.db, NewEvent(
-                kind=ROLE_EVENT, user=project.user,
-                original={"name": stored, "role": old.value if old else None},
-                new={"name": stored, "role": role.value}))
+            append(
+                project.db,
+                NewEvent(
+                    kind=ROLE_EVENT,
+                    user=project.user,
+                    original={"name": stored, "role": old.value if old else None},
+                    new={"name": stored, "role": role.value},
+                ),
+            )
     project.notify(Change(ChangeKind.user, (stored,)))
     return next(u for u in list_users(project) if u.name == stored)

@@ -61,6 +61,7 @@ class VersionInfo:
 
 # --- reading --------------------------------------------------------------------------------
 
+
 def _row(project: Project, name: str) -> version_rows.VersionRow:
     row = version_rows.get(project.db, name)
     if row is None:
@@ -70,11 +71,22 @@ def _row(project: Project, name: str) -> version_rows.VersionRow:
 
 def _info(row: version_rows.VersionRow) -> VersionInfo:
     return VersionInfo(
-        name=row.name, dataset=row.dataset, parent=row.parent, schema_version=row.schema_version,
-        statuses=list(row.statuses), split_ratios=row.split_ratios, seed=row.seed,
-        semver=row.semver, created_by=row.created_by, created_at=row.created_at,
-        documents=row.documents, regions=row.regions, retired_at=row.retired_at,
-        retired_reason=row.retired_reason, successor=row.successor)
+        name=row.name,
+        dataset=row.dataset,
+        parent=row.parent,
+        schema_version=row.schema_version,
+        statuses=list(row.statuses),
+        split_ratios=row.split_ratios,
+        seed=row.seed,
+        semver=row.semver,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        documents=row.documents,
+        regions=row.regions,
+        retired_at=row.retired_at,
+        retired_reason=row.retired_reason,
+        successor=row.successor,
+    )
 
 
 def get_version(project: Project, name: str) -> VersionInfo:
@@ -96,22 +108,35 @@ def _document(values: Sequence[Any]) -> Document:
     return Document.model_validate(r)
 
 
-def members(project: Project, row: version_rows.VersionRow, *, with_pages: bool = True,
-            with_pdfs: bool = False) -> list[SnapshotDocument]:
+def members(
+    project: Project,
+    row: version_rows.VersionRow,
+    *,
+    with_pages: bool = True,
+    with_pdfs: bool = False,
+) -> list[SnapshotDocument]:
     """The version's documents (sorted by id) as they were at the cut: status and retirement
     as of then (the live record may have moved on), their split and pages."""
     pages = version_rows.member_pages(project.db, row.name) if with_pages else {}
     out = []
-    for values in version_rows.member_documents(project.db, row.name,
-                                                document_service.DOC_COLUMNS, row.created_at):
+    for values in version_rows.member_documents(
+        project.db, row.name, document_service.DOC_COLUMNS, row.created_at
+    ):
         *cols, split = values
         doc = _document(cols)
         if doc.retired_at and doc.retired_at > row.created_at:
-            doc = doc.model_copy(update={"retired_at": None, "retired_by": None,
-                                         "retired_reason": None})
+            doc = doc.model_copy(
+                update={"retired_at": None, "retired_by": None, "retired_reason": None}
+            )
         pdf = project.blobs.path(doc.sha256) if with_pdfs else None
-        out.append(SnapshotDocument(doc, split, pages.get(doc.id, []),
-                                    pdf if pdf is not None and pdf.is_file() else None))
+        out.append(
+            SnapshotDocument(
+                doc,
+                split,
+                pages.get(doc.id, []),
+                pdf if pdf is not None and pdf.is_file() else None,
+            )
+        )
     return out
 
 
@@ -138,8 +163,9 @@ def stored_stats(project: Project, row: version_rows.VersionRow) -> dict[str, An
     if stored:
         return stored
     parent = version_stats(project, row.parent) if row.parent else None
-    return _version_stats_from(members(project, row),
-                               version_rows.regions(project.db, row.name), parent)
+    return _version_stats_from(
+        members(project, row), version_rows.regions(project.db, row.name), parent
+    )
 
 
 def stored_changelog(project: Project, row: version_rows.VersionRow) -> dict[str, Any]:
@@ -160,8 +186,11 @@ def empty_splits(project: Project, name: str) -> list[str]:
     out: a 0-row file breaks `datasets.load_dataset`); the CLI warns about them."""
     row = _row(project, name)
     counts = stored_stats(project, row).get("splits", {})
-    return [s for s, r in zip(split_core.SPLITS, row.split_ratios, strict=False)
-            if r > 0 and not counts.get(s, {}).get("documents", 0)]
+    return [
+        s
+        for s, r in zip(split_core.SPLITS, row.split_ratios, strict=False)
+        if r > 0 and not counts.get(s, {}).get("documents", 0)
+    ]
 
 
 def version_changelog(project: Project, name: str) -> dict[str, Any]:
@@ -183,21 +212,27 @@ def changelog_markdown(changelog: Changelog | dict[str, Any]) -> str:
 
 # --- snapshots, events, changelog -------------------------------------------------------------
 
+
 def _snapshot(project: Project, name: str | None) -> changelog_core.Snapshot:
     if name is None:
         return changelog_core.Snapshot.empty()
     row = _row(project, name)
     docs = {d.id: d for d in members(project, row, with_pages=False)}
     regions = {r.id: r for r in version_rows.regions(project.db, name)}
-    return changelog_core.Snapshot(name, row.schema_version, docs, regions,
-                                   schemas.get(project, row.schema_version))
+    return changelog_core.Snapshot(
+        name, row.schema_version, docs, regions, schemas.get(project, row.schema_version)
+    )
 
 
-def _change_events(project: Project, after_id: int, upto_id: int,
-                   document_ids: set[int]) -> list[changelog_core.ChangeEvent]:
-    return [changelog_core.ChangeEvent(e.id, e.kind, e.region_id, e.user, e.old_class,
-                                       e.new_class, e.review_revert, e.reason)
-            for e in version_rows.region_events(project.db, after_id, upto_id, document_ids)]
+def _change_events(
+    project: Project, after_id: int, upto_id: int, document_ids: set[int]
+) -> list[changelog_core.ChangeEvent]:
+    return [
+        changelog_core.ChangeEvent(
+            e.id, e.kind, e.region_id, e.user, e.old_class, e.new_class, e.review_revert, e.reason
+        )
+        for e in version_rows.region_events(project.db, after_id, upto_id, document_ids)
+    ]
 
 
 def _plans(project: Project, a: int | None, b: int | None) -> list[Any]:
@@ -209,10 +244,15 @@ def _plans(project: Project, a: int | None, b: int | None) -> list[Any]:
 def changelog_between(project: Project, a: str | None, b: str) -> Changelog:
     """The changelog from version `a` (None: nothing) to version `b`, computed now."""
     parent, child = _snapshot(project, a), _snapshot(project, b)
-    events = _change_events(project, _last_event_id(project, a), _last_event_id(project, b),
-                            set(parent.documents) | set(child.documents))
-    return changelog_core.compute(parent, child, events,
-                                  _plans(project, parent.schema_version, child.schema_version))
+    events = _change_events(
+        project,
+        _last_event_id(project, a),
+        _last_event_id(project, b),
+        set(parent.documents) | set(child.documents),
+    )
+    return changelog_core.compute(
+        parent, child, events, _plans(project, parent.schema_version, child.schema_version)
+    )
 
 
 def changes_between(project: Project, a: str | None, b: str) -> list[dict[str, Any]]:
@@ -223,14 +263,17 @@ def changes_between(project: Project, a: str | None, b: str) -> list[dict[str, A
     event's latest review decision (pending when none);
     `review_revert` says the event is itself the revert a reviewer made.
     """
-    return version_rows.changes(project.db, b, _last_event_id(project, a),
-                                _last_event_id(project, b))
+    return version_rows.changes(
+        project.db, b, _last_event_id(project, a), _last_event_id(project, b)
+    )
 
 
 # --- statistics ---------------------------------------------------------------------------
 
-def _version_stats_from(docs: Sequence[SnapshotDocument], regions: Sequence[Region],
-                        parent_stats: dict[str, Any] | None) -> dict[str, Any]:
+
+def _version_stats_from(
+    docs: Sequence[SnapshotDocument], regions: Sequence[Region], parent_stats: dict[str, Any] | None
+) -> dict[str, Any]:
     sdocs = [stats_core.StatsDocument(d.document.id, d.split, len(d.pages)) for d in docs]
     figures = stats_core.compute(sdocs, regions, split_core.SPLITS)
     return stats_core.VersionStats(figures, stats_core.change(parent_stats, figures)).to_json()
@@ -244,7 +287,8 @@ def project_statistics(project: Project) -> stats_core.ProjectStats:
     regions = [r for r in region_rows.list_regions(project.db) if r.document_id in ids]
     return stats_core.ProjectStats(
         stats_core.compute(sdocs, regions, [s.value for s in DocStatus], "statuses"),
-        schemas.current_version(project))
+        schemas.current_version(project),
+    )
 
 
 def project_stats(project: Project) -> dict[str, Any]:
@@ -254,12 +298,14 @@ def project_stats(project: Project) -> dict[str, Any]:
 
 # --- creating ---------------------------------------------------------------------------
 
+
 def _check_name(what: str, value: str) -> str:
     value = value.strip()
     if not NAME_PATTERN.fullmatch(value):
         raise ValidationFailed(
             f"{what} '{value}' is not usable: use 1-64 letters, digits, '.', '_', '-' or '+', "
-            "starting with a letter or digit (it becomes part of a folder name)")
+            "starting with a letter or digit (it becomes part of a folder name)"
+        )
     return value
 
 
@@ -288,12 +334,14 @@ def _semver_for(project: Project, dataset: str, parent: str | None, change_type:
         if row is None:
             break
         previous, current = row.semver, row.parent
-    return changelog_core.bump_semver(previous, change_type,
-                                      version_rows.semvers(project.db, dataset))
+    return changelog_core.bump_semver(
+        previous, change_type, version_rows.semvers(project.db, dataset)
+    )
 
 
-def _reviewed_regions(project: Project, doc_ids: Sequence[int]
-                      ) -> tuple[list[Region], int, AnnotationCoverage]:
+def _reviewed_regions(
+    project: Project, doc_ids: Sequence[int]
+) -> tuple[list[Region], int, AnnotationCoverage]:
     """One reviewed set per document (core.reviewed): the adjudicated set where several
     people annotated, never a pending pre-label. A double-annotated document nobody has
     adjudicated refuses the whole cut, naming it: shipping either person's set, or both,
@@ -305,18 +353,19 @@ def _reviewed_regions(project: Project, doc_ids: Sequence[int]
     sets = [reviewed_set(i, rs) for i, rs in by_doc.items()]
     undecided = [s for s in sets if s.needs_adjudication]
     if undecided:
-        shown = ", ".join(f"{s.document_id} ({' and '.join(s.annotators)})"
-                          for s in undecided[:10])
+        shown = ", ".join(f"{s.document_id} ({' and '.join(s.annotators)})" for s in undecided[:10])
         more = f" and {len(undecided) - 10} more" if len(undecided) > 10 else ""
         raise ValidationFailed(
             f"{plural(len(undecided), 'document')} annotated by several people "
             f"{'has' if len(undecided) == 1 else 'have'} no adjudicated set: {shown}{more}; "
-            "adjudicate them (`aal adjudicate DOC`) or leave their status out of the version")
+            "adjudicate them (`aal adjudicate DOC`) or leave their status out of the version"
+        )
     coverage = AnnotationCoverage(
         single=sum(1 for s in sets if not s.adjudicated and s.regions),
         adjudicated=sum(1 for s in sets if s.adjudicated),
         unannotated=sum(1 for s in sets if not s.regions),
-        max_annotators=max((len(s.annotators) for s in sets), default=0))
+        max_annotators=max((len(s.annotators) for s in sets), default=0),
+    )
     return [r for s in sets for r in s.regions], sum(s.pending for s in sets), coverage
 
 
@@ -347,10 +396,12 @@ def create_version(
         if clash is not None:
             raise ValidationFailed(
                 f"dataset version '{name}' already exists (created by {clash.created_by} at "
-                f"{clash.created_at[:19]}); version names are never reused, choose another name")
+                f"{clash.created_at[:19]}); version names are never reused, choose another name"
+            )
         if parent == "auto":
             parent_name = version_rows.newest_name(
-                project.db, _check_name("dataset", dataset) if dataset else None)
+                project.db, _check_name("dataset", dataset) if dataset else None
+            )
         else:
             parent_name = parent
             if parent_name is not None:
@@ -362,55 +413,100 @@ def create_version(
         else:
             dataset_name = DEFAULT_DATASET
         schema_version = schemas.current_version(project)
-        docs = version_rows.candidate_documents(project.db, wanted,
-                                                document_service.DOC_COLUMNS)
+        docs = version_rows.candidate_documents(project.db, wanted, document_service.DOC_COLUMNS)
         if not docs:
             raise ValidationFailed(
                 f"no documents with status {' or '.join(wanted)}: a version needs at least one "
-                "(approve documents first, or choose other statuses with --status)")
+                "(approve documents first, or choose other statuses with --status)"
+            )
         records = [_document(values) for values in docs]
         previous = version_rows.splits(project.db, parent_name) if parent_name else {}
-        assignment = split_core.assign([(d.id, d.sha256) for d in records], seed, ratios,
-                                       previous, resplit)
+        assignment = split_core.assign(
+            [(d.id, d.sha256) for d in records], seed, ratios, previous, resplit
+        )
         doc_ids = [d.id for d in records]
         regions, pending_left_out, coverage = _reviewed_regions(project, doc_ids)
         last_event_id = version_rows.last_event_id(project.db)
 
         # statistics and changelog, computed from exactly what is frozen below
         child = changelog_core.Snapshot(
-            name, schema_version,
+            name,
+            schema_version,
             {d.id: SnapshotDocument(d, assignment[d.id]) for d in records},
-            {r.id: r for r in regions}, schemas.get(project, schema_version))
+            {r.id: r for r in regions},
+            schemas.get(project, schema_version),
+        )
         parent_snap = _snapshot(project, parent_name)
-        events = _change_events(project, _last_event_id(project, parent_name), last_event_id,
-                                set(parent_snap.documents) | set(child.documents))
+        events = _change_events(
+            project,
+            _last_event_id(project, parent_name),
+            last_event_id,
+            set(parent_snap.documents) | set(child.documents),
+        )
         log = changelog_core.compute(
-            parent_snap if parent_name else None, child, events,
-            _plans(project, parent_snap.schema_version, schema_version))
-        sdocs = [stats_core.StatsDocument(d.id, assignment[d.id], d.page_count)
-                 for d in records]
+            parent_snap if parent_name else None,
+            child,
+            events,
+            _plans(project, parent_snap.schema_version, schema_version),
+        )
+        sdocs = [stats_core.StatsDocument(d.id, assignment[d.id], d.page_count) for d in records]
         figures = stats_core.compute(sdocs, regions, split_core.SPLITS)
-        stats = stats_core.VersionStats(figures, stats_core.change(
-            version_stats(project, parent_name) if parent_name else None, figures))
-        semver = (_semver_for(project, dataset_name, parent_name, log.change_type)
-                  if semver_bump else None)
+        stats = stats_core.VersionStats(
+            figures,
+            stats_core.change(
+                version_stats(project, parent_name) if parent_name else None, figures
+            ),
+        )
+        semver = (
+            _semver_for(project, dataset_name, parent_name, log.change_type)
+            if semver_bump
+            else None
+        )
         now = now_iso()
-        version_rows.insert_version(project.db, version_rows.NewVersion(
-            name=name, dataset=dataset_name, parent=parent_name, schema_version=schema_version,
-            statuses=wanted, split_ratios=list(ratios), seed=seed, semver=semver,
-            stats={**stats.to_json(), "annotation": coverage.to_json()},
-            changelog=log.to_json(), quality=quality_baseline(project, doc_ids,
-                                                    as_of_event=last_event_id),
-            last_event_id=last_event_id, created_by=project.user, created_at=now,
-            splits={i: assignment[i] for i in doc_ids}, regions=regions))
-        append(project.db, NewEvent(
-            kind="version.create", user=project.user,
-            new={"name": name, "dataset": dataset_name, "parent": parent_name,
-                 "schema_version": schema_version, "statuses": wanted,
-                 "split_ratios": list(ratios), "seed": seed, "semver": semver,
-                 "documents": len(doc_ids), "regions": len(regions),
-                 "last_event_id": last_event_id, "resplit": resplit,
-                 "pending_prelabels_left_out": pending_left_out},
-            schema_version=schema_version), at=now)
+        version_rows.insert_version(
+            project.db,
+            version_rows.NewVersion(
+                name=name,
+                dataset=dataset_name,
+                parent=parent_name,
+                schema_version=schema_version,
+                statuses=wanted,
+                split_ratios=list(ratios),
+                seed=seed,
+                semver=semver,
+                stats={**stats.to_json(), "annotation": coverage.to_json()},
+                changelog=log.to_json(),
+                quality=quality_baseline(project, doc_ids, as_of_event=last_event_id),
+                last_event_id=last_event_id,
+                created_by=project.user,
+                created_at=now,
+                splits={i: assignment[i] for i in doc_ids},
+                regions=regions,
+            ),
+        )
+        append(
+            project.db,
+            NewEvent(
+                kind="version.create",
+                user=project.user,
+                new={
+                    "name": name,
+                    "dataset": dataset_name,
+                    "parent": parent_name,
+                    "schema_version": schema_version,
+                    "statuses": wanted,
+                    "split_ratios": list(ratios),
+                    "seed": seed,
+                    "semver": semver,
+                    "documents": len(doc_ids),
+                    "regions": len(regions),
+                    "last_event_id": last_event_id,
+                    "resplit": resplit,
+                    "pending_prelabels_left_out": pending_left_out,
+                },
+                schema_version=schema_version,
+            ),
+            at=now,
+        )
     project.notify(Change(ChangeKind.version, (name,), detail={"created": name}))
     return get_version(project, name)

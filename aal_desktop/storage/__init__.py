@@ -13,7 +13,16 @@ from .errors import (
 from .location import is_url, open_storage
 
 __all__ = [
-    "TEMP_PREFIX", "AlreadyExists", "BucketMissing", "NoCredentials", "Storage", "StorageDenied",
-    "StorageError", "StorageNotFound", "StorageUnreachable", "StoredFile", "is_url",
+    "TEMP_PREFIX",
+    "AlreadyExists",
+    "BucketMissing",
+    "NoCredentials",
+    "Storage",
+    "StorageDenied",
+    "StorageError",
+    "StorageNotFound",
+    "StorageUnreachable",
+    "StoredFile",
+    "is_url",
     "open_storage",
 ]

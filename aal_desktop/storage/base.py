@@ -38,8 +38,7 @@ class StoredFile:
 def check_key(key: str) -> str:
     """Refuse keys that could escape the root or mean different files on different stores."""
     parts = key.split("/")
-    if (not key or key.startswith("/") or "\\" in key
-            or any(p in ("", ".", "..") for p in parts)):
+    if not key or key.startswith("/") or "\\" in key or any(p in ("", ".", "..") for p in parts):
         raise StorageError(f"'{key}' is not a storage key (use a relative path like a/b.json)")
     return key
 
@@ -78,8 +77,7 @@ class Storage(ABC):
         create-only commit is the manifest's job (`write_new`).
         """
 
-    def upload(self, key: str, source: Path,
-               progress: Callable[[int], None] | None = None) -> int:
+    def upload(self, key: str, source: Path, progress: Callable[[int], None] | None = None) -> int:
         """Stream a local file to `key` (see `open_upload`); returns its size.
 
         `progress(bytes_sent)` is called after each MiB, for a progress bar off the GUI thread.
@@ -131,8 +129,11 @@ class Storage(ABC):
         """Delete what killed writers left under `prefix` at least `older_than` seconds ago
         (a writer still at work keeps its temporaries); returns the keys removed."""
         cutoff = time.time() - older_than
-        removed = [t.key for t in self.list_temporaries(prefix)
-                   if t.modified is None or t.modified <= cutoff]
+        removed = [
+            t.key
+            for t in self.list_temporaries(prefix)
+            if t.modified is None or t.modified <= cutoff
+        ]
         for key in removed:
             self.delete(key)
         return removed

@@ -26,8 +26,9 @@ _NO_LINK = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EN
 class LocalStorage(Storage):
     """Files under a folder; `url` is what the user gave (a path or file:// URL)."""
 
-    def __init__(self, root: Path, url: str | None = None, create: bool = False,
-                 must_exist: bool = True) -> None:
+    def __init__(
+        self, root: Path, url: str | None = None, create: bool = False, must_exist: bool = True
+    ) -> None:
         self.root = root
         self.url = url or str(root)
         if create:
@@ -137,7 +138,7 @@ def _write_synced(path: Path, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)

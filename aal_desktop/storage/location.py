@@ -11,9 +11,15 @@ from .errors import StorageError
 from .local import LocalStorage
 
 # Which package brings a protocol, for the one-line message when it is missing.
-_EXTRAS = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs (aal-desktop[gcs])",
-           "gcs": "gcsfs (aal-desktop[gcs])", "az": "adlfs (aal-desktop[azure])",
-           "abfs": "adlfs (aal-desktop[azure])", "abfss": "adlfs (aal-desktop[azure])"}
+_EXTRAS = {
+    "s3": "s3fs",
+    "s3a": "s3fs",
+    "gs": "gcsfs (aal-desktop[gcs])",
+    "gcs": "gcsfs (aal-desktop[gcs])",
+    "az": "adlfs (aal-desktop[azure])",
+    "abfs": "adlfs (aal-desktop[azure])",
+    "abfss": "adlfs (aal-desktop[azure])",
+}
 
 
 def is_url(target: str) -> bool:

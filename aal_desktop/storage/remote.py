@@ -64,26 +64,38 @@ class RemoteStorage(Storage):
         if name == "NoCredentialsError" or code in {"NoCredentialsError"}:
             return NoCredentials(
                 f"no credentials for {where}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                "(or AWS_PROFILE)")
+                "(or AWS_PROFILE)"
+            )
         if isinstance(exc, FileExistsError) or code == "PreconditionFailed":
             return AlreadyExists(f"{where} already exists: nothing was overwritten")
-        if code == "NoSuchBucket" or (isinstance(exc, FileNotFoundError)
-                                      and "bucket" in message.lower()):
+        if code == "NoSuchBucket" or (
+            isinstance(exc, FileNotFoundError) and "bucket" in message.lower()
+        ):
             return BucketMissing(
-                f"the bucket '{self.bucket}' of {where} does not exist: create it or check "
-                "the URL")
+                f"the bucket '{self.bucket}' of {where} does not exist: create it or check the URL"
+            )
         if isinstance(exc, FileNotFoundError):
             return StorageNotFound(f"{where} does not exist")
         if isinstance(exc, PermissionError) or code in {
-                "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden"}:
+            "AccessDenied",
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "Forbidden",
+        }:
             return StorageDenied(
                 f"access to {where} was refused ({message}): check the credentials and the "
-                "bucket's permissions")
-        if name in {"EndpointConnectionError", "ConnectTimeoutError", "ClientConnectorError",
-                    "ServerTimeoutError"} or isinstance(exc, ConnectionError | TimeoutError):
+                "bucket's permissions"
+            )
+        if name in {
+            "EndpointConnectionError",
+            "ConnectTimeoutError",
+            "ClientConnectorError",
+            "ServerTimeoutError",
+        } or isinstance(exc, ConnectionError | TimeoutError):
             return StorageUnreachable(
                 f"cannot reach the storage server for {where} ({message}): check "
-                "AWS_ENDPOINT_URL and the network")
+                "AWS_ENDPOINT_URL and the network"
+            )
         return StorageError(f"{where}: {message}")
 
     def write_new(self, key: str, data: bytes) -> None:
@@ -131,7 +143,7 @@ class RemoteStorage(Storage):
         for path, info in found.items():
             if info.get("type", "file") != "file":
                 continue
-            rel = path.strip("/")[len(self.root) + 1:]
+            rel = path.strip("/")[len(self.root) + 1 :]
             if rel and (not prefix or rel.startswith(prefix.rstrip("/") + "/")):
                 out.append(StoredFile(rel, int(info.get("size") or 0), _epoch(info)))
         return sorted(out, key=lambda f: f.key)
@@ -152,14 +164,15 @@ class RemoteStorage(Storage):
         key_prefix = (top.split("/", 1) + [""])[1]
         cutoff = time.time() - older_than
         with self._errors(prefix):
-            answer = self.fs.call_s3("list_multipart_uploads", Bucket=self.bucket,
-                                     Prefix=key_prefix)
+            answer = self.fs.call_s3(
+                "list_multipart_uploads", Bucket=self.bucket, Prefix=key_prefix
+            )
             for up in answer.get("Uploads", []) or []:
                 started = up.get("Initiated")
                 if started is not None and started.timestamp() > cutoff:
                     continue
                 self.fs.abort_mpu(self.bucket, up["Key"], up["UploadId"])
-                removed.append(f"{self.bucket}/{up['Key']}"[len(self.root) + 1:])
+                removed.append(f"{self.bucket}/{up['Key']}"[len(self.root) + 1 :])
         return removed
 
     def delete(self, key: str) -> None:

@@ -36,7 +36,10 @@ JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
 CACHE_KIB = 65_536
 # The steps, in order; a new step is a new `upgrades/uNNN_*.py` module added here.
 UPGRADE_MODULES: tuple[ModuleType, ...] = (
-    u001_initial, u002_schema_migrations, u003_dataset_versions, u004_models,
+    u001_initial,
+    u002_schema_migrations,
+    u003_dataset_versions,
+    u004_models,
     u005_undo_history,
     u006_annotation_imports,
     u007_event_indexes,
@@ -69,8 +72,9 @@ class Database:
         self.path = path  # named in the one-line message of a failed write
         self.aal_hooks: Any = None  # the Project, told of begins, commits and rollbacks
 
-    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
-                ) -> sqlite3.Cursor:
+    def execute(
+        self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
+    ) -> sqlite3.Cursor:
         """One statement on the connection, as sqlite3 runs it."""
         if parameters is None:
             return self.conn.execute(sql)
@@ -104,8 +108,9 @@ def latest_version() -> int:
 
 def connect(path: Path | str) -> Database:
     """A connection with the project's pragmas. Transactions are explicit (see `transaction`)."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     if str(path) != ":memory:":

@@ -10,13 +10,25 @@ from ..core.records import Document, PageRecord, StatusChange
 from .db import Database
 
 COLUMNS = (
-    "id", "sha256", "filename", "original_path", "size", "page_count", "title", "source",
-    "license", "encrypted", "imported_by", "imported_at", "status", "retired_at", "retired_by",
+    "id",
+    "sha256",
+    "filename",
+    "original_path",
+    "size",
+    "page_count",
+    "title",
+    "source",
+    "license",
+    "encrypted",
+    "imported_by",
+    "imported_at",
+    "status",
+    "retired_at",
+    "retired_by",
     "retired_reason",
 )
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM documents"
-PAGE_SELECT = ("SELECT document_id, page, width, height, rotation, mediabox, cropbox "
-               "FROM pages")
+PAGE_SELECT = "SELECT document_id, page, width, height, rotation, mediabox, cropbox FROM pages"
 STATUS_CHANGE_COLUMNS = ("id", "document_id", "old_status", "new_status", "user", "at", "reason")
 
 # A page as `insert_pages` takes it: number, width, height, rotation, mediabox, cropbox (JSON).
@@ -33,8 +45,15 @@ def from_row(values: Iterable[object]) -> Document:
 def page_from_row(row: Sequence[Any]) -> PageRecord:
     """A pages row as a `PageRecord` (boxes are stored as JSON arrays)."""
     d, p, w, h, r, m, c = row
-    return PageRecord(document_id=d, page=p, width=w, height=h, rotation=r,
-                      mediabox=tuple(json.loads(m)), cropbox=tuple(json.loads(c)))
+    return PageRecord(
+        document_id=d,
+        page=p,
+        width=w,
+        height=h,
+        rotation=r,
+        mediabox=tuple(json.loads(m)),
+        cropbox=tuple(json.loads(c)),
+    )
 
 
 def status_change_from_row(row: Sequence[Any]) -> StatusChange:
@@ -43,6 +62,7 @@ def status_change_from_row(row: Sequence[Any]) -> StatusChange:
 
 
 # --- documents --------------------------------------------------------------------------------
+
 
 def get(db: Database, document_id: int) -> Document | None:
     """The document with this id, or None."""
@@ -58,13 +78,18 @@ def find_by_sha(db: Database, sha256: str) -> Document | None:
 
 def find_by_sha_prefix(db: Database, prefix: str, limit: int = 2) -> list[Document]:
     """Up to `limit` documents whose SHA-256 starts with `prefix` (lower-case hex)."""
-    rows = db.conn.execute(f"{SELECT} WHERE sha256 LIKE ? LIMIT ?",
-                           [prefix + "%", limit]).fetchall()
+    rows = db.conn.execute(
+        f"{SELECT} WHERE sha256 LIKE ? LIMIT ?", [prefix + "%", limit]
+    ).fetchall()
     return [from_row(r) for r in rows]
 
 
-def list_documents(db: Database, status: str | None = None, assignee: str | None = None,
-                   include_retired: bool = True) -> list[Document]:
+def list_documents(
+    db: Database,
+    status: str | None = None,
+    assignee: str | None = None,
+    include_retired: bool = True,
+) -> list[Document]:
     """Documents in id order, filtered by status, assignee and retirement."""
     where, params = [], []
     if status:
@@ -83,8 +108,7 @@ def list_documents(db: Database, status: str | None = None, assignee: str | None
 
 def page_count(db: Database, document_id: int) -> int | None:
     """How many pages the document has, or None when there is no such document."""
-    row = db.conn.execute("SELECT page_count FROM documents WHERE id = ?",
-                          [document_id]).fetchone()
+    row = db.conn.execute("SELECT page_count FROM documents WHERE id = ?", [document_id]).fetchone()
     return None if row is None else int(row[0])
 
 
@@ -94,18 +118,43 @@ def status_of(db: Database, document_id: int) -> str | None:
     return None if row is None else str(row[0])
 
 
-def insert(db: Database, sha256: str, filename: str, original_path: str, size: int,
-           page_count: int, title: str | None, source: str | None, license: str | None,
-           encrypted: bool, imported_by: str, imported_at: str, status: str,
-           document_id: int | None = None) -> int:
+def insert(
+    db: Database,
+    sha256: str,
+    filename: str,
+    original_path: str,
+    size: int,
+    page_count: int,
+    title: str | None,
+    source: str | None,
+    license: str | None,
+    encrypted: bool,
+    imported_by: str,
+    imported_at: str,
+    status: str,
+    document_id: int | None = None,
+) -> int:
     """Add a documents row; returns its new id (`document_id`: a team member's copy keeps
     the lead's id)."""
     cur = db.conn.execute(
         "INSERT INTO documents (id, sha256, filename, original_path, size, page_count, title, "
         "source, license, encrypted, imported_by, imported_at, status) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [document_id, sha256, filename, original_path, size, page_count, title, source,
-         license, int(encrypted), imported_by, imported_at, status],
+        [
+            document_id,
+            sha256,
+            filename,
+            original_path,
+            size,
+            page_count,
+            title,
+            source,
+            license,
+            int(encrypted),
+            imported_by,
+            imported_at,
+            status,
+        ],
     )
     return int(cur.lastrowid or 0)
 
@@ -116,6 +165,7 @@ def set_status(db: Database, document_id: int, status: str) -> None:
 
 
 # --- pages ------------------------------------------------------------------------------------
+
 
 def insert_pages(db: Database, document_id: int, pages: Iterable[NewPage]) -> None:
     """Add the pages rows of a new document in one statement."""
@@ -131,27 +181,39 @@ def insert_page_rows(db: Database, rows: Sequence[Sequence[Any]]) -> None:
     mediabox, cropbox): a long document's geometry arrives packed, not as objects."""
     db.conn.executemany(
         "INSERT INTO pages (document_id, page, width, height, rotation, mediabox, cropbox) "
-        "VALUES (?,?,?,?,?,?,?)", rows)
+        "VALUES (?,?,?,?,?,?,?)",
+        rows,
+    )
 
 
 def list_pages(db: Database, document_id: int) -> list[PageRecord]:
     """The document's pages in page order."""
-    rows = db.conn.execute(f"{PAGE_SELECT} WHERE document_id = ? ORDER BY page",
-                           [document_id]).fetchall()
+    rows = db.conn.execute(
+        f"{PAGE_SELECT} WHERE document_id = ? ORDER BY page", [document_id]
+    ).fetchall()
     return [page_from_row(r) for r in rows]
 
 
 def get_page(db: Database, document_id: int, page: int) -> PageRecord | None:
     """One page by 0-based number, or None."""
-    row = db.conn.execute(f"{PAGE_SELECT} WHERE document_id = ? AND page = ?",
-                          [document_id, page]).fetchone()
+    row = db.conn.execute(
+        f"{PAGE_SELECT} WHERE document_id = ? AND page = ?", [document_id, page]
+    ).fetchone()
     return None if row is None else page_from_row(row)
 
 
 # --- status changes ---------------------------------------------------------------------------
 
-def add_status_change(db: Database, document_id: int, old_status: str | None, new_status: str,
-                      user: str, at: str, reason: str | None) -> None:
+
+def add_status_change(
+    db: Database,
+    document_id: int,
+    old_status: str | None,
+    new_status: str,
+    user: str,
+    at: str,
+    reason: str | None,
+) -> None:
     """Append one row to the document's status history."""
     db.conn.execute(
         "INSERT INTO document_status_changes (document_id, old_status, new_status, user, at, "
@@ -170,18 +232,22 @@ def status_history(db: Database, document_id: int) -> list[StatusChange]:
     """The document's status changes, oldest first."""
     rows = db.conn.execute(
         f"SELECT {', '.join(STATUS_CHANGE_COLUMNS)} FROM document_status_changes "
-        "WHERE document_id = ? ORDER BY id", [document_id]
+        "WHERE document_id = ? ORDER BY id",
+        [document_id],
     ).fetchall()
     return [status_change_from_row(r) for r in rows]
 
 
 # --- assignments ------------------------------------------------------------------------------
 
+
 def assign(db: Database, document_id: int, user: str, assigned_by: str, at: str) -> None:
     """Give the document to a user; assigning twice keeps the first row."""
     db.conn.execute(
         "INSERT OR IGNORE INTO assignments (document_id, user, assigned_by, assigned_at) "
-        "VALUES (?,?,?,?)", [document_id, user, assigned_by, at])
+        "VALUES (?,?,?,?)",
+        [document_id, user, assigned_by, at],
+    )
 
 
 def assignees(db: Database, document_id: int) -> list[str]:

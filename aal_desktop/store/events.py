@@ -22,8 +22,21 @@ from .db import Database
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
-    "id", "at", "user", "kind", "change_type", "region_id", "document_id", "page",
-    "original", "new", "reason", "schema_version", "guideline_version", "batch", "reverts",
+    "id",
+    "at",
+    "user",
+    "kind",
+    "change_type",
+    "region_id",
+    "document_id",
+    "page",
+    "original",
+    "new",
+    "reason",
+    "schema_version",
+    "guideline_version",
+    "batch",
+    "reverts",
 )
 
 
@@ -50,8 +63,9 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                              allow_nan=False)
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
 _PAYLOAD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
@@ -112,11 +126,14 @@ def last_hash(db: Database) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
 
-_INSERT = (f"INSERT INTO events ({', '.join((*HASHED_FIELDS, 'prev_hash', 'hash'))}) "
-           f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 2))})")
+_INSERT = (
+    f"INSERT INTO events ({', '.join((*HASHED_FIELDS, 'prev_hash', 'hash'))}) "
+    f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 2))})"
+)
 _INSERT_REPLAYED = (
     f"INSERT INTO events ({', '.join((*HASHED_FIELDS, 'source_hash', 'prev_hash', 'hash'))}) "
-    f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 3))})")
+    f"VALUES ({', '.join('?' for _ in range(len(HASHED_FIELDS) + 3))})"
+)
 
 
 def append(db: Database, event: NewEvent, at: str | None = None) -> int:
@@ -127,10 +144,21 @@ def append(db: Database, event: NewEvent, at: str | None = None) -> int:
     """
     prev_id, prev = last_hash(db)
     values: list[Any] = [
-        prev_id + 1, at or now_iso(), event.user, event.kind, event.change_type,
-        event.region_id, event.document_id, event.page, canonical_json(event.original),
-        canonical_json(event.new), event.reason or None, event.schema_version,
-        event.guideline_version, event.batch, event.reverts,
+        prev_id + 1,
+        at or now_iso(),
+        event.user,
+        event.kind,
+        event.change_type,
+        event.region_id,
+        event.document_id,
+        event.page,
+        canonical_json(event.original),
+        canonical_json(event.new),
+        event.reason or None,
+        event.schema_version,
+        event.guideline_version,
+        event.batch,
+        event.reverts,
     ]
     replay = _REPLAY.get()
     if replay is None:
@@ -167,30 +195,55 @@ def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
             row = dict(zip(names, values, strict=True))
             rid = int(row["id"])
             if rid != expected_id:
-                return ChainReport(False, checked, rid,
-                                   f"event {expected_id} is missing (next found is {rid})")
+                return ChainReport(
+                    False, checked, rid, f"event {expected_id} is missing (next found is {rid})"
+                )
             if row["prev_hash"] != prev:
-                return ChainReport(False, checked, rid,
-                                   f"event {rid} does not follow event {rid - 1} (chain broken)")
+                return ChainReport(
+                    False,
+                    checked,
+                    rid,
+                    f"event {rid} does not follow event {rid - 1} (chain broken)",
+                )
             if event_hash(prev, row) != row["hash"]:
-                return ChainReport(False, checked, rid,
-                                   f"event {rid} was altered after it was written (hash mismatch)")
+                return ChainReport(
+                    False,
+                    checked,
+                    rid,
+                    f"event {rid} was altered after it was written (hash mismatch)",
+                )
             prev = row["hash"]
             expected_id += 1
             checked += 1
             last_id = rid
     seq = db.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
     if seq is not None and int(seq[0]) > last_id:
-        return ChainReport(False, checked, last_id + 1,
-                           f"events after {last_id} up to {seq[0]} were removed")
+        return ChainReport(
+            False, checked, last_id + 1, f"events after {last_id} up to {seq[0]} were removed"
+        )
     return ChainReport(True, checked)
 
 
 # --- reading the log -----------------------------------------------------------------------
 
 EVENT_COLUMNS = (
-    "id", "at", "user", "kind", "change_type", "region_id", "document_id", "page", "original",
-    "new", "reason", "schema_version", "guideline_version", "batch", "reverts", "prev_hash", "hash",
+    "id",
+    "at",
+    "user",
+    "kind",
+    "change_type",
+    "region_id",
+    "document_id",
+    "page",
+    "original",
+    "new",
+    "reason",
+    "schema_version",
+    "guideline_version",
+    "batch",
+    "reverts",
+    "prev_hash",
+    "hash",
 )
 REVIEW_STATE_SQL = (
     "COALESCE((SELECT decision FROM reviews r WHERE r.event_id = events.id "
@@ -259,8 +312,20 @@ class EventFilter:
 
 # What `list_events` may order by (the review table sorts by any of its columns): name -> SQL.
 ORDER_COLUMNS = {
-    **{c: c for c in ("id", "at", "user", "kind", "change_type", "document_id", "region_id",
-                      "page", "reason")},
+    **{
+        c: c
+        for c in (
+            "id",
+            "at",
+            "user",
+            "kind",
+            "change_type",
+            "document_id",
+            "region_id",
+            "page",
+            "reason",
+        )
+    },
     "class_before": json_field("original", "$.class_key"),
     "class_after": json_field("new", "$.class_key"),
     "review": REVIEW_STATE_SQL,
@@ -276,8 +341,14 @@ def _event_from_row(values: Any) -> Any:
     return Event.model_validate(r)
 
 
-def list_events(db: Database, flt: EventFilter | None = None, limit: int | None = None,
-                offset: int = 0, order: str = "id", descending: bool = False) -> list[Any]:
+def list_events(
+    db: Database,
+    flt: EventFilter | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "id",
+    descending: bool = False,
+) -> list[Any]:
     """Events matching a filter, with their review state, in a stable order.
 
     `order` is a key of ORDER_COLUMNS (anything else orders by id); ties go by id.
@@ -286,8 +357,10 @@ def list_events(db: Database, flt: EventFilter | None = None, limit: int | None 
     where, params = flt.where()
     col = ORDER_COLUMNS.get(order, "id")
     direction = "DESC" if descending else "ASC"
-    sql = (f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events{where} "
-           f"ORDER BY {col} {direction}, id {direction}")
+    sql = (
+        f"SELECT {', '.join(EVENT_COLUMNS)}, {REVIEW_STATE_SQL} FROM events{where} "
+        f"ORDER BY {col} {direction}, id {direction}"
+    )
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params = [*params, limit, offset]
@@ -312,19 +385,23 @@ def get(db: Database, event_id: int) -> Any:
 
 def distinct_users(db: Database) -> list[str]:
     """Everyone who wrote an event, by name."""
-    return [str(r[0]) for r in
-            db.conn.execute("SELECT DISTINCT user FROM events ORDER BY user").fetchall()]
+    return [
+        str(r[0])
+        for r in db.conn.execute("SELECT DISTINCT user FROM events ORDER BY user").fetchall()
+    ]
 
 
-def model_region_events(db: Database, document_ids: Sequence[int],
-                        as_of_event: int | None = None) -> list[tuple[str, str, str | None]]:
+def model_region_events(
+    db: Database, document_ids: Sequence[int], as_of_event: int | None = None
+) -> list[tuple[str, str, str | None]]:
     """(region id, kind, new JSON) of every event on model-made regions of these documents,
     in log order, up to an event id (None: all)."""
     marks = ",".join("?" for _ in document_ids)
     sql = (
         "SELECT e.region_id, e.kind, e.new FROM events e JOIN regions r ON r.id = e.region_id "
         f"WHERE r.origin = 'model' AND r.document_id IN ({marks})"
-        + (" AND e.id <= ?" if as_of_event is not None else "") + " ORDER BY e.id"
+        + (" AND e.id <= ?" if as_of_event is not None else "")
+        + " ORDER BY e.id"
     )
     params: list[Any] = [*document_ids, *([as_of_event] if as_of_event is not None else [])]
     return [(r[0], r[1], r[2]) for r in db.conn.execute(sql, params).fetchall()]

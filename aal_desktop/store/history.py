@@ -9,8 +9,7 @@ from typing import Any
 
 from .db import Database
 
-COLUMNS = ("id", "user", "label", "state", "event_ids", "current_ids", "created_at",
-           "updated_at")
+COLUMNS = ("id", "user", "label", "state", "event_ids", "current_ids", "created_at", "updated_at")
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM history_steps"
 
 
@@ -30,21 +29,31 @@ class StepRow:
 
 def _from_row(values: Sequence[Any]) -> StepRow:
     r = dict(zip(COLUMNS, values, strict=True))
-    return StepRow(id=int(r["id"]), user=r["user"], label=r["label"], state=r["state"],
-                   event_ids=tuple(json.loads(r["event_ids"])),
-                   current_ids=tuple(json.loads(r["current_ids"])),
-                   created_at=r["created_at"], updated_at=r["updated_at"])
+    return StepRow(
+        id=int(r["id"]),
+        user=r["user"],
+        label=r["label"],
+        state=r["state"],
+        event_ids=tuple(json.loads(r["event_ids"])),
+        current_ids=tuple(json.loads(r["current_ids"])),
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+    )
 
 
-def insert(db: Database, user: str, label: str, event_ids: Sequence[int],
-           at: str) -> int:
+def insert(db: Database, user: str, label: str, event_ids: Sequence[int], at: str) -> int:
     """Record a new done step; the user's undone steps can no longer be redone."""
-    db.conn.execute("UPDATE history_steps SET state = 'dropped', updated_at = ? "
-                    "WHERE user = ? AND state = 'undone'", [at, user])
+    db.conn.execute(
+        "UPDATE history_steps SET state = 'dropped', updated_at = ? "
+        "WHERE user = ? AND state = 'undone'",
+        [at, user],
+    )
     ids = json.dumps(list(event_ids))
     cur = db.conn.execute(
         "INSERT INTO history_steps (user, label, state, event_ids, current_ids, created_at, "
-        "updated_at) VALUES (?, ?, 'done', ?, ?, ?, ?)", [user, label, ids, ids, at, at])
+        "updated_at) VALUES (?, ?, 'done', ?, ?, ?, ?)",
+        [user, label, ids, ids, at, at],
+    )
     return int(cur.lastrowid or 0)
 
 
@@ -55,15 +64,18 @@ def extend(db: Database, step_id: int, event_ids: Sequence[int], at: str) -> boo
     if step is None:
         return False
     ids = json.dumps([*step.event_ids, *event_ids])
-    db.conn.execute("UPDATE history_steps SET event_ids = ?, current_ids = ?, updated_at = ? "
-                    "WHERE id = ?", [ids, ids, at, step_id])
+    db.conn.execute(
+        "UPDATE history_steps SET event_ids = ?, current_ids = ?, updated_at = ? WHERE id = ?",
+        [ids, ids, at, step_id],
+    )
     return True
 
 
-def set_state(db: Database, step_id: int, state: str,
-              current_ids: Sequence[int], at: str) -> None:
-    db.conn.execute("UPDATE history_steps SET state = ?, current_ids = ?, updated_at = ? "
-                    "WHERE id = ?", [state, json.dumps(list(current_ids)), at, step_id])
+def set_state(db: Database, step_id: int, state: str, current_ids: Sequence[int], at: str) -> None:
+    db.conn.execute(
+        "UPDATE history_steps SET state = ?, current_ids = ?, updated_at = ? WHERE id = ?",
+        [state, json.dumps(list(current_ids)), at, step_id],
+    )
 
 
 def get(db: Database, step_id: int) -> StepRow | None:
@@ -73,16 +85,18 @@ def get(db: Database, step_id: int) -> StepRow | None:
 
 def newest_done(db: Database, user: str) -> StepRow | None:
     """The step `undo` takes back next: the user's newest one still done."""
-    row = db.conn.execute(f"{SELECT} WHERE user = ? AND state = 'done' ORDER BY id DESC LIMIT 1",
-                          [user]).fetchone()
+    row = db.conn.execute(
+        f"{SELECT} WHERE user = ? AND state = 'done' ORDER BY id DESC LIMIT 1", [user]
+    ).fetchone()
     return None if row is None else _from_row(row)
 
 
 def oldest_undone(db: Database, user: str) -> StepRow | None:
     """The step `redo` brings back next: the user's oldest undone one (undone steps are
     always the top of the stack, since a new step drops them)."""
-    row = db.conn.execute(f"{SELECT} WHERE user = ? AND state = 'undone' ORDER BY id LIMIT 1",
-                          [user]).fetchone()
+    row = db.conn.execute(
+        f"{SELECT} WHERE user = ? AND state = 'undone' ORDER BY id LIMIT 1", [user]
+    ).fetchone()
     return None if row is None else _from_row(row)
 
 

@@ -11,10 +11,32 @@ from . import json_text
 from .db import Database
 
 COLUMNS = (
-    "id", "document_id", "page", "x0", "y0", "x1", "y1", "class_key", "attrs", "schema_version",
-    "parent_id", "reading_order", "continues_id", "origin", "model_name", "model_version",
-    "confidence", "prelabel_state", "annotator", "text", "attention", "deleted", "created_by",
-    "created_at", "updated_by", "updated_at",
+    "id",
+    "document_id",
+    "page",
+    "x0",
+    "y0",
+    "x1",
+    "y1",
+    "class_key",
+    "attrs",
+    "schema_version",
+    "parent_id",
+    "reading_order",
+    "continues_id",
+    "origin",
+    "model_name",
+    "model_version",
+    "confidence",
+    "prelabel_state",
+    "annotator",
+    "text",
+    "attention",
+    "deleted",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
 )
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM regions"
 
@@ -23,18 +45,57 @@ def from_row(values: Sequence[Any]) -> Region:
     """A row as a Region, built without re-validating what was validated when it was written
     (pydantic's `model_construct`, its API for trusted data: a page of 10,000 regions is read
     in a fraction of the time). Attribute JSON an older version stored with NaN reads as null."""
-    (rid, document_id, page, x0, y0, x1, y1, class_key, attrs, schema_version, parent_id,
-     reading_order, continues_id, origin, model_name, model_version, confidence,
-     prelabel_state, annotator, text, attention, deleted, created_by, created_at, updated_by,
-     updated_at) = values
+    (
+        rid,
+        document_id,
+        page,
+        x0,
+        y0,
+        x1,
+        y1,
+        class_key,
+        attrs,
+        schema_version,
+        parent_id,
+        reading_order,
+        continues_id,
+        origin,
+        model_name,
+        model_version,
+        confidence,
+        prelabel_state,
+        annotator,
+        text,
+        attention,
+        deleted,
+        created_by,
+        created_at,
+        updated_by,
+        updated_at,
+    ) = values
     return Region.model_construct(
-        id=rid, document_id=document_id, page=page, box=Box(x0, y0, x1, y1),
-        class_key=class_key, attrs=json_text.loads(attrs) if attrs and attrs != "{}" else {},
-        schema_version=schema_version, parent_id=parent_id, reading_order=reading_order,
-        continues_id=continues_id, origin=origin, model_name=model_name,
-        model_version=model_version, confidence=confidence, prelabel_state=prelabel_state,
-        annotator=annotator, text=text, attention=attention, deleted=bool(deleted),
-        created_by=created_by, created_at=created_at, updated_by=updated_by,
+        id=rid,
+        document_id=document_id,
+        page=page,
+        box=Box(x0, y0, x1, y1),
+        class_key=class_key,
+        attrs=json_text.loads(attrs) if attrs and attrs != "{}" else {},
+        schema_version=schema_version,
+        parent_id=parent_id,
+        reading_order=reading_order,
+        continues_id=continues_id,
+        origin=origin,
+        model_name=model_name,
+        model_version=model_version,
+        confidence=confidence,
+        prelabel_state=prelabel_state,
+        annotator=annotator,
+        text=text,
+        attention=attention,
+        deleted=bool(deleted),
+        created_by=created_by,
+        created_at=created_at,
+        updated_by=updated_by,
         updated_at=updated_at,
     )
 
@@ -42,17 +103,31 @@ def from_row(values: Sequence[Any]) -> Region:
 def to_row(region: Region) -> dict[str, Any]:
     x0, y0, x1, y1 = region.box
     return {
-        "id": region.id, "document_id": region.document_id, "page": region.page,
-        "x0": x0, "y0": y0, "x1": x1, "y1": y1, "class_key": region.class_key,
+        "id": region.id,
+        "document_id": region.document_id,
+        "page": region.page,
+        "x0": x0,
+        "y0": y0,
+        "x1": x1,
+        "y1": y1,
+        "class_key": region.class_key,
         "attrs": json_text.dumps(region.attrs, sort_keys=True),
         "schema_version": region.schema_version,
-        "parent_id": region.parent_id, "reading_order": region.reading_order,
-        "continues_id": region.continues_id, "origin": region.origin,
-        "model_name": region.model_name, "model_version": region.model_version,
-        "confidence": region.confidence, "prelabel_state": region.prelabel_state,
-        "annotator": region.annotator, "text": region.text, "attention": region.attention,
-        "deleted": int(region.deleted), "created_by": region.created_by,
-        "created_at": region.created_at, "updated_by": region.updated_by,
+        "parent_id": region.parent_id,
+        "reading_order": region.reading_order,
+        "continues_id": region.continues_id,
+        "origin": region.origin,
+        "model_name": region.model_name,
+        "model_version": region.model_version,
+        "confidence": region.confidence,
+        "prelabel_state": region.prelabel_state,
+        "annotator": region.annotator,
+        "text": region.text,
+        "attention": region.attention,
+        "deleted": int(region.deleted),
+        "created_by": region.created_by,
+        "created_at": region.created_at,
+        "updated_by": region.updated_by,
         "updated_at": region.updated_at,
     }
 
@@ -138,8 +213,9 @@ def live_counts_by_document(db: Database) -> dict[int, int]:
     return {int(d): int(n) for d, n in rows}
 
 
-def with_classes(db: Database, class_keys: Iterable[str],
-                 below_schema_version: int | None = None) -> list[Region]:
+def with_classes(
+    db: Database, class_keys: Iterable[str], below_schema_version: int | None = None
+) -> list[Region]:
     """Regions (deleted ones too) of these classes, optionally made under an older schema."""
     keys = sorted(class_keys)
     if not keys:
@@ -159,9 +235,14 @@ def live_regions_of(db: Database, document_ids: Sequence[int]) -> list[Region]:
     limits the number of parameters of one statement)."""
     out: list[Region] = []
     for i in range(0, len(document_ids), 500):
-        chunk = list(document_ids[i:i + 500])
+        chunk = list(document_ids[i : i + 500])
         marks = ",".join("?" for _ in chunk)
-        out.extend(from_row(r) for r in db.conn.execute(
-            f"{SELECT} WHERE deleted = 0 AND document_id IN ({marks}) "
-            "ORDER BY document_id, page, id", chunk).fetchall())
+        out.extend(
+            from_row(r)
+            for r in db.conn.execute(
+                f"{SELECT} WHERE deleted = 0 AND document_id IN ({marks}) "
+                "ORDER BY document_id, page, id",
+                chunk,
+            ).fetchall()
+        )
     return out

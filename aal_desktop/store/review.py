@@ -15,8 +15,9 @@ COLUMNS = "id, event_id, decision, user, at, reason, revert_event_id"
 
 def from_row(row: Sequence[Any], already: bool = False) -> ReviewDecision:
     """A reviews row as a `ReviewDecision`."""
-    return ReviewDecision(int(row[0]), int(row[1]), str(row[2]), str(row[3]), str(row[4]),
-                          row[5], row[6], already)
+    return ReviewDecision(
+        int(row[0]), int(row[1]), str(row[2]), str(row[3]), str(row[4]), row[5], row[6], already
+    )
 
 
 def decisions_for(db: Database, event_id: int) -> list[ReviewDecision]:
@@ -33,8 +34,15 @@ def get(db: Database, review_id: int) -> ReviewDecision:
     return from_row(row)
 
 
-def insert(db: Database, event_id: int, decision: str, user: str, at: str,
-           reason: str | None, revert_event_id: int | None = None) -> int:
+def insert(
+    db: Database,
+    event_id: int,
+    decision: str,
+    user: str,
+    at: str,
+    reason: str | None,
+    revert_event_id: int | None = None,
+) -> int:
     """Record a decision; returns its id."""
     cur = db.conn.execute(
         "INSERT INTO reviews (event_id, decision, user, at, reason, revert_event_id) "
@@ -44,14 +52,14 @@ def insert(db: Database, event_id: int, decision: str, user: str, at: str,
     return int(cur.lastrowid or 0)
 
 
-def accept_pending(db: Database, flt: EventFilter, user: str, at: str,
-                   reason: str | None) -> list[int]:
+def accept_pending(
+    db: Database, flt: EventFilter, user: str, at: str, reason: str | None
+) -> list[int]:
     """Accept every pending reviewable event the filter matches; returns their ids in order."""
     pending = dataclasses.replace(flt, review="pending")
     where, params = pending.where()
     where += (" AND " if where else " WHERE ") + "kind LIKE 'region.%' AND region_id IS NOT NULL"
-    ids = [int(r[0]) for r in
-           db.conn.execute(f"SELECT id FROM events{where} ORDER BY id", params)]
+    ids = [int(r[0]) for r in db.conn.execute(f"SELECT id FROM events{where} ORDER BY id", params)]
     db.conn.executemany(
         "INSERT INTO reviews (event_id, decision, user, at, reason) VALUES (?,?,?,?,?)",
         [(i, "accepted", user, at, reason) for i in ids],
@@ -61,8 +69,15 @@ def accept_pending(db: Database, flt: EventFilter, user: str, at: str,
 
 def summary_from_row(row: Sequence[Any]) -> AnnotatorSummary:
     """A row of the annotator summary query as an `AnnotatorSummary`."""
-    return AnnotatorSummary(str(row[0]), row[1], int(row[2] or 0), int(row[3] or 0),
-                            int(row[4] or 0), int(row[5] or 0), int(row[6] or 0))
+    return AnnotatorSummary(
+        str(row[0]),
+        row[1],
+        int(row[2] or 0),
+        int(row[3] or 0),
+        int(row[4] or 0),
+        int(row[5] or 0),
+        int(row[6] or 0),
+    )
 
 
 def annotator_summaries(db: Database) -> list[AnnotatorSummary]:

@@ -14,9 +14,11 @@ from typing import Any
 
 from .db import Database
 
-_COLUMNS = ("s.version, s.name, s.status, s.guideline_version, s.body, s.parent_version, "
-            "s.created_by, s.created_at, s.published_by, s.published_at, s.retired_at, "
-            "s.retired_reason, s.successor, s.archive, m.reason, m.regions")
+_COLUMNS = (
+    "s.version, s.name, s.status, s.guideline_version, s.body, s.parent_version, "
+    "s.created_by, s.created_at, s.published_by, s.published_at, s.retired_at, "
+    "s.retired_reason, s.successor, s.archive, m.reason, m.regions"
+)
 
 
 @dataclass(frozen=True)
@@ -41,19 +43,51 @@ class SchemaRow:
 
 def _select(db: Database) -> str:
     if db["schema_migrations"].exists():
-        return (f"SELECT {_COLUMNS} FROM schema_versions s "
-                "LEFT JOIN schema_migrations m ON m.version = s.version")
-    return (f"SELECT {_COLUMNS.replace('m.reason, m.regions', 'NULL, NULL')} "
-            "FROM schema_versions s")
+        return (
+            f"SELECT {_COLUMNS} FROM schema_versions s "
+            "LEFT JOIN schema_migrations m ON m.version = s.version"
+        )
+    return f"SELECT {_COLUMNS.replace('m.reason, m.regions', 'NULL, NULL')} FROM schema_versions s"
 
 
 def _row(row: Sequence[Any]) -> SchemaRow:
-    (version, name, status, guideline, body, parent, cby, cat, pby, pat, rat, rreason, succ,
-     archive, mreason, mregions) = row
+    (
+        version,
+        name,
+        status,
+        guideline,
+        body,
+        parent,
+        cby,
+        cat,
+        pby,
+        pat,
+        rat,
+        rreason,
+        succ,
+        archive,
+        mreason,
+        mregions,
+    ) = row
     classes = tuple(c["key"] for c in json.loads(body).get("classes", []))
-    return SchemaRow(int(version), name, status, guideline, classes, parent, cby, cat, pby, pat,
-                     rat, rreason, succ, archive, mreason,
-                     int(mregions) if mregions is not None else None)
+    return SchemaRow(
+        int(version),
+        name,
+        status,
+        guideline,
+        classes,
+        parent,
+        cby,
+        cat,
+        pby,
+        pat,
+        rat,
+        rreason,
+        succ,
+        archive,
+        mreason,
+        int(mregions) if mregions is not None else None,
+    )
 
 
 def get(db: Database, version: int) -> SchemaRow | None:
@@ -72,13 +106,22 @@ def not_drafts(db: Database, after: int | None = None) -> list[SchemaRow]:
 
 def newest_published(db: Database) -> int | None:
     row = db.conn.execute(
-        "SELECT MAX(version) FROM schema_versions WHERE status = 'published'").fetchone()
+        "SELECT MAX(version) FROM schema_versions WHERE status = 'published'"
+    ).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 
-def mark_retired(db: Database, version: int, at: str, by: str, reason: str,
-                 successor: int | None, archive: str | None) -> None:
+def mark_retired(
+    db: Database,
+    version: int,
+    at: str,
+    by: str,
+    reason: str,
+    successor: int | None,
+    archive: str | None,
+) -> None:
     db.conn.execute(
         "UPDATE schema_versions SET status = 'retired', retired_at = ?, retired_by = ?, "
         "retired_reason = ?, successor = ?, archive = ? WHERE version = ?",
-        [at, by, reason, successor, archive, version])
+        [at, by, reason, successor, archive, version],
+    )

@@ -18,25 +18,39 @@ class DatabaseUnavailable(AalError):
 
 
 _KNOWN: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("database or disk is full", "sqlite_full"),
-     "the disk holding {path} is full; nothing was changed. Free some space (or move the "
-     "project to a larger disk) and run the command again"),
-    (("attempt to write a readonly database", "readonly"),
-     "{path} is read-only for this user; nothing was changed. Check the file's permissions "
-     "(and its folder's: SQLite writes a -wal file beside it)"),
-    (("database is locked", "database table is locked", "sqlite_busy"),
-     "{path} stayed locked by another program for longer than the time-out; nothing was "
-     "changed. Close other programs using this project, or try again"),
-    (("disk i/o error", "sqlite_ioerr"),
-     "reading or writing {path} failed with an input/output error; nothing was changed. "
-     "Check the disk (and, for a network folder, the connection: SQLite needs a local disk)"),
-    (("unable to open database file", "sqlite_cantopen"),
-     "{path} cannot be opened: check that its folder exists and is writable"),
-    (("file is not a database", "sqlite_notadb"),
-     "{path} is not an AAL Desktop project database (not an SQLite file)"),
-    (("database disk image is malformed", "sqlite_corrupt"),
-     "{path} is damaged (SQLite reports a malformed database image); restore it from a "
-     "backup, and keep the damaged copy for inspection"),
+    (
+        ("database or disk is full", "sqlite_full"),
+        "the disk holding {path} is full; nothing was changed. Free some space (or move the "
+        "project to a larger disk) and run the command again",
+    ),
+    (
+        ("attempt to write a readonly database", "readonly"),
+        "{path} is read-only for this user; nothing was changed. Check the file's permissions "
+        "(and its folder's: SQLite writes a -wal file beside it)",
+    ),
+    (
+        ("database is locked", "database table is locked", "sqlite_busy"),
+        "{path} stayed locked by another program for longer than the time-out; nothing was "
+        "changed. Close other programs using this project, or try again",
+    ),
+    (
+        ("disk i/o error", "sqlite_ioerr"),
+        "reading or writing {path} failed with an input/output error; nothing was changed. "
+        "Check the disk (and, for a network folder, the connection: SQLite needs a local disk)",
+    ),
+    (
+        ("unable to open database file", "sqlite_cantopen"),
+        "{path} cannot be opened: check that its folder exists and is writable",
+    ),
+    (
+        ("file is not a database", "sqlite_notadb"),
+        "{path} is not an AAL Desktop project database (not an SQLite file)",
+    ),
+    (
+        ("database disk image is malformed", "sqlite_corrupt"),
+        "{path} is damaged (SQLite reports a malformed database image); restore it from a "
+        "backup, and keep the damaged copy for inspection",
+    ),
 )
 
 
@@ -54,8 +68,7 @@ def explain(exc: sqlite3.Error, path: Path | str | None) -> DatabaseUnavailable:
 def translate(exc: sqlite3.Error, path: Path | str | None) -> DatabaseUnavailable | None:
     """`explain` for the failures of the environment (disk, permissions, locks, damage);
     None for the others (a constraint, a bad statement), which are the program's to report."""
-    if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError |
-                  sqlite3.InterfaceError):
+    if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError):
         return None
     failure = explain(exc, path)
     return None if failure.args[0].startswith("the database ") else failure

@@ -18,7 +18,8 @@ def from_row(row: Sequence[Any]) -> User:
 def list_users(db: Database) -> list[User]:
     """Every user, by name."""
     rows = db.conn.execute(
-        "SELECT name, role, created_at, created_by FROM users ORDER BY name").fetchall()
+        "SELECT name, role, created_at, created_by FROM users ORDER BY name"
+    ).fetchall()
     return [from_row(r) for r in rows]
 
 
@@ -73,5 +74,6 @@ def set_public_key(db: Database, name: str, public_key: str | None) -> None:
 def public_keys(db: Database) -> dict[str, str]:
     """Name -> public key of everyone whose key is known."""
     rows = db.conn.execute(
-        "SELECT name, public_key FROM users WHERE public_key IS NOT NULL").fetchall()
+        "SELECT name, public_key FROM users WHERE public_key IS NOT NULL"
+    ).fetchall()
     return {str(n): str(k) for n, k in rows}

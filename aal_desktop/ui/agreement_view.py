@@ -74,9 +74,15 @@ class PageView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumSize(360, 420)
 
-    def show_boxes(self, image: QImage | None, size: tuple[float, float],
-                   a: Box | None, b: Box | None, adjudicated: list[Box],
-                   labels: tuple[str, str]) -> None:
+    def show_boxes(
+        self,
+        image: QImage | None,
+        size: tuple[float, float],
+        a: Box | None,
+        b: Box | None,
+        adjudicated: list[Box],
+        labels: tuple[str, str],
+    ) -> None:
         scene = self.scene()
         scene.clear()
         w, h = size
@@ -86,8 +92,9 @@ class PageView(QGraphicsView):
         else:
             scene.addRect(QRectF(0, 0, w, h), QPen(QColor("#999999")), QBrush(QColor("#ffffff")))
         for box, color, style, text in (
-                (a, A_COLOR, Qt.PenStyle.SolidLine, labels[0]),
-                (b, B_COLOR, Qt.PenStyle.DashLine, labels[1])):
+            (a, A_COLOR, Qt.PenStyle.SolidLine, labels[0]),
+            (b, B_COLOR, Qt.PenStyle.DashLine, labels[1]),
+        ):
             if box is None:
                 continue
             pen = QPen(color, 2.0, style)
@@ -139,7 +146,8 @@ class AgreementDialog(QDialog):
         self.legend = QLabel(
             f"<span style='color:{A_COLOR.name()}'>■ A (solid)</span> &nbsp; "
             f"<span style='color:{B_COLOR.name()}'>■ B (dashed)</span> &nbsp; "
-            f"<span style='color:{ADJ_COLOR.name()}'>■ adjudicated (dotted)</span>")
+            f"<span style='color:{ADJ_COLOR.name()}'>■ adjudicated (dotted)</span>"
+        )
         self.pick_a = QPushButton("Pick A")
         self.pick_b = QPushButton("Pick B")
         self.merge = QPushButton("Merge")
@@ -203,8 +211,10 @@ class AgreementDialog(QDialog):
         self.report = rep = agreement.agreement(self.session.project, iou=self.iou.value())
         s = rep.overall
         if s is None:
-            self.summary.setText("No double-annotated documents yet: assign the same documents "
-                                 "to two annotators (aal doc assign).")
+            self.summary.setText(
+                "No double-annotated documents yet: assign the same documents "
+                "to two annotators (aal doc assign)."
+            )
             self.classes.fill([])
         else:
             self.summary.setText(
@@ -212,25 +222,41 @@ class AgreementDialog(QDialog):
                 f"{', '.join(rep.annotators)}. Matched pairs {s.pairs} "
                 f"({s.agreeing_pairs} same class), unmatched {s.unmatched_a} + "
                 f"{s.unmatched_b}. <b>Cohen's kappa {_fmt(s.kappa)}</b>, "
-                f"F1 micro {_fmt(s.micro_f1)}, macro {_fmt(s.macro_f1)}.")
-            rows = [[c, str(v.tp), str(v.fp), str(v.fn), _fmt(v.precision), _fmt(v.recall),
-                     _fmt(v.f1)] for c, v in s.per_class.items()]
+                f"F1 micro {_fmt(s.micro_f1)}, macro {_fmt(s.macro_f1)}."
+            )
+            rows = [
+                [c, str(v.tp), str(v.fp), str(v.fn), _fmt(v.precision), _fmt(v.recall), _fmt(v.f1)]
+                for c, v in s.per_class.items()
+            ]
             self.classes.fill(rows)
         self.rows = sorted(rep.disagreements, key=lambda d: (d.resolved, d.document_id, d.page))
         self.disagreements.blockSignals(True)
-        self.disagreements.fill([
-            [str(d.document_id), str(d.page + 1), KIND_TEXT[d.kind],
-             f"{d.annotator_a}: {d.label_a or '—'}", f"{d.annotator_b}: {d.label_b or '—'}",
-             "yes" if d.resolved else ""] for d in self.rows])
+        self.disagreements.fill(
+            [
+                [
+                    str(d.document_id),
+                    str(d.page + 1),
+                    KIND_TEXT[d.kind],
+                    f"{d.annotator_a}: {d.label_a or '—'}",
+                    f"{d.annotator_b}: {d.label_b or '—'}",
+                    "yes" if d.resolved else "",
+                ]
+                for d in self.rows
+            ]
+        )
         self.disagreements.blockSignals(False)
         self.merge_class.clear()
-        self.merge_class.addItems([c.key for c in self.session.schema.classes
-                                   if not c.deprecated])
+        self.merge_class.addItems([c.key for c in self.session.schema.classes if not c.deprecated])
         self._current = None
         if keep is not None:
             for i, d in enumerate(self.rows):
                 if (d.document_id, d.page, d.kind, d.region_a, d.region_b) == (
-                        keep.document_id, keep.page, keep.kind, keep.region_a, keep.region_b):
+                    keep.document_id,
+                    keep.page,
+                    keep.kind,
+                    keep.region_a,
+                    keep.region_b,
+                ):
                     self.disagreements.selectRow(i)
                     break
         self._update_buttons()
@@ -266,12 +292,19 @@ class AgreementDialog(QDialog):
         if d is None:
             return
         pg = documents.page(self.session.project, d.document_id, d.page)
-        adjudicated = [Box(*r.box) for r in regions.list_regions(self.session.project,
-                                                                 d.document_id, d.page)
-                       if r.annotator == agreement.ADJUDICATED]
-        self.view.show_boxes(image, (pg.width, pg.height), d.box_a, d.box_b, adjudicated,
-                             (f"A {d.annotator_a}: {d.label_a or ''}",
-                              f"B {d.annotator_b}: {d.label_b or ''}"))
+        adjudicated = [
+            Box(*r.box)
+            for r in regions.list_regions(self.session.project, d.document_id, d.page)
+            if r.annotator == agreement.ADJUDICATED
+        ]
+        self.view.show_boxes(
+            image,
+            (pg.width, pg.height),
+            d.box_a,
+            d.box_b,
+            adjudicated,
+            (f"A {d.annotator_a}: {d.label_a or ''}", f"B {d.annotator_b}: {d.label_b or ''}"),
+        )
         if image is not None:
             self.pageShown.emit(d.document_id, d.page)
 
@@ -316,7 +349,8 @@ class AgreementDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.message.setText(
-            f"Adjudicated ({choice}): " + (", ".join(r.class_key for r in made) or "neither"))
+            f"Adjudicated ({choice}): " + (", ".join(r.class_key for r in made) or "neither")
+        )
         self.refresh()
 
     @Slot()
@@ -325,11 +359,11 @@ class AgreementDialog(QDialog):
         if d is None:
             return
         try:
-            made = agreement.adjudicate_agreed(self.session.project, d.document_id,
-                                               self.iou.value())
+            made = agreement.adjudicate_agreed(
+                self.session.project, d.document_id, self.iou.value()
+            )
         except AalError as exc:
             self.message.setText(str(exc))
             return
-        self.message.setText(f"{len(made)} agreed pairs of document {d.document_id} "
-                             "adjudicated")
+        self.message.setText(f"{len(made)} agreed pairs of document {d.document_id} adjudicated")
         self.refresh()

@@ -1,7 +1,7 @@
 """`aal-desktop`: start the window on a project (first run: default schema and a sample).
 
-    aal-desktop [--db PATH] [--user NAME] [--screenshot FILE] [--doc DOC] [--page N]
-    aal-desktop --install-desktop-entry
+aal-desktop [--db PATH] [--user NAME] [--screenshot FILE] [--doc DOC] [--page N]
+aal-desktop --install-desktop-entry
 """
 
 from __future__ import annotations
@@ -36,17 +36,28 @@ SAMPLE = "sample.pdf"
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="aal-desktop", description="Label regions of PDF pages.")
-    p.add_argument("--db", default=os.environ.get("AAL_DB"),
-                   help="project database (default: AAL_DB or the user data folder)")
-    p.add_argument("--user", default=os.environ.get("AAL_USER"),
-                   help="acting user (default: AAL_USER, else ask, remembering the choice)")
-    p.add_argument("--screenshot", metavar="FILE",
-                   help="save a PNG of the window once the page is drawn, then exit")
+    p.add_argument(
+        "--db",
+        default=os.environ.get("AAL_DB"),
+        help="project database (default: AAL_DB or the user data folder)",
+    )
+    p.add_argument(
+        "--user",
+        default=os.environ.get("AAL_USER"),
+        help="acting user (default: AAL_USER, else ask, remembering the choice)",
+    )
+    p.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        help="save a PNG of the window once the page is drawn, then exit",
+    )
     p.add_argument("--doc", help="document id or SHA-256 prefix to open")
     p.add_argument("--page", type=int, help="page to open, from 1")
-    p.add_argument("--install-desktop-entry", action="store_true",
-                   help="add AAL Desktop to this user's application menu (freedesktop), "
-                        "then exit")
+    p.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add AAL Desktop to this user's application menu (freedesktop), then exit",
+    )
     return p
 
 
@@ -59,8 +70,9 @@ def first_run(project: Project) -> ImportOutcome | None:
     sample = resource(SAMPLE)
     if not sample.is_file():
         return None
-    (outcome,) = documents.import_paths(project, [sample], source="AAL Desktop sample",
-                                        license="CC0-1.0")
+    (outcome,) = documents.import_paths(
+        project, [sample], source="AAL Desktop sample", license="CC0-1.0"
+    )
     return outcome
 
 
@@ -156,8 +168,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return install_entry()
     shot = args.screenshot
-    if shot and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
-            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if (
+        shot
+        and sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     problem = platform_check.check()
     if problem is not None:  # Qt would abort the process with a cryptic plugin error

@@ -34,8 +34,15 @@ from .jobs import Job, busy_bar, run_job
 if TYPE_CHECKING:
     from .session import Session
 
-SUMMARY_HEADERS = ("Person", "Role", "Regions made", "Corrections made", "Accepted",
-                   "Reverted in review", "Pending review")
+SUMMARY_HEADERS = (
+    "Person",
+    "Role",
+    "Regions made",
+    "Corrections made",
+    "Accepted",
+    "Reverted in review",
+    "Pending review",
+)
 SERIES = (  # (field, legend, colour) drawn as grouped bars
     ("regions_made", "regions made", "#1565c0"),
     ("corrections_made", "corrections made", "#f9a825"),
@@ -57,8 +64,9 @@ class AuditDialog(QDialog):
         self.rows: list[AnnotatorSummary] = []
 
         self.verify_button = QPushButton("Verify audit log", self)
-        self.verify_button.setToolTip("Recompute every event's hash: any edit made behind the "
-                                      "app's back is found and named")
+        self.verify_button.setToolTip(
+            "Recompute every event's hash: any edit made behind the app's back is found and named"
+        )
         self.verify_button.clicked.connect(self.verify)
         self.busy = busy_bar(self)
         self.result = QLabel("Not verified yet.", self)
@@ -69,8 +77,7 @@ class AuditDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(SUMMARY_HEADERS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
@@ -108,8 +115,13 @@ class AuditDialog(QDialog):
         self.busy.setVisible(True)
         self.result.setStyleSheet("")
         self.result.setText("Verifying the audit log…")
-        self.task = run_job(self.session.project, lambda job: audit.verify(job.project),
-                            self._show_report, self._verify_failed, self._verify_finished)
+        self.task = run_job(
+            self.session.project,
+            lambda job: audit.verify(job.project),
+            self._show_report,
+            self._verify_failed,
+            self._verify_finished,
+        )
         return self.task
 
     def _show_report(self, report: ChainReport) -> None:
@@ -121,9 +133,11 @@ class AuditDialog(QDialog):
             self.result.setText(f"Audit log OK: {report.checked} events, hash chain intact.")
         else:
             self.result.setStyleSheet("color: #c62828; font-weight: bold")
-            self.result.setText(f"Audit log BROKEN at event {report.first_bad_id}: "
-                                f"{report.problem} ({report.checked} events before it "
-                                "check out).")
+            self.result.setText(
+                f"Audit log BROKEN at event {report.first_bad_id}: "
+                f"{report.problem} ({report.checked} events before it "
+                "check out)."
+            )
 
     def _verify_failed(self, exc: BaseException) -> None:
         if self._closed:
@@ -151,14 +165,22 @@ class AuditDialog(QDialog):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(self.rows))
         for r, s in enumerate(self.rows):
-            values: tuple[object, ...] = (s.user, s.role or "", s.regions_made,
-                                          s.corrections_made, s.accepted, s.reverted, s.pending)
+            values: tuple[object, ...] = (
+                s.user,
+                s.role or "",
+                s.regions_made,
+                s.corrections_made,
+                s.accepted,
+                s.reverted,
+                s.pending,
+            )
             for c, v in enumerate(values):
                 item = QTableWidgetItem()
                 if isinstance(v, int):
                     item.setData(Qt.ItemDataRole.DisplayRole, v)  # numeric sort
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 else:
                     item.setText(str(v))
                 self.table.setItem(r, c, item)

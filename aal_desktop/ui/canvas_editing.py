@@ -53,13 +53,18 @@ class CanvasEdits:
         if current is None:
             return None
         key = class_key or self.tool.current_class
-        edits = self.run(undo.AddRegionsCommand(self.session, current[0], current[1],
-                                                [(box, key, {})], snap=self.tool.snap))
+        edits = self.run(
+            undo.AddRegionsCommand(
+                self.session, current[0], current[1], [(box, key, {})], snap=self.tool.snap
+            )
+        )
         if not edits:
             return None
         if self.tool.snap and not edits[0].after.text:
-            self.canvas.message.emit("Snap to text: no text under the box to snap to "
-                                     "(an image-only page?); the box is kept as drawn.")
+            self.canvas.message.emit(
+                "Snap to text: no text under the box to snap to "
+                "(an image-only page?); the box is kept as drawn."
+            )
         self.canvas.show_regions([], select=[edits[0].after.id])
         return edits[0].after.id
 
@@ -98,28 +103,45 @@ class CanvasEdits:
         if not start:
             return
         items = self.canvas.regions.items
-        moves = [(rid, items[rid].box().rounded()) for rid, old in start.items()
-                 if rid in items and items[rid].box().rounded() != old]
+        moves = [
+            (rid, items[rid].box().rounded())
+            for rid, old in start.items()
+            if rid in items and items[rid].box().rounded() != old
+        ]
         if moves:
             n = len(moves)
-            self.run(undo.MoveCommand(self.session, moves, snap=False,
-                                      label=f"Nudge {n} region{'s' if n != 1 else ''}"))
+            self.run(
+                undo.MoveCommand(
+                    self.session,
+                    moves,
+                    snap=False,
+                    label=f"Nudge {n} region{'s' if n != 1 else ''}",
+                )
+            )
 
     def move(self, moves: list[tuple[str, Box]], resize: bool = False) -> None:
         """The end of a move or resize gesture: one command for every region that changed
         (a resize by the handles is recorded as region.resize)."""
         n = len(moves)
-        label = (f"Resize {n} region{'s' if n != 1 else ''}" if resize else None)
-        self.run(undo.MoveCommand(self.session, moves, snap=self.tool.snap, label=label,
-                                  resize=resize))
+        label = f"Resize {n} region{'s' if n != 1 else ''}" if resize else None
+        self.run(
+            undo.MoveCommand(self.session, moves, snap=self.tool.snap, label=label, resize=resize)
+        )
 
     def copy_selection(self) -> int:
         """Remember the selected regions for pasting (on this page or another)."""
-        n = self.tool.copy([
-            Clip(i.region.document_id, i.region.page, i.region.box, i.region.class_key,
-                 dict(i.region.attrs))
-            for i in self.canvas.selected_items()
-        ])
+        n = self.tool.copy(
+            [
+                Clip(
+                    i.region.document_id,
+                    i.region.page,
+                    i.region.box,
+                    i.region.class_key,
+                    dict(i.region.attrs),
+                )
+                for i in self.canvas.selected_items()
+            ]
+        )
         self.canvas.clipboardChanged.emit(n > 0)
         return n
 
@@ -131,8 +153,9 @@ class CanvasEdits:
         items = self.tool.paste_items()
         if not items:
             return []
-        edits = self.run(undo.AddRegionsCommand(self.session, current[0], current[1],
-                                                items, snap=False))
+        edits = self.run(
+            undo.AddRegionsCommand(self.session, current[0], current[1], items, snap=False)
+        )
         ids = [e.after.id for e in edits]
         if ids:
             self.canvas.show_regions([], select=ids)

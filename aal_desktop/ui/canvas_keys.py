@@ -11,9 +11,19 @@ from PySide6.QtGui import QKeyEvent
 
 from ..core.schema import LabelSchema
 
-_EDIT_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape, Qt.Key.Key_Left,
-              Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Plus,
-              Qt.Key.Key_Equal, Qt.Key.Key_Minus, Qt.Key.Key_Space)
+_EDIT_KEYS = (
+    Qt.Key.Key_Delete,
+    Qt.Key.Key_Backspace,
+    Qt.Key.Key_Escape,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_Plus,
+    Qt.Key.Key_Equal,
+    Qt.Key.Key_Minus,
+    Qt.Key.Key_Space,
+)
 
 
 def hotkey_class(schema: LabelSchema, event: QKeyEvent) -> str | None:

@@ -134,8 +134,7 @@ class CanvasRegions:
 
     def cycle(self, selected: list[str], forward: bool) -> str | None:
         """The region after (before) the selection in reading order, wrapping around."""
-        order = sorted(self.layer.regions.values(),
-                       key=lambda r: (round(r.box.y0), r.box.x0, r.id))
+        order = sorted(self.layer.regions.values(), key=lambda r: (round(r.box.y0), r.box.x0, r.id))
         if not order:
             return None
         ids = [r.id for r in order]

@@ -105,8 +105,17 @@ class CanvasTool:
     def gesture_in_progress(self) -> bool:
         return self.press_pos is not None
 
-    def press(self, pos: Point, page_point: Point, *, left: bool, middle: bool,
-              on_region: bool, force_draw: bool, extend: bool) -> Press:
+    def press(
+        self,
+        pos: Point,
+        page_point: Point,
+        *,
+        left: bool,
+        middle: bool,
+        on_region: bool,
+        force_draw: bool,
+        extend: bool,
+    ) -> Press:
         """A mouse press at view pixel `pos` (page point `page_point`): what it starts."""
         if middle or (left and self.space_down):
             self.pan_from = pos
@@ -161,8 +170,11 @@ class CanvasTool:
         gesture was too small to be a drag."""
         press, before = self.press_pos, self.press_boxes
         self.press_pos, self.press_boxes = None, {}
-        moved = [(rid, now[rid].rounded()) for rid, old in before.items()
-                 if rid in now and now[rid].rounded() != old.rounded()]
+        moved = [
+            (rid, now[rid].rounded())
+            for rid, old in before.items()
+            if rid in now and now[rid].rounded() != old.rounded()
+        ]
         if not moved:
             return EditOutcome()
         if press is None or not is_drag(press, pos):
@@ -219,13 +231,16 @@ class CanvasTool:
         each paste), at the same place on another page; kept inside the page."""
         if not self.clipboard or self.page_size is None:
             return []
-        same_page = all(c.document_id == self.document_id and c.page == self.page
-                        for c in self.clipboard)
+        same_page = all(
+            c.document_id == self.document_id and c.page == self.page for c in self.clipboard
+        )
         if same_page:
             self.paste_count += 1
         offset = PASTE_OFFSET_PT * self.paste_count if same_page else 0.0
-        return [(self.clamped(c.box.translated(offset, offset)), c.class_key, c.attrs)
-                for c in self.clipboard]
+        return [
+            (self.clamped(c.box.translated(offset, offset)), c.class_key, c.attrs)
+            for c in self.clipboard
+        ]
 
     # --- selection -----------------------------------------------------------------------
 

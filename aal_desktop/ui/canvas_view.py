@@ -34,8 +34,9 @@ SCENE_MARGIN_PT = 24.0
 class PageImageController(QObject):
     """Zoom, fit and the page image of one canvas."""
 
-    def __init__(self, canvas: PageCanvas, page_item: PageImageItem,
-                 message: QGraphicsSimpleTextItem) -> None:
+    def __init__(
+        self, canvas: PageCanvas, page_item: PageImageItem, message: QGraphicsSimpleTextItem
+    ) -> None:
         super().__init__(canvas)
         self.canvas = canvas
         self.page_item = page_item
@@ -75,8 +76,12 @@ class PageImageController(QObject):
     @Slot()
     def _on_deadline(self) -> None:
         renderer = self.canvas.session.renderer
-        if not self.ready and self.failure is None and self.shown_key is None and (
-                self.canvas.page_record() is not None):
+        if (
+            not self.ready
+            and self.failure is None
+            and self.shown_key is None
+            and (self.canvas.page_record() is not None)
+        ):
             if self.wanted_key is not None:
                 renderer.cancel(self.wanted_key)
             self.show_failure(f"timed out after {self.canvas.session.renderer.timeout:g} s")
@@ -115,8 +120,7 @@ class PageImageController(QObject):
         canvas.scene_unit_changed(1.0 / z)
         if emit:
             canvas.zoomChanged.emit(z)
-        if canvas.document() is not None and canvas.pdf_path() is not None \
-                and self.failure is None:
+        if canvas.document() is not None and canvas.pdf_path() is not None and self.failure is None:
             self.show_interim_image()
             self.rerender.start()
 
@@ -136,8 +140,7 @@ class PageImageController(QObject):
         doc, page = self.canvas.document(), self.canvas.page_record()
         if doc is None or page is None:
             return
-        best = self.canvas.session.renderer.best_cached(doc.sha256, page.page,
-                                                        self.render_zoom())
+        best = self.canvas.session.renderer.best_cached(doc.sha256, page.page, self.render_zoom())
         if best is not None and best[0] != self.shown_key:
             self.page_item.set_image(best[1])
             self.shown_key = best[0]
@@ -202,8 +205,9 @@ class PageImageController(QObject):
         self.message.setFont(font)
         self.message.setBrush(QBrush(QColor(180, 30, 30)))
         br = self.message.boundingRect()
-        self.message.setPos(max(8.0, (page.width - br.width()) / 2),
-                            max(8.0, (page.height - br.height()) / 3))
+        self.message.setPos(
+            max(8.0, (page.width - br.width()) / 2), max(8.0, (page.height - br.height()) / 3)
+        )
         self.message.setVisible(True)
         self.canvas.pageFailed.emit(doc.id, page.page, reason)
 
@@ -240,6 +244,7 @@ class PageImageController(QObject):
             if later:
                 nxt = min(later, key=lambda d: d.id)
                 self.canvas.session.renderer.request(
-                    nxt.sha256, str(project.pdf_path(nxt.sha256)), 0, zoom, prefetch=True)
+                    nxt.sha256, str(project.pdf_path(nxt.sha256)), 0, zoom, prefetch=True
+                )
         except AalError:
             pass  # a missing file shows its failure when that document is opened

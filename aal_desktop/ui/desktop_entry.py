@@ -72,13 +72,14 @@ def install(root: Path | None = None) -> list[Path]:
     for size, name in (("256x256", "aal-desktop-256.png"), ("scalable", "aal-desktop.svg")):
         source = resource(f"icons/{name}")
         if source.is_file():
-            target = share / "icons" / "hicolor" / size / "apps" / (
-                "aal-desktop" + source.suffix)
+            target = share / "icons" / "hicolor" / size / "apps" / ("aal-desktop" + source.suffix)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             written.append(target)
-    for tool, args in (("update-desktop-database", [str(entry.parent)]),
-                       ("gtk-update-icon-cache", ["-f", "-t", str(share / "icons" / "hicolor")])):
+    for tool, args in (
+        ("update-desktop-database", [str(entry.parent)]),
+        ("gtk-update-icon-cache", ["-f", "-t", str(share / "icons" / "hicolor")]),
+    ):
         if shutil.which(tool):  # caches are optional: menus rescan without them
             subprocess.run([tool, *args], capture_output=True, check=False, timeout=30)
     return written

@@ -39,8 +39,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 2
-REVIEW_COLOURS = {"accepted": QColor("#2e7d32"), "reverted": QColor("#c62828"),
-                  "pending": QColor("#8d6e00")}
+REVIEW_COLOURS = {
+    "accepted": QColor("#2e7d32"),
+    "reverted": QColor("#c62828"),
+    "pending": QColor("#8d6e00"),
+}
 
 
 def _class(snapshot: Any) -> str:
@@ -75,8 +78,14 @@ def cell_text(event: Event, column: int) -> str:
 class EventTableModel(QAbstractTableModel):
     """Events matching an EventFilter, sorted by any column, loaded a page at a time."""
 
-    def __init__(self, project: Project, flt: EventFilter | None = None,
-                 page_size: int = 500, max_pages: int = 40, parent: Any = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        flt: EventFilter | None = None,
+        page_size: int = 500,
+        max_pages: int = 40,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.page_size = page_size
@@ -150,9 +159,14 @@ class EventTableModel(QAbstractTableModel):
         if page is not None:
             self._pages.move_to_end(number)
             return page
-        page = review.query_events(self.project, self._filter, limit=self.page_size,
-                                   offset=number * self.page_size, order=self._order,
-                                   descending=self._descending)
+        page = review.query_events(
+            self.project,
+            self._filter,
+            limit=self.page_size,
+            offset=number * self.page_size,
+            order=self._order,
+            descending=self._descending,
+        )
         self.pages_read += 1
         self._pages[number] = page
         while len(self._pages) > self.max_pages:
@@ -182,8 +196,13 @@ class EventTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.ForegroundRole, EVENT_ID_ROLE, EVENT_ROLE):
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            EVENT_ID_ROLE,
+            EVENT_ROLE,
+        ):
             return None
         event = self.event_at(index.row())
         if event is None:
@@ -201,8 +220,9 @@ class EventTableModel(QAbstractTableModel):
             return f"{before}\n→ {after}" + (f"\nwhy: {event.reason}" if event.reason else "")
         return cell_text(event, index.column())
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:

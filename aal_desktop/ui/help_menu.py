@@ -38,20 +38,36 @@ CANVAS_KEYS = (
 def help_specs(w: MainWindow) -> list[ActionSpec]:
     """The Help menu's actions, for the window's action table."""
     return [
-        ActionSpec("shortcuts", "&Keyboard shortcuts", lambda: show_shortcuts(w), "Ctrl+/",
-                   None, "Every key the window knows"),
-        ActionSpec("how_to_label", "&How to label", lambda: show_how_to(w), "F1", None,
-                   "A short guide: draw, correct, accept proposals, undo"),
-        ActionSpec("about", "&About AAL Desktop", lambda: show_about(w), None, None,
-                   "Version and licences"),
+        ActionSpec(
+            "shortcuts",
+            "&Keyboard shortcuts",
+            lambda: show_shortcuts(w),
+            "Ctrl+/",
+            None,
+            "Every key the window knows",
+        ),
+        ActionSpec(
+            "how_to_label",
+            "&How to label",
+            lambda: show_how_to(w),
+            "F1",
+            None,
+            "A short guide: draw, correct, accept proposals, undo",
+        ),
+        ActionSpec(
+            "about", "&About AAL Desktop", lambda: show_about(w), None, None, "Version and licences"
+        ),
     ]
 
 
-def shortcut_rows(registry: ActionRegistry, menus: list[tuple[str, list[str]]]
-                  ) -> list[ShortcutRow]:
+def shortcut_rows(
+    registry: ActionRegistry, menus: list[tuple[str, list[str]]]
+) -> list[ShortcutRow]:
     """The sheet's rows: every menu action with a key, in menu order, then the page's keys."""
-    groups = [(title.replace("&", ""), [registry[e] for e in entries if e in registry])
-              for title, entries in menus]
+    groups = [
+        (title.replace("&", ""), [registry[e] for e in entries if e in registry])
+        for title, entries in menus
+    ]
     return rows_from_actions(groups, CANVAS_KEYS)
 
 

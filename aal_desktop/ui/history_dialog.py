@@ -58,8 +58,16 @@ class HistoryTable(QTableWidget):
                 change += f" ({e.change_type.value})"
             if e.reverts:
                 change += f", reverts #{e.reverts}"
-            cells = (str(e.id), e.at[:19].replace("T", " "), e.user, change, before, after,
-                     e.reason or "", e.review or "pending")
+            cells = (
+                str(e.id),
+                e.at[:19].replace("T", " "),
+                e.user,
+                change,
+                before,
+                after,
+                e.reason or "",
+                e.review or "pending",
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

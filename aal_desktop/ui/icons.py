@@ -30,14 +30,15 @@ def _drawn_arrow(colour: QColor, mirrored: bool, size: int = 64) -> QPixmap:
     p.drawPath(path)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(colour)
-    p.drawPolygon(QPolygonF([QPointF(6 * s, 24 * s), QPointF(24 * s, 10 * s),
-                             QPointF(24 * s, 38 * s)]))
+    p.drawPolygon(
+        QPolygonF([QPointF(6 * s, 24 * s), QPointF(24 * s, 10 * s), QPointF(24 * s, 38 * s)])
+    )
     p.end()
     return pixmap
 
 
 def edit_icon(widget: QWidget, name: str) -> QIcon:
-    """"edit-undo" or "edit-redo": the desktop theme's icon, else a drawn one."""
+    """ "edit-undo" or "edit-redo": the desktop theme's icon, else a drawn one."""
     themed = QIcon.fromTheme(name)
     if not themed.isNull():
         return themed

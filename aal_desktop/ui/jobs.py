@@ -50,8 +50,13 @@ class _Worker(QObject):
     progressed = Signal(int, int, str)
     done = Signal(object, object, object)  # result, list[Change], exception or None
 
-    def __init__(self, db_path: Path, user: str, work: Callable[[JobContext], Any],
-                 cancel_event: threading.Event) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        user: str,
+        work: Callable[[JobContext], Any],
+        cancel_event: threading.Event,
+    ) -> None:
         super().__init__()
         self.db_path, self.user, self.work = db_path, user, work
         self.cancel_event = cancel_event
@@ -91,8 +96,12 @@ class Job(QObject):
     failed = Signal(object)
     finished = Signal()
 
-    def __init__(self, project: Project, work: Callable[[JobContext], Any],
-                 on_cancel: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        work: Callable[[JobContext], Any],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.project = project
         self.result: Any = None
@@ -145,12 +154,15 @@ class Job(QObject):
         self.finished.emit()
 
 
-def run_job(project: Project, work: Callable[[JobContext], Any],
-            on_success: Callable[[Any], None],
-            on_failure: Callable[[BaseException], None],
-            on_finished: Callable[[], None] | None = None,
-            on_progress: Callable[[int, int, str], None] | None = None,
-            on_cancel: Callable[[], None] | None = None) -> Job:
+def run_job(
+    project: Project,
+    work: Callable[[JobContext], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None],
+    on_finished: Callable[[], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    on_cancel: Callable[[], None] | None = None,
+) -> Job:
     """Start `work` on its own connection to `project`'s database; callbacks run on the GUI
     thread (progress while it runs, then success or failure, then finished)."""
     job = Job(project, work, on_cancel)

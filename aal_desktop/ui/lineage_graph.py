@@ -23,14 +23,14 @@ from ..services import lineage as lin
 
 COLUMNS = {"schema": 0, "dataset": 1, "model": 2, "deployment": 3}
 COLUMN_TITLES = ("Schema versions", "Dataset versions", "Models", "Deployments")
-COLOURS = {"schema": "#7b1fa2", "dataset": "#1565c0", "model": "#2e7d32",
-           "deployment": "#ef6c00"}
+COLOURS = {"schema": "#7b1fa2", "dataset": "#1565c0", "model": "#2e7d32", "deployment": "#ef6c00"}
 RETIRED_FILL = "#e6e6e6"
 RETIRED_TEXT = "#8a8a8a"
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 190.0, 42.0, 90.0, 16.0
 
 
 # --- lineage graph ----------------------------------------------------------------------------
+
 
 class NodeItem(QGraphicsRectItem):
     """One asset in the lineage graph; retired ones are grey, dashed and marked."""
@@ -97,8 +97,7 @@ class LineageScene(QGraphicsScene):
             t.setPos(c * (NODE_W + COL_GAP), -34)
         for node in graph.nodes:
             col = COLUMNS[node.kind]
-            rect = QRectF(col * (NODE_W + COL_GAP), rows[col] * (NODE_H + ROW_GAP),
-                          NODE_W, NODE_H)
+            rect = QRectF(col * (NODE_W + COL_GAP), rows[col] * (NODE_H + ROW_GAP), NODE_W, NODE_H)
             rows[col] += 1
             item = NodeItem(node, rect)
             self.addItem(item)
@@ -124,18 +123,21 @@ class LineageScene(QGraphicsScene):
             path.moveTo(start)
             path.cubicTo(QPointF(mid, start.y()), QPointF(mid, end.y()), end)
             tip, direction = end, QPointF(1, 0)
-        retired = (self.items_by_id[edge.source].node.retired
-                   or self.items_by_id[edge.target].node.retired)
+        retired = (
+            self.items_by_id[edge.source].node.retired or self.items_by_id[edge.target].node.retired
+        )
         colour = QColor("#b0b0b0" if retired else "#555")
-        style = Qt.PenStyle.DashLine if edge.kind in ("parent", "replaces") else \
-            Qt.PenStyle.SolidLine
+        style = (
+            Qt.PenStyle.DashLine if edge.kind in ("parent", "replaces") else Qt.PenStyle.SolidLine
+        )
         item = QGraphicsPathItem(path)
         item.setPen(QPen(colour, 1.3, style))
         item.setZValue(-1)
         item.setToolTip(edge.kind.replace("_", " "))
         self.addItem(item)
-        arrow = QPolygonF([tip, tip - direction * 8 + QPointF(0, 4),
-                           tip - direction * 8 - QPointF(0, 4)])
+        arrow = QPolygonF(
+            [tip, tip - direction * 8 + QPointF(0, 4), tip - direction * 8 - QPointF(0, 4)]
+        )
         head = QGraphicsPolygonItem(arrow)
         head.setBrush(QBrush(colour))
         head.setPen(QPen(colour))

@@ -53,8 +53,9 @@ class MainWindow(QMainWindow):
     projectRequested = Signal(str)  # the app reopens on another project database
     userSwitched = Signal(str)
 
-    def __init__(self, session: Session, settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = settings if settings is not None else QSettings()
@@ -64,8 +65,9 @@ class MainWindow(QMainWindow):
         self._imports: list[ImportRun] = []
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
-                            | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
 
         self.canvas = PageCanvas(session, self)
         self.setCentralWidget(self.canvas)
@@ -89,22 +91,31 @@ class MainWindow(QMainWindow):
         self.recent_menu = window_actions.build_menus(self, self.action_registry)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
-        self.toolbar, self.class_label = window_actions.build_toolbar(self,
-                                                                      self.action_registry)
-        (self.user_label, self.schema_label, self.page_label, self.zoom_label,
-         self.cursor_label) = window_actions.build_status_bar(self)
+        self.toolbar, self.class_label = window_actions.build_toolbar(self, self.action_registry)
+        (
+            self.user_label,
+            self.schema_label,
+            self.page_label,
+            self.zoom_label,
+            self.cursor_label,
+        ) = window_actions.build_status_bar(self)
         self.team_menu = install_team_menu(self)
         self._selected_count = 0
         self.last_error: str | None = None
         self._connect()
         self._apply_role()
         self.resize(1400, 900)
-        self.resizeDocks([self.docks["documents"], self.docks["labels"]], [320, 310],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["documents"], self.docks["pages"]], [250, 600],
-                         Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["labels"], self.docks["regions"], self.docks["attributes"]],
-                         [330, 300, 200], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["documents"], self.docks["labels"]], [320, 310], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["documents"], self.docks["pages"]], [250, 600], Qt.Orientation.Vertical
+        )
+        self.resizeDocks(
+            [self.docks["labels"], self.docks["regions"], self.docks["attributes"]],
+            [330, 300, 200],
+            Qt.Orientation.Vertical,
+        )
         self._restore_layout()
         remember_project(self.settings, session.project.path)
         self._update_title()
@@ -124,16 +135,20 @@ class MainWindow(QMainWindow):
     @property
     def prelabel_actions(self) -> dict[str, QAction]:
         """Dataset → Pre-label entries by scope: "page", "document", "selected"."""
-        return {k.removeprefix("prelabel_"): a
-                for k, a in self.action_registry.group("prelabel").items()}
+        return {
+            k.removeprefix("prelabel_"): a
+            for k, a in self.action_registry.group("prelabel").items()
+        }
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.split()[0].lower()}")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -146,8 +161,9 @@ class MainWindow(QMainWindow):
         c.cursorMoved.connect(self._on_cursor)
         c.zoomChanged.connect(lambda _z: self._update_status())
         c.currentClassChanged.connect(self._on_class)
-        c.pageFailed.connect(lambda _d, p, why: self.show_message(
-            f"Page {p + 1} could not be shown: {why}"))
+        c.pageFailed.connect(
+            lambda _d, p, why: self.show_message(f"Page {p + 1} could not be shown: {why}")
+        )
         c.editFailed.connect(self.show_message)
         c.message.connect(self.show_message)
         c.clipboardChanged.connect(lambda _has: self._update_actions())
@@ -159,8 +175,9 @@ class MainWindow(QMainWindow):
         self.attributes.editFailed.connect(self.show_message)
         s.commandFailed.connect(self.show_message)
         self.palette_panel.classChosen.connect(self.choose_class)
-        self.documents_panel.documentActivated.connect(lambda d: self._guard(
-            lambda: self.open_document(d)))
+        self.documents_panel.documentActivated.connect(
+            lambda d: self._guard(lambda: self.open_document(d))
+        )
         self.thumbnails.pageActivated.connect(lambda p: self._guard(lambda: self.go_page(p)))
         s.documentsChanged.connect(self._on_documents_changed)
         s.regionsChanged.connect(lambda _d, _p: self._update_hint())
@@ -241,14 +258,21 @@ class MainWindow(QMainWindow):
         if 0 <= i < len(ids):
             self.open_document(ids[i])
         else:
-            self.show_message("This is the last document." if step > 0
-                              else "This is the first document.")
+            self.show_message(
+                "This is the last document." if step > 0 else "This is the first document."
+            )
 
     def ask_page(self) -> None:
         if self.doc is None:
             return
-        n, ok = QInputDialog.getInt(self, "Go to page", f"Page (1-{self.doc.page_count}):",
-                                    self.page + 1, 1, self.doc.page_count)
+        n, ok = QInputDialog.getInt(
+            self,
+            "Go to page",
+            f"Page (1-{self.doc.page_count}):",
+            self.page + 1,
+            1,
+            self.doc.page_count,
+        )
         if ok:
             self.go_page(n - 1)
 
@@ -265,8 +289,9 @@ class MainWindow(QMainWindow):
 
     def set_snap(self, on: bool) -> None:
         self.canvas.set_snap(on)
-        self.show_message("Snap to text on: boxes shrink to the words they cover." if on
-                          else "Snap to text off.")
+        self.show_message(
+            "Snap to text on: boxes shrink to the words they cover." if on else "Snap to text off."
+        )
 
     @Slot(str)
     def _on_class(self, key: str) -> None:
@@ -278,11 +303,15 @@ class MainWindow(QMainWindow):
         hotkey = f" ({cls.hotkey.upper()})" if cls.hotkey else ""
         window = self.palette().color(self.backgroundRole())
         # a navy square on a dark tool bar is invisible: give it a contrasting backing
-        backing = "" if contrasts(cls.color, window) else (
-            "; background-color:" + ("#dfe1e5" if window.lightness() < 128 else "#3c3f41"))
+        backing = (
+            ""
+            if contrasts(cls.color, window)
+            else ("; background-color:" + ("#dfe1e5" if window.lightness() < 128 else "#3c3f41"))
+        )
         self.class_label.setText(
             f"Drawing: <span style='color:{cls.color}; font-size:14pt{backing}'>&#9632;</span> "
-            f"<b>{cls.name}</b>{hotkey}")
+            f"<b>{cls.name}</b>{hotkey}"
+        )
         self.class_label.setProperty("class_key", key)
 
     @Slot(list)
@@ -306,11 +335,13 @@ class MainWindow(QMainWindow):
     def reject_document(self) -> None:
         if self.doc is None:
             return
-        reason, ok = QInputDialog.getText(self, "Reject document",
-                                          f"Why is {self.doc.filename} sent back?")
+        reason, ok = QInputDialog.getText(
+            self, "Reject document", f"Why is {self.doc.filename} sent back?"
+        )
         if ok:
-            self.doc = documents.set_status(self.session.project, self.doc.id,
-                                            DocStatus.rejected, reason.strip() or None)
+            self.doc = documents.set_status(
+                self.session.project, self.doc.id, DocStatus.rejected, reason.strip() or None
+            )
             self.show_message(f"{self.doc.filename} is now rejected.")
             self._update_status()
 
@@ -345,8 +376,9 @@ class MainWindow(QMainWindow):
     # --- importing -----------------------------------------------------------------------
 
     def choose_and_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import PDFs", "",
-                                                "PDF files (*.pdf *.PDF);;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import PDFs", "", "PDF files (*.pdf *.PDF);;All files (*)"
+        )
         if files:
             self.import_files(files)
 
@@ -359,8 +391,9 @@ class MainWindow(QMainWindow):
         """Import in the background with a progress dialog and a summary at the end."""
         run = import_paths_with_progress(self.session, paths, self)
         self._imports.append(run)
-        run.finished.connect(lambda _o, r=run: self._imports.remove(r)
-                             if r in self._imports else None)
+        run.finished.connect(
+            lambda _o, r=run: self._imports.remove(r) if r in self._imports else None
+        )
         return run
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -391,14 +424,18 @@ class MainWindow(QMainWindow):
 
     def choose_project(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open project database", str(self.session.project.folder),
-            "AAL projects (*.sqlite3 *.sqlite *.db);;All files (*)")
+            self,
+            "Open project database",
+            str(self.session.project.folder),
+            "AAL projects (*.sqlite3 *.sqlite *.db);;All files (*)",
+        )
         if path:
             self.request_project(path)
 
     def choose_project_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open (or create) a project folder",
-                                                  str(self.session.project.folder))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Open (or create) a project folder", str(self.session.project.folder)
+        )
         if folder:
             self.request_project(str(Path(folder) / "aal.sqlite3"))
 
@@ -408,8 +445,13 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         current = str(self.session.project.path.resolve())
-        window_actions.fill_recent(self, self.recent_menu, recent_projects(self.settings), current,
-                                   lambda: self.settings.setValue(RECENT_KEY, [current]))
+        window_actions.fill_recent(
+            self,
+            self.recent_menu,
+            recent_projects(self.settings),
+            current,
+            lambda: self.settings.setValue(RECENT_KEY, [current]),
+        )
 
     # --- dialogs (each imported by name when first opened: start-up stays quick) --------------
 
@@ -462,8 +504,7 @@ class MainWindow(QMainWindow):
     def open_history(self, region_id: str) -> None:
         from .history_dialog import RegionHistoryDialog
 
-        self._guard(lambda: self._show_dialog(
-            RegionHistoryDialog(self.session, region_id, self)))
+        self._guard(lambda: self._show_dialog(RegionHistoryDialog(self.session, region_id, self)))
 
     def open_prelabel(self, scope: str = "document") -> None:
         """Pre-label the current "page", this "document" or the "selected" documents."""
@@ -500,8 +541,11 @@ class MainWindow(QMainWindow):
 
     def _on_replay(self, replay: Replay) -> None:
         """An undo/redo: go to the page it changed, and say what was undone."""
-        if replay.document_id is not None and replay.page is not None and (
-                self.canvas.current() != (replay.document_id, replay.page)):
+        if (
+            replay.document_id is not None
+            and replay.page is not None
+            and (self.canvas.current() != (replay.document_id, replay.page))
+        ):
             self.open_page(replay.document_id, replay.page)
         where = f" (page {replay.page + 1})" if replay.page is not None else ""
         self.show_message(replay.message() + where)
@@ -509,8 +553,9 @@ class MainWindow(QMainWindow):
     def show_error(self, text: str) -> None:
         """A refused action: in the status bar and in a (non-blocking) message box."""
         self.show_message(text)
-        box = QMessageBox(QMessageBox.Icon.Warning, "AAL Desktop", text,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "AAL Desktop", text, QMessageBox.StandardButton.Ok, self
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.last_error = text
@@ -543,9 +588,13 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         """Enable and show the actions as their specs say (document open, selection, role)."""
-        self.action_registry.refresh(UiState(has_document=self.doc is not None,
-                                             selected=self._selected_count,
-                                             is_lead=self.session.project.is_lead))
+        self.action_registry.refresh(
+            UiState(
+                has_document=self.doc is not None,
+                selected=self._selected_count,
+                is_lead=self.session.project.is_lead,
+            )
+        )
         self.action("paste").setEnabled(self.doc is not None and self.canvas.can_paste())
 
     # --- layout memory -------------------------------------------------------------------

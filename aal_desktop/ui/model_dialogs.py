@@ -42,6 +42,7 @@ def metrics_text(metrics: dict[str, object], limit: int = 3) -> str:
 
 # --- dialogs ----------------------------------------------------------------------------------
 
+
 class _ActionDialog(QDialog):
     """A form, a red error line and OK/Cancel; OK runs one service call.
 
@@ -58,7 +59,8 @@ class _ActionDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
         self.buttons.accepted.connect(self.accept)
@@ -104,8 +106,9 @@ class DeployDialog(_ActionDialog):
         self.force = QCheckBox("Deploy even if a gate fails (recorded with the reason)", self)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("why (required to force)")
-        metrics = QLabel(html.escape(metrics_text(self.model.metrics, 12)) or
-                         "(no metrics recorded)", self)
+        metrics = QLabel(
+            html.escape(metrics_text(self.model.metrics, 12)) or "(no metrics recorded)", self
+        )
         metrics.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Model", QLabel(f"<b>{html.escape(self.model.ref)}</b>", self))
@@ -141,9 +144,14 @@ class DeployDialog(_ActionDialog):
 
         def deploy() -> None:
             self.deployment = models.deploy(
-                self.session.project, self.model.ref, self.env.currentText(), self.gate_lines(),
+                self.session.project,
+                self.model.ref,
+                self.env.currentText(),
+                self.gate_lines(),
                 [t for t in self.limitations.toPlainText().splitlines() if t.strip()],
-                force=self.force.isChecked(), reason=self.reason.text() or None)
+                force=self.force.isChecked(),
+                reason=self.reason.text() or None,
+            )
 
         self._run(deploy)
 
@@ -176,17 +184,20 @@ class RollbackDialog(_ActionDialog):
         if cur is None:
             self.current.setText("Nothing deployed.")
         elif cur.replaces is None:
-            self.current.setText(f"{cur.ref} (#{cur.id}) was the first deployment: nothing "
-                                 "to roll back to.")
+            self.current.setText(
+                f"{cur.ref} (#{cur.id}) was the first deployment: nothing to roll back to."
+            )
         else:
             back = models.get_deployment(self.session.project, cur.replaces)
-            self.current.setText(f"Now {cur.ref} (#{cur.id}); rolling back puts back "
-                                 f"{back.ref} (#{back.id}).")
+            self.current.setText(
+                f"Now {cur.ref} (#{cur.id}); rolling back puts back {back.ref} (#{back.id})."
+            )
 
     def accept(self) -> None:
         def rollback() -> None:
-            self.deployment = models.rollback(self.session.project, self.env.currentText(),
-                                              self.reason.text() or None)
+            self.deployment = models.rollback(
+                self.session.project, self.env.currentText(), self.reason.text() or None
+            )
 
         self._run(rollback)
 
@@ -194,8 +205,9 @@ class RollbackDialog(_ActionDialog):
 class RetireDialog(_ActionDialog):
     """Retire a model version or a dataset version: reason, successor, archive location."""
 
-    def __init__(self, session: Session, kind: str, asset: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, kind: str, asset: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.kind = kind  # 'model' | 'dataset_version'
@@ -207,9 +219,14 @@ class RetireDialog(_ActionDialog):
         if kind == "model":
             choices = [m.ref for m in models.list_models(p) if m.ref != asset and not m.retired]
         else:
-            choices = [r[0] for r in p.db.execute(
-                "SELECT name FROM dataset_versions WHERE name != ? AND retired_at IS NULL "
-                "ORDER BY created_at", [asset])]
+            choices = [
+                r[0]
+                for r in p.db.execute(
+                    "SELECT name FROM dataset_versions WHERE name != ? AND retired_at IS NULL "
+                    "ORDER BY created_at",
+                    [asset],
+                )
+            ]
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("why it is retired (required)")
         self.successor = QComboBox(self)
@@ -232,7 +249,8 @@ class RetireDialog(_ActionDialog):
         retire = models.retire_model if self.kind == "model" else models.retire_version
 
         def run() -> None:
-            self.retirement = retire(self.session.project, self.asset, self.reason.text(), succ,
-                                     archive)
+            self.retirement = retire(
+                self.session.project, self.asset, self.reason.text(), succ, archive
+            )
 
         self._run(run)

@@ -83,6 +83,7 @@ HEADERS = ("Model", "Datasets", "Schema", "Metrics", "Status", "Registered", "SH
 
 # --- the dialog -------------------------------------------------------------------------------
 
+
 class ModelsDialog(QDialog):
     """Registry table, details of the selected model, actions for leads, lineage graph."""
 
@@ -102,8 +103,7 @@ class ModelsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self.show_details)
 
@@ -116,8 +116,9 @@ class ModelsDialog(QDialog):
         self.check_button = QPushButton("Check weights", self)
         self.report_button = QPushButton("Technical report…", self)
         self.find_runs_button = QPushButton("Find runs…", self)
-        self.find_runs_button.setToolTip("Runs trained on the same data and configuration, "
-                                         "and a side-by-side comparison")
+        self.find_runs_button.setToolTip(
+            "Runs trained on the same data and configuration, and a side-by-side comparison"
+        )
         self.find_runs_button.clicked.connect(lambda: self.open_find_runs())
         self.run_search_dialog: RunSearchDialog | None = None
         self.deploy_button.clicked.connect(self.open_deploy)
@@ -137,16 +138,24 @@ class ModelsDialog(QDialog):
         self.retire_version_button.setEnabled(False)
         self.retire_version_button.clicked.connect(self.open_retire_version)
         self.selected_dataset: str | None = None
-        legend = QLabel("Click a model to select it, a dataset version to retire it. "
-                        "Grey, dashed, struck-through: retired. Dashed arrows: parent "
-                        "versions and rollback pointers (deployment → the one replacing it).",
-                        self)
+        legend = QLabel(
+            "Click a model to select it, a dataset version to retire it. "
+            "Grey, dashed, struck-through: retired. Dashed arrows: parent "
+            "versions and rollback pointers (deployment → the one replacing it).",
+            self,
+        )
         legend.setWordWrap(True)
         legend.setStyleSheet("color: #555")
 
         buttons = QHBoxLayout()
-        for b in (self.deploy_button, self.rollback_button, self.retire_button,
-                  self.check_button, self.report_button, self.find_runs_button):
+        for b in (
+            self.deploy_button,
+            self.rollback_button,
+            self.retire_button,
+            self.check_button,
+            self.report_button,
+            self.find_runs_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         left = QWidget(self)
@@ -195,11 +204,22 @@ class ModelsDialog(QDialog):
                 live.setdefault(cur.ref, []).append(env)
         self.table.setRowCount(len(self.rows))
         for r, m in enumerate(self.rows):
-            status = ("retired" if m.retired else
-                      "deployed: " + ", ".join(live[m.ref]) if m.ref in live else "registered")
-            values = (m.ref, ", ".join(m.datasets), str(m.schema_version or "-"),
-                      metrics_text(m.metrics), status, m.registered_at[:16].replace("T", " "),
-                      m.weights_sha256[:12])
+            status = (
+                "retired"
+                if m.retired
+                else "deployed: " + ", ".join(live[m.ref])
+                if m.ref in live
+                else "registered"
+            )
+            values = (
+                m.ref,
+                ", ".join(m.datasets),
+                str(m.schema_version or "-"),
+                metrics_text(m.metrics),
+                status,
+                m.registered_at[:16].replace("T", " "),
+                m.weights_sha256[:12],
+            )
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if m.retired:
@@ -209,8 +229,12 @@ class ModelsDialog(QDialog):
                     item.setFont(font)
                 self.table.setItem(r, c, item)
         lead = p.is_lead
-        for b in (self.deploy_button, self.rollback_button, self.retire_button,
-                  self.retire_version_button):
+        for b in (
+            self.deploy_button,
+            self.rollback_button,
+            self.retire_button,
+            self.retire_version_button,
+        ):
             b.setToolTip("" if lead else "only leads deploy, roll back and retire")
         self.rollback_button.setEnabled(lead and bool(models.environments(p)))
         self.scene.show_graph(lin.graph(p))
@@ -243,10 +267,14 @@ class ModelsDialog(QDialog):
         self.selected_dataset = key if kind == "dataset" else None
         node = self.scene.items_by_id.get(node_id)
         self.retire_version_button.setEnabled(
-            self.session.project.is_lead and kind == "dataset" and node is not None
-            and not node.node.retired)
+            self.session.project.is_lead
+            and kind == "dataset"
+            and node is not None
+            and not node.node.retired
+        )
         self.retire_version_button.setText(
-            f"Retire dataset version {key}…" if kind == "dataset" else "Retire dataset version…")
+            f"Retire dataset version {key}…" if kind == "dataset" else "Retire dataset version…"
+        )
 
     def show_details(self) -> None:
         ref = self.selected_ref()
@@ -257,34 +285,48 @@ class ModelsDialog(QDialog):
         self.check_button.setEnabled(m is not None)
         self.report_button.setEnabled(m is not None)
         if ref is None:
-            self.details.setHtml("<p>No model selected. Register one with "
-                                 "<code>aal model register</code> or the Python API.</p>")
+            self.details.setHtml(
+                "<p>No model selected. Register one with "
+                "<code>aal model register</code> or the Python API.</p>"
+            )
             return
         self.details.setHtml(self._details_html(lin.model_lineage(self.session.project, ref)))
 
     def _details_html(self, ml: lin.ModelLineage) -> str:
         m = ml.model
         e = html.escape
-        out = [f"<h3>{e(m.ref)}" + (" <span style='color:#c62828'>[retired]</span>"
-                                     if m.retired else "") + "</h3>",
-               f"<p><b>Weights</b> {e(m.weights_path)}<br><b>SHA-256</b> "
-               f"<code>{m.weights_sha256}</code> ({m.weights_size} bytes)<br>"
-               f"<b>Framework</b> {e(m.framework or '-')} · <b>config</b> "
-               f"{e(m.config_name or '-')}<br><b>Registered</b> {e(m.registered_at)} by "
-               f"{e(m.registered_by)}</p>"]
+        out = [
+            f"<h3>{e(m.ref)}"
+            + (" <span style='color:#c62828'>[retired]</span>" if m.retired else "")
+            + "</h3>",
+            f"<p><b>Weights</b> {e(m.weights_path)}<br><b>SHA-256</b> "
+            f"<code>{m.weights_sha256}</code> ({m.weights_size} bytes)<br>"
+            f"<b>Framework</b> {e(m.framework or '-')} · <b>config</b> "
+            f"{e(m.config_name or '-')}<br><b>Registered</b> {e(m.registered_at)} by "
+            f"{e(m.registered_by)}</p>",
+        ]
         if m.override_reason:
             out.append(f"<p><b>Retired data used because:</b> {e(m.override_reason)}</p>")
-        out.append("<p><b>Metrics</b> " + e(", ".join(
-            f"{k}={v}" for k, v in reports._flatten(m.metrics)) or "(none)") + "</p>")
+        out.append(
+            "<p><b>Metrics</b> "
+            + e(", ".join(f"{k}={v}" for k, v in reports._flatten(m.metrics)) or "(none)")
+            + "</p>"
+        )
         out.append("<p><b>Trained on</b></p><ul>")
         for d in ml.datasets:
-            out.append(f"<li>{e(d.name)}" + (" <i>(retired)</i>" if d.retired else "")
-                       + f" — schema v{d.schema_version}, {len(d.documents)} documents, "
-                       f"{d.regions} regions; licences {e(', '.join(d.licences))}</li>")
+            out.append(
+                f"<li>{e(d.name)}"
+                + (" <i>(retired)</i>" if d.retired else "")
+                + f" — schema v{d.schema_version}, {len(d.documents)} documents, "
+                f"{d.regions} regions; licences {e(', '.join(d.licences))}</li>"
+            )
         out.append("</ul>")
         for cs in ml.corrections:
-            span = (f"{cs.from_version} → {cs.to_version}" if cs.from_version
-                    else f"before {cs.to_version}")
+            span = (
+                f"{cs.from_version} → {cs.to_version}"
+                if cs.from_version
+                else f"before {cs.to_version}"
+            )
             who = ", ".join(f"{u} {n}" for u, n in cs.by_user.items()) or "none"
             out.append(f"<p><b>Corrections {e(span)}</b>: {len(cs.corrections)} ({e(who)})")
             reasons = [c.reason for c in cs.corrections if c.reason][:5]
@@ -295,19 +337,26 @@ class ModelsDialog(QDialog):
             out.append("<p><b>Deployments</b></p><ul>")
             for d in ml.deployments:
                 gates = ", ".join(f"{g.gate} {'✓' if g.passed else '✗'}" for g in d.gates)
-                until = (f"{d.ended_at[:16]} (replaced by {d.ended_by_model})" if d.ended_at
-                         else "active")
+                until = (
+                    f"{d.ended_at[:16]} (replaced by {d.ended_by_model})"
+                    if d.ended_at
+                    else "active"
+                )
                 out.append(
                     f"<li>#{d.id} {e(d.env)} ({d.kind}) {e(d.deployed_at[:16])} → {e(until)}"
                     + (f"; gates {e(gates)}" if gates else "")
                     + (f"; <b>forced</b>: {e(d.force_reason or '')}" if d.forced else "")
-                    + "".join(f"<br>limitation: {e(t)}" for t in d.limitations) + "</li>")
+                    + "".join(f"<br>limitation: {e(t)}" for t in d.limitations)
+                    + "</li>"
+                )
             out.append("</ul>")
         if ml.retirement:
             r = ml.retirement
-            out.append(f"<p><b>Retired</b> {e(r.retired_at)} by {e(r.retired_by)}: "
-                       f"{e(r.reason)}; successor {e(r.successor or '-')}; archive "
-                       f"{e(r.archive or '-')}</p>")
+            out.append(
+                f"<p><b>Retired</b> {e(r.retired_at)} by {e(r.retired_by)}: "
+                f"{e(r.reason)}; successor {e(r.successor or '-')}; archive "
+                f"{e(r.archive or '-')}</p>"
+            )
         return "\n".join(out)
 
     # --- actions ----------------------------------------------------------------------------
@@ -330,8 +379,10 @@ class ModelsDialog(QDialog):
     def _deployed(self) -> None:
         d = self.deploy_dialog.deployment if self.deploy_dialog else None
         if d is not None:
-            self.status.setText(f"Deployed {d.ref} to {d.env} (deployment #{d.id})"
-                                + (" — FORCED" if d.forced else ""))
+            self.status.setText(
+                f"Deployed {d.ref} to {d.env} (deployment #{d.id})"
+                + (" — FORCED" if d.forced else "")
+            )
 
     def open_rollback(self) -> RollbackDialog:
         self.rollback_dialog = RollbackDialog(self.session, self)
@@ -364,16 +415,16 @@ class ModelsDialog(QDialog):
     def _retired(self) -> None:
         r = self.retire_dialog.retirement if self.retire_dialog else None
         if r is not None:
-            self.status.setText(f"Retired {r.asset_kind.replace('_', ' ')} {r.asset}: "
-                                f"{r.reason}")
+            self.status.setText(f"Retired {r.asset_kind.replace('_', ' ')} {r.asset}: {r.reason}")
 
     def check_weights(self) -> models.WeightsCheck | None:
         ref = self.selected_ref()
         if ref is None:
             return None
         check = models.check_weights(self.session.project, ref)
-        self.status.setStyleSheet("color: #2e7d32" if check.matches else
-                                  "color: #c62828; font-weight: bold")
+        self.status.setStyleSheet(
+            "color: #2e7d32" if check.matches else "color: #c62828; font-weight: bold"
+        )
         self.status.setText(check.describe())
         return check
 
@@ -383,8 +434,11 @@ class ModelsDialog(QDialog):
             return None
         if not path:
             path, _ = QFileDialog.getSaveFileName(
-                self, f"Technical report of {ref}", f"{ref.replace(':', '-')}.html",
-                "HTML (*.html);;Markdown (*.md)")
+                self,
+                f"Technical report of {ref}",
+                f"{ref.replace(':', '-')}.html",
+                "HTML (*.html);;Markdown (*.md)",
+            )
         if not path:
             return None
         try:

@@ -25,11 +25,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import (
-    QGraphicsView,
-    QMenu,
-    QWidget,
-)
+from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from ..core.errors import AalError
 from ..core.geometry import Box
@@ -46,8 +42,12 @@ from .region_items import PageImageItem, PageScene, RegionItem, overlay_items
 from .region_layer import RegionEntry
 from .session import Session
 
-_ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
-           Qt.Key.Key_Down: (0, 1)}
+_ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
 
 
 def _xy(p: QPoint | QPointF) -> Point:
@@ -75,8 +75,9 @@ class PageCanvas(QGraphicsView):
         # few items (page, layer, selection): a BSP tree costs more than it saves
         self._scene.setItemIndexMethod(PageScene.ItemIndexMethod.NoIndex)
         self.setScene(self._scene)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
+        )
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -282,8 +283,7 @@ class PageCanvas(QGraphicsView):
         """Bring the items in line with the store: add, update and remove by id."""
         if self._doc is None or self._page is None:
             return
-        regions = region_service.list_regions(self.session.project, self._doc.id,
-                                              self._page.page)
+        regions = region_service.list_regions(self.session.project, self._doc.id, self._page.page)
         keep_selected = self.tool.keep_selected(self.selected_ids())
         self._suppress_selection_signal = True
         try:
@@ -310,12 +310,18 @@ class PageCanvas(QGraphicsView):
     def _on_regions_edited(self, change: Change) -> None:
         if change.initiator is self:
             return  # this canvas's own edit: already shown from what the services returned
-        if (self._doc is not None and change.regions and len(change.regions) == len(change.ids)
-                and not self.tool.gesture_in_progress):
+        if (
+            self._doc is not None
+            and change.regions
+            and len(change.regions) == len(change.ids)
+            and not self.tool.gesture_in_progress
+        ):
             self.show_regions(list(change.regions))  # the states it carries: no page read
         else:
-            self._on_regions_changed(change.document_id if change.document_id is not None
-                                     else -1, change.page if change.page is not None else -1)
+            self._on_regions_changed(
+                change.document_id if change.document_id is not None else -1,
+                change.page if change.page is not None else -1,
+            )
         chosen = {r for r in self._reselect & set(change.ids) if r in self.regions.layer.regions}
         if chosen:  # an undo/redo brought these back: show them selected
             self._reselect -= chosen
@@ -387,12 +393,16 @@ class PageCanvas(QGraphicsView):
         button, mods = event.button(), event.modifiers()
         under = self._region_at(pos)
         press = self.tool.press(
-            _xy(pos), _xy(self.mapToScene(pos)), left=button == Qt.MouseButton.LeftButton,
+            _xy(pos),
+            _xy(self.mapToScene(pos)),
+            left=button == Qt.MouseButton.LeftButton,
             middle=button == Qt.MouseButton.MiddleButton,
             on_region=under is not None,
             force_draw=bool(mods & Qt.KeyboardModifier.AltModifier),
-            extend=bool(mods & (Qt.KeyboardModifier.ControlModifier
-                                | Qt.KeyboardModifier.ShiftModifier)))
+            extend=bool(
+                mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+            ),
+        )
         if press is Press.pan:
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
@@ -444,11 +454,14 @@ class PageCanvas(QGraphicsView):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         tool = self.tool
-        if tool.pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton,
-                                                            Qt.MouseButton.LeftButton):
+        if tool.pan_from is not None and event.button() in (
+            Qt.MouseButton.MiddleButton,
+            Qt.MouseButton.LeftButton,
+        ):
             tool.end_pan()
-            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if tool.space_down
-                                      else Qt.CursorShape.ArrowCursor)
+            self.viewport().setCursor(
+                Qt.CursorShape.OpenHandCursor if tool.space_down else Qt.CursorShape.ArrowCursor
+            )
             event.accept()
             return
         if event.button() != Qt.MouseButton.LeftButton:
@@ -491,7 +504,7 @@ class PageCanvas(QGraphicsView):
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120.0
             if steps:
-                self.image.set_zoom(self.image.zoom * (ZOOM_STEP ** steps))
+                self.image.set_zoom(self.image.zoom * (ZOOM_STEP**steps))
             event.accept()
             return
         super().wheelEvent(event)
@@ -505,8 +518,11 @@ class PageCanvas(QGraphicsView):
 
     def event(self, event: QEvent) -> bool:
         # Keys the canvas owns win over window shortcuts while it has focus.
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and canvas_owns(self.session.schema, event)):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and canvas_owns(self.session.schema, event)
+        ):
             event.accept()
             return True
         return super().event(event)

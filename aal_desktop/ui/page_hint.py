@@ -19,8 +19,10 @@ class PageHint(QLabel):
         super().__init__(HINT, canvas)
         self.setObjectName("page-hint")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setStyleSheet("QLabel#page-hint { background: rgba(32, 32, 32, 200); color: white;"
-                           " border-radius: 6px; padding: 6px 12px; }")
+        self.setStyleSheet(
+            "QLabel#page-hint { background: rgba(32, 32, 32, 200); color: white;"
+            " border-radius: 6px; padding: 6px 12px; }"
+        )
         self.adjustSize()
         canvas.installEventFilter(self)
         self.hide()

@@ -107,8 +107,9 @@ def missing_by_ldd(library: Path) -> list[str]:
     missing: list[str] = []
     for target in targets:
         try:
-            out = subprocess.run(["ldd", str(target)], capture_output=True, text=True,
-                                 timeout=10).stdout
+            out = subprocess.run(
+                ["ldd", str(target)], capture_output=True, text=True, timeout=10
+            ).stdout
         except (OSError, subprocess.SubprocessError):
             continue
         for line in out.splitlines():
@@ -143,11 +144,15 @@ def check(env: dict[str, str] | None = None) -> PlatformProblem | None:
         return None
     platform = chosen_platform(env)
     if platform == "xcb" and not env.get("DISPLAY"):
-        return PlatformProblem(platform, (), (
-            "no display to open the window on: DISPLAY is not set. Run the app inside a "
-            "desktop session (or over `ssh -X`), or set QT_QPA_PLATFORM=offscreen to take "
-            "screenshots without a screen (aal gui --screenshot FILE)."
-        ))
+        return PlatformProblem(
+            platform,
+            (),
+            (
+                "no display to open the window on: DISPLAY is not set. Run the app inside a "
+                "desktop session (or over `ssh -X`), or set QT_QPA_PLATFORM=offscreen to take "
+                "screenshots without a screen (aal gui --screenshot FILE)."
+            ),
+        )
     plugin = plugin_path(platform)
     if plugin is None:
         return None  # offscreen, minimal, vnc…: nothing of the system's is needed
@@ -156,13 +161,17 @@ def check(env: dict[str, str] | None = None) -> PlatformProblem | None:
     if not missing:
         return None
     debian, fedora = install_lines(missing)
-    return PlatformProblem(platform, tuple(missing), (
-        f"the window cannot open: Qt's '{platform}' platform plugin needs system libraries "
-        f"this machine lacks ({', '.join(missing)}).\n"
-        f"  Debian/Ubuntu: {debian}\n"
-        f"  Fedora:        {fedora}\n"
-        "Then start the app again. (The command line, `aal`, works without them.)"
-    ))
+    return PlatformProblem(
+        platform,
+        tuple(missing),
+        (
+            f"the window cannot open: Qt's '{platform}' platform plugin needs system libraries "
+            f"this machine lacks ({', '.join(missing)}).\n"
+            f"  Debian/Ubuntu: {debian}\n"
+            f"  Fedora:        {fedora}\n"
+            "Then start the app again. (The command line, `aal`, works without them.)"
+        ),
+    )
 
 
 # Flags that never open a window here: no reason to refuse them on a headless machine.

@@ -33,8 +33,9 @@ from .session import Session
 PrelabelJob = list[tuple[int, list[int] | None]]  # (document id, pages or None for all)
 
 
-def prelabel_work(jobs: PrelabelJob, totals: list[int], min_confidence: float,
-                  worker: WorkerProcess) -> Callable[[JobContext], list[prelabel.PrelabelReport]]:
+def prelabel_work(
+    jobs: PrelabelJob, totals: list[int], min_confidence: float, worker: WorkerProcess
+) -> Callable[[JobContext], list[prelabel.PrelabelReport]]:
     """The job of one run: the service document by document, on the job's own connection
     (never the window's: the dialog is non-modal and the window keeps working)."""
 
@@ -50,9 +51,17 @@ def prelabel_work(jobs: PrelabelJob, totals: list[int], min_confidence: float,
                 def step(done: int, _total: int, message: str, base: int = done_before) -> None:
                     job.progress(base + done, total, message)
 
-                reports.append(prelabel.prelabel(
-                    job.project, doc, pages, min_confidence, progress=step,
-                    cancelled=job.cancelled, worker=worker))
+                reports.append(
+                    prelabel.prelabel(
+                        job.project,
+                        doc,
+                        pages,
+                        min_confidence,
+                        progress=step,
+                        cancelled=job.cancelled,
+                        worker=worker,
+                    )
+                )
                 done_before += n
         except Exception as exc:  # shown in the dialog; the regions written so far stay
             raise PrelabelFailed(reports, str(exc)) from exc
@@ -74,8 +83,13 @@ class PrelabelDialog(QDialog):
 
     runFinished = Signal()
 
-    def __init__(self, session: Session, document_ids: list[int], pages: list[int] | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        document_ids: list[int],
+        pages: list[int] | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.document_ids = list(document_ids)
@@ -138,13 +152,15 @@ class PrelabelDialog(QDialog):
         if self._job is not None or not self.document_ids:
             return
         jobs: list[tuple[int, list[int] | None]] = [
-            (d, self.pages if len(self.document_ids) == 1 else None) for d in self.document_ids]
+            (d, self.pages if len(self.document_ids) == 1 else None) for d in self.document_ids
+        ]
         self.reports, self.error = [], ""
         self._cancel_requested = False
         self.summary.setText("")
         project = self.session.project
-        totals = [len(p) if p is not None else documents.resolve(project, d).page_count
-                  for d, p in jobs]
+        totals = [
+            len(p) if p is not None else documents.resolve(project, d).page_count for d, p in jobs
+        ]
         work = prelabel_work(jobs, totals, self.min_confidence.value(), self._worker)
         self.bar.setRange(0, max(1, sum(totals)))
         self.bar.setValue(0)
@@ -152,9 +168,14 @@ class PrelabelDialog(QDialog):
         self.run_button.setEnabled(False)
         self.min_confidence.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self._job = run_job(project, work, lambda reports: self._on_finished(reports, ""),
-                            self._on_failed, on_progress=self._on_progress,
-                            on_cancel=self._worker.abort)
+        self._job = run_job(
+            project,
+            work,
+            lambda reports: self._on_finished(reports, ""),
+            self._on_failed,
+            on_progress=self._on_progress,
+            on_cancel=self._worker.abort,
+        )
 
     @Slot()
     def cancel(self) -> None:
@@ -182,8 +203,9 @@ class PrelabelDialog(QDialog):
         self.reports, self.error = reports, error
         cancelled = self._cancel_requested or any(r.cancelled for r in reports)
         self.bar.setValue(self.bar.maximum() if not cancelled and not error else self.bar.value())
-        self.status.setText("Cancelled." if cancelled else ("Failed: " + error if error
-                                                            else "Done."))
+        self.status.setText(
+            "Cancelled." if cancelled else ("Failed: " + error if error else "Done.")
+        )
         self.summary.setText(summary_text(reports))
         grow_to_fit(self)
         self.run_button.setEnabled(True)
@@ -213,15 +235,21 @@ def summary_text(reports: list[prelabel.PrelabelReport]) -> str:
         for k, n in r.unmapped.items():
             unmapped[k] = unmapped.get(k, 0) + n
     pages = sum(len(r.pages_done) for r in reports)
-    lines = [f"{created} regions created on {pages} page{'s' if pages != 1 else ''} "
-             f"({reports[0].model_name} {reports[0].model_version})."]
+    lines = [
+        f"{created} regions created on {pages} page{'s' if pages != 1 else ''} "
+        f"({reports[0].model_name} {reports[0].model_version})."
+    ]
     if by_class:
         lines.append("By class: " + ", ".join(f"{k} {n}" for k, n in sorted(by_class.items())))
-    lines.append(f"Skipped: {sum(r.skipped_duplicates for r in reports)} already labelled, "
-                 f"{sum(r.below_threshold for r in reports)} below the minimum confidence.")
+    lines.append(
+        f"Skipped: {sum(r.skipped_duplicates for r in reports)} already labelled, "
+        f"{sum(r.below_threshold for r in reports)} below the minimum confidence."
+    )
     if unmapped:
-        lines.append("Model classes the schema does not map (skipped): "
-                     + ", ".join(f"{k} {n}" for k, n in sorted(unmapped.items())))
+        lines.append(
+            "Model classes the schema does not map (skipped): "
+            + ", ".join(f"{k} {n}" for k, n in sorted(unmapped.items()))
+        )
     failed = [(r.document_id, p, why) for r in reports for p, why in r.failed_pages.items()]
     for doc, page, why in failed:
         lines.append(f"Document {doc} page {page + 1} failed: {why}")

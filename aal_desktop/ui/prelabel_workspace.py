@@ -65,11 +65,20 @@ def accept_above(w: MainWindow) -> int:
         last = float(w.settings.value(THRESHOLD_KEY, DEFAULT_THRESHOLD))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         last = DEFAULT_THRESHOLD
-    value, ok = QInputDialog.getDouble(w, "Accept pre-labels",
-                                       "Accept the pending pre-labels of this document "
-                                       "with a confidence of at least:", last, 0.0, 1.0, 2)
+    value, ok = QInputDialog.getDouble(
+        w,
+        "Accept pre-labels",
+        "Accept the pending pre-labels of this document with a confidence of at least:",
+        last,
+        0.0,
+        1.0,
+        2,
+    )
     if not ok:
         return 0
     w.settings.setValue(THRESHOLD_KEY, float(value))
-    return accept(w, undo.accept_above(w.session, w.doc.id, value),
-                  f"at or above {value:.2f} in {w.doc.filename}")
+    return accept(
+        w,
+        undo.accept_above(w.session, w.doc.id, value),
+        f"at or above {value:.2f} in {w.doc.filename}",
+    )

@@ -97,6 +97,8 @@ class RegionIndex:
 
     def inside(self, x0: float, y0: float, x1: float, y1: float) -> set[str]:
         """Ids of the boxes wholly inside the rect."""
-        return {rid for rid in self.in_rect(x0, y0, x1, y1)
-                if (b := self._boxes[rid]).x0 >= x0 and b.x1 <= x1 and b.y0 >= y0
-                and b.y1 <= y1}
+        return {
+            rid
+            for rid in self.in_rect(x0, y0, x1, y1)
+            if (b := self._boxes[rid]).x0 >= x0 and b.x1 <= x1 and b.y0 >= y0 and b.y1 <= y1
+        }

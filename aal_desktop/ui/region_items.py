@@ -10,15 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QPainter,
-    QPen,
-)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
@@ -43,16 +35,24 @@ MIN_TAG_BOX_PX = (24.0, 10.0)  # no tag on boxes smaller than this on screen (un
 
 # handle names: which edges a handle moves (left, top, right, bottom)
 _HANDLES: dict[str, tuple[bool, bool, bool, bool]] = {
-    "nw": (True, True, False, False), "n": (False, True, False, False),
-    "ne": (False, True, True, False), "e": (False, False, True, False),
-    "se": (False, False, True, True), "s": (False, False, False, True),
-    "sw": (True, False, False, True), "w": (True, False, False, False),
+    "nw": (True, True, False, False),
+    "n": (False, True, False, False),
+    "ne": (False, True, True, False),
+    "e": (False, False, True, False),
+    "se": (False, False, True, True),
+    "s": (False, False, False, True),
+    "sw": (True, False, False, True),
+    "w": (True, False, False, False),
 }
 _HANDLE_CURSORS: dict[str, Qt.CursorShape] = {
-    "nw": Qt.CursorShape.SizeFDiagCursor, "se": Qt.CursorShape.SizeFDiagCursor,
-    "ne": Qt.CursorShape.SizeBDiagCursor, "sw": Qt.CursorShape.SizeBDiagCursor,
-    "n": Qt.CursorShape.SizeVerCursor, "s": Qt.CursorShape.SizeVerCursor,
-    "e": Qt.CursorShape.SizeHorCursor, "w": Qt.CursorShape.SizeHorCursor,
+    "nw": Qt.CursorShape.SizeFDiagCursor,
+    "se": Qt.CursorShape.SizeFDiagCursor,
+    "ne": Qt.CursorShape.SizeBDiagCursor,
+    "sw": Qt.CursorShape.SizeBDiagCursor,
+    "n": Qt.CursorShape.SizeVerCursor,
+    "s": Qt.CursorShape.SizeVerCursor,
+    "e": Qt.CursorShape.SizeHorCursor,
+    "w": Qt.CursorShape.SizeHorCursor,
 }
 
 
@@ -103,8 +103,9 @@ def _text_colour(colour: QColor) -> QColor:
 def _tag_image(text: str, colour: str, pending: bool, dpr: float) -> QImage:
     """A tag drawn once per (label, colour): a coloured plate with the class name."""
     tw, th = _tag_size(text)
-    image = QImage(max(1, round(tw * dpr)), max(1, round(th * dpr)),
-                   QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(
+        max(1, round(tw * dpr)), max(1, round(th * dpr)), QImage.Format.Format_ARGB32_Premultiplied
+    )
     image.setDevicePixelRatio(dpr)
     image.fill(Qt.GlobalColor.transparent)
     background = QColor(colour)
@@ -119,8 +120,9 @@ def _tag_image(text: str, colour: str, pending: bool, dpr: float) -> QImage:
     return image
 
 
-def overlay_items(scene: QGraphicsScene) -> tuple[QGraphicsSimpleTextItem, QGraphicsRectItem,
-                                                  QGraphicsRectItem]:
+def overlay_items(
+    scene: QGraphicsScene,
+) -> tuple[QGraphicsSimpleTextItem, QGraphicsRectItem, QGraphicsRectItem]:
     """The canvas's overlays: a message over the page, the draft box, the rubber band."""
     message = QGraphicsSimpleTextItem()
     message.setZValue(1e12)
@@ -169,8 +171,9 @@ class PageImageItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         image = self._image
         transform = painter.worldTransform()
         if image is None or image.isNull():
@@ -178,9 +181,11 @@ class PageImageItem(QGraphicsItem):
         else:
             device = transform.mapRect(self._rect)
             dpr = painter.device().devicePixelRatioF() if painter.device() else 1.0
-            exact = (not transform.isRotating()
-                     and abs(image.width() - device.width() * dpr) <= 1.0
-                     and abs(image.height() - device.height() * dpr) <= 1.0)
+            exact = (
+                not transform.isRotating()
+                and abs(image.width() - device.width() * dpr) <= 1.0
+                and abs(image.height() - device.height() * dpr) <= 1.0
+            )
             if exact:  # rendered for this zoom: a plain copy, no resampling
                 image.setDevicePixelRatio(dpr)
                 painter.save()
@@ -217,8 +222,10 @@ class RegionItem(QGraphicsItem):
         self._toggled = False
         self._bounds: QRectF | None = None  # cached: asked for far more often than it changes
         self._look: dict[bool, tuple[QPen, QColor]] = {}
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+        )
         self.setAcceptHoverEvents(True)
         self.update_region(region, colour, name)
 
@@ -269,8 +276,12 @@ class RegionItem(QGraphicsItem):
     def box(self) -> Box:
         """The item's current box in points (scene = displayed page space)."""
         p = self.pos()
-        return Box(p.x() + self._rect.left(), p.y() + self._rect.top(),
-                   p.x() + self._rect.right(), p.y() + self._rect.bottom())
+        return Box(
+            p.x() + self._rect.left(),
+            p.y() + self._rect.top(),
+            p.x() + self._rect.right(),
+            p.y() + self._rect.bottom(),
+        )
 
     def set_box(self, box: Box | tuple[float, float, float, float]) -> None:
         x0, y0, x1, y1 = box
@@ -306,10 +317,17 @@ class RegionItem(QGraphicsItem):
         oy = s / 2 if r.height() < 3 * s else 0.0
         xs = {"w": r.left() - ox, "c": r.center().x(), "e": r.right() + ox}
         ys = {"n": r.top() - oy, "m": r.center().y(), "s": r.bottom() + oy}
-        spots = {"nw": ("w", "n"), "n": ("c", "n"), "ne": ("e", "n"), "e": ("e", "m"),
-                 "se": ("e", "s"), "s": ("c", "s"), "sw": ("w", "s"), "w": ("w", "m")}
-        return {name: QRectF(xs[x] - s / 2, ys[y] - s / 2, s, s)
-                for name, (x, y) in spots.items()}
+        spots = {
+            "nw": ("w", "n"),
+            "n": ("c", "n"),
+            "ne": ("e", "n"),
+            "e": ("e", "m"),
+            "se": ("e", "s"),
+            "s": ("c", "s"),
+            "sw": ("w", "s"),
+            "w": ("w", "m"),
+        }
+        return {name: QRectF(xs[x] - s / 2, ys[y] - s / 2, s, s) for name, (x, y) in spots.items()}
 
     def boundingRect(self) -> QRectF:
         """Box, handle margin and tag: also the clickable area (a tag selects its region)."""
@@ -317,7 +335,8 @@ class RegionItem(QGraphicsItem):
             unit = _scene_unit(self)
             margin = (HANDLE_PX + 2) * unit
             self._bounds = self._rect.adjusted(-margin, -margin, margin, margin).united(
-                self._tag_rect(unit))
+                self._tag_rect(unit)
+            )
         return self._bounds
 
     def handle_at(self, pos: QPointF) -> str | None:
@@ -332,8 +351,9 @@ class RegionItem(QGraphicsItem):
 
     # --- painting -------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         unit = _scene_unit(self)
         selected = self.isSelected()
         look = self._look.get(selected)
@@ -366,8 +386,12 @@ class RegionItem(QGraphicsItem):
     def _paint_tag(self, painter: QPainter, unit: float) -> None:
         """Blit the tag's cached picture at its device position (drawText per paint is slow
         with thousands of regions)."""
-        image = _tag_image(self.label(), self._colour.name(), self.pending,
-                           painter.device().devicePixelRatioF() if painter.device() else 1.0)
+        image = _tag_image(
+            self.label(),
+            self._colour.name(),
+            self.pending,
+            painter.device().devicePixelRatioF() if painter.device() else 1.0,
+        )
         origin = painter.worldTransform().map(self._tag_rect(unit).topLeft())
         painter.save()
         painter.resetTransform()
@@ -381,8 +405,11 @@ class RegionItem(QGraphicsItem):
         if handle is not None:
             self.setCursor(_HANDLE_CURSORS[handle])
         else:
-            self.setCursor(Qt.CursorShape.SizeAllCursor if self.isSelected()
-                           else Qt.CursorShape.PointingHandCursor)
+            self.setCursor(
+                Qt.CursorShape.SizeAllCursor
+                if self.isSelected()
+                else Qt.CursorShape.PointingHandCursor
+            )
         super().hoverMoveEvent(event)
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:

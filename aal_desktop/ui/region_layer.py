@@ -91,7 +91,8 @@ class RegionLayer(QGraphicsItem):
         for r in self.regions.values():
             b = r.box
             groups.setdefault(self._group_key(r), {})[r.id] = QRectF(
-                b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0)
+                b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0
+            )
         self._groups = groups
 
     def set_regions(self, regions: list[Region], looks: dict[str, tuple[str, str]]) -> None:
@@ -115,7 +116,8 @@ class RegionLayer(QGraphicsItem):
         self.regions[region.id] = region
         b = region.box
         self._groups.setdefault(self._group_key(region), {})[region.id] = QRectF(
-            b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0)
+            b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0
+        )
         if self._index is not None:
             self._index.put(region.id, region.box)
         if old is not None:
@@ -144,8 +146,14 @@ class RegionLayer(QGraphicsItem):
         unit = self._unit()
         pad = 4 * unit
         tag_h = 20 * unit
-        self.update(QRectF(box.x0 - pad, box.y0 - tag_h - pad,
-                           box.width + 200 * unit + 2 * pad, box.height + tag_h + 2 * pad))
+        self.update(
+            QRectF(
+                box.x0 - pad,
+                box.y0 - tag_h - pad,
+                box.width + 200 * unit + 2 * pad,
+                box.height + tag_h + 2 * pad,
+            )
+        )
 
     def look(self, class_key: str) -> tuple[str, str]:
         return self.looks.get(class_key, ("#808080", class_key))
@@ -190,8 +198,9 @@ class RegionLayer(QGraphicsItem):
             style = self._pens[(colour, pending)] = (pen, QBrush(fill), hatch)
         return style
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         if not self.regions:
             return
         unit = self._unit()
@@ -199,15 +208,25 @@ class RegionLayer(QGraphicsItem):
         tag_h = 20 * unit
         page = self.scene().page_rect if isinstance(self.scene(), PageScene) else exposed
         whole = exposed.contains(page)  # the usual first paint: no index needed
-        ids = None if whole else self.index.in_rect(
-            exposed.left() - 200 * unit, exposed.top() - 4 * unit, exposed.right() + 4 * unit,
-            exposed.bottom() + tag_h)
+        ids = (
+            None
+            if whole
+            else self.index.in_rect(
+                exposed.left() - 200 * unit,
+                exposed.top() - 4 * unit,
+                exposed.right() + 4 * unit,
+                exposed.bottom() + tag_h,
+            )
+        )
         groups: dict[tuple[str, bool], list[QRectF]] = {}
         hidden = self.hidden
         for key, members in self._groups.items():
             if ids is None:
-                rects = (list(members.values()) if hidden.isdisjoint(members)
-                         else [r for rid, r in members.items() if rid not in hidden])
+                rects = (
+                    list(members.values())
+                    if hidden.isdisjoint(members)
+                    else [r for rid, r in members.items() if rid not in hidden]
+                )
             else:
                 rects = [r for rid, r in members.items() if rid in ids and rid not in hidden]
             if rects:
@@ -216,8 +235,12 @@ class RegionLayer(QGraphicsItem):
         tags: list[tuple[Region, str, bool]] = []
         for (colour, pending), members in self._groups.items():
             for rid, rect in members.items():
-                if (rect.width() >= min_w and rect.height() >= min_h and rid not in hidden
-                        and (ids is None or rid in ids)):
+                if (
+                    rect.width() >= min_w
+                    and rect.height() >= min_h
+                    and rid not in hidden
+                    and (ids is None or rid in ids)
+                ):
                     tags.append((self.regions[rid], colour, pending))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         inverse = painter.worldTransform().inverted()[0]
@@ -244,6 +267,8 @@ class RegionLayer(QGraphicsItem):
             b = r.box
             top = b.y0 if (pending or tag_inside(b.y0, th)) else b.y0 - th
             origin = transform.map(QPointF(b.x0, top))
-            painter.drawImage(QPointF(round(origin.x()), round(origin.y())),
-                              _tag_image(text, colour, pending, dpr))
+            painter.drawImage(
+                QPointF(round(origin.x()), round(origin.y())),
+                _tag_image(text, colour, pending, dpr),
+            )
         painter.restore()

@@ -35,16 +35,24 @@ if TYPE_CHECKING:
     from .session import Session
 
 
-def release_work(version: str, dest: str, formats: tuple[str, ...], dpi: int,
-                 include_pdfs: bool) -> Callable[[JobContext], str]:
+def release_work(
+    version: str, dest: str, formats: tuple[str, ...], dpi: int, include_pdfs: bool
+) -> Callable[[JobContext], str]:
     """The job of one release, on the job's own connection; returns the released path."""
 
     def work(job: JobContext) -> str:
         from ..services import releases
 
         record = releases.release(
-            job.project, version, dest, formats, dpi, include_pdfs,
-            progress=job.progress, cancelled=job.cancelled)
+            job.project,
+            version,
+            dest,
+            formats,
+            dpi,
+            include_pdfs,
+            progress=job.progress,
+            cancelled=job.cancelled,
+        )
         return record.path
 
     return work
@@ -64,8 +72,7 @@ def step_text(what: str) -> str:
 class ReleaseDialog(QDialog):
     """Choose where and how to release `version_name`, watch it run, open the result."""
 
-    def __init__(self, session: Session, version_name: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, version_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.version_name = version_name
@@ -141,15 +148,22 @@ class ReleaseDialog(QDialog):
         return tuple(f for f, box in self.format_boxes.items() if box.isChecked())
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
-        for widget in (self.dest_edit, self.choose_button, self.dpi_spin, self.pdfs_box,
-                       self.release_button, *self.format_boxes.values()):
+        for widget in (
+            self.dest_edit,
+            self.choose_button,
+            self.dpi_spin,
+            self.pdfs_box,
+            self.release_button,
+            *self.format_boxes.values(),
+        ):
             widget.setEnabled(enabled)
 
     # --- actions --------------------------------------------------------------------------
 
     def _choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Release destination",
-                                                  self.dest_edit.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, "Release destination", self.dest_edit.text()
+        )
         if folder:
             self.dest_edit.setText(folder)
 
@@ -172,12 +186,23 @@ class ReleaseDialog(QDialog):
         self.status_label.setText("Reading the version (documents, regions, schema)…")
         self.steps = []
         self.steps_label.setText("")
-        work = release_work(self.version_name, dest, self.selected_formats(),
-                            self.dpi_spin.value(), self.pdfs_box.isChecked())
+        work = release_work(
+            self.version_name,
+            dest,
+            self.selected_formats(),
+            self.dpi_spin.value(),
+            self.pdfs_box.isChecked(),
+        )
         # the release is recorded on the job's own connection; the job replays its "version"
         # change on the window's project, so the window hears of it
-        self._job = run_job(self.session.project, work, self._on_succeeded, self._on_failed,
-                            self._on_job_finished, on_progress=self._on_progress)
+        self._job = run_job(
+            self.session.project,
+            work,
+            self._on_succeeded,
+            self._on_failed,
+            self._on_job_finished,
+            on_progress=self._on_progress,
+        )
 
     def cancel(self) -> None:
         """Ask the running release to stop; its temporary folder is removed."""

@@ -36,8 +36,11 @@ def pin_python_singletons() -> None:
     no program can use up. Idempotent enough: run once per process at import."""
     import PySide6
 
-    if (sys.version_info >= (3, 12) or not PySide6.__version__.startswith("6.12.")
-            or getattr(sys, "_aal_singletons_pinned", False)):
+    if (
+        sys.version_info >= (3, 12)
+        or not PySide6.__version__.startswith("6.12.")
+        or getattr(sys, "_aal_singletons_pinned", False)
+    ):
         return  # pyproject keeps PySide6 below 6.12; this guards installs that ignore it
     for obj in (None, True, False):
         ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40  # ob_refcnt comes first
@@ -105,9 +108,15 @@ class RenderService(QObject):
     _succeeded = Signal(object, QImage)
     _failed_in_worker = Signal(object, str)
 
-    def __init__(self, parent: QObject | None = None, *, render: RenderFunc = render_page,
-                 workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT_S,
-                 cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        render: RenderFunc = render_page,
+        workers: int = DEFAULT_WORKERS,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+    ) -> None:
         super().__init__(parent)
         self._render = render
         self.timeout = timeout
@@ -126,8 +135,9 @@ class RenderService(QObject):
 
     # --- public API ---------------------------------------------------------------------
 
-    def request(self, sha256: str, pdf_path: str, page: int, zoom: float,
-                prefetch: bool = False) -> RenderKey:
+    def request(
+        self, sha256: str, pdf_path: str, page: int, zoom: float, prefetch: bool = False
+    ) -> RenderKey:
         """Ask for a page image; returns its key. A cached image (or a known failure) is
         emitted at once, before this returns; otherwise a worker renders it."""
         key: RenderKey = (sha256, page, zoom_bucket(zoom))
@@ -226,8 +236,7 @@ class RenderService(QObject):
     # --- scheduling ---------------------------------------------------------------------
 
     def _trim_prefetch(self) -> None:
-        prefetches = sorted((j for j in self._pending.values() if j.prefetch),
-                            key=lambda j: j.seq)
+        prefetches = sorted((j for j in self._pending.values() if j.prefetch), key=lambda j: j.seq)
         for job in prefetches[:-MAX_PENDING_PREFETCH]:
             del self._pending[job.key]
 
@@ -237,8 +246,7 @@ class RenderService(QObject):
             job = min(self._pending.values(), key=lambda j: (j.prefetch, -j.seq))
             del self._pending[job.key]
             sha, page, zoom = job.key
-            future = self._pool.submit(self._render, job.pdf_path, page, zoom,
-                                       timeout=self.timeout)
+            future = self._pool.submit(self._render, job.pdf_path, page, zoom, timeout=self.timeout)
             self._inflight[job.key] = future
             future.add_done_callback(lambda f, key=job.key: self._on_done(key, f))
 

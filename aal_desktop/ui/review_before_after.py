@@ -8,15 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QImage,
-    QPainter,
-    QPen,
-    QPixmap,
-    QTransform,
-)
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsScene,
@@ -106,8 +98,7 @@ class BeforeAfterView(QGraphicsView):
             margin = max(120.0, area.width(), area.height())
             self._focus = area.adjusted(-margin, -margin, margin, margin)
         # the scene reaches a page past each edge, so a box at the edge can still be centred
-        scene.setSceneRect(page_rect.adjusted(-page.width, -page.height, page.width,
-                                              page.height))
+        scene.setSceneRect(page_rect.adjusted(-page.width, -page.height, page.width, page.height))
         # boxes on blank paper read as "the page is empty": show them with the page image
         self._waiting = [paper, *(i for i in scene.items() if i not in before)]
         for item in self._waiting:
@@ -166,8 +157,9 @@ class BeforeAfterView(QGraphicsView):
             rects.append(r)
         if isinstance(before, dict):
             r = self._box(before, BEFORE_PEN, 2.5)
-            self._label(f"before: {before.get('class_key')}", BEFORE_PEN, r.left(), r.top(),
-                        above=True)
+            self._label(
+                f"before: {before.get('class_key')}", BEFORE_PEN, r.left(), r.top(), above=True
+            )
             self.labels.insert(0, self.labels.pop())
             rects.append(r)
         return rects

@@ -50,15 +50,19 @@ class FilterBar(QWidget):
 
     changed = Signal(object)  # EventFilter
 
-    def __init__(self, session: Session, default_review: str | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, default_review: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         project = session.project
         users = sorted(set(review.event_users(project)))
         self.user = _combo([(u, u) for u in users], self)
-        self.kind = _combo([(k.value.removeprefix("region."), k.value) for k in EventKind]
-                           + [("any region change", "region.")], self)
+        self.kind = _combo(
+            [(k.value.removeprefix("region."), k.value) for k in EventKind]
+            + [("any region change", "region.")],
+            self,
+        )
         self.change_type = _combo([(t.value, t.value) for t in ChangeType], self)
         classes = [(f"{c.name} ({c.key})", c.key) for c in session.schema.classes]
         self.class_before = _combo(classes, self)
@@ -80,9 +84,13 @@ class FilterBar(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         cells: list[tuple[str, QWidget]] = [
-            ("Annotator", self.user), ("Kind", self.kind), ("Change", self.change_type),
-            ("Review", self.review), ("Class before", self.class_before),
-            ("Class after", self.class_after), ("Document", self.document),
+            ("Annotator", self.user),
+            ("Kind", self.kind),
+            ("Change", self.change_type),
+            ("Review", self.review),
+            ("Class before", self.class_before),
+            ("Class after", self.class_after),
+            ("Document", self.document),
         ]
         for i, (label, w) in enumerate(cells):
             row, col = divmod(i, 4)
@@ -99,8 +107,15 @@ class FilterBar(QWidget):
         dates.addWidget(self.clear_button)
         grid.addLayout(dates, 4, 0, 1, 4)
 
-        for combo in (self.user, self.kind, self.change_type, self.class_before,
-                      self.class_after, self.document, self.review):
+        for combo in (
+            self.user,
+            self.kind,
+            self.change_type,
+            self.class_before,
+            self.class_after,
+            self.document,
+            self.review,
+        ):
             combo.currentIndexChanged.connect(self._emit)
         for w in (self.use_since, self.use_until):
             w.toggled.connect(self._emit)
@@ -111,15 +126,17 @@ class FilterBar(QWidget):
     @staticmethod
     def _iso(date: QDate) -> str:
         """Midnight UTC of a day, spelled like the log's times so text comparison works."""
-        return datetime(date.year(), date.month(), date.day(),
-                        tzinfo=UTC).isoformat(timespec="microseconds")
+        return datetime(date.year(), date.month(), date.day(), tzinfo=UTC).isoformat(
+            timespec="microseconds"
+        )
 
     def current(self) -> EventFilter:
         until = None
         if self.use_until.isChecked():
             until = self._iso(self.until.date().addDays(1))  # the whole 'to' day
         return EventFilter(
-            user=self.user.currentData(), kind=self.kind.currentData(),
+            user=self.user.currentData(),
+            kind=self.kind.currentData(),
             change_type=self.change_type.currentData(),
             document_id=self.document.currentData(),
             class_before=self.class_before.currentData(),
@@ -141,8 +158,15 @@ class FilterBar(QWidget):
 
     def clear(self) -> None:
         self.blockSignals(True)
-        for combo in (self.user, self.kind, self.change_type, self.class_before,
-                      self.class_after, self.document, self.review):
+        for combo in (
+            self.user,
+            self.kind,
+            self.change_type,
+            self.class_before,
+            self.class_after,
+            self.document,
+            self.review,
+        ):
             combo.setCurrentIndex(0)
         self.use_since.setChecked(False)
         self.use_until.setChecked(False)

@@ -61,7 +61,8 @@ class RevertDialog(QDialog):
         self.reason.setPlaceholderText("why this change is wrong (kept in the log)")
         layout.addRow("Reason", self.reason)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Revert")
         self.ok_button.setEnabled(False)
@@ -144,8 +145,12 @@ class ReviewWindow(QMainWindow):
         lv.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for b in (self.accept_button, self.revert_button, self.accept_all_button,
-                  self.close_button):
+        for b in (
+            self.accept_button,
+            self.revert_button,
+            self.accept_all_button,
+            self.close_button,
+        ):
             buttons.addWidget(b)
         lv.addLayout(buttons)
         lv.addWidget(self.status)
@@ -182,8 +187,9 @@ class ReviewWindow(QMainWindow):
 
     def _update_count(self, *_: Any) -> None:
         total = self.model.total()
-        self.count_label.setText(f"{total} event{'s' if total != 1 else ''} match "
-                                 f"({self.model.rowCount()} listed)")
+        self.count_label.setText(
+            f"{total} event{'s' if total != 1 else ''} match ({self.model.rowCount()} listed)"
+        )
         self.accept_all_button.setEnabled(self.is_lead and total > 0)
 
     def _on_filter(self, flt: EventFilter) -> None:
@@ -198,8 +204,10 @@ class ReviewWindow(QMainWindow):
         self.model.fetch_to(row)
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
-            index, self.table.selectionModel().SelectionFlag.ClearAndSelect
-            | self.table.selectionModel().SelectionFlag.Rows)
+            index,
+            self.table.selectionModel().SelectionFlag.ClearAndSelect
+            | self.table.selectionModel().SelectionFlag.Rows,
+        )
         self.table.scrollTo(index)
 
     def current_row(self) -> int:
@@ -256,18 +264,21 @@ class ReviewWindow(QMainWindow):
         self.reason.setText(f"Reason: {event.reason}" if event.reason else "Reason: (none given)")
         self.page_view.show_event(event)
         if event.region_id:
-            self.history.show_events(review.history(self.project, event.region_id),
-                                     highlight=event.id)
+            self.history.show_events(
+                review.history(self.project, event.region_id), highlight=event.id
+            )
         else:
             self.history.show_events([])
 
     def _update_buttons(self) -> None:
         e = self._current
         reviewable = e is not None and review.is_reviewable(e)
-        self.accept_button.setEnabled(self.is_lead and reviewable
-                                      and (e.review if e else None) != "reverted")
-        self.revert_button.setEnabled(self.is_lead and reviewable
-                                      and (e.review if e else None) != "reverted")
+        self.accept_button.setEnabled(
+            self.is_lead and reviewable and (e.review if e else None) != "reverted"
+        )
+        self.revert_button.setEnabled(
+            self.is_lead and reviewable and (e.review if e else None) != "reverted"
+        )
 
     # --- decisions -----------------------------------------------------------------------
 
@@ -292,8 +303,11 @@ class ReviewWindow(QMainWindow):
             self._failed(exc)
             return
         n = sum(1 for d in done if not d.already)
-        self._done(f"accepted {n} change{'s' if n != 1 else ''}" if len(done) > 1
-                   else f"accepted event {done[0].event_id}")
+        self._done(
+            f"accepted {n} change{'s' if n != 1 else ''}"
+            if len(done) > 1
+            else f"accepted event {done[0].event_id}"
+        )
         self._advance_from = (self.current_row(), events[-1].id if len(events) == 1 else -1)
         self.reload()
 
@@ -309,7 +323,8 @@ class ReviewWindow(QMainWindow):
             return
         self.revert_dialog = RevertDialog(event, self)
         self.revert_dialog.accepted.connect(
-            lambda d=self.revert_dialog: self.revert(d.review_event.id, d.reason.text()))
+            lambda d=self.revert_dialog: self.revert(d.review_event.id, d.reason.text())
+        )
         self.revert_dialog.open()
 
     def revert(self, event_id: int, reason: str) -> None:
@@ -327,17 +342,21 @@ class ReviewWindow(QMainWindow):
         if not self.is_lead:
             return
         flt = self.model.filter()
-        pending = review.count_events(self.project,
-                                      dataclasses.replace(flt, review="pending"))
-        box = QMessageBox(QMessageBox.Icon.Question, "Accept all filtered",
-                          f"Accept all {pending} pending change{'s' if pending != 1 else ''} "
-                          "that the filters match?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                          self)
+        pending = review.count_events(self.project, dataclasses.replace(flt, review="pending"))
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Accept all filtered",
+            f"Accept all {pending} pending change{'s' if pending != 1 else ''} "
+            "that the filters match?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(
-            lambda result: self.accept_filtered(flt)
-            if result == QMessageBox.StandardButton.Yes else None)
+            lambda result: (
+                self.accept_filtered(flt) if result == QMessageBox.StandardButton.Yes else None
+            )
+        )
         self.confirm_box = box
         box.open()
 
@@ -365,9 +384,13 @@ class ReviewWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A and R on the table decide (instead of the table's type-to-search)."""
-        if (watched is self.table and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and self.is_lead
-                and self._decision_key(event)):
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and self.is_lead
+            and self._decision_key(event)
+        ):
             return True
         return super().eventFilter(watched, event)
 
@@ -375,4 +398,3 @@ class ReviewWindow(QMainWindow):
         if self.is_lead and self._decision_key(event):
             return
         super().keyPressEvent(event)
-

@@ -39,41 +39,76 @@ from ..services import run_search, versions
 from ..services.run_search import FoundRun, RunComparison
 from .session import Session
 
-RESULT_HEADERS = ("Model", "Datasets", "Schema", "Framework", "Metrics", "Deployed",
-                  "Registered")
+RESULT_HEADERS = ("Model", "Datasets", "Schema", "Framework", "Metrics", "Deployed", "Registered")
 DIFFERS = QColor("#fff1c2")
 
 
 def _metrics(metrics: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(metrics.items())
-                     if isinstance(v, int | float | str)) or "-"
+    return (
+        ", ".join(
+            f"{k}={v}" for k, v in sorted(metrics.items()) if isinstance(v, int | float | str)
+        )
+        or "-"
+    )
 
 
 def comparison_rows(c: RunComparison) -> list[tuple[str, str, str, bool]]:
     """(what, run A, run B, differs) rows of a side-by-side comparison."""
     da = sorted(set(c.datasets_shared) | set(c.datasets_only_a))
     db = sorted(set(c.datasets_shared) | set(c.datasets_only_b))
-    rows = [("Datasets", ", ".join(da), ", ".join(db), da != db),
-            ("Schema version", str(c.schema_version[0]), str(c.schema_version[1]),
-             c.schema_version[0] != c.schema_version[1]),
-            ("Framework", str(c.framework[0] or "-"), str(c.framework[1] or "-"),
-             c.framework[0] != c.framework[1]),
-            ("Configuration", *(("same", "same") if c.same_config else
-                                ("differs", f"{len(c.config_changes)} key(s) changed")
-                                if c.config_comparable else ("differs", "compared as text")),
-             not c.same_config)]
-    rows += [(f"  {k.key}", "(none)" if k.old is None else str(k.old),
-              "(none)" if k.new is None else str(k.new), True) for k in c.config_changes]
-    rows += [(f"Metric {k.key}", "(none)" if k.old is None else str(k.old),
-              "(none)" if k.new is None else str(k.new), True) for k in c.metric_changes]
+    rows = [
+        ("Datasets", ", ".join(da), ", ".join(db), da != db),
+        (
+            "Schema version",
+            str(c.schema_version[0]),
+            str(c.schema_version[1]),
+            c.schema_version[0] != c.schema_version[1],
+        ),
+        (
+            "Framework",
+            str(c.framework[0] or "-"),
+            str(c.framework[1] or "-"),
+            c.framework[0] != c.framework[1],
+        ),
+        (
+            "Configuration",
+            *(
+                ("same", "same")
+                if c.same_config
+                else ("differs", f"{len(c.config_changes)} key(s) changed")
+                if c.config_comparable
+                else ("differs", "compared as text")
+            ),
+            not c.same_config,
+        ),
+    ]
+    rows += [
+        (
+            f"  {k.key}",
+            "(none)" if k.old is None else str(k.old),
+            "(none)" if k.new is None else str(k.new),
+            True,
+        )
+        for k in c.config_changes
+    ]
+    rows += [
+        (
+            f"Metric {k.key}",
+            "(none)" if k.old is None else str(k.old),
+            "(none)" if k.new is None else str(k.new),
+            True,
+        )
+        for k in c.metric_changes
+    ]
     return rows
 
 
 class RunSearchDialog(QDialog):
     """Search registered runs by identity and compare two of them side by side."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None,
-                 model: str | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, model: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Find runs")
@@ -114,8 +149,7 @@ class RunSearchDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.summary = QLabel("Tick the dataset versions a run would use, then Search.", self)
@@ -157,22 +191,27 @@ class RunSearchDialog(QDialog):
     # --- search ---------------------------------------------------------------------------
 
     def checked_datasets(self) -> list[str]:
-        return [self.datasets.item(i).text() for i in range(self.datasets.count())
-                if self.datasets.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.datasets.item(i).text()
+            for i in range(self.datasets.count())
+            if self.datasets.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_datasets(self, names: list[str]) -> None:
         for i in range(self.datasets.count()):
             item = self.datasets.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in names
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked
+            )
 
     def set_config(self, path: Path | None) -> None:
         self.config_path = path
         self.config_label.setText(str(path) if path is not None else "any")
 
     def choose_config(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Training configuration", "",
-                                              "Configuration (*.yaml *.yml *.json);;All (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Training configuration", "", "Configuration (*.yaml *.yml *.json);;All (*)"
+        )
         if path:
             self.set_config(Path(path))
 
@@ -187,23 +226,34 @@ class RunSearchDialog(QDialog):
 
     def search(self) -> list[FoundRun]:
         try:
-            found = run_search.find_runs(self.session.project, self.checked_datasets(),
-                                         self.config_path, self.framework.text() or None)
+            found = run_search.find_runs(
+                self.session.project,
+                self.checked_datasets(),
+                self.config_path,
+                self.framework.text() or None,
+            )
         except AalError as exc:
             self.summary.setText(str(exc))
             return []
         self.results = found
         self.table.setRowCount(len(found))
         for i, r in enumerate(found):
-            values = (r.model, ", ".join(r.datasets), str(r.schema_version),
-                      r.framework or "-", _metrics(r.metrics), ", ".join(r.deployed_in) or "-",
-                      "retired" if r.retired else r.registered_at[:10])
+            values = (
+                r.model,
+                ", ".join(r.datasets),
+                str(r.schema_version),
+                r.framework or "-",
+                _metrics(r.metrics),
+                ", ".join(r.deployed_in) or "-",
+                "retired" if r.retired else r.registered_at[:10],
+            )
             for j, value in enumerate(values):
                 self.table.setItem(i, j, QTableWidgetItem(value))
         self.summary.setText(
             f"{len(found)} registered run{'s' if len(found) != 1 else ''} match"
             + ("" if len(found) != 1 else "es")
-            + ("" if found else ": nobody has trained this yet."))
+            + ("" if found else ": nobody has trained this yet.")
+        )
         return found
 
     # --- compare --------------------------------------------------------------------------

@@ -39,8 +39,11 @@ class AttributesTable(QTableWidget):
 
     def set_editable(self, on: bool) -> None:
         self._editable = on
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers if on
-                             else QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AllEditTriggers
+            if on
+            else QAbstractItemView.EditTrigger.NoEditTriggers
+        )
         for row in range(self.rowCount()):
             for col in (1, 2):
                 w = self.cellWidget(row, col)
@@ -81,13 +84,20 @@ class AttributesTable(QTableWidget):
             kind = self.cellWidget(row, 1)
             req = self.cellWidget(row, 2)
             assert isinstance(kind, QComboBox) and isinstance(req, QCheckBox)
-            options = [o.strip() for o in (opt_item.text() if opt_item else "").split(",")
-                       if o.strip()]
+            options = [
+                o.strip() for o in (opt_item.text() if opt_item else "").split(",") if o.strip()
+            ]
             default = def_item.text().strip() if def_item else ""
             try:
-                out.append(AttributeDef(key=key, type=kind.currentText(),
-                                        required=req.isChecked(), options=options,
-                                        default=default or None))
+                out.append(
+                    AttributeDef(
+                        key=key,
+                        type=kind.currentText(),
+                        required=req.isChecked(),
+                        options=options,
+                        default=default or None,
+                    )
+                )
             except ValueError as exc:
                 raise AalError(f"attribute row {row + 1}: {first_error(exc)}") from None
         return out

@@ -33,11 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import AalError
-from ..core.schema import (
-    HOTKEY_PATTERN,
-    LabelClass,
-    LabelSchema,
-)
+from ..core.schema import HOTKEY_PATTERN, LabelClass, LabelSchema
 from ..services import schemas
 from .icons import outlined_swatch
 from .schema_attributes_table import AttributesTable, first_error
@@ -78,15 +74,25 @@ class ClassesTab(QWidget):
 
     def set_read_only(self) -> None:
         """Annotators read: every control that changes something is disabled."""
-        for b in (self.merge_button, self.split_button, self.deprecate_button,
-                  self.stage_button, self.new_class_button, self.save_draft_button,
-                  self.add_attr_button, self.remove_attr_button):
+        for b in (
+            self.merge_button,
+            self.split_button,
+            self.deprecate_button,
+            self.stage_button,
+            self.new_class_button,
+            self.save_draft_button,
+            self.add_attr_button,
+            self.remove_attr_button,
+        ):
             b.setEnabled(False)
 
     def refresh_versions(self, infos: list[schemas.SchemaVersionInfo], current: int) -> None:
         """Fill the versions list, keeping the version shown (else the current one)."""
-        keep = self.versions.currentItem().data(Qt.ItemDataRole.UserRole) \
-            if self.versions.currentItem() else current
+        keep = (
+            self.versions.currentItem().data(Qt.ItemDataRole.UserRole)
+            if self.versions.currentItem()
+            else current
+        )
         self.versions.blockSignals(True)
         self.versions.clear()
         for info in infos:
@@ -132,8 +138,12 @@ class ClassesTab(QWidget):
         self.add_class_button = QPushButton("Add class")
         self.add_class_button.setToolTip("A blank form for a new class, with a colour of its own")
         self.add_class_button.clicked.connect(self.new_class_form)
-        for b in (self.add_class_button, self.merge_button, self.split_button,
-                  self.deprecate_button):
+        for b in (
+            self.add_class_button,
+            self.merge_button,
+            self.split_button,
+            self.deprecate_button,
+        ):
             row1.addWidget(b)
         mv.addLayout(row1)
 
@@ -191,8 +201,10 @@ class ClassesTab(QWidget):
         self.new_class_button = QPushButton("Stage as new class")
         self.new_class_button.clicked.connect(self.stage_new_class)
         self.save_draft_button = QPushButton("Save to draft")
-        self.save_draft_button.setToolTip("Name, colour, hotkey, parent and guideline text of a "
-                                          "draft; attribute changes go through a migration")
+        self.save_draft_button.setToolTip(
+            "Name, colour, hotkey, parent and guideline text of a "
+            "draft; attribute changes go through a migration"
+        )
         self.save_draft_button.clicked.connect(self.save_to_draft)
         for b in (self.stage_button, self.new_class_button, self.save_draft_button):
             actions.addWidget(b)
@@ -225,7 +237,8 @@ class ClassesTab(QWidget):
             return
         self._schema = schemas.get(self.project, int(item.data(Qt.ItemDataRole.UserRole)))
         self.guideline.setPlainText(
-            f"{self._schema.guideline_version}\n{self._schema.guideline}".strip())
+            f"{self._schema.guideline_version}\n{self._schema.guideline}".strip()
+        )
         keep = self._class_key
         self.classes.blockSignals(True)
         self.classes.clear()
@@ -266,7 +279,8 @@ class ClassesTab(QWidget):
         self.snap_check.setChecked(cls.snap_to_text)
         self.description_edit.setPlainText(cls.description)
         self.deprecated_label.setText(
-            "Deprecated: no new regions; existing ones are flagged" if cls.deprecated else "")
+            "Deprecated: no new regions; existing ones are flagged" if cls.deprecated else ""
+        )
         self.attributes.set_attributes(cls.attributes)
         self.form_status.setText("")
         self._check_hotkey()
@@ -314,14 +328,20 @@ class ClassesTab(QWidget):
         """The class the form describes; raises AalError with the reason."""
         try:
             return LabelClass(
-                key=self.key_edit.text().strip(), name=self.name_edit.text().strip(),
-                color=self._colour, hotkey=self.hotkey_edit.text().strip() or None,
+                key=self.key_edit.text().strip(),
+                name=self.name_edit.text().strip(),
+                color=self._colour,
+                hotkey=self.hotkey_edit.text().strip() or None,
                 description=self.description_edit.toPlainText().strip(),
-                parent=self.parent_combo.currentData(), snap_to_text=self.snap_check.isChecked(),
+                parent=self.parent_combo.currentData(),
+                snap_to_text=self.snap_check.isChecked(),
                 attributes=self.attributes.attributes(),
-                deprecated=bool(self._schema and self._class_key and
-                                self._schema.require(self._class_key).deprecated
-                                and self.key_edit.text().strip() == self._class_key),
+                deprecated=bool(
+                    self._schema
+                    and self._class_key
+                    and self._schema.require(self._class_key).deprecated
+                    and self.key_edit.text().strip() == self._class_key
+                ),
             )
         except ValueError as exc:
             raise AalError(first_error(exc)) from None
@@ -330,8 +350,9 @@ class ClassesTab(QWidget):
         return [it.data(Qt.ItemDataRole.UserRole) for it in self.classes.selectedItems()]
 
     def _viewing_current(self) -> bool:
-        return self._schema is not None and \
-            self._schema.version == schemas.current_version(self.project)
+        return self._schema is not None and self._schema.version == schemas.current_version(
+            self.project
+        )
 
     def _update_buttons(self) -> None:
         if not self.lead:
@@ -339,8 +360,13 @@ class ClassesTab(QWidget):
         current = self._viewing_current()
         draft = self._schema is not None and self._schema.status.value == "draft"
         clash = bool(self.hotkey_clash.text())
-        for b in (self.stage_button, self.new_class_button, self.merge_button,
-                  self.split_button, self.deprecate_button):
+        for b in (
+            self.stage_button,
+            self.new_class_button,
+            self.merge_button,
+            self.split_button,
+            self.deprecate_button,
+        ):
             b.setEnabled(current and not clash)
         self.add_class_button.setEnabled(current)
         if self._class_key is None:  # a new class's form: nothing to change or merge yet
@@ -348,9 +374,15 @@ class ClassesTab(QWidget):
         self.save_draft_button.setEnabled(draft and not clash)
         for b in (self.stage_button, self.new_class_button, self.save_draft_button):
             if not b.isEnabled():
-                why = "the hotkey clashes" if clash else (
-                    "only the current published version is migrated" if b is not
-                    self.save_draft_button else "only drafts can be saved")
+                why = (
+                    "the hotkey clashes"
+                    if clash
+                    else (
+                        "only the current published version is migrated"
+                        if b is not self.save_draft_button
+                        else "only drafts can be saved"
+                    )
+                )
                 b.setToolTip(f"Disabled: {why}")
 
     # --- staging operations into the plan --------------------------------------------------------
@@ -374,8 +406,9 @@ class ClassesTab(QWidget):
             self._form_message(f"cannot add to the plan: {exc}", error=True)
             return
         data["operations"] = [*(data["operations"] or []), *ops]
-        self.host.set_plan_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
-                                               width=100))
+        self.host.set_plan_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        )
         self._form_message(f"staged {len(ops)} operation(s); see the Migration tab")
 
     def _form_message(self, text: str, error: bool = False) -> None:
@@ -395,9 +428,11 @@ class ClassesTab(QWidget):
             if new.name != old.name:
                 op["name"] = new.name
             ops.append(op)
-        update = {f: getattr(new, f) for f in ("color", "hotkey", "description", "parent",
-                                                  "snap_to_text")
-                  if getattr(new, f) != getattr(old, f)}
+        update = {
+            f: getattr(new, f)
+            for f in ("color", "hotkey", "description", "parent", "snap_to_text")
+            if getattr(new, f) != getattr(old, f)
+        }
         if update:
             ops.append({"op": "update", "key": new.key, **update})
         old_attrs = {a.key: a for a in old.attributes}
@@ -407,8 +442,13 @@ class ClassesTab(QWidget):
                 ops.append({"op": "remove_attribute", "key": new.key, "attribute": k})
         for k, a in new_attrs.items():
             if k not in old_attrs or old_attrs[k] != a:
-                ops.append({"op": "add_attribute", "key": new.key,
-                            "attribute": a.model_dump(mode="json", exclude_defaults=True)})
+                ops.append(
+                    {
+                        "op": "add_attribute",
+                        "key": new.key,
+                        "attribute": a.model_dump(mode="json", exclude_defaults=True),
+                    }
+                )
         return ops
 
     def stage_form_changes(self) -> None:
@@ -433,11 +473,17 @@ class ClassesTab(QWidget):
             return
         assert self._schema is not None
         if self._schema.get(cls.key) is not None:
-            self._form_message(f"class '{cls.key}' exists; type a new key for the new class",
-                               error=True)
+            self._form_message(
+                f"class '{cls.key}' exists; type a new key for the new class", error=True
+            )
             return
-        self.stage({"op": "add", "class": cls.model_dump(mode="json", exclude_defaults=True)
-                    | {"key": cls.key, "name": cls.name, "color": cls.color}})
+        self.stage(
+            {
+                "op": "add",
+                "class": cls.model_dump(mode="json", exclude_defaults=True)
+                | {"key": cls.key, "name": cls.name, "color": cls.color},
+            }
+        )
 
     def new_class_form(self) -> None:
         """Empty the form for a new class: a key and colour no class has, no description."""
@@ -454,8 +500,9 @@ class ClassesTab(QWidget):
         colour = fresh_colour(self._schema, {str(c.get("color", "")).lower() for c in staged})
         fresh = LabelClass(key=key, name="New class", color=colour)
         self._fill_form(fresh)
-        self._form_message("A new class: type its key, name and hotkey, then press "
-                           "“Stage as new class”.")
+        self._form_message(
+            "A new class: type its key, name and hotkey, then press “Stage as new class”."
+        )
         self.key_edit.setFocus()
         self.key_edit.selectAll()
 
@@ -465,16 +512,20 @@ class ClassesTab(QWidget):
             ops = self.plan_data()["operations"] or []
         except (AalError, yaml.YAMLError):
             return []
-        return [op["class"] for op in ops if isinstance(op, dict) and op.get("op") == "add"
-                and isinstance(op.get("class"), dict)]
+        return [
+            op["class"]
+            for op in ops
+            if isinstance(op, dict) and op.get("op") == "add" and isinstance(op.get("class"), dict)
+        ]
 
     def _ask_merge(self) -> None:
         keys = self._selected_keys()
         if len(keys) < 1:
             self._form_message("select the classes to merge (Ctrl+click)", error=True)
             return
-        into, ok = QInputDialog.getText(self, "Merge classes",
-                                        f"Merge {', '.join(keys)} into (existing or new key):")
+        into, ok = QInputDialog.getText(
+            self, "Merge classes", f"Merge {', '.join(keys)} into (existing or new key):"
+        )
         if ok and into.strip():
             self.stage({"op": "merge", "sources": keys, "into": into.strip()})
 
@@ -484,11 +535,14 @@ class ClassesTab(QWidget):
             self._form_message("select the one class to split", error=True)
             return
         text, ok = QInputDialog.getText(
-            self, "Split class", f"Split {keys[0]} into (keys, comma separated; new keys become "
-            "new classes):")
+            self,
+            "Split class",
+            f"Split {keys[0]} into (keys, comma separated; new keys become new classes):",
+        )
         if ok and text.strip():
-            self.stage(self.split_operation(keys[0], [t.strip() for t in text.split(",")
-                                                      if t.strip()]))
+            self.stage(
+                self.split_operation(keys[0], [t.strip() for t in text.split(",") if t.strip()])
+            )
 
     def split_operation(self, source: str, targets: list[str]) -> dict[str, Any]:
         """A split op; targets that are not classes yet are defined with a name and colour."""
@@ -499,8 +553,13 @@ class ClassesTab(QWidget):
             if t == source or self._schema.get(t) is not None:
                 out.append(t)
             else:
-                out.append({"key": t, "name": t.replace("_", " ").capitalize(),
-                            "color": NEW_CLASS_COLOURS[fresh % len(NEW_CLASS_COLOURS)]})
+                out.append(
+                    {
+                        "key": t,
+                        "name": t.replace("_", " ").capitalize(),
+                        "color": NEW_CLASS_COLOURS[fresh % len(NEW_CLASS_COLOURS)],
+                    }
+                )
                 fresh += 1
         return {"op": "split", "source": source, "targets": out}
 
@@ -521,13 +580,17 @@ class ClassesTab(QWidget):
             self._form_message(str(exc), error=True)
             return
         if new.key != old.key or new.attributes != old.attributes:
-            self._form_message("a draft keeps its keys and attributes (regions use them); change "
-                               "those with a migration from the published version", error=True)
+            self._form_message(
+                "a draft keeps its keys and attributes (regions use them); change "
+                "those with a migration from the published version",
+                error=True,
+            )
             return
         classes = [new if c.key == old.key else c for c in self._schema.classes]
         try:
             stored = schemas.update_draft(
-                self.project, self._schema.model_copy(update={"classes": classes}))
+                self.project, self._schema.model_copy(update={"classes": classes})
+            )
         except (AalError, ValueError) as exc:
             self._form_message(first_error(exc), error=True)
             return

@@ -89,10 +89,14 @@ class SchemaEditorDialog(QDialog):
             return False
         if self.confirm_box is not None and self.confirm_box.isVisible():
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, "Staged operations",
-                          f"{n} staged operation{'s are' if n != 1 else ' is'} not applied yet. "
-                          "Discard them, or keep them for when you open the editor again?",
-                          QMessageBox.StandardButton.NoButton, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Staged operations",
+            f"{n} staged operation{'s are' if n != 1 else ' is'} not applied yet. "
+            "Discard them, or keep them for when you open the editor again?",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
         self.keep_button = box.addButton("Keep for later", QMessageBox.ButtonRole.AcceptRole)
         self.discard_button = box.addButton(QMessageBox.StandardButton.Discard)
         box.addButton(QMessageBox.StandardButton.Cancel)

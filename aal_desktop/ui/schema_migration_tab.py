@@ -87,11 +87,13 @@ class MigrationTab(QWidget):
         v = QVBoxLayout(self)
         self.plan_edit = QPlainTextEdit()
         self.plan_edit.setPlaceholderText(
-            "from_version: 1\noperations:\n  - {op: rename, key: text, new_key: paragraph}")
+            "from_version: 1\noperations:\n  - {op: rename, key: text, new_key: paragraph}"
+        )
         self.plan_edit.textChanged.connect(self._preview_timer.start)
         self.preview = QTableWidget(0, 5)
-        self.preview.setHorizontalHeaderLabels(["#", "operation", "regions", "documents",
-                                                "of them deleted"])
+        self.preview.setHorizontalHeaderLabels(
+            ["#", "operation", "regions", "documents", "of them deleted"]
+        )
         self.preview.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.preview.verticalHeader().setVisible(False)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -139,8 +141,9 @@ class MigrationTab(QWidget):
         self._plan = None
         self.preview.setRowCount(0)
         if not text.strip():
-            self._set_preview_status("No operations yet: stage some from the Classes tab, or "
-                                     "type or load a plan.")
+            self._set_preview_status(
+                "No operations yet: stage some from the Classes tab, or type or load a plan."
+            )
             self._update_migration_buttons()
             return
         try:
@@ -162,13 +165,17 @@ class MigrationTab(QWidget):
         seq, plan = self._pending_preview
         self._pending_preview = None
         self._preview_task = run_job(
-            self.project, lambda job: migrations.dry_run(job.project, plan),
+            self.project,
+            lambda job: migrations.dry_run(job.project, plan),
             lambda result: self._preview_ready(seq, plan, result),
-            lambda exc: self._preview_failed(seq, exc), self._preview_finished)
+            lambda exc: self._preview_failed(seq, exc),
+            self._preview_finished,
+        )
         self._show_busy()
 
-    def _preview_ready(self, seq: int, plan: MigrationPlan,
-                       result: migrations.MigrationPreview) -> None:
+    def _preview_ready(
+        self, seq: int, plan: MigrationPlan, result: migrations.MigrationPreview
+    ) -> None:
         if seq != self._preview_seq or self._closed:
             return  # stale: the plan changed since this dry run started
         self._show_preview(plan, result)
@@ -193,16 +200,19 @@ class MigrationTab(QWidget):
         for e in result.operations:
             row = self.preview.rowCount()
             self.preview.insertRow(row)
-            for col, value in enumerate((e.index, e.label, e.regions, e.documents,
-                                         e.deleted or "")):
+            for col, value in enumerate(
+                (e.index, e.label, e.regions, e.documents, e.deleted or "")
+            ):
                 item = QTableWidgetItem(str(value))
                 if col in (0, 2, 3, 4):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.preview.setItem(row, col, item)
         self._set_preview_status(
             f"Applying creates draft v{result.to_version} and rewrites {result.regions} regions "
-            f"in {result.documents} documents (one schema event each). Nothing has changed yet.")
+            f"in {result.documents} documents (one schema event each). Nothing has changed yet."
+        )
         self._update_migration_buttons()
 
     def _set_preview_status(self, text: str, error: bool = False) -> None:
@@ -231,8 +241,12 @@ class MigrationTab(QWidget):
         """Apply the plan as typed now, in the background; the buttons wait for it."""
         if self._apply_task is not None:
             return None
-        if self._plan is None and not self._preview_timer.isActive() \
-                and self._pending_preview is None and self._preview_task is None:
+        if (
+            self._plan is None
+            and not self._preview_timer.isActive()
+            and self._pending_preview is None
+            and self._preview_task is None
+        ):
             return None  # the dry run of this very text refused it; the status says why
         self._preview_timer.stop()
         text = self.plan_edit.toPlainText()
@@ -248,9 +262,12 @@ class MigrationTab(QWidget):
         reason = self.reason_edit.text().strip() or None
         self._set_preview_status("Applying the migration…")
         self._apply_task = run_job(
-            self.project, lambda job: migrations.apply(job.project, plan, reason),
-            lambda result: self._applied(plan, result), self._apply_failed,
-            self._apply_finished)
+            self.project,
+            lambda job: migrations.apply(job.project, plan, reason),
+            lambda result: self._applied(plan, result),
+            self._apply_failed,
+            self._apply_finished,
+        )
         self._update_migration_buttons()
         self._show_busy()
         return self._apply_task
@@ -267,7 +284,8 @@ class MigrationTab(QWidget):
         self.host.show_version(result.version)
         self._set_preview_status(
             f"Draft v{result.version} created; {result.events} regions rewritten. Check it in "
-            f"the Classes and Diff tabs, then publish it.")
+            f"the Classes and Diff tabs, then publish it."
+        )
         self._update_migration_buttons()
 
     def _apply_failed(self, exc: BaseException) -> None:
@@ -290,11 +308,13 @@ class MigrationTab(QWidget):
         if version is None:
             return
         answer = QMessageBox.question(
-            self, "Publish schema",
+            self,
+            "Publish schema",
             f"Publish schema v{version}? A published version is frozen for ever, and new "
             "regions are made under it.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -308,8 +328,9 @@ class MigrationTab(QWidget):
         self._set_preview_status(f"Schema v{version} published{extra}.")
 
     def _load_plan(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load migration plan", "",
-                                              "Migration (*.yaml *.yml *.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load migration plan", "", "Migration (*.yaml *.yml *.json)"
+        )
         if path:
             try:
                 plan = migrations.read_plan(path)
@@ -319,8 +340,9 @@ class MigrationTab(QWidget):
             self.plan_edit.setPlainText(plan.to_yaml())
 
     def _save_plan(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save migration plan", "migration.yaml",
-                                              "Migration (*.yaml *.yml *.json)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save migration plan", "migration.yaml", "Migration (*.yaml *.yml *.json)"
+        )
         if path:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(self.plan_edit.toPlainText())

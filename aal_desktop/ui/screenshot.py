@@ -42,9 +42,14 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
     return True
 
 
-def capture(window: MainWindow, out: Path | str, doc: str | int | None = None,
-            page: int | None = None, size: tuple[int, int] = DEFAULT_SIZE,
-            timeout_s: float = PAGE_TIMEOUT_S) -> Path:
+def capture(
+    window: MainWindow,
+    out: Path | str,
+    doc: str | int | None = None,
+    page: int | None = None,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    timeout_s: float = PAGE_TIMEOUT_S,
+) -> Path:
     """Show `doc`/`page` (0-based; default: where the window would open) and save a PNG.
 
     Raises ScreenshotFailed with a clear reason when the page fails or takes too long.

@@ -54,8 +54,9 @@ class Session(QObject):
 
     _incoming = Signal(object)  # a Change, from whatever thread committed it
 
-    def __init__(self, project: Project, parent: QObject | None = None,
-                 renderer: RenderService | None = None) -> None:
+    def __init__(
+        self, project: Project, parent: QObject | None = None, renderer: RenderService | None = None
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.undo_stack = QUndoStack(self)
@@ -119,9 +120,15 @@ class Session(QObject):
 
     def announce_replay(self, verb: str, label: str, regions: list[Region]) -> None:
         first = regions[0] if regions else None
-        self.stepReplayed.emit(Replay(
-            verb, label, first.document_id if first else None, first.page if first else None,
-            [r.id for r in regions if not r.deleted]))
+        self.stepReplayed.emit(
+            Replay(
+                verb,
+                label,
+                first.document_id if first else None,
+                first.page if first else None,
+                [r.id for r in regions if not r.deleted],
+            )
+        )
 
     def close(self) -> None:
         """Stop listening and rendering, drop undo history, and close the project."""

@@ -116,8 +116,11 @@ class TeamMenu(QObject):
         from .dialogs.team_dialogs import AddMemberDialog
 
         dialog = AddMemberDialog(self.project, self.window)
-        dialog.accepted.connect(lambda: self._message(
-            f"Added {dialog.name.text().strip()}: published to the team by the next sync"))
+        dialog.accepted.connect(
+            lambda: self._message(
+                f"Added {dialog.name.text().strip()}: published to the team by the next sync"
+            )
+        )
         dialog.open()
         return dialog
 
@@ -151,8 +154,7 @@ class TeamMenu(QObject):
 
         self.progress.setVisible(True)
         self._message("Syncing with the team…")
-        self.task = run_job(self.project, work, self._on_done, self._on_failed,
-                            self._on_finished)
+        self.task = run_job(self.project, work, self._on_done, self._on_failed, self._on_finished)
         self.refresh()
         return self.task
 

@@ -32,8 +32,9 @@ BoxLike = Sequence[float]
 class RegionCommand(QUndoCommand):
     """One step of the project's history; subclasses implement `_do()` (the first redo)."""
 
-    def __init__(self, session: Session, label: str | None = None,
-                 initiator: object | None = None) -> None:
+    def __init__(
+        self, session: Session, label: str | None = None, initiator: object | None = None
+    ) -> None:
         super().__init__(label or "Edit")
         self.session = session
         self.label = label
@@ -80,15 +81,19 @@ class RegionCommand(QUndoCommand):
             self.setObsolete(True)
             self.session.commandFailed.emit(f"{verb} failed: {exc}")
             return
-        self.session.announce_replay(verb, outcome.step.label,
-                                     [e.after for e in outcome.edits])
+        self.session.announce_replay(verb, outcome.step.label, [e.after for e in outcome.edits])
 
 
 class ServiceCommand(RegionCommand):
     """Any service call (or several) as one step: `do` returns the edits it made."""
 
-    def __init__(self, session: Session, label: str | None, do: Callable[[], list[Edit]],
-                 initiator: object | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        label: str | None,
+        do: Callable[[], list[Edit]],
+        initiator: object | None = None,
+    ) -> None:
         super().__init__(session, label, initiator)
         self._call = do
 
@@ -99,20 +104,29 @@ class ServiceCommand(RegionCommand):
 class AddRegionsCommand(RegionCommand):
     """Draw one box, or paste several: all added in ONE transaction."""
 
-    def __init__(self, session: Session, document_id: int, page: int,
-                 items: Sequence[tuple[BoxLike, str, dict[str, Any]]], snap: bool = False,
-                 label: str | None = None, initiator: object | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        document_id: int,
+        page: int,
+        items: Sequence[tuple[BoxLike, str, dict[str, Any]]],
+        snap: bool = False,
+        label: str | None = None,
+        initiator: object | None = None,
+    ) -> None:
         n = len(items)
-        super().__init__(session, label or (f"Draw {items[0][1]}" if n == 1
-                                            else f"Paste {n} regions"), initiator)
+        super().__init__(
+            session, label or (f"Draw {items[0][1]}" if n == 1 else f"Paste {n} regions"), initiator
+        )
         self.document_id = document_id
         self.page = page
         self.items = [(tuple(b), k, dict(a)) for b, k, a in items]
         self.snap = snap
 
     def _do(self) -> list[Edit]:
-        return region_service.add_many(self.session.project, self.document_id, self.page,
-                                       self.items, snap=self.snap)
+        return region_service.add_many(
+            self.session.project, self.document_id, self.page, self.items, snap=self.snap
+        )
 
     @property
     def regions(self) -> list[str]:
@@ -120,36 +134,48 @@ class AddRegionsCommand(RegionCommand):
 
 
 class RelabelCommand(RegionCommand):
-    def __init__(self, session: Session, region_ids: Sequence[str], class_key: str,
-                 initiator: object | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        region_ids: Sequence[str],
+        class_key: str,
+        initiator: object | None = None,
+    ) -> None:
         super().__init__(session, None, initiator)
         self.region_ids = list(region_ids)
         self.class_key = class_key
 
     def _do(self) -> list[Edit]:
-        return region_service.relabel_many(self.session.project, self.region_ids,
-                                           self.class_key)
+        return region_service.relabel_many(self.session.project, self.region_ids, self.class_key)
 
 
 class MoveCommand(RegionCommand):
     """Move, resize or nudge regions; with snap, the services shrink boxes to the text."""
 
-    def __init__(self, session: Session, moves: Sequence[tuple[str, BoxLike]],
-                 snap: bool = False, label: str | None = None,
-                 initiator: object | None = None, resize: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        moves: Sequence[tuple[str, BoxLike]],
+        snap: bool = False,
+        label: str | None = None,
+        initiator: object | None = None,
+        resize: bool = False,
+    ) -> None:
         super().__init__(session, label, initiator)
         self.moves = [(rid, Box.normalized(*box)) for rid, box in moves]
         self.snap = snap
         self.resize = resize
 
     def _do(self) -> list[Edit]:
-        return region_service.move_many(self.session.project, self.moves, snap=self.snap,
-                                        resize=self.resize)
+        return region_service.move_many(
+            self.session.project, self.moves, snap=self.snap, resize=self.resize
+        )
 
 
 class DeleteCommand(RegionCommand):
-    def __init__(self, session: Session, region_ids: Sequence[str],
-                 initiator: object | None = None) -> None:
+    def __init__(
+        self, session: Session, region_ids: Sequence[str], initiator: object | None = None
+    ) -> None:
         super().__init__(session, None, initiator)
         self.region_ids = list(region_ids)
 
@@ -158,20 +184,25 @@ class DeleteCommand(RegionCommand):
 
 
 class SetAttributesCommand(RegionCommand):
-    def __init__(self, session: Session, region_id: str, values: dict[str, Any],
-                 initiator: object | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        region_id: str,
+        values: dict[str, Any],
+        initiator: object | None = None,
+    ) -> None:
         super().__init__(session, None, initiator)
         self.region_id = region_id
         self.values = dict(values)
 
     def _do(self) -> list[Edit]:
-        return region_service.set_attributes_many(self.session.project, self.region_id,
-                                                  self.values)
+        return region_service.set_attributes_many(self.session.project, self.region_id, self.values)
 
 
 class AcceptPrelabelsCommand(RegionCommand):
-    def __init__(self, session: Session, region_ids: Sequence[str],
-                 initiator: object | None = None) -> None:
+    def __init__(
+        self, session: Session, region_ids: Sequence[str], initiator: object | None = None
+    ) -> None:
         super().__init__(session, None, initiator)
         self.region_ids = list(region_ids)
 
@@ -181,15 +212,20 @@ class AcceptPrelabelsCommand(RegionCommand):
 
 def accept_page(session: Session, document_id: int, page: int) -> ServiceCommand:
     """Accept every pending pre-label of a page (selected by services/prelabel)."""
-    return ServiceCommand(session, None, lambda: prelabel_service.accept_page(
-        session.project, document_id, page))
+    return ServiceCommand(
+        session, None, lambda: prelabel_service.accept_page(session.project, document_id, page)
+    )
 
 
-def accept_above(session: Session, document_id: int, min_confidence: float,
-                 page: int | None = None) -> ServiceCommand:
+def accept_above(
+    session: Session, document_id: int, min_confidence: float, page: int | None = None
+) -> ServiceCommand:
     """Accept a document's pending pre-labels at or above a confidence (services/prelabel)."""
-    return ServiceCommand(session, None, lambda: prelabel_service.accept_above(
-        session.project, document_id, min_confidence, page))
+    return ServiceCommand(
+        session,
+        None,
+        lambda: prelabel_service.accept_above(session.project, document_id, min_confidence, page),
+    )
 
 
 def execute(session: Session, command: RegionCommand) -> list[Edit]:

@@ -123,8 +123,13 @@ class CreateVersionForm(QGroupBox):
 
     def values(self) -> dict[str, Any]:
         parent_text = self.parent_combo.currentText()
-        parent: Any = ("auto" if parent_text == AUTO_PARENT
-                       else None if parent_text == NO_PARENT else parent_text)
+        parent: Any = (
+            "auto"
+            if parent_text == AUTO_PARENT
+            else None
+            if parent_text == NO_PARENT
+            else parent_text
+        )
         return {
             "name": self.name_edit.text().strip(),
             "statuses": tuple(k for k, b in self.status_boxes.items() if b.isChecked()),
@@ -156,8 +161,11 @@ class VersionsDialog(QDialog):
         self.version_list.currentItemChanged.connect(lambda *_: self._show_selected())
         self.create_button = QPushButton("Create version…", self)
         self.create_button.setEnabled(lead)
-        self.create_button.setToolTip("Freeze the chosen documents and their regions"
-                                      if lead else "Only a lead can cut dataset versions")
+        self.create_button.setToolTip(
+            "Freeze the chosen documents and their regions"
+            if lead
+            else "Only a lead can cut dataset versions"
+        )
         self.create_button.clicked.connect(self.open_form)
         self.form = CreateVersionForm(self)
         self.form.hide()
@@ -200,8 +208,9 @@ class VersionsDialog(QDialog):
 
         self.release_button = QPushButton("Release…", self)
         self.release_button.setEnabled(False)
-        self.release_button.setToolTip("Write this version as a release folder"
-                                       if lead else "Only a lead can release versions")
+        self.release_button.setToolTip(
+            "Write this version as a release folder" if lead else "Only a lead can release versions"
+        )
         self.release_button.clicked.connect(self.open_release)
         close = QPushButton("Close", self)
         close.clicked.connect(self.close)
@@ -236,8 +245,10 @@ class VersionsDialog(QDialog):
         self.version_list.blockSignals(True)
         self.version_list.clear()
         for info in infos:
-            label = f"{info.name}   {info.semver or ''}\n{info.documents} docs · " \
-                    f"{info.regions} regions · {info.created_at[:10]}"
+            label = (
+                f"{info.name}   {info.semver or ''}\n{info.documents} docs · "
+                f"{info.regions} regions · {info.created_at[:10]}"
+            )
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, info.name)
             if info.retired_at:
@@ -269,8 +280,10 @@ class VersionsDialog(QDialog):
         name = self.selected_name()
         self.release_button.setEnabled(name is not None and self.project.is_lead)
         if name is None:
-            self.header.setText("No dataset versions yet. A lead cuts one with "
-                                "“Create version…” from the approved documents.")
+            self.header.setText(
+                "No dataset versions yet. A lead cuts one with "
+                "“Create version…” from the approved documents."
+            )
             self.changelog_view.setMarkdown("")
             self._fill_table({})
             self._draw_classes({})
@@ -281,13 +294,17 @@ class VersionsDialog(QDialog):
         stats = versions.version_stats(self.project, name)
         log = versions.version_changelog(self.project, name)
         ratios = "/".join(f"{r * 100:g}" for r in info.split_ratios)
-        retired = (f"<br><b>Retired</b> {info.retired_at[:10]}: {info.retired_reason}"
-                   if info.retired_at else "")
+        retired = (
+            f"<br><b>Retired</b> {info.retired_at[:10]}: {info.retired_reason}"
+            if info.retired_at
+            else ""
+        )
         self.header.setText(
             f"<b>{info.name}</b> — {info.dataset} {info.semver or ''} · parent "
             f"{info.parent or '–'} · schema v{info.schema_version} · "
             f"{', '.join(info.statuses)} documents · split {ratios} (seed {info.seed}) · "
-            f"cut by {info.created_by} on {info.created_at[:16].replace('T', ' ')}{retired}")
+            f"cut by {info.created_by} on {info.created_at[:16].replace('T', ' ')}{retired}"
+        )
         self.changelog_view.setMarkdown(versions.changelog_markdown(log))
         self._fill_table(stats)
         self._draw_classes(stats)
@@ -300,7 +317,8 @@ class VersionsDialog(QDialog):
         self.details_label.setText(
             f"Sources: {sources or '–'}   ·   Annotators: {annotators or '–'}   ·   "
             f"Median box {box.get('width', {}).get('p50', 0):g} × "
-            f"{box.get('height', {}).get('p50', 0):g} pt")
+            f"{box.get('height', {}).get('p50', 0):g} pt"
+        )
 
     def _class_keys(self, *counts: dict[str, int]) -> list[str]:
         keys = {k for c in counts for k in c}
@@ -353,14 +371,20 @@ class VersionsDialog(QDialog):
         for j, split in enumerate(SPLITS):
             counts = per.get(split, {}).get("classes", {})
             ys = [i - 0.4 + h * (j + 0.5) for i in range(len(keys))]
-            bars = pg.BarGraphItem(x0=0, y=ys, height=h * 0.95,
-                                   width=[counts.get(k, 0) for k in keys],
-                                   brush=SPLIT_COLOURS[split], pen=None,
-                                   name=f"{split} ({per.get(split, {}).get('regions', 0)})")
+            bars = pg.BarGraphItem(
+                x0=0,
+                y=ys,
+                height=h * 0.95,
+                width=[counts.get(k, 0) for k in keys],
+                brush=SPLIT_COLOURS[split],
+                pen=None,
+                name=f"{split} ({per.get(split, {}).get('regions', 0)})",
+            )
             self.class_chart.addItem(bars)
             self.class_bars[split] = bars
-        peak = max([per.get(s, {}).get("classes", {}).get(k, 0) for s in SPLITS for k in keys],
-                   default=0)
+        peak = max(
+            [per.get(s, {}).get("classes", {}).get(k, 0) for s in SPLITS for k in keys], default=0
+        )
         self._set_ticks(self.class_chart, keys, peak)
 
     def _draw_compare(self, after: dict[str, int], before: dict[str, int] | None) -> None:
@@ -374,14 +398,24 @@ class VersionsDialog(QDialog):
         h = 0.8 / len(series)
         for j, (label, counts, colour) in enumerate(series):
             ys = [i - 0.4 + h * (j + 0.5) for i in range(len(keys))]
-            bars = pg.BarGraphItem(x0=0, y=ys, height=h * 0.95,
-                                   width=[counts.get(k, 0) for k in keys], brush=colour,
-                                   pen=None, name=label)
+            bars = pg.BarGraphItem(
+                x0=0,
+                y=ys,
+                height=h * 0.95,
+                width=[counts.get(k, 0) for k in keys],
+                brush=colour,
+                pen=None,
+                name=label,
+            )
             self.compare_chart.addItem(bars)
             self.compare_bars[label] = bars
         self.compare_chart.setTitle(
-            "Regions per class: parent vs this version" if before is not None
-            else "Regions per class (first version: no parent)", color="#222", size="10pt")
+            "Regions per class: parent vs this version"
+            if before is not None
+            else "Regions per class (first version: no parent)",
+            color="#222",
+            size="10pt",
+        )
         peak = max([c.get(k, 0) for _, c, _ in series for k in keys], default=0)
         self._set_ticks(self.compare_chart, keys, peak)
 
@@ -402,12 +436,19 @@ class VersionsDialog(QDialog):
         self._set_creating(True)
 
         def work(job: JobContext) -> versions.VersionInfo:
-            return versions.create_version(job.project, v["name"], statuses=v["statuses"],
-                                           split=v["split"], seed=v["seed"],
-                                           parent=v["parent"], resplit=v["resplit"])
+            return versions.create_version(
+                job.project,
+                v["name"],
+                statuses=v["statuses"],
+                split=v["split"],
+                seed=v["seed"],
+                parent=v["parent"],
+                resplit=v["resplit"],
+            )
 
-        self.create_task = run_job(self.project, work, self._created, self._create_failed,
-                                   self._create_finished)
+        self.create_task = run_job(
+            self.project, work, self._created, self._create_failed, self._create_finished
+        )
         return self.create_task
 
     def _set_creating(self, on: bool) -> None:
@@ -431,7 +472,8 @@ class VersionsDialog(QDialog):
             return
         self._set_creating(False)
         self.form.error_label.setText(
-            str(exc) if isinstance(exc, AalError) else f"the version could not be created: {exc}")
+            str(exc) if isinstance(exc, AalError) else f"the version could not be created: {exc}"
+        )
 
     def _create_finished(self) -> None:
         self.create_task = None

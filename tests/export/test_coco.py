@@ -82,8 +82,15 @@ def test_pycocotools_evaluates_ground_truth_against_itself_as_perfect(release) -
 
     _, root = release
     gt = load(root, "train")
-    dets = [{"image_id": a["image_id"], "category_id": a["category_id"], "bbox": a["bbox"],
-             "score": 1.0} for a in gt.loadAnns(gt.getAnnIds())]
+    dets = [
+        {
+            "image_id": a["image_id"],
+            "category_id": a["category_id"],
+            "bbox": a["bbox"],
+            "score": 1.0,
+        }
+        for a in gt.loadAnns(gt.getAnnIds())
+    ]
     ev = COCOeval(gt, gt.loadRes(dets), "bbox")
     ev.evaluate()
     ev.accumulate()

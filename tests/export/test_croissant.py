@@ -26,14 +26,26 @@ def release(tmp_path_factory: pytest.TempPathFactory):
     snapshot = make_snapshot(root, name="v2", parent="v1")
     out = root / "release"
     out.mkdir()
-    write_files(snapshot, out, formats=("coco", "parquet"), dpi=72, final_root=out,
-                released_by="lead1", released_at=NOW, workers=2)
+    write_files(
+        snapshot,
+        out,
+        formats=("coco", "parquet"),
+        dpi=72,
+        final_root=out,
+        released_by="lead1",
+        released_at=NOW,
+        workers=2,
+    )
     return snapshot, out
 
 
 def validate(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(MLCROISSANT), "validate", "--jsonld", str(path)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(MLCROISSANT), "validate", "--jsonld", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_mlcroissant_validate_passes(release) -> None:
@@ -59,7 +71,8 @@ def test_every_file_object_has_the_files_sha256_and_version_is_semver(release) -
     assert re.fullmatch(r"\d+\.\d+\.\d+", data["version"])
     objects = [d for d in data["distribution"] if d["@type"] == "cr:FileObject"]
     assert {"schema.json", "CHANGELOG.md", "annotations/instances_train.json"} <= {
-        o["contentUrl"] for o in objects}
+        o["contentUrl"] for o in objects
+    }
     for obj in objects:
         assert obj["sha256"] == hash_file(root / obj["contentUrl"])[1]
 

@@ -8,11 +8,7 @@ from pathlib import Path
 import pytest
 
 from aal_desktop.export.jsonl import PAGE_COLUMNS, REGION_COLUMNS, write_jsonl
-from aal_desktop.export.parquet import (
-    PARQUET_PAGE_COLUMNS,
-    PARQUET_REGION_COLUMNS,
-    write_parquet,
-)
+from aal_desktop.export.parquet import PARQUET_PAGE_COLUMNS, PARQUET_REGION_COLUMNS, write_parquet
 from tests.export import make_snapshot
 
 pq = pytest.importorskip("pyarrow.parquet")
@@ -52,7 +48,10 @@ def test_jsonl_has_one_line_per_region_with_provenance(written) -> None:
             assert row["schema_version"] == 1
             if region.origin == "model":
                 assert (row["origin"], row["model_name"], row["model_version"]) == (
-                    "model", "layout-model", "1.0")
+                    "model",
+                    "layout-model",
+                    "1.0",
+                )
                 assert row["confidence"] == 0.9
     assert total == snapshot.region_count()
 
@@ -82,7 +81,8 @@ def test_parquet_folders_read_as_one_table_each(written) -> None:
     assert tuple(c for c in PAGE_COLUMNS if c != "split") == PARQUET_PAGE_COLUMNS
     split_of = {d.document.sha256: d.split for d in snapshot.documents}
     assert [split_of[p["document_sha256"]] for p in pages.to_pylist()] == [
-        str(s) for s in pages.column("split").to_pylist()]
+        str(s) for s in pages.column("split").to_pylist()
+    ]
     assert sum(pages.column("regions").to_pylist()) == snapshot.region_count()
     rotated = [p for p in pages.to_pylist() if p["rotation"] == 90]
     assert rotated and rotated[0]["image_width"] == 1584
@@ -106,7 +106,8 @@ def test_an_empty_split_gets_no_file_and_no_config(tmp_path: Path) -> None:
 def test_hugging_face_datasets_loads_the_parquet_splits(written) -> None:
     datasets = pytest.importorskip("datasets")
     snapshot, out = written
-    files = {s: str(out / "parquet" / "regions" / f"split={s}" / "*.parquet")
-             for s in ("train", "test")}
+    files = {
+        s: str(out / "parquet" / "regions" / f"split={s}" / "*.parquet") for s in ("train", "test")
+    }
     ds = datasets.load_dataset("parquet", data_files=files)
     assert ds["train"].num_rows == snapshot.region_count("train")

@@ -19,8 +19,18 @@ from aal_desktop.export.images import ReleaseCancelled
 from aal_desktop.export.manifest import verify_release
 from tests.export import make_project, write_demo
 
-RELEASE_FILES = {"manifest.json", "SHA256SUMS", "CHANGELOG.md", "changes.jsonl", "stats.json",
-                 "stats_chart.svg", "schema.json", "README.md", "datasheet.md", "croissant.json"}
+RELEASE_FILES = {
+    "manifest.json",
+    "SHA256SUMS",
+    "CHANGELOG.md",
+    "changes.jsonl",
+    "stats.json",
+    "stats_chart.svg",
+    "schema.json",
+    "README.md",
+    "datasheet.md",
+    "croissant.json",
+}
 
 
 def write_release(project, version: str, dest: Path, **options) -> Path:
@@ -45,6 +55,7 @@ def lead_project(tmp_path: Path):
 
 # --- the writer on an in-memory snapshot -------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     return write_demo(tmp_path_factory.mktemp("demo"), formats=("coco", "jsonl"))
@@ -54,8 +65,9 @@ def test_sha256sum_checks_every_file(demo) -> None:
     _, root = demo
     if shutil.which("sha256sum") is None:
         pytest.skip("sha256sum is not installed")
-    result = subprocess.run(["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=root,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=root, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "annotations/instances_train.json: OK" in result.stdout
 
@@ -86,8 +98,11 @@ def test_verify_catches_one_changed_byte_a_missing_and_an_extra_file(demo, tmp_p
     (copy / "stats.json").unlink()
     (copy / "notes.txt").write_text("hello")
     problems = {(p.kind, p.path) for p in verify_release(copy)}
-    assert problems == {("changed", png.relative_to(copy).as_posix()),
-                        ("missing", "stats.json"), ("extra", "notes.txt")}
+    assert problems == {
+        ("changed", png.relative_to(copy).as_posix()),
+        ("missing", "stats.json"),
+        ("extra", "notes.txt"),
+    }
 
 
 def test_the_datasheet_marks_the_blanks_and_answers_from_the_records(demo) -> None:
@@ -98,9 +113,15 @@ def test_the_datasheet_marks_the_blanks_and_answers_from_the_records(demo) -> No
     assert 'license: "cc-by-4.0"' in front and "- n<1K" in front
     assert 'path: "jsonl/train.jsonl"' in front
     sheet = (root / "datasheet.md").read_text()
-    for section in ("## Motivation", "## Composition", "## Collection process",
-                    "## Preprocessing, cleaning, labelling", "## Uses", "## Distribution",
-                    "## Maintenance"):
+    for section in (
+        "## Motivation",
+        "## Composition",
+        "## Collection process",
+        "## Preprocessing, cleaning, labelling",
+        "## Uses",
+        "## Distribution",
+        "## Maintenance",
+    ):
         assert section in sheet
     assert "_TO FILL: " in sheet and "ann1 (" in sheet and "guideline version g1" in sheet
     assert f"{snapshot.region_count()} regions" in sheet
@@ -113,8 +134,9 @@ def test_the_chart_has_one_bar_per_class_and_split(demo) -> None:
     svg = ET.parse(root / "stats_chart.svg").getroot()
     bars = [e for e in svg.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "bar"]
     assert len(bars) == 3 * len(snapshot.classes)
-    title_train = [b for b in bars if (b.get("data-class"), b.get("data-split"))
-                   == ("title", "train")]
+    title_train = [
+        b for b in bars if (b.get("data-class"), b.get("data-split")) == ("title", "train")
+    ]
     assert float(title_train[0].get("width")) > 0
     empty = [b for b in bars if b.get("data-class") == "table"]
     assert all(float(b.get("width")) == 0 for b in empty)
@@ -122,13 +144,15 @@ def test_the_chart_has_one_bar_per_class_and_split(demo) -> None:
 
 # --- the release service on a project --------------------------------------------------------
 
+
 def test_release_lands_in_a_dated_folder_and_verifies(lead_project, tmp_path: Path) -> None:
     from aal_desktop.services import releases
 
     project, _ = lead_project
     dest = tmp_path / "shared"
-    path = write_release(project, "v1", dest, formats=("coco", "yolo", "jsonl", "parquet"),
-                         dpi=72, workers=2)
+    path = write_release(
+        project, "v1", dest, formats=("coco", "yolo", "jsonl", "parquet"), dpi=72, workers=2
+    )
     dataset = path.parent.name
     assert path.parent.parent == dest.absolute()
     assert path.name.startswith(time.strftime("%Y-", time.gmtime())) and path.name.endswith("_v1")
@@ -137,8 +161,11 @@ def test_release_lands_in_a_dated_folder_and_verifies(lead_project, tmp_path: Pa
     assert verify_release(path) == []
     assert [p.name for p in (dest / dataset).iterdir()] == [path.name]  # nothing left beside
     (record,) = releases.list_releases(project)
-    assert record.path == str(path) and record.manifest_sha256 == hashlib.sha256(
-        (path / "manifest.json").read_bytes()).hexdigest()
+    assert (
+        record.path == str(path)
+        and record.manifest_sha256
+        == hashlib.sha256((path / "manifest.json").read_bytes()).hexdigest()
+    )
     assert record.previous_manifest_sha256 is None
 
 
@@ -167,8 +194,10 @@ def test_manifests_chain_to_the_previous_release(lead_project, tmp_path: Path) -
     m1 = json.loads((first / "manifest.json").read_text())
     m2 = json.loads((second / "manifest.json").read_text())
     assert m1["previous_manifest_sha256"] is None
-    assert m2["previous_manifest_sha256"] == hashlib.sha256(
-        (first / "manifest.json").read_bytes()).hexdigest()
+    assert (
+        m2["previous_manifest_sha256"]
+        == hashlib.sha256((first / "manifest.json").read_bytes()).hexdigest()
+    )
     assert m2["parent_version"] == "v1"
     croissant = json.loads((second / "croissant.json").read_text())
     assert croissant["prov:wasDerivedFrom"]["@id"] == f"urn:sha256:{m2['previous_manifest_sha256']}"
@@ -185,8 +214,16 @@ def test_cancel_leaves_nothing_at_the_destination(lead_project, tmp_path: Path) 
     calls: list[int] = []
     dest = tmp_path / "d"
     with pytest.raises(ReleaseCancelled):
-        write_release(project, "v1", dest, formats=("coco",), dpi=72, workers=2,
-                      progress=lambda d, t, w: calls.append(d), cancelled=lambda: len(calls) >= 1)
+        write_release(
+            project,
+            "v1",
+            dest,
+            formats=("coco",),
+            dpi=72,
+            workers=2,
+            progress=lambda d, t, w: calls.append(d),
+            cancelled=lambda: len(calls) >= 1,
+        )
     assert calls and [p for p in dest.glob("*/*")] == []  # not even the temporary folder
 
 
@@ -207,9 +244,28 @@ def test_a_release_killed_mid_way_leaves_no_folder_that_looks_complete(tmp_path:
     dest = tmp_path / "shared"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aal_desktop.cli.main", "--db", db, "--user", "lead1",
-         "release", "v1", "--to", str(dest), "--format", "coco,yolo", "--dpi", "300"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "aal_desktop.cli.main",
+            "--db",
+            db,
+            "--user",
+            "lead1",
+            "release",
+            "v1",
+            "--to",
+            str(dest),
+            "--format",
+            "coco,yolo",
+            "--dpi",
+            "300",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         pngs: list[Path] = []
@@ -243,8 +299,10 @@ def test_a_release_killed_mid_way_leaves_no_folder_that_looks_complete(tmp_path:
 
 # --- the dialog ------------------------------------------------------------------------
 
-def test_release_dialog_runs_a_release_and_offers_the_folder(lead_project, tmp_path, qtbot,
-                                                              monkeypatch) -> None:
+
+def test_release_dialog_runs_a_release_and_offers_the_folder(
+    lead_project, tmp_path, qtbot, monkeypatch
+) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QDesktopServices
 

@@ -22,8 +22,10 @@ def rewrite_history(db_path: Path, event_id: int) -> None:
     event, recompute every later hash and the project's own anchors of the log head, and
     put the triggers back. Nothing local can tell; only a published release remembers."""
     conn = sqlite3.connect(db_path)
-    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                            "AND tbl_name IN ('events', 'log_anchors')").fetchall()
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name IN ('events', 'log_anchors')"
+    ).fetchall()
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     conn.execute("UPDATE events SET reason = 'rewritten' WHERE id = ?", [event_id])
@@ -32,13 +34,16 @@ def rewrite_history(db_path: Path, event_id: int) -> None:
     for values in conn.execute(f"SELECT {cols} FROM events ORDER BY id").fetchall():
         row = dict(zip((*HASHED_FIELDS, "prev_hash", "hash"), values, strict=True))
         digest = event_hash(prev, row)
-        conn.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?",
-                     [prev, digest, row["id"]])
+        conn.execute(
+            "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, row["id"]]
+        )
         prev = digest
     anchored = conn.execute("SELECT name FROM sqlite_master WHERE name = 'log_anchors'")
     if anchored.fetchone() is not None:
-        conn.execute("UPDATE log_anchors SET event_hash = (SELECT hash FROM events "
-                     "WHERE events.id = log_anchors.event_id) WHERE event_id > 0")
+        conn.execute(
+            "UPDATE log_anchors SET event_hash = (SELECT hash FROM events "
+            "WHERE events.id = log_anchors.event_id) WHERE event_id > 0"
+        )
     for _, sql in triggers:
         conn.execute(sql)
     conn.commit()
@@ -49,8 +54,11 @@ def rewrite_history(db_path: Path, event_id: int) -> None:
 def released(request: pytest.FixtureRequest, tmp_path: Path):
     from aal_desktop.services import versions
 
-    dest = (str(tmp_path / "shared") if request.param == "folder"
-            else f"s3://{request.getfixturevalue('s3_bucket')}/releases")
+    dest = (
+        str(tmp_path / "shared")
+        if request.param == "folder"
+        else f"s3://{request.getfixturevalue('s3_bucket')}/releases"
+    )
     project, _ = make_project(tmp_path)
     versions.create_version(project, "v1")
     record = releases.release(project, "v1", dest, formats="jsonl")
@@ -63,14 +71,15 @@ def test_the_manifest_records_the_log_head_at_the_cut(released) -> None:
     db, record = released
     manifest = json.loads(open_storage(record.path).read("manifest.json"))
     conn = sqlite3.connect(db)
-    last_id, last_hash = conn.execute("SELECT last_event_id, (SELECT hash FROM events WHERE "
-                                      "id = last_event_id) FROM dataset_versions").fetchone()
+    last_id, last_hash = conn.execute(
+        "SELECT last_event_id, (SELECT hash FROM events WHERE "
+        "id = last_event_id) FROM dataset_versions"
+    ).fetchone()
     conn.close()
     assert manifest["log_head"] == {"event_id": last_id, "hash": last_hash}
 
 
-def test_a_rewritten_history_passes_verify_and_fails_against_the_release(released,
-                                                                        capsys) -> None:
+def test_a_rewritten_history_passes_verify_and_fails_against_the_release(released, capsys) -> None:
     db, record = released
     args = ["--db", str(db), "--user", "lead1", "audit", "verify"]
     assert main([*args, "--against", record.path]) == 0
@@ -91,7 +100,20 @@ def test_against_a_folder_without_a_release_is_one_line(tmp_path: Path, capsys) 
     db = project.path
     project.close()
     (tmp_path / "empty").mkdir()
-    assert main(["--db", str(db), "--user", "lead1", "audit", "verify",
-                 "--against", str(tmp_path / "empty")]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                str(db),
+                "--user",
+                "lead1",
+                "audit",
+                "verify",
+                "--against",
+                str(tmp_path / "empty"),
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "no manifest.json" in err and err.count("\n") == 1

@@ -49,8 +49,9 @@ def test_verify_exits_1_and_names_the_changed_file(demo, tmp_path, capsys) -> No
     assert main(["release", "verify", str(copy), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False
-    assert [(p["kind"], p["path"]) for p in report["problems"]] == [("changed",
-                                                                     "jsonl/train.jsonl")]
+    assert [(p["kind"], p["path"]) for p in report["problems"]] == [
+        ("changed", "jsonl/train.jsonl")
+    ]
 
 
 def test_verify_of_a_folder_without_manifest_is_an_error(tmp_path, capsys) -> None:
@@ -60,8 +61,22 @@ def test_verify_of_a_folder_without_manifest_is_an_error(tmp_path, capsys) -> No
 
 def test_release_prints_the_final_folder(db, tmp_path, capsys) -> None:
     dest = tmp_path / "shared"
-    code = main(["--db", db, "--user", "lead1", "release", "v1", "--to", str(dest),
-                 "--format", "jsonl,coco", "--dpi", "72"])
+    code = main(
+        [
+            "--db",
+            db,
+            "--user",
+            "lead1",
+            "release",
+            "v1",
+            "--to",
+            str(dest),
+            "--format",
+            "jsonl,coco",
+            "--dpi",
+            "72",
+        ]
+    )
     assert code == 0
     (line,) = capsys.readouterr().out.splitlines()
     folder = Path(line)
@@ -73,8 +88,25 @@ def test_release_prints_the_final_folder(db, tmp_path, capsys) -> None:
 
 def test_release_json_and_pdfs(db, tmp_path, capsys) -> None:
     dest = tmp_path / "shared"
-    assert main(["--db", db, "--user", "lead1", "release", "v1", "--to", str(dest),
-                 "--format", "jsonl", "--pdfs", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "--user",
+                "lead1",
+                "release",
+                "v1",
+                "--to",
+                str(dest),
+                "--format",
+                "jsonl",
+                "--pdfs",
+                "--json",
+            ]
+        )
+        == 0
+    )
     record = json.loads(capsys.readouterr().out)
     folder = Path(record["path"])
     assert record["version"] == "v1" and record["formats"] == ["jsonl"]
@@ -87,11 +119,28 @@ def test_release_json_and_pdfs(db, tmp_path, capsys) -> None:
 def test_release_usage_errors(db, tmp_path, capsys) -> None:
     assert main(["--db", db, "--user", "lead1", "release", "v1"]) == 1
     assert "--to" in capsys.readouterr().err
-    assert main(["--db", db, "--user", "lead1", "release", "v1", "--to", str(tmp_path),
-                 "--format", "coco,tiff"]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "--user",
+                "lead1",
+                "release",
+                "v1",
+                "--to",
+                str(tmp_path),
+                "--format",
+                "coco,tiff",
+            ]
+        )
+        == 1
+    )
     assert "unknown format(s) tiff" in capsys.readouterr().err
-    assert main(["--db", db, "--user", "lead1", "release", "v1", "--to", str(tmp_path),
-                 "--dpi", "5"]) == 1
+    assert (
+        main(["--db", db, "--user", "lead1", "release", "v1", "--to", str(tmp_path), "--dpi", "5"])
+        == 1
+    )
     assert "--dpi" in capsys.readouterr().err
 
 

@@ -74,26 +74,33 @@ def test_duckdb_counts_the_classes_of_the_release(big) -> None:
     duckdb = pytest.importorskip("duckdb")
     _, folder = big
     glob = f"{folder.path}/parquet/regions/*/*.parquet"
-    rows = duckdb.sql(f"SELECT split, class_key, count(*) AS n FROM read_parquet('{glob}', "
-                      "hive_partitioning = true) GROUP BY split, class_key ORDER BY class_key"
-                      ).fetchall()
+    rows = duckdb.sql(
+        f"SELECT split, class_key, count(*) AS n FROM read_parquet('{glob}', "
+        "hive_partitioning = true) GROUP BY split, class_key ORDER BY class_key"
+    ).fetchall()
     assert rows == [("train", "text", PAGES // 2), ("train", "title", PAGES)]
     coco = json.loads((Path(folder.path) / "annotations" / "instances_train.json").read_text())
     assert len(coco["annotations"]) == PAGES + PAGES // 2
 
 
-def test_the_same_release_to_s3_verifies_and_streams_into_datasets(big, s3_bucket: str  # noqa: F811
-                                                                   ) -> None:
+def test_the_same_release_to_s3_verifies_and_streams_into_datasets(
+    big,
+    s3_bucket: str,  # noqa: F811
+) -> None:
     datasets = pytest.importorskip("datasets")
     project, _ = big
-    record = releases.release(project, "v1", f"s3://{s3_bucket}/datasets", formats="parquet",
-                              dpi=DPI)
+    record = releases.release(
+        project, "v1", f"s3://{s3_bucket}/datasets", formats="parquet", dpi=DPI
+    )
     assert record.path.startswith(f"s3://{s3_bucket}/datasets/")
     check = verify_release(record.path, project)
     assert check.ok and check.anchored_by == "project", check.problems
     stream = datasets.load_dataset(
-        "parquet", streaming=True, split="train",
-        data_files={"train": f"{record.path}/parquet/images/split=train/*.parquet"})
+        "parquet",
+        streaming=True,
+        split="train",
+        data_files={"train": f"{record.path}/parquet/images/split=train/*.parquet"},
+    )
     first = list(stream.take(3))
     assert [r["page"] for r in first] == [1, 2, 3]
     assert first[0]["image"].size == (306, 396)
@@ -107,8 +114,9 @@ def test_pyarrow_reads_one_split_by_a_partition_filter(tmp_path: Path) -> None:
     project, _ = make_project(tmp_path, pages=2)
     try:
         versions.create_version(project, "v1", split=(0.34, 0.33, 0.33))
-        record = releases.release(project, "v1", tmp_path / "d", formats="jsonl,parquet",
-                                  images=False)
+        record = releases.release(
+            project, "v1", tmp_path / "d", formats="jsonl,parquet", images=False
+        )
     finally:
         project.close()
     root = Path(record.path)
@@ -116,7 +124,8 @@ def test_pyarrow_reads_one_split_by_a_partition_filter(tmp_path: Path) -> None:
     splits = sorted(p.stem for p in (root / "jsonl").glob("*.jsonl"))
     assert len(splits) >= 2  # documents landed in more than one split
     assert sorted(p.name for p in (root / "parquet" / "regions").iterdir()) == [
-        f"split={s}" for s in splits]
+        f"split={s}" for s in splits
+    ]
     for split in splits:
         rows = table.to_table(filter=ds.field("split") == split).to_pylist()
         jsonl = (root / "jsonl" / f"{split}.jsonl").read_text().splitlines()

@@ -58,8 +58,9 @@ def test_the_writers_import_neither_the_store_nor_the_services() -> None:
                 name = "." * node.level + node.module
                 if node.level >= 2 and node.module.split(".")[0] in ("store", "services"):
                     offenders.append(f"{path.name} imports {name}")
-                if node.level == 0 and node.module.startswith(("aal_desktop.store",
-                                                               "aal_desktop.services")):
+                if node.level == 0 and node.module.startswith(
+                    ("aal_desktop.store", "aal_desktop.services")
+                ):
                     offenders.append(f"{path.name} imports {name}")
         if ".execute(" in text or "sqlite3" in text:
             offenders.append(f"{path.name} runs SQL")

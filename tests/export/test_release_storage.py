@@ -58,7 +58,8 @@ def test_a_release_goes_to_the_destination_and_verifies_there(project, dest: str
 
 
 def test_a_release_killed_before_its_manifest_leaves_none_and_the_next_run_completes(
-        project, dest: str, monkeypatch) -> None:
+    project, dest: str, monkeypatch
+) -> None:
     real = publish_module.LocalStorage.write_new
 
     def killed(*_args, **_kwargs):
@@ -79,12 +80,12 @@ def test_a_release_killed_before_its_manifest_leaves_none_and_the_next_run_compl
 
     assert verify_release(record.path, project).problems == []
     assert not any(f.key.startswith("parquet/") for f in store.list())  # leftovers removed
-    assert [r.manifest_sha256 for r in releases.list_releases(project)] == [
-        record.manifest_sha256]
+    assert [r.manifest_sha256 for r in releases.list_releases(project)] == [record.manifest_sha256]
 
 
-def test_a_release_killed_between_manifest_and_record_is_adopted(project, dest: str,
-                                                                 monkeypatch) -> None:
+def test_a_release_killed_between_manifest_and_record_is_adopted(
+    project, dest: str, monkeypatch
+) -> None:
     def killed(*_args, **_kwargs):
         raise KeyboardInterrupt("killed before the record")
 
@@ -125,8 +126,9 @@ def _rewrite_consistently(folder: Path, rel: str) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
 
 
-def test_a_file_changed_with_every_hash_recomputed_fails_verify(project, tmp_path: Path,
-                                                                capsys) -> None:
+def test_a_file_changed_with_every_hash_recomputed_fails_verify(
+    project, tmp_path: Path, capsys
+) -> None:
     from aal_desktop.services import versions
 
     first = releases.release(project, "v1", tmp_path / "shared", formats="jsonl")

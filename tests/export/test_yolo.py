@@ -30,8 +30,11 @@ def test_data_yaml_names_the_splits_and_classes_in_schema_order(release) -> None
     snapshot, root = release
     data = yaml.safe_load((root / "data.yaml").read_text(encoding="utf-8"))
     assert data["path"] == str(root)
-    assert (data["train"], data["val"], data["test"]) == ("images/train", "images/val",
-                                                           "images/test")
+    assert (data["train"], data["val"], data["test"]) == (
+        "images/train",
+        "images/val",
+        "images/test",
+    )
     assert data["nc"] == len(snapshot.classes)
     assert data["names"] == {i: c.name for i, c in enumerate(snapshot.classes)}
     for split in ("train", "val", "test"):

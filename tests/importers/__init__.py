@@ -49,12 +49,12 @@ class RenderedPage:
         return self.height_px / self.height_pt
 
     def pixel_box(self, box: Box) -> Box:
-        return Box(box.x0 * self.sx(), box.y0 * self.sy(), box.x1 * self.sx(),
-                   box.y1 * self.sy())
+        return Box(box.x0 * self.sx(), box.y0 * self.sy(), box.x1 * self.sx(), box.y1 * self.sy())
 
 
-def render(pdf: Path, page_no: int, dpi: int = 100, max_words: int = 6,
-           size: tuple[int, int] | None = None) -> RenderedPage:
+def render(
+    pdf: Path, page_no: int, dpi: int = 100, max_words: int = 6, size: tuple[int, int] | None = None
+) -> RenderedPage:
     """The page as an image (at `dpi`, or squashed to `size` like DocLayNet) and a few of
     its words spread over the page."""
     import pymupdf
@@ -75,17 +75,28 @@ def render(pdf: Path, page_no: int, dpi: int = 100, max_words: int = 6,
             words.append(Word(w[4], Box(r.x0, r.y0, r.x1, r.y1)))
         step = max(1, len(words) // max_words)
         chosen = words[::step][:max_words]
-        return RenderedPage(pdf, page_no, page.rect.width, page.rect.height, page.rotation,
-                            pix.tobytes("png"), pix.width, pix.height, chosen)
+        return RenderedPage(
+            pdf,
+            page_no,
+            page.rect.width,
+            page.rect.height,
+            page.rotation,
+            pix.tobytes("png"),
+            pix.width,
+            pix.height,
+            chosen,
+        )
 
 
-def close(a: Box | tuple[float, ...], b: Box | tuple[float, ...],
-          tol: float = TOLERANCE_PT) -> bool:
+def close(
+    a: Box | tuple[float, ...], b: Box | tuple[float, ...], tol: float = TOLERANCE_PT
+) -> bool:
     return all(abs(x - y) <= tol for x, y in zip(a, b, strict=True))
 
 
-def assert_on_words(regions: list, words: list[Word], tol: float = TOLERANCE_PT,
-                    check_text: bool = True) -> None:
+def assert_on_words(
+    regions: list, words: list[Word], tol: float = TOLERANCE_PT, check_text: bool = True
+) -> None:
     """Each word has one region on it (box within `tol` pt) that reads it."""
     assert len(regions) == len(words), (len(regions), len(words))
     for w in words:

@@ -36,19 +36,30 @@ def dataset(corpus: Path, tmp_path: Path) -> tuple[Path, Path, int]:
     return coco_file(tmp_path / "train.json", pages, category=5), images, n
 
 
-def test_import_prints_json_and_a_second_run_adds_nothing(dataset, tmp_path: Path,
-                                                          capsys) -> None:
+def test_import_prints_json_and_a_second_run_adds_nothing(dataset, tmp_path: Path, capsys) -> None:
     ann, images, n = dataset
     db = str(tmp_path / "p" / "aal.sqlite3")
     mapping = tmp_path / "map.yaml"
     mapping.write_text("figure: picture\n", encoding="utf-8")
-    args = ["--db", db, "--user", "lead1", "annotations", "import", "coco", str(ann),
-            "--images", str(images), "--map", str(mapping), "--json"]
+    args = [
+        "--db",
+        db,
+        "--user",
+        "lead1",
+        "annotations",
+        "import",
+        "coco",
+        str(ann),
+        "--images",
+        str(images),
+        "--map",
+        str(mapping),
+        "--json",
+    ]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["imported"] == n and len(out["documents_created"]) == 2
-    assert out["reduced"] == {} and out["skipped"] == {} and out["mapping"] == {
-        "figure": "picture"}
+    assert out["reduced"] == {} and out["skipped"] == {} and out["mapping"] == {"figure": "picture"}
     assert main(args) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["imported"] == 0 and again["already_present"] == n
@@ -60,8 +71,9 @@ def test_import_prints_json_and_a_second_run_adds_nothing(dataset, tmp_path: Pat
 def test_an_unmapped_label_is_one_line_and_exit_1(dataset, tmp_path: Path, capsys) -> None:
     ann, images, _ = dataset
     db = str(tmp_path / "p" / "aal.sqlite3")
-    assert main(["--db", db, "annotations", "import", "coco", str(ann), "--images",
-                 str(images)]) == 1
+    assert (
+        main(["--db", db, "annotations", "import", "coco", str(ann), "--images", str(images)]) == 1
+    )
     cap = capsys.readouterr()
     assert cap.out == "" and len(cap.err.strip().splitlines()) == 1
     assert "'figure'" in cap.err and "--map" in cap.err
@@ -71,8 +83,21 @@ def test_a_label_map_with_aliases_is_refused(dataset, tmp_path: Path, capsys) ->
     ann, images, _ = dataset
     mapping = tmp_path / "bomb.yaml"
     mapping.write_text("a: &x text\nfigure: *x\n", encoding="utf-8")
-    assert main(["--db", str(tmp_path / "aal.sqlite3"), "annotations", "import", "coco",
-                 str(ann), "--map", str(mapping)]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                str(tmp_path / "aal.sqlite3"),
+                "annotations",
+                "import",
+                "coco",
+                str(ann),
+                "--map",
+                str(mapping),
+            ]
+        )
+        == 1
+    )
     assert "aliases" in capsys.readouterr().err
 
 
@@ -82,16 +107,29 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert exc.value.code == 2
 
 
-def test_forgetting_the_images_is_exit_1_with_the_fix(dataset, tmp_path: Path,
-                                                       capsys) -> None:
+def test_forgetting_the_images_is_exit_1_with_the_fix(dataset, tmp_path: Path, capsys) -> None:
     ann, _, n = dataset
     alone = tmp_path / "alone"  # the images beside the file would be found: move it away
     alone.mkdir()
     ann = ann.rename(alone / ann.name)
     mapping = tmp_path / "map.yaml"
     mapping.write_text("figure: picture\n", encoding="utf-8")
-    assert main(["--db", str(tmp_path / "aal.sqlite3"), "annotations", "import", "coco",
-                 str(ann), "--map", str(mapping), "--json"]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                str(tmp_path / "aal.sqlite3"),
+                "annotations",
+                "import",
+                "coco",
+                str(ann),
+                "--map",
+                str(mapping),
+                "--json",
+            ]
+        )
+        == 1
+    )
     cap = capsys.readouterr()
     assert json.loads(cap.out)["skipped"] == {"unknown image": n}
     assert len(cap.err.strip().splitlines()) == 1 and "--images DIR" in cap.err
@@ -101,7 +139,22 @@ def test_a_missing_images_folder_is_one_line(dataset, tmp_path: Path, capsys) ->
     ann, _, _ = dataset
     mapping = tmp_path / "map.yaml"
     mapping.write_text("figure: picture\n", encoding="utf-8")
-    assert main(["--db", str(tmp_path / "aal.sqlite3"), "annotations", "import", "coco",
-                 str(ann), "--map", str(mapping), "--images", str(tmp_path / "nope")]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                str(tmp_path / "aal.sqlite3"),
+                "annotations",
+                "import",
+                "coco",
+                str(ann),
+                "--map",
+                str(mapping),
+                "--images",
+                str(tmp_path / "nope"),
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "no such folder" in err

@@ -28,27 +28,41 @@ from tests.importers.conftest import import_pdf
 
 pytestmark = pytest.mark.corpus
 
-PUBLAYNET_CATEGORIES = [{"id": 1, "name": "text", "supercategory": ""},
-                        {"id": 2, "name": "title", "supercategory": ""},
-                        {"id": 3, "name": "list", "supercategory": ""},
-                        {"id": 4, "name": "table", "supercategory": ""},
-                        {"id": 5, "name": "figure", "supercategory": ""}]
+PUBLAYNET_CATEGORIES = [
+    {"id": 1, "name": "text", "supercategory": ""},
+    {"id": 2, "name": "title", "supercategory": ""},
+    {"id": 3, "name": "list", "supercategory": ""},
+    {"id": 4, "name": "table", "supercategory": ""},
+    {"id": 5, "name": "figure", "supercategory": ""},
+]
 
 
-def coco_file(path: Path, pages: list[tuple[dict, RenderedPage]], category: int = 1,
-              extra: dict | None = None) -> Path:
+def coco_file(
+    path: Path, pages: list[tuple[dict, RenderedPage]], category: int = 1, extra: dict | None = None
+) -> Path:
     """A COCO file as PubLayNet writes one: only images, annotations, categories."""
     images, anns = [], []
     for i, (image, rp) in enumerate(pages):
         images.append({"id": 100 + i, "width": rp.width_px, "height": rp.height_px, **image})
         for w in rp.words:
             x0, y0, x1, y1 = rp.pixel_box(w.box)
-            anns.append({"id": len(anns) + 1, "image_id": 100 + i, "category_id": category,
-                         "bbox": [x0, y0, x1 - x0, y1 - y0], "area": (x1 - x0) * (y1 - y0),
-                         "iscrowd": 0,
-                         "segmentation": [[x0, y0, x1, y0, x1, y1, x0, y1]]})
-    body = {"images": images, "annotations": anns, "categories": PUBLAYNET_CATEGORIES,
-            **(extra or {})}
+            anns.append(
+                {
+                    "id": len(anns) + 1,
+                    "image_id": 100 + i,
+                    "category_id": category,
+                    "bbox": [x0, y0, x1 - x0, y1 - y0],
+                    "area": (x1 - x0) * (y1 - y0),
+                    "iscrowd": 0,
+                    "segmentation": [[x0, y0, x1, y0, x1, y1, x0, y1]],
+                }
+            )
+    body = {
+        "images": images,
+        "annotations": anns,
+        "categories": PUBLAYNET_CATEGORIES,
+        **(extra or {}),
+    }
     path.write_text(json.dumps(body), encoding="utf-8")
     return path
 
@@ -57,8 +71,9 @@ def opts(fmt: str, path: Path, **kw) -> ImportOptions:
     return ImportOptions(format=fmt, path=path, **kw)
 
 
-def test_publaynet_page_images_become_one_page_documents(lead: Project, corpus: Path,
-                                                         tmp_path: Path) -> None:
+def test_publaynet_page_images_become_one_page_documents(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     images = tmp_path / "train"
     images.mkdir()
     pages = []
@@ -110,8 +125,9 @@ def test_the_ink_check_fails_on_a_blank_box(corpus: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "page"), PAGES)
-def test_boxes_over_a_real_pdf_land_on_its_words(lead: Project, corpus: Path, tmp_path: Path,
-                                                 name: str, page: int) -> None:
+def test_boxes_over_a_real_pdf_land_on_its_words(
+    lead: Project, corpus: Path, tmp_path: Path, name: str, page: int
+) -> None:
     rp = render(corpus / name, page, dpi=100)
     doc_id = import_pdf(lead, corpus / name)
     ann = coco_file(tmp_path / "a.json", [({"file_name": f"page_{page + 1}.png"}, rp)])
@@ -120,15 +136,22 @@ def test_boxes_over_a_real_pdf_land_on_its_words(lead: Project, corpus: Path, tm
     assert_on_words(regions.list_regions(lead, doc_id, page), rp.words)
 
 
-def test_doclaynet_squashed_images_map_x_and_y_separately(lead: Project, corpus: Path,
-                                                          tmp_path: Path) -> None:
+def test_doclaynet_squashed_images_map_x_and_y_separately(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     name, page = PAGES[0]
     rp = render(corpus / name, page, size=(1025, 1025))
     assert rp.sx() != pytest.approx(rp.sy(), rel=0.05)  # the squash is real
     pdf = tmp_path / "NYSE_X_2004.pdf"
     shutil.copy(corpus / name, pdf)
-    image = {"file_name": "abc123.png", "doc_category": "scientific_articles",
-             "collection": "sci", "doc_name": pdf.name, "page_no": page, "precedence": 0}
+    image = {
+        "file_name": "abc123.png",
+        "doc_category": "scientific_articles",
+        "collection": "sci",
+        "doc_name": pdf.name,
+        "page_no": page,
+        "precedence": 0,
+    }
     ann = coco_file(tmp_path / "val.json", [(image, rp)])
     report = annotation_import.import_annotations(lead, opts("coco", ann))
     assert report.imported == len(rp.words)
@@ -137,48 +160,64 @@ def test_doclaynet_squashed_images_map_x_and_y_separately(lead: Project, corpus:
     assert_on_words(regions.list_regions(lead, doc.id, page), rp.words)
 
 
-def test_doclaynet_images_with_their_original_size_unsquash(lead: Project, corpus: Path,
-                                                            tmp_path: Path) -> None:
+def test_doclaynet_images_with_their_original_size_unsquash(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     name, page = PAGES[0]
     rp = render(corpus / name, page, size=(1025, 1025))
     (tmp_path / "PNG").mkdir()
     (tmp_path / "PNG" / "h1.png").write_bytes(rp.png)
-    image = {"file_name": "h1.png", "metadata": {"original_width": rp.width_pt,
-                                                  "original_height": rp.height_pt,
-                                                  "coco_width": 1025, "coco_height": 1025}}
+    image = {
+        "file_name": "h1.png",
+        "metadata": {
+            "original_width": rp.width_pt,
+            "original_height": rp.height_pt,
+            "coco_width": 1025,
+            "coco_height": 1025,
+        },
+    }
     ann = coco_file(tmp_path / "test.json", [(image, rp)])
-    report = annotation_import.import_annotations(lead, opts("coco", ann,
-                                                             images=tmp_path / "PNG"))
+    report = annotation_import.import_annotations(lead, opts("coco", ann, images=tmp_path / "PNG"))
     (doc_id,) = report.documents_created
     pg = documents.page(lead, doc_id, 0)
     assert (pg.width, pg.height) == pytest.approx((rp.width_pt, rp.height_pt))
     assert_on_words(regions.list_regions(lead, doc_id), rp.words, check_text=False)
 
 
-def test_doclaynet_extra_files_give_the_original_page_size(lead: Project, corpus: Path,
-                                                           tmp_path: Path) -> None:
+def test_doclaynet_extra_files_give_the_original_page_size(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     """DocLayNet's core COCO has no page size; its extra `JSON/<page hash>.json` does."""
     name, page = PAGES[0]
     rp = render(corpus / name, page, size=(1025, 1025))
     (tmp_path / "PNG").mkdir()
     (tmp_path / "JSON").mkdir()
     (tmp_path / "PNG" / "f00d.png").write_bytes(rp.png)
-    extra = {"metadata": {"page_hash": "f00d", "original_filename": "x.pdf", "page_no": 0,
-                          "num_pages": 15, "original_width": rp.width_pt,
-                          "original_height": rp.height_pt, "coco_width": 1025,
-                          "coco_height": 1025}, "cells": []}
+    extra = {
+        "metadata": {
+            "page_hash": "f00d",
+            "original_filename": "x.pdf",
+            "page_no": 0,
+            "num_pages": 15,
+            "original_width": rp.width_pt,
+            "original_height": rp.height_pt,
+            "coco_width": 1025,
+            "coco_height": 1025,
+        },
+        "cells": [],
+    }
     (tmp_path / "JSON" / "f00d.json").write_text(json.dumps(extra), encoding="utf-8")
     ann = coco_file(tmp_path / "COCO.json", [({"file_name": "f00d.png"}, rp)])
-    report = annotation_import.import_annotations(lead, opts("coco", ann,
-                                                             images=tmp_path / "PNG"))
+    report = annotation_import.import_annotations(lead, opts("coco", ann, images=tmp_path / "PNG"))
     (doc_id,) = report.documents_created
     pg = documents.page(lead, doc_id, 0)
     assert (pg.width, pg.height) == pytest.approx((rp.width_pt, rp.height_pt))
     assert_on_words(regions.list_regions(lead, doc_id), rp.words, check_text=False)
 
 
-def test_an_unmapped_label_refuses_the_whole_import(lead: Project, corpus: Path,
-                                                    tmp_path: Path) -> None:
+def test_an_unmapped_label_refuses_the_whole_import(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     rp = render(corpus / PAGES[0][0], 0, dpi=72)
     (tmp_path / "p.png").write_bytes(rp.png)
     ann = coco_file(tmp_path / "a.json", [({"file_name": "p.png"}, rp)], category=5)
@@ -187,25 +226,33 @@ def test_an_unmapped_label_refuses_the_whole_import(lead: Project, corpus: Path,
     assert regions.list_regions(lead) == [] and documents.list_documents(lead) == []
     mapping = tmp_path / "map.yaml"
     mapping.write_text("figure: picture\nlist: list_item\n", encoding="utf-8")
-    report = annotation_import.import_annotations(lead, opts("coco", ann, images=tmp_path,
-                                                             map_path=mapping))
+    report = annotation_import.import_annotations(
+        lead, opts("coco", ann, images=tmp_path, map_path=mapping)
+    )
     assert report.imported == len(rp.words)
     assert {r.class_key for r in regions.list_regions(lead)} == {"picture"}
 
 
-def test_polygons_outside_empty_and_unknown_images_are_counted(lead: Project,
-                                                               tmp_path: Path) -> None:
+def test_polygons_outside_empty_and_unknown_images_are_counted(
+    lead: Project, tmp_path: Path
+) -> None:
     from tests.conftest import make_pdf
 
     pdf = make_pdf(tmp_path / "doc.pdf", pages=1)
     doc_id = import_pdf(lead, pdf)
     body = {
-        "images": [{"id": 1, "file_name": "doc.png", "width": 1224, "height": 1584},
-                   {"id": 2, "file_name": "missing.png", "width": 100, "height": 100}],
+        "images": [
+            {"id": 1, "file_name": "doc.png", "width": 1224, "height": 1584},
+            {"id": 2, "file_name": "missing.png", "width": 100, "height": 100},
+        ],
         "categories": [{"id": 1, "name": "Text"}],
         "annotations": [
-            {"id": 1, "image_id": 1, "category_id": 1,
-             "segmentation": [[100, 100, 300, 120, 280, 200, 90, 180]]},  # no bbox
+            {
+                "id": 1,
+                "image_id": 1,
+                "category_id": 1,
+                "segmentation": [[100, 100, 300, 120, 280, 200, 90, 180]],
+            },  # no bbox
             {"id": 2, "image_id": 1, "category_id": 1, "bbox": [5000, 5000, 10, 10]},
             {"id": 3, "image_id": 1, "category_id": 1, "bbox": [10, 10, 0, 5]},
             {"id": 4, "image_id": 2, "category_id": 1, "bbox": [1, 1, 10, 10]},
@@ -222,8 +269,9 @@ def test_polygons_outside_empty_and_unknown_images_are_counted(lead: Project,
     assert close(boxes[0], (45, 50, 150, 100))  # 1224 px over 612 pt: a half each way
 
 
-def test_prelabels_are_pending_and_accepted_like_the_models(lead: Project, corpus: Path,
-                                                            tmp_path: Path) -> None:
+def test_prelabels_are_pending_and_accepted_like_the_models(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     from aal_desktop.services import prelabel
 
     name, page = PAGES[1]
@@ -233,8 +281,9 @@ def test_prelabels_are_pending_and_accepted_like_the_models(lead: Project, corpu
     report = annotation_import.import_annotations(lead, opts("coco", lost, doc=str(doc_id)))
     assert report.skipped == {"page number unknown": len(rp.words)}  # 5 pages: which one?
     ann = coco_file(tmp_path / "preds.json", [({"file_name": "x_1.png"}, rp)])
-    report = annotation_import.import_annotations(lead, opts("coco", ann, doc=str(doc_id),
-                                                             as_prelabels=True))
+    report = annotation_import.import_annotations(
+        lead, opts("coco", ann, doc=str(doc_id), as_prelabels=True)
+    )
     pending = prelabel.pending(lead, doc_id, page)
     assert len(pending) == report.imported == len(rp.words)
     assert {r.model_name for r in pending} == {"import:coco"}
@@ -245,7 +294,8 @@ def test_prelabels_are_pending_and_accepted_like_the_models(lead: Project, corpu
 
 
 def test_round_trip_import_coco_then_release_coco_gives_the_boxes_back(
-        lead: Project, corpus: Path, tmp_path: Path) -> None:
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     from aal_desktop.services import releases, versions
 
     name, page = PAGES[0]
@@ -266,8 +316,9 @@ def test_round_trip_import_coco_then_release_coco_gives_the_boxes_back(
     for a in sent:
         x, y, w, h = a["bbox"]
         pt = (x / rp.sx(), y / rp.sy(), (x + w) / rp.sx(), (y + h) / rp.sy())
-        assert any(close(pt, (bx / sx, by / sy, (bx + bw) / sx, (by + bh) / sy))
-                   for bx, by, bw, bh in back), pt
+        assert any(
+            close(pt, (bx / sx, by / sy, (bx + bw) / sx, (by + bh) / sy)) for bx, by, bw, bh in back
+        ), pt
     # and the release itself imports back onto the same document: nothing new, same boxes
     other = Project(tmp_path / "p2" / "aal.sqlite3", user="lead1")
     try:
@@ -287,8 +338,7 @@ def test_round_trip_import_coco_then_release_coco_gives_the_boxes_back(
     assert (back_home.imported, back_home.already_present) == (0, len(sent))
 
 
-def test_page_images_release_like_any_document(lead: Project, corpus: Path,
-                                               tmp_path: Path) -> None:
+def test_page_images_release_like_any_document(lead: Project, corpus: Path, tmp_path: Path) -> None:
     """Downstream works unchanged on wrapped page images: the release renders them and
     gives back the PubLayNet boxes (scaled by the release's dpi / 72)."""
     from aal_desktop.services import releases, versions
@@ -297,8 +347,7 @@ def test_page_images_release_like_any_document(lead: Project, corpus: Path,
     (tmp_path / "imgs").mkdir()
     (tmp_path / "imgs" / "PMC9_0.png").write_bytes(rp.png)
     ann = coco_file(tmp_path / "val.json", [({"file_name": "PMC9_0.png"}, rp)])
-    report = annotation_import.import_annotations(lead, opts("coco", ann,
-                                                             images=tmp_path / "imgs"))
+    report = annotation_import.import_annotations(lead, opts("coco", ann, images=tmp_path / "imgs"))
     (doc_id,) = report.documents_created
     documents.set_status(lead, doc_id, "approved")
     versions.create_version(lead, "v1", split=(1.0, 0.0, 0.0))

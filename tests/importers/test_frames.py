@@ -62,7 +62,8 @@ def test_place_on_page_clips_skips_and_tolerates_rounding() -> None:
 
 @pytest.mark.corpus
 def test_an_image_of_the_stored_page_lands_on_the_displayed_words(
-        lead: Project, corpus: Path, tmp_path: Path) -> None:
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     """A tool that ignored /Rotate 90 drew its boxes on the page as stored."""
     import pymupdf
 
@@ -75,29 +76,45 @@ def test_an_image_of_the_stored_page_lands_on_the_displayed_words(
         page.set_rotation(0)
         pix = page.get_pixmap(dpi=100)
         s = pix.width / page.rect.width
-        anns = [{"id": i + 1, "image_id": 1, "category_id": 1,
-                 "bbox": [w[0] * s, w[1] * s, (w[2] - w[0]) * s, (w[3] - w[1]) * s]}
-                for i, w in enumerate(page.get_text("words")) if w[4] in {x.text for x in
-                                                                           shown.words}]
-    body = {"images": [{"id": 1, "file_name": "p_1.png", "width": pix.width,
-                        "height": pix.height}],
-            "annotations": anns, "categories": [{"id": 1, "name": "text"}]}
+        anns = [
+            {
+                "id": i + 1,
+                "image_id": 1,
+                "category_id": 1,
+                "bbox": [w[0] * s, w[1] * s, (w[2] - w[0]) * s, (w[3] - w[1]) * s],
+            }
+            for i, w in enumerate(page.get_text("words"))
+            if w[4] in {x.text for x in shown.words}
+        ]
+    body = {
+        "images": [{"id": 1, "file_name": "p_1.png", "width": pix.width, "height": pix.height}],
+        "annotations": anns,
+        "categories": [{"id": 1, "name": "text"}],
+    }
     path = tmp_path / "stored.json"
     path.write_text(json.dumps(body), encoding="utf-8")
     report = annotation_import.import_annotations(
-        lead, ImportOptions(format="coco", path=path, doc=str(doc_id)))
+        lead, ImportOptions(format="coco", path=path, doc=str(doc_id))
+    )
     assert report.imported == len(shown.words)
-    assert_on_words(regions.list_regions(lead, doc_id, page_no),
-                    [Word(w.text, w.box) for w in shown.words])
+    assert_on_words(
+        regions.list_regions(lead, doc_id, page_no), [Word(w.text, w.box) for w in shown.words]
+    )
 
 
 def test_label_map_rules() -> None:
     classes = [("text", "Text"), ("page_header", "Page-header"), ("picture", "Picture")]
-    got = labels.choose([("Page-header", 3), ("TEXT", 1), ("figure", 2), ("noise", 1)],
-                        classes, {"figure": "picture", "noise": None})
+    got = labels.choose(
+        [("Page-header", 3), ("TEXT", 1), ("figure", 2), ("noise", 1)],
+        classes,
+        {"figure": "picture", "noise": None},
+    )
     assert [(c.label, c.class_key, c.how) for c in got] == [
-        ("Page-header", "page_header", "key"), ("TEXT", "text", "key"),
-        ("figure", "picture", "map"), ("noise", None, "left out")]
+        ("Page-header", "page_header", "key"),
+        ("TEXT", "text", "key"),
+        ("figure", "picture", "map"),
+        ("noise", None, "left out"),
+    ]
     assert labels.unmapped(labels.choose([("x", 1)], classes)) == ["x"]
     with pytest.raises(ValidationFailed, match="mapped twice"):
         labels.parse_map("a: text\na: picture\n")

@@ -32,10 +32,11 @@ def test_import_provenance_cannot_be_changed_or_removed(lead: Project, tmp_path:
     import json
 
     (o,) = documents.import_paths(lead, [make_pdf(tmp_path / "d.pdf")])
-    body = {"images": [{"id": 1, "file_name": "d.png", "width": 612, "height": 792}],
-            "annotations": [{"id": 9, "image_id": 1, "category_id": 1,
-                             "bbox": [10, 10, 50, 20]}],
-            "categories": [{"id": 1, "name": "title"}]}
+    body = {
+        "images": [{"id": 1, "file_name": "d.png", "width": 612, "height": 792}],
+        "annotations": [{"id": 9, "image_id": 1, "category_id": 1, "bbox": [10, 10, 50, 20]}],
+        "categories": [{"id": 1, "name": "title"}],
+    }
     path = tmp_path / "a.json"
     path.write_text(json.dumps(body), encoding="utf-8")
     report = annotation_import.import_annotations(lead, ImportOptions("coco", path))

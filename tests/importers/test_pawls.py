@@ -23,26 +23,46 @@ def pawls_folder(root: Path, pdf: Path, pages: list, sizes: list) -> Path:
     folder = root / SHA
     folder.mkdir(parents=True)
     shutil.copy(pdf, folder / f"{SHA}.pdf")
-    structure = [{"page": {"width": w, "height": h, "index": i}, "tokens": []}
-                 for i, (w, h) in enumerate(sizes)]
+    structure = [
+        {"page": {"width": w, "height": h, "index": i}, "tokens": []}
+        for i, (w, h) in enumerate(sizes)
+    ]
     (folder / "pdf_structure.json").write_text(json.dumps(structure), encoding="utf-8")
     anns = []
     for rp in pages:
         for n, w in enumerate(rp.words):
-            anns.append({"id": f"p{rp.page}-{n}", "page": rp.page,
-                         "label": {"text": "Text", "color": "#70DDBA"},
-                         "bounds": {"left": w.box.x0, "top": w.box.y0, "right": w.box.x1,
-                                    "bottom": w.box.y1},
-                         "tokens": [{"pageIndex": rp.page, "tokenIndex": n}]})
-    body = {"annotations": anns, "relations": [{"sourceIds": ["p0-0"], "targetIds": ["p0-1"],
-                                                "label": {"text": "ref", "color": "#000"}}]}
+            anns.append(
+                {
+                    "id": f"p{rp.page}-{n}",
+                    "page": rp.page,
+                    "label": {"text": "Text", "color": "#70DDBA"},
+                    "bounds": {
+                        "left": w.box.x0,
+                        "top": w.box.y0,
+                        "right": w.box.x1,
+                        "bottom": w.box.y1,
+                    },
+                    "tokens": [{"pageIndex": rp.page, "tokenIndex": n}],
+                }
+            )
+    body = {
+        "annotations": anns,
+        "relations": [
+            {
+                "sourceIds": ["p0-0"],
+                "targetIds": ["p0-1"],
+                "label": {"text": "ref", "color": "#000"},
+            }
+        ],
+    }
     path = folder / "shannons@example.com_annotations.json"
     path.write_text(json.dumps(body), encoding="utf-8")
     return path
 
 
-def test_pawls_boxes_land_on_the_same_words_of_the_paper(lead: Project, corpus: Path,
-                                                         tmp_path: Path) -> None:
+def test_pawls_boxes_land_on_the_same_words_of_the_paper(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     import pymupdf
 
     name = PAGES[0][0]
@@ -70,27 +90,42 @@ def test_pawls_boxes_land_on_the_same_words_of_the_paper(lead: Project, corpus: 
     assert (again.imported, again.already_present) == (0, n)
 
 
-def test_pawls_on_a_rotated_page_given_with_doc(lead: Project, corpus: Path,
-                                                tmp_path: Path) -> None:
+def test_pawls_on_a_rotated_page_given_with_doc(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     name, page = PAGES[1]
     rp = render(corpus / name, page)
     doc_id = import_pdf(lead, corpus / name)
     folder = tmp_path / "x"
     folder.mkdir()
-    body = {"annotations": [{"id": str(i), "page": page, "label": {"text": "Text"},
-                             "bounds": {"left": w.box.x0, "top": w.box.y0,
-                                        "right": w.box.x1, "bottom": w.box.y1}}
-                            for i, w in enumerate(rp.words)], "relations": []}
+    body = {
+        "annotations": [
+            {
+                "id": str(i),
+                "page": page,
+                "label": {"text": "Text"},
+                "bounds": {
+                    "left": w.box.x0,
+                    "top": w.box.y0,
+                    "right": w.box.x1,
+                    "bottom": w.box.y1,
+                },
+            }
+            for i, w in enumerate(rp.words)
+        ],
+        "relations": [],
+    }
     (folder / "a_annotations.json").write_text(json.dumps(body), encoding="utf-8")
     report = annotation_import.import_annotations(
-        lead, ImportOptions(format="pawls", path=folder / "a_annotations.json",
-                            doc=str(doc_id)))
+        lead, ImportOptions(format="pawls", path=folder / "a_annotations.json", doc=str(doc_id))
+    )
     assert report.imported == len(rp.words)
     assert_on_words(regions.list_regions(lead, doc_id, page), rp.words)
 
 
-def test_two_pawls_annotators_are_compared_by_agreement(lead: Project, corpus: Path,
-                                                        tmp_path: Path) -> None:
+def test_two_pawls_annotators_are_compared_by_agreement(
+    lead: Project, corpus: Path, tmp_path: Path
+) -> None:
     """A PAWLS folder holds one file per annotator: imported, they are two annotators."""
     from aal_desktop.services import agreement
 
@@ -99,10 +134,12 @@ def test_two_pawls_annotators_are_compared_by_agreement(lead: Project, corpus: P
     path = pawls_folder(tmp_path / "papers", corpus / name, [rp], [])
     body = json.loads(path.read_text(encoding="utf-8"))
     body["annotations"][0]["label"]["text"] = "Title"  # markn saw the first word otherwise
-    (path.parent / "markn@example.com_annotations.json").write_text(json.dumps(body),
-                                                                     encoding="utf-8")
+    (path.parent / "markn@example.com_annotations.json").write_text(
+        json.dumps(body), encoding="utf-8"
+    )
     report = annotation_import.import_annotations(
-        lead, ImportOptions(format="pawls", path=tmp_path / "papers"))
+        lead, ImportOptions(format="pawls", path=tmp_path / "papers")
+    )
     assert report.imported == 2 * len(rp.words) and len(report.files) == 2
     (doc,) = documents.list_documents(lead)
     result = agreement.agreement(lead, [doc.id])

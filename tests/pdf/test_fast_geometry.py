@@ -15,8 +15,14 @@ def slow(doc: object) -> list[tuple]:
     out = []
     for i in range(doc.page_count):  # type: ignore[attr-defined]
         p = doc.load_page(i)  # type: ignore[attr-defined]
-        out.append((round(p.rect.width, 3), round(p.rect.height, 3), p.rotation,
-                    tuple(round(v, 3) for v in p.cropbox)))
+        out.append(
+            (
+                round(p.rect.width, 3),
+                round(p.rect.height, 3),
+                p.rotation,
+                tuple(round(v, 3) for v in p.cropbox),
+            )
+        )
     return out
 
 
@@ -24,8 +30,10 @@ def fast(doc: object) -> list[tuple] | None:
     pages = _fast_pages(doc, doc.page_count)  # type: ignore[arg-type, attr-defined]
     if pages is None:
         return None
-    return [(round(p.width, 3), round(p.height, 3), p.rotation,
-             tuple(round(v, 3) for v in p.cropbox)) for p in pages]
+    return [
+        (round(p.width, 3), round(p.height, 3), p.rotation, tuple(round(v, 3) for v in p.cropbox))
+        for p in pages
+    ]
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])

@@ -37,18 +37,27 @@ def _noisy_pdf() -> Path:
 def _aal(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     code = "import sys; from aal_desktop.cli.main import main; sys.exit(main())"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", code, "--db", str(db), "--user", "lead1", *args],
-                          capture_output=True, text=True, timeout=300, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code, "--db", str(db), "--user", "lead1", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
 
 
 @pytest.mark.corpus
 def test_release_json_of_a_noisy_pdf_is_one_json_document(tmp_path: Path) -> None:
     pdf = _noisy_pdf()
     db = tmp_path / "aal.sqlite3"
-    for args in (("init",), ("doc", "import", str(pdf)),
-                 ("region", "add", "1", "1", "10", "10", "100", "100", "text"),
-                 ("doc", "status", "1", "approved"),
-                 ("version", "create", "v1", "--status", "approved")):
+    for args in (
+        ("init",),
+        ("doc", "import", str(pdf)),
+        ("region", "add", "1", "1", "10", "10", "100", "100", "text"),
+        ("doc", "status", "1", "approved"),
+        ("version", "create", "v1", "--status", "approved"),
+    ):
         proc = _aal(db, *args)
         assert proc.returncode == 0, (args, proc.stderr)
     proc = _aal(db, "release", "v1", "--format", "coco", "--json", "--to", str(tmp_path / "out"))
@@ -61,8 +70,9 @@ def test_release_json_of_a_noisy_pdf_is_one_json_document(tmp_path: Path) -> Non
 
 
 @pytest.mark.corpus
-def test_worker_keeps_mupdf_off_stdout_and_logs_it(capfd: pytest.CaptureFixture[str],
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_worker_keeps_mupdf_off_stdout_and_logs_it(
+    capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     pdf = _noisy_pdf()
     with caplog.at_level(logging.INFO, logger=engine.LOG.name), WorkerProcess("test-noisy") as w:
         image = w.call(render_page, str(pdf), 2, 1.0, timeout=120)  # page 3 is the noisy one
@@ -74,8 +84,9 @@ def test_worker_keeps_mupdf_off_stdout_and_logs_it(capfd: pytest.CaptureFixture[
 
 
 @pytest.mark.corpus
-def test_in_process_render_is_quiet_and_messages_are_kept(capfd: pytest.CaptureFixture[str]
-                                                          ) -> None:
+def test_in_process_render_is_quiet_and_messages_are_kept(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
     pdf = _noisy_pdf()
     engine.messages()  # start from an empty store
     render_page(str(pdf), 2, 1.0)

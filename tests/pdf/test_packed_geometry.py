@@ -13,8 +13,10 @@ from aal_desktop.pdf.inspect import inspect_pdf
 
 from ..conftest import make_pdf
 
-PAGES = (PageInfo(0, 612.0, 792.0, 0, (0.0, 0.0, 612.0, 792.0), (0.0, 0.0, 612.0, 792.0)),
-         PageInfo(1, 480.0, 380.0, 90, (0.0, 0.0, 600.0, 800.0), (20.0, 300.0, 400.0, 780.0)))
+PAGES = (
+    PageInfo(0, 612.0, 792.0, 0, (0.0, 0.0, 612.0, 792.0), (0.0, 0.0, 612.0, 792.0)),
+    PageInfo(1, 480.0, 380.0, 90, (0.0, 0.0, 600.0, 800.0), (20.0, 300.0, 400.0, 780.0)),
+)
 
 
 def test_packed_pages_read_back_as_page_records() -> None:
@@ -30,8 +32,9 @@ def test_packed_pages_read_back_as_page_records() -> None:
 
 def test_a_thousand_pages_pickle_as_bytes_not_objects() -> None:
     one = PAGES[1]
-    packed = PackedPages.of([PageInfo(i, 480.0, 380.0, 90, one.mediabox, one.cropbox)
-                             for i in range(1000)])
+    packed = PackedPages.of(
+        [PageInfo(i, 480.0, 380.0, 90, one.mediabox, one.cropbox) for i in range(1000)]
+    )
     blob = pickle.dumps(packed)
     assert len(blob) < 1000 * 11 * 8 + 200  # the doubles and little else
     assert b"PageInfo" not in blob

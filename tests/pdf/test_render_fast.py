@@ -26,8 +26,7 @@ def _plain(path: Path, zoom: float, clip: pymupdf.Rect | None = None) -> pymupdf
 
 
 @pytest.mark.parametrize("rotation, crop", [(0, False), (90, True), (270, False)])
-def test_render_page_matches_a_plain_get_pixmap(tmp_path: Path, rotation: int,
-                                                crop: bool) -> None:
+def test_render_page_matches_a_plain_get_pixmap(tmp_path: Path, rotation: int, crop: bool) -> None:
     path = _pdf(tmp_path, rotation=rotation, crop=crop)
     mine = render_page(str(path), 0, 1.5)
     plain = _plain(path, 1.5)
@@ -36,8 +35,7 @@ def test_render_page_matches_a_plain_get_pixmap(tmp_path: Path, rotation: int,
     assert mine.zoom == 1.5 and mine.origin == (0.0, 0.0)
 
 
-def test_render_fit_gives_the_visible_size_then_sharpens_from_the_same_list(
-        tmp_path: Path) -> None:
+def test_render_fit_gives_the_visible_size_then_sharpens_from_the_same_list(tmp_path: Path) -> None:
     path = _pdf(tmp_path)  # 595 x 842 points
     first = render_fit(str(path), 0, 400, 400)
     assert first.height == 400 and first.width == round(595 * 400 / 842)

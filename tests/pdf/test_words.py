@@ -165,8 +165,10 @@ def test_the_height_index_finds_exactly_the_words_a_full_scan_finds() -> None:
     words = []
     for i in range(800):
         x0, y0 = rng.uniform(0, 580), rng.uniform(0, 780)
-        w, h = rng.choice([0.0, rng.uniform(2, 60)]), rng.choice([0.0, rng.uniform(4, 14),
-                                                                  rng.uniform(40, 200)])
+        w, h = (
+            rng.choice([0.0, rng.uniform(2, 60)]),
+            rng.choice([0.0, rng.uniform(4, 14), rng.uniform(40, 200)]),
+        )
         words.append(Word(x0, y0, x0 + w, y0 + h, f"w{i}", i // 40, i // 8, i % 8))
     indexed = PageWords(words)
     for _ in range(400):
@@ -174,5 +176,6 @@ def test_the_height_index_finds_exactly_the_words_a_full_scan_finds() -> None:
         box = (x0, y0, x0 + rng.uniform(0, 300), y0 + rng.uniform(0, 120))
         assert words_in_box(indexed, box) == words_in_box(words, box)
         assert text_in_box(indexed, box) == text_in_box(words, box)
-    assert words_in_box(indexed, (0, 0, 600, 800), min_overlap=0.0) == \
-        words_in_box(words, (0, 0, 600, 800), min_overlap=0.0)
+    assert words_in_box(indexed, (0, 0, 600, 800), min_overlap=0.0) == words_in_box(
+        words, (0, 0, 600, 800), min_overlap=0.0
+    )

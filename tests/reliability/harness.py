@@ -35,9 +35,11 @@ def _schema_with_attributes() -> LabelSchema:
     body = yaml.safe_load(default_schema().to_yaml())
     for c in body["classes"]:
         if c["key"] in ("text", "title"):
-            c["attributes"] = [{"key": "conf", "type": "number"},
-                               {"key": "kind", "type": "enum", "options": ["a", "b"]},
-                               {"key": "ok", "type": "bool"}]
+            c["attributes"] = [
+                {"key": "conf", "type": "number"},
+                {"key": "kind", "type": "enum", "options": ["a", "b"]},
+                {"key": "ok", "type": "bool"},
+            ]
     return LabelSchema.model_validate(body)
 
 
@@ -50,8 +52,9 @@ def build_template(folder: Path) -> Path:
         p.ensure_registered()
         schemas.ensure_default(p)
         base = schemas.current(p)
-        draft = schemas.add_draft(p, _schema_with_attributes().model_copy(
-            update={"version": base.version + 1}))
+        draft = schemas.add_draft(
+            p, _schema_with_attributes().model_copy(update={"version": base.version + 1})
+        )
         schemas.publish(p, draft.version)
         (o,) = documents.import_paths(p, [make_pdf(folder / "doc.pdf", pages=TEMPLATE_PAGES)])
         assert o.status == "imported", o.reason
@@ -75,6 +78,7 @@ def _same(a: Any, b: Any) -> bool:
         if isinstance(v, dict) and isinstance(v.get("box"), list):
             v = {**v, "box": [round(float(x), 2) for x in v["box"]]}
         return json.dumps(v, sort_keys=True)
+
     return norm(a) == norm(b)
 
 
@@ -93,13 +97,15 @@ def check_invariants(db_path: Path) -> dict[str, int]:
         replay: dict[str, Any] = {}
         events = conn.execute(
             "SELECT id, kind, region_id, original, new FROM events "
-            "WHERE region_id IS NOT NULL AND kind LIKE 'region.%' ORDER BY id").fetchall()
+            "WHERE region_id IS NOT NULL AND kind LIKE 'region.%' ORDER BY id"
+        ).fetchall()
         for eid, kind, rid, original, new in events:
             before = replay.get(rid)
             was = json.loads(original) if original else None
             assert _same(was, before), (
                 f"event {eid} ({kind}) on {rid} records original {was}, but the state "
-                f"before it was {before}")
+                f"before it was {before}"
+            )
             replay[rid] = json.loads(new) if new else None
         from aal_desktop.store.regions import SELECT, from_row
 
@@ -132,7 +138,9 @@ def state(db_path: Path) -> tuple[list[Any], list[Any]]:
     """Every region row and every event's (id, hash): what "nothing changed" compares."""
     conn = sqlite3.connect(db_path)
     try:
-        return (conn.execute("SELECT * FROM regions ORDER BY id").fetchall(),
-                conn.execute("SELECT id, hash FROM events ORDER BY id").fetchall())
+        return (
+            conn.execute("SELECT * FROM regions ORDER BY id").fetchall(),
+            conn.execute("SELECT id, hash FROM events ORDER BY id").fetchall(),
+        )
     finally:
         conn.close()

@@ -21,9 +21,12 @@ def random_op(rng: random.Random, region_ids: list[str]) -> Op:
     kind = rng.choice(KINDS) if region_ids else "add"
     if kind == "add":
         x, y = rng.uniform(0, 400), rng.uniform(0, 600)
-        return ("add", rng.randrange(TEMPLATE_PAGES), (x, y, x + rng.uniform(5, 150),
-                                                       y + rng.uniform(5, 150)),
-                rng.choice(CLASSES))
+        return (
+            "add",
+            rng.randrange(TEMPLATE_PAGES),
+            (x, y, x + rng.uniform(5, 150), y + rng.uniform(5, 150)),
+            rng.choice(CLASSES),
+        )
     rid = rng.choice(region_ids)
     if kind == "relabel":
         return ("relabel", rid, rng.choice(CLASSES))
@@ -31,8 +34,12 @@ def random_op(rng: random.Random, region_ids: list[str]) -> Op:
         x, y = rng.uniform(0, 400), rng.uniform(0, 600)
         return ("move", rid, (x, y, x + rng.uniform(5, 150), y + rng.uniform(5, 150)))
     if kind == "set":
-        return ("set", rid, rng.choice(["conf", "kind", "ok"]),
-                rng.choice(["0.5", "7", "a", "b", "yes", "", "nan", "-inf"]))
+        return (
+            "set",
+            rid,
+            rng.choice(["conf", "kind", "ok"]),
+            rng.choice(["0.5", "7", "a", "b", "yes", "", "nan", "-inf"]),
+        )
     return (kind, rid)
 
 

@@ -47,15 +47,15 @@ def _resolve(op: tuple, made: dict[str, str]) -> tuple:
     return (op[0], made.get(op[1], op[1]), *op[2:]) if op[0] != "add" else op
 
 
-def _run(p: Project, ops: list[tuple], made: dict[str, str], i: int,
-         reason: str | None = None) -> None:
+def _run(
+    p: Project, ops: list[tuple], made: dict[str, str], i: int, reason: str | None = None
+) -> None:
     rid = apply_op(p, _resolve(ops[i], made), reason)
     if ops[i][0] == "add" and rid is not None:
         made[f"pending-{i + 1}"] = rid
 
 
-def test_a_full_disk_before_every_write_step_fails_cleanly(template: Path,
-                                                          tmp_path: Path) -> None:
+def test_a_full_disk_before_every_write_step_fails_cleanly(template: Path, tmp_path: Path) -> None:
     runs = scaled(1, 6)
     steps = scaled(14, 40)
     tried = failed_cleanly = no_write = 0
@@ -89,8 +89,10 @@ def test_a_full_disk_before_every_write_step_fails_cleanly(template: Path,
                 check_invariants(db)
                 run(min(k + 1, steps - 1))  # and editing goes on
                 check_invariants(db)
-    print(f"\ndisk full: {tried} tried, {failed_cleanly} failed cleanly and resumed, "
-          f"{no_write} wrote nothing, {tried} survived, 0 lost")
+    print(
+        f"\ndisk full: {tried} tried, {failed_cleanly} failed cleanly and resumed, "
+        f"{no_write} wrote nothing, {tried} survived, 0 lost"
+    )
     assert failed_cleanly >= tried // 3
 
 
@@ -122,9 +124,14 @@ def test_kills_at_random_points_lose_nothing_committed(template: Path, tmp_path:
     rng = random.Random(11)
     reported = 0
     for n in range(kills):
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(n)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(db), str(n)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert proc.stdout is not None
         first = proc.stdout.readline()  # editing has begun
         assert first.startswith("committed"), proc.stderr.read() if proc.stderr else first
@@ -143,5 +150,7 @@ def test_kills_at_random_points_lose_nothing_committed(template: Path, tmp_path:
     with Project(db, user="lead1") as p:  # and the project goes on
         assert apply_op(p, ("add", 0, (10, 10, 60, 60), "text")) is not None
     counts = check_invariants(db)
-    print(f"\nkills: {kills} tried, {kills} survived, 0 lost ({reported} reported edits "
-          f"checked, {counts['events']} events)")
+    print(
+        f"\nkills: {kills} tried, {kills} survived, 0 lost ({reported} reported edits "
+        f"checked, {counts['events']} events)"
+    )

@@ -16,23 +16,62 @@ from aal_desktop.core.schema import default_schema, parse_schema, validate_attri
 
 from .harness import _schema_with_attributes, scaled
 
-FUZZ = settings(max_examples=scaled(150, 2000), deadline=None, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=scaled(150, 2000),
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 SCHEMA_YAML = default_schema().to_yaml()
-PLAN_YAML = ("from_version: 1\noperations:\n  - {op: rename, key: text, new_key: body, "
-             "name: Body}\n  - {op: merge, sources: [page_header, page_footer], into: furn, "
-             "name: Furn}\n")
+PLAN_YAML = (
+    "from_version: 1\noperations:\n  - {op: rename, key: text, new_key: body, "
+    "name: Body}\n  - {op: merge, sources: [page_header, page_footer], into: furn, "
+    "name: Furn}\n"
+)
 
 # JSON-like trees, and YAML built from pieces of real documents (keys, anchors, tags)
 leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
-trees = st.recursive(leaves, lambda kids: st.lists(kids, max_size=4)
-                     | st.dictionaries(st.text(max_size=10), kids, max_size=4), max_leaves=20)
-yaml_bits = st.lists(st.sampled_from([
-    "classes:", "- key: text", "  name: Text", "attributes:", "  - key: conf", "type: number",
-    "&a [*a, *a]", "*a", "!!python/object:os.system", "key: key", "version: 1", "---", "{",
-    "operations:", "- op: merge_classes", "  into: x", "from: [a, b]", "\t", "? complex",
-    "name: x", "name: y", "<<: *a", "'", "\"\\x00\"", ".nan", "1e999", "~",
-]), max_size=12).map("\n".join)
+trees = st.recursive(
+    leaves,
+    lambda kids: (
+        st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=10), kids, max_size=4)
+    ),
+    max_leaves=20,
+)
+yaml_bits = st.lists(
+    st.sampled_from(
+        [
+            "classes:",
+            "- key: text",
+            "  name: Text",
+            "attributes:",
+            "  - key: conf",
+            "type: number",
+            "&a [*a, *a]",
+            "*a",
+            "!!python/object:os.system",
+            "key: key",
+            "version: 1",
+            "---",
+            "{",
+            "operations:",
+            "- op: merge_classes",
+            "  into: x",
+            "from: [a, b]",
+            "\t",
+            "? complex",
+            "name: x",
+            "name: y",
+            "<<: *a",
+            "'",
+            '"\\x00"',
+            ".nan",
+            "1e999",
+            "~",
+        ]
+    ),
+    max_size=12,
+).map("\n".join)
 
 
 def _only_validation_failed(parse: Any, text: str | bytes) -> None:
@@ -43,8 +82,11 @@ def _only_validation_failed(parse: Any, text: str | bytes) -> None:
 
 
 @FUZZ
-@given(st.text(max_size=400) | yaml_bits | st.binary(max_size=200).map(
-    lambda b: b.decode("utf-8", "replace")))
+@given(
+    st.text(max_size=400)
+    | yaml_bits
+    | st.binary(max_size=200).map(lambda b: b.decode("utf-8", "replace"))
+)
 def test_schema_parser_only_refuses_with_validation_failed(text: str) -> None:
     _only_validation_failed(parse_schema, text)
 
@@ -73,8 +115,13 @@ CLS = _schema_with_attributes().require("text")
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from(["conf", "kind", "ok", "other", ""]),
-                       leaves | st.text(max_size=8), max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from(["conf", "kind", "ok", "other", ""]),
+        leaves | st.text(max_size=8),
+        max_size=4,
+    )
+)
 def test_attributes_are_valid_and_storable_or_refused(values: dict[str, Any]) -> None:
     try:
         checked = validate_attributes(CLS, values)

@@ -19,8 +19,9 @@ from .ops import apply_op, random_op
 
 FIGURES: dict[str, int] = {}
 
-boxes = st.tuples(st.floats(0, 400), st.floats(0, 600), st.floats(5, 150), st.floats(5, 150)
-                  ).map(lambda t: (t[0], t[1], t[0] + t[2], t[1] + t[3]))
+boxes = st.tuples(st.floats(0, 400), st.floats(0, 600), st.floats(5, 150), st.floats(5, 150)).map(
+    lambda t: (t[0], t[1], t[0] + t[2], t[1] + t[3])
+)
 values = st.sampled_from(["0.5", "7", "a", "b", "yes", "no", "", "nan", "inf", "-1e309"])
 
 
@@ -103,26 +104,36 @@ def other_person(db: str, stop: object) -> None:
 
 
 def _settings(examples: int, steps: int) -> settings:
-    return settings(max_examples=examples, stateful_step_count=steps, deadline=None,
-                    suppress_health_check=list(HealthCheck), database=None)
+    return settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
 
 
 def test_random_service_calls_keep_every_invariant(template: Path) -> None:
     FIGURES.clear()
-    run_state_machine_as_test(make_machine(template, concurrent=False),
-                              settings=_settings(scaled(8, 60), scaled(12, 40)))
-    print(f"\nstateful: {FIGURES.get('calls', 0)} calls tried, "
-          f"{FIGURES.get('checks', 0)} invariant checks survived, 0 lost")
+    run_state_machine_as_test(
+        make_machine(template, concurrent=False), settings=_settings(scaled(8, 60), scaled(12, 40))
+    )
+    print(
+        f"\nstateful: {FIGURES.get('calls', 0)} calls tried, "
+        f"{FIGURES.get('checks', 0)} invariant checks survived, 0 lost"
+    )
 
 
-def test_random_calls_with_a_second_process_editing_keep_every_invariant(
-        template: Path) -> None:
+def test_random_calls_with_a_second_process_editing_keep_every_invariant(template: Path) -> None:
     FIGURES.clear()
-    run_state_machine_as_test(make_machine(template, concurrent=True),
-                              settings=_settings(scaled(2, 10), scaled(15, 40)))
-    print(f"\nstateful, two processes: {FIGURES.get('calls', 0)} calls tried, "
-          f"{FIGURES.get('checks', 0)} "
-          "invariant checks survived, 0 lost")
+    run_state_machine_as_test(
+        make_machine(template, concurrent=True), settings=_settings(scaled(2, 10), scaled(15, 40))
+    )
+    print(
+        f"\nstateful, two processes: {FIGURES.get('calls', 0)} calls tried, "
+        f"{FIGURES.get('checks', 0)} "
+        "invariant checks survived, 0 lost"
+    )
 
 
 def _relabel_loop(db: str, rid: str, user: str, n: int) -> None:
@@ -134,14 +145,17 @@ def _relabel_loop(db: str, rid: str, user: str, n: int) -> None:
             regions.relabel(p, rid, rng.choice(CLASSES))
 
 
-def test_two_processes_editing_one_region_record_true_originals(template: Path,
-                                                               tmp_path: Path) -> None:
+def test_two_processes_editing_one_region_record_true_originals(
+    template: Path, tmp_path: Path
+) -> None:
     db = copy_project(template, tmp_path / "same-region")
     with Project(db, user="lead1") as p:
         rid = apply_op(p, ("add", 0, (50, 50, 200, 120), "text"))
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_relabel_loop, args=(str(db), rid, user, scaled(60, 600)))
-               for user in ("lead1", "amy")]
+    workers = [
+        ctx.Process(target=_relabel_loop, args=(str(db), rid, user, scaled(60, 600)))
+        for user in ("lead1", "amy")
+    ]
     for w in workers:
         w.start()
     for w in workers:

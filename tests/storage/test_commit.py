@@ -38,4 +38,7 @@ def test_a_killed_release_is_resumed_or_swept(store: Storage) -> None:
     assert remove_tree(store, "rel/v3") == 2
     assert store.list("rel/v3") == [] and uncommitted(store, "rel") == []
     assert [f.key for f in store.list("rel")] == [
-        "rel/v2/a.parquet", "rel/v2/b/c.parquet", "rel/v2/manifest.json"]
+        "rel/v2/a.parquet",
+        "rel/v2/b/c.parquet",
+        "rel/v2/manifest.json",
+    ]

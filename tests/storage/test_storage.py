@@ -9,13 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aal_desktop.storage import (
-    TEMP_PREFIX,
-    AlreadyExists,
-    Storage,
-    StorageError,
-    StorageNotFound,
-)
+from aal_desktop.storage import TEMP_PREFIX, AlreadyExists, Storage, StorageError, StorageNotFound
 from aal_desktop.storage.local import LocalStorage
 from aal_desktop.storage.remote import RemoteStorage
 
@@ -70,7 +64,8 @@ def test_concurrent_create_only_writes_have_one_winner(store: Storage, size: int
     winners = [r for r in results if r.startswith("won")]
     assert len(winners) == 1 and results.count("refused") == 5
     assert store.read("members/ana/000001.bundle") == f"writer {winners[0][4:]}".encode().ljust(
-        size)
+        size
+    )
 
 
 def test_upload_is_visible_only_when_complete(store: Storage) -> None:
@@ -80,7 +75,7 @@ def test_upload_is_visible_only_when_complete(store: Storage) -> None:
         out.flush()  # on S3 this sends the first part of a multipart upload
         assert not store.exists("shards/images-00000.parquet")
         assert store.list("shards") == []
-        out.write(data[5 * 2**20 + 1:])
+        out.write(data[5 * 2**20 + 1 :])
     assert store.exists("shards/images-00000.parquet")
     assert store.size("shards/images-00000.parquet") == BIG
     assert store.sha256("shards/images-00000.parquet") == hashlib.sha256(data).hexdigest()
@@ -135,8 +130,11 @@ def test_delete_removes_and_tolerates_absence(store: Storage) -> None:
 
 
 def test_missing_files_are_not_found_in_one_line(store: Storage) -> None:
-    for call in (lambda: store.read("nope.json"), lambda: store.size("nope.json"),
-                 lambda: store.sha256("nope.json")):
+    for call in (
+        lambda: store.read("nope.json"),
+        lambda: store.size("nope.json"),
+        lambda: store.sha256("nope.json"),
+    ):
         with pytest.raises(StorageNotFound) as err:
             call()
         assert str(err.value) == f"{store.url_of('nope.json')} does not exist"
@@ -172,8 +170,14 @@ def test_sweep_removes_what_a_killed_writer_left(store: Storage) -> None:
         # A writer killed during a multipart upload: parts sent, never completed.
         key = store.root.split("/", 1)[1] + "/rel/v1/images.parquet"
         up = store.fs.call_s3("create_multipart_upload", Bucket=store.bucket, Key=key)
-        store.fs.call_s3("upload_part", Bucket=store.bucket, Key=key, PartNumber=1,
-                         UploadId=up["UploadId"], Body=b"x" * (5 * 2**20))
+        store.fs.call_s3(
+            "upload_part",
+            Bucket=store.bucket,
+            Key=key,
+            PartNumber=1,
+            UploadId=up["UploadId"],
+            Body=b"x" * (5 * 2**20),
+        )
         expected = ["rel/v1/images.parquet"]
     assert [f.key for f in store.list()] == ["rel/v1/data.parquet"]  # readers never see it
     if isinstance(store, LocalStorage):  # moto dates every multipart upload 2010-11-10

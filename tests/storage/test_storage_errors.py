@@ -52,16 +52,20 @@ def test_urls_without_a_bucket_or_with_an_unknown_scheme_are_refused() -> None:
 
 def test_a_missing_bucket_is_named(s3_env: S3Server) -> None:
     store = open_storage("s3://no-such-bucket-here/team")
-    for call in (lambda: store.write_new("m.json", b"{}"), lambda: store.list(),
-                 lambda: store.read("m.json")):
+    for call in (
+        lambda: store.write_new("m.json", b"{}"),
+        lambda: store.list(),
+        lambda: store.read("m.json"),
+    ):
         with pytest.raises(BucketMissing) as err:
             call()
         assert "the bucket 'no-such-bucket-here'" in str(err.value)
         assert "\n" not in str(err.value)
 
 
-def test_no_credentials_says_which_variables(s3_env: S3Server, s3_bucket: str,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_credentials_says_which_variables(
+    s3_env: S3Server, s3_bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     store = open_storage(f"s3://{s3_bucket}/team")
@@ -69,8 +73,7 @@ def test_no_credentials_says_which_variables(s3_env: S3Server, s3_bucket: str,
         store.write_new("m.json", b"{}")
 
 
-def test_an_unreachable_server_is_named(s3_env: S3Server,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_server_is_named(s3_env: S3Server, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as s:  # a port on loopback that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -83,10 +86,15 @@ def test_an_unreachable_server_is_named(s3_env: S3Server,
     assert time.perf_counter() - started < 60
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("AccessDenied", StorageDenied), ("InvalidAccessKeyId", StorageDenied),
-    ("SignatureDoesNotMatch", StorageDenied), ("NoSuchBucket", BucketMissing),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("AccessDenied", StorageDenied),
+        ("InvalidAccessKeyId", StorageDenied),
+        ("SignatureDoesNotMatch", StorageDenied),
+        ("NoSuchBucket", BucketMissing),
+    ],
+)
 def test_server_refusals_map_to_typed_errors(code: str, expected: type) -> None:
     """moto does not check credentials, so the server's answers are made here."""
     store = RemoteStorage("s3://bkt/team", fs=None, protocol="s3", root="bkt/team")

@@ -24,10 +24,24 @@ def imports(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("layer", ["storage", "identity"])
 def test_low_layers_import_nothing_above_them(layer: str) -> None:
-    banned = ("PySide6", "pyqtgraph", "..store", "..services", "..ui", "..cli", "..export",
-              "aal_desktop.store", "aal_desktop.services", "aal_desktop.ui")
-    offenders = [f"{p.name} imports {n}" for p in sorted((PACKAGE / layer).rglob("*.py"))
-                 for n in imports(p) if n.startswith(banned)]
+    banned = (
+        "PySide6",
+        "pyqtgraph",
+        "..store",
+        "..services",
+        "..ui",
+        "..cli",
+        "..export",
+        "aal_desktop.store",
+        "aal_desktop.services",
+        "aal_desktop.ui",
+    )
+    offenders = [
+        f"{p.name} imports {n}"
+        for p in sorted((PACKAGE / layer).rglob("*.py"))
+        for n in imports(p)
+        if n.startswith(banned)
+    ]
     assert offenders == []
 
 
@@ -35,6 +49,9 @@ def test_low_layers_import_nothing_above_them(layer: str) -> None:
 def test_bundle_and_signing_do_no_io(module: str) -> None:
     source = (PACKAGE / "core" / module).read_text(encoding="utf-8")
     names = imports(PACKAGE / "core" / module)
-    assert not [n for n in names if n.split(".")[0] in {"os", "pathlib", "io", "socket",
-                                                         "sqlite3", "sqlite_utils", "shutil"}]
+    assert not [
+        n
+        for n in names
+        if n.split(".")[0] in {"os", "pathlib", "io", "socket", "sqlite3", "sqlite_utils", "shutil"}
+    ]
     assert "open(" not in source

@@ -65,8 +65,7 @@ class Person:
 
     def _run(self, *args: str) -> Result:
         out, err = io.StringIO(), io.StringIO()
-        with _env(**self.env()), contextlib.redirect_stdout(out), \
-                contextlib.redirect_stderr(err):
+        with _env(**self.env()), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(["--db", str(self.db), "--user", self.name, *args])
             except SystemExit as exc:
@@ -111,8 +110,13 @@ def people(root: Path, *names: str) -> list[Person]:
     return [Person(n, root / n) for n in names]
 
 
-def make_team(root: Path, url: str, pdfs: list[Path], members: tuple[str, ...],
-              assignments: dict[int, tuple[str, ...]]) -> tuple[Person, list[Person]]:
+def make_team(
+    root: Path,
+    url: str,
+    pdfs: list[Path],
+    members: tuple[str, ...],
+    assignments: dict[int, tuple[str, ...]],
+) -> tuple[Person, list[Person]]:
     """A lead with documents and registered members; `team init`; every member joins."""
     lead, *others = people(root, "lead", *members)
     if pdfs:

@@ -24,17 +24,37 @@ ROOT = Path(__file__).resolve().parents[2]
 def team(tmp_path: Path) -> tuple[Person, Person, str]:
     shared = tmp_path / "shared"
     shared.mkdir()
-    lead, (ann,) = make_team(tmp_path / "people", str(shared),
-                             [make_pdf(tmp_path / "d1.pdf", pages=2)], ("ann",), {1: ("ann",)})
+    lead, (ann,) = make_team(
+        tmp_path / "people",
+        str(shared),
+        [make_pdf(tmp_path / "d1.pdf", pages=2)],
+        ("ann",),
+        {1: ("ann",)},
+    )
     return lead, ann, str(shared)
 
 
 def _killed(p: Person, where: str, n: int, *args: str) -> None:
     env = {**os.environ, **p.env(), "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.team.killer", where, str(n), "--db", str(p.db),
-         "--user", p.name, *args], env=env, cwd=ROOT, capture_output=True, text=True,
-        timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "tests.team.killer",
+            where,
+            str(n),
+            "--db",
+            str(p.db),
+            "--user",
+            p.name,
+            *args,
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
 
 
@@ -53,7 +73,8 @@ def _draw(p: Person, n: int) -> None:
 
 
 def test_lead_killed_mid_merge_applies_nothing_then_completes(
-        team: tuple[Person, Person, str]) -> None:
+    team: tuple[Person, Person, str],
+) -> None:
     lead, ann, _url = team
     _draw(ann, 30)
     assert ann.sync()["pushed"] == 30
@@ -70,7 +91,8 @@ def test_lead_killed_mid_merge_applies_nothing_then_completes(
 
 
 def test_member_killed_between_write_and_record_adopts_her_bundle(
-        team: tuple[Person, Person, str]) -> None:
+    team: tuple[Person, Person, str],
+) -> None:
     lead, ann, url = team
     _draw(ann, 3)
     _killed(ann, "push-record", 1, "team", "sync")
@@ -89,7 +111,8 @@ def test_member_killed_between_write_and_record_adopts_her_bundle(
 
 
 def test_lead_killed_between_publishing_and_recording_adopts_its_file(
-        team: tuple[Person, Person, str], tmp_path: Path) -> None:
+    team: tuple[Person, Person, str], tmp_path: Path
+) -> None:
     lead, ann, url = team
     lead.ok("doc", "import", str(make_pdf(tmp_path / "d2.pdf", text="Second")))
     lead.ok("team", "assign", "2", "ann")

@@ -29,8 +29,9 @@ def team(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Person, Person
         url = str(shared)
     else:
         url = f"s3://{request.getfixturevalue('s3_bucket')}/team"
-    lead, (ann,) = make_team(tmp_path / "people", url,
-                             [make_pdf(tmp_path / "d1.pdf")], ("ann",), {1: ("ann",)})
+    lead, (ann,) = make_team(
+        tmp_path / "people", url, [make_pdf(tmp_path / "d1.pdf")], ("ann",), {1: ("ann",)}
+    )
     return lead, ann, url
 
 
@@ -47,8 +48,9 @@ def _refused(lead: Person, name: str, who: str, why: str) -> None:
     before = _log_head(lead)
     r = lead.run("team", "sync", "--json")
     assert r.code == 1
-    assert r.err.splitlines() == [line for line in r.err.splitlines()
-                                  if line.startswith(f"refused {name} from {who}: ")]
+    assert r.err.splitlines() == [
+        line for line in r.err.splitlines() if line.startswith(f"refused {name} from {who}: ")
+    ]
     assert why in r.err, r.err
     assert r.json()["refused"] == 1 and r.json()["applied"] == 0
     assert _log_head(lead) == before  # nothing of it applied
@@ -64,7 +66,8 @@ def _pushed_bundle(ann: Person, url: str) -> tuple[str, bytes]:
 
 
 def test_cut_short_and_flipped_byte_are_refused_then_the_real_bundle_goes_in(
-        team: tuple[Person, Person, str]) -> None:
+    team: tuple[Person, Person, str],
+) -> None:
     lead, ann, url = team
     store = open_storage(url)
     ann.ok("region", "add", "1", "1", "72", "90", "200", "110", "text")
@@ -74,7 +77,7 @@ def test_cut_short_and_flipped_byte_are_refused_then_the_real_bundle_goes_in(
     _refused(lead, name, "ann", "cut short")
     store.delete(name)
     at = data.index(b'class_key\\":\\"text') + len(b'class_key\\":\\"t')
-    store.write_new(name, data[:at] + b"u" + data[at + 1:])  # text -> tuxt
+    store.write_new(name, data[:at] + b"u" + data[at + 1 :])  # text -> tuxt
     _refused(lead, name, "ann", "signature does not match ann's key")
     store.delete(name)
     store.write_new(name, data)
@@ -84,8 +87,9 @@ def test_cut_short_and_flipped_byte_are_refused_then_the_real_bundle_goes_in(
     lead.verify()
 
 
-def test_unknown_member_and_wrong_key_are_refused(team: tuple[Person, Person, str],
-                                                  tmp_path: Path) -> None:
+def test_unknown_member_and_wrong_key_are_refused(
+    team: tuple[Person, Person, str], tmp_path: Path
+) -> None:
     lead, ann, url = team
     store = open_storage(url)
     mallory = SigningKey.generate()
@@ -93,22 +97,35 @@ def test_unknown_member_and_wrong_key_are_refused(team: tuple[Person, Person, st
     ann.sync()
     name, data = _pushed_bundle(ann, url)
     real = bundle_format.parse(data, name)
-    forged = bundle_format.build(team=real.header.team, member="ann", key=mallory,
-                                 events=real.events, previous=None,
-                                 created_at=real.header.created_at,
-                                 start=(real.header.log_head_id - 1, real.header.log_prev_hash))
+    forged = bundle_format.build(
+        team=real.header.team,
+        member="ann",
+        key=mallory,
+        events=real.events,
+        previous=None,
+        created_at=real.header.created_at,
+        start=(real.header.log_head_id - 1, real.header.log_prev_hash),
+    )
     store.write_new(name, forged.serialize())
     _refused(lead, name, "ann", "not ann's registered key")
     store.delete(name)
     store.write_new(name, data)
     # a stranger's folder: no such member
-    stranger = bundle_format.build(team=real.header.team, member="mallory", key=mallory,
-                                   events=[], previous=None, created_at=real.header.created_at)
+    stranger = bundle_format.build(
+        team=real.header.team,
+        member="mallory",
+        key=mallory,
+        events=[],
+        previous=None,
+        created_at=real.header.created_at,
+    )
     store.write_new("members/mallory/000001.bundle", stranger.serialize())
     r = lead.run("team", "sync", "--json")
     assert r.code == 1 and r.json()["applied"] == 1 and r.json()["refused"] == 1
-    assert r.err == ("refused members/mallory/000001.bundle from mallory: mallory is not a "
-                     "member with a registered key (aal user add … --key)\n")
+    assert r.err == (
+        "refused members/mallory/000001.bundle from mallory: mallory is not a "
+        "member with a registered key (aal user add … --key)\n"
+    )
     lead.verify()
 
 
@@ -138,23 +155,37 @@ def _forge_events(ann: Person, url: str, user: str, kind: str) -> tuple[str, byt
 
     team_id = json.loads(team_id)["team"]
     row = {f: None for f in bundle_format.EVENT_FIELDS}
-    row.update(id=1, at="2026-01-01T00:00:00.000000+00:00", user=user, kind=kind,
-               new='{"version":9}')
+    row.update(
+        id=1, at="2026-01-01T00:00:00.000000+00:00", user=user, kind=kind, new='{"version":9}'
+    )
     row["prev_hash"] = GENESIS
     row["hash"] = bundle_format.event_hash(GENESIS, row)
-    b = bundle_format.build(team=team_id, member="ann", key=key,
-                            events=[BundleEvent(**row)], previous=None,
-                            created_at=row["at"], start=(0, GENESIS))
+    b = bundle_format.build(
+        team=team_id,
+        member="ann",
+        key=key,
+        events=[BundleEvent(**row)],
+        previous=None,
+        created_at=row["at"],
+        start=(0, GENESIS),
+    )
     return "members/ann/000001.bundle", b.serialize()
 
 
-@pytest.mark.parametrize(("user", "kind", "why"), [
-    ("cyd", "region.create", "event 1 claims to be by cyd"),
-    ("ann", "schema.publish", "event 1 is a schema.publish event, which an annotator may not "
-                              "make"),
-])
+@pytest.mark.parametrize(
+    ("user", "kind", "why"),
+    [
+        ("cyd", "region.create", "event 1 claims to be by cyd"),
+        (
+            "ann",
+            "schema.publish",
+            "event 1 is a schema.publish event, which an annotator may not make",
+        ),
+    ],
+)
 def test_an_event_claiming_another_author_or_a_lead_kind_refuses_the_bundle(
-        team: tuple[Person, Person, str], user: str, kind: str, why: str) -> None:
+    team: tuple[Person, Person, str], user: str, kind: str, why: str
+) -> None:
     lead, ann, url = team
     name, data = _forge_events(ann, url, user, kind)
     open_storage(url).write_new(name, data)
@@ -163,19 +194,21 @@ def test_an_event_claiming_another_author_or_a_lead_kind_refuses_the_bundle(
 
 
 def test_a_member_cannot_push_work_done_under_another_name(
-        team: tuple[Person, Person, str]) -> None:
+    team: tuple[Person, Person, str],
+) -> None:
     lead, ann, _url = team
     someone = Person("root", ann.home)  # same project and keys, another --user
     someone.ok("region", "add", "1", "1", "72", "90", "200", "110", "text")
     r = ann.run("team", "sync")
     assert r.code == 1
-    assert r.err == ("aal: this project holds events by root, which cannot be pushed as "
-                     "ann's: work here as ann (--user ann or AAL_USER=ann)\n")
+    assert r.err == (
+        "aal: this project holds events by root, which cannot be pushed as "
+        "ann's: work here as ann (--user ann or AAL_USER=ann)\n"
+    )
     assert ann.ok_json("team", "status")["push_seq"] == 0
 
 
-def test_her_prelabel_run_record_is_noted_not_refused(
-        team: tuple[Person, Person, str]) -> None:
+def test_her_prelabel_run_record_is_noted_not_refused(team: tuple[Person, Person, str]) -> None:
     lead, ann, url = team
     name, data = _forge_events(ann, url, "ann", "prelabel.run")
     open_storage(url).write_new(name, data)
@@ -203,8 +236,9 @@ def test_replaying_an_applied_create_again_is_a_no_op(team: tuple[Person, Person
         out = team_merge._Outcome()
         team_merge._replay(p, "ann", 1, create, 1, out)
         assert (out.applied, out.conflicts) == (0, 0)
-        other = create.model_copy(update={"new": create.new.replace('"class_key":"text"',
-                                                                 '"class_key":"title"')})
+        other = create.model_copy(
+            update={"new": create.new.replace('"class_key":"text"', '"class_key":"title"')}
+        )
         team_merge._replay(p, "ann", 1, other, 1, out)
         assert (out.applied, out.conflicts) == (0, 1)
     assert _log_head(lead) == before

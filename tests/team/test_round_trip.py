@@ -38,16 +38,19 @@ def _content(r: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def test_lead_and_three_members_round_trip(tmp_path: Path, team_url: str) -> None:
-    pdfs = [make_pdf(tmp_path / "d1.pdf", pages=2),
-            make_pdf(tmp_path / "d2.pdf", text="Second document"),
-            make_pdf(tmp_path / "d3.pdf", text="Third document")]
+    pdfs = [
+        make_pdf(tmp_path / "d1.pdf", pages=2),
+        make_pdf(tmp_path / "d2.pdf", text="Second document"),
+        make_pdf(tmp_path / "d3.pdf", text="Third document"),
+    ]
     root = tmp_path / "people"
     # the lead's starting region on d1, before the team exists
     lead = Person("lead", root / "lead")
     lead.ok("doc", "import", *map(str, pdfs))
     r0 = lead.ok_json("region", "add", "1", "1", "72", "90", "200", "110", "text")["id"]
-    lead, (ann, bob, cyd) = make_team(root, team_url, [], ("ann", "bob", "cyd"),
-                                      {1: ("ann", "bob"), 2: ("cyd",), 3: ("ann",)})
+    lead, (ann, bob, cyd) = make_team(
+        root, team_url, [], ("ann", "bob", "cyd"), {1: ("ann", "bob"), 2: ("cyd",), 3: ("ann",)}
+    )
     # a second `team init` on the same storage is refused, from any project
     other = Person("lead", root / "other-lead")
     refused = other.run("team", "init", team_url)
@@ -74,8 +77,12 @@ def test_lead_and_three_members_round_trip(tmp_path: Path, team_url: str) -> Non
     assert cyd.sync()["pushed"] == 3
     before = lead.event_count()
     merged = lead.sync()
-    assert (merged["pulled"], merged["applied"], merged["conflicts"], merged["refused"]) == \
-        (3, 6, 1, 0)
+    assert (merged["pulled"], merged["applied"], merged["conflicts"], merged["refused"]) == (
+        3,
+        6,
+        1,
+        0,
+    )
     assert lead.event_count() == before + 6
     regions = lead.regions()
     # double annotation stays double: ann's and bob's regions on d1, each with its annotator
@@ -84,11 +91,14 @@ def test_lead_and_three_members_round_trip(tmp_path: Path, team_url: str) -> Non
     assert c2 not in regions  # deleted by cyd
     # replayed as the author, at her time, with her event's hash as provenance
     ann_db = sqlite3.connect(ann.db)
-    ann_create = ann_db.execute("SELECT at, hash FROM events WHERE user = 'ann' AND "
-                                "region_id = ?", [a1]).fetchone()
+    ann_create = ann_db.execute(
+        "SELECT at, hash FROM events WHERE user = 'ann' AND region_id = ?", [a1]
+    ).fetchone()
     lead_db = sqlite3.connect(lead.db)
-    assert lead_db.execute("SELECT user, at, source_hash FROM events WHERE region_id = ? AND "
-                           "kind = 'region.create'", [a1]).fetchone() == ("ann", *ann_create)
+    assert lead_db.execute(
+        "SELECT user, at, source_hash FROM events WHERE region_id = ? AND kind = 'region.create'",
+        [a1],
+    ).fetchone() == ("ann", *ann_create)
     # idempotent: a second sync applies nothing
     again = lead.sync()
     assert (again["pulled"], again["applied"], again["conflicts"]) == (0, 0, 0)
@@ -103,8 +113,10 @@ def test_lead_and_three_members_round_trip(tmp_path: Path, team_url: str) -> Non
     lead.ok("review", "revert", str(relabel), "--reason", "it is body text")
     lead.ok("review", "revert", "c1", "--reason", "the box was right")
     assert lead.ok_json("review", "conflicts") == []
-    assert lead.ok_json("review", "conflicts", "--status", "reverted")[0]["reason"] == \
-        "the box was right"
+    assert (
+        lead.ok_json("review", "conflicts", "--status", "reverted")[0]["reason"]
+        == "the box was right"
+    )
     # a conflicting edit by the lead, while ann moves the same region offline
     lead.ok("region", "relabel", a1, "section_header")
     ann.ok("region", "move", a1, "72", "128", "210", "152")
@@ -116,8 +128,9 @@ def test_lead_and_three_members_round_trip(tmp_path: Path, team_url: str) -> Non
     for member in (ann, bob):
         r = member.regions()[r0]
         assert (r["class_key"], r["box"]) == ("text", [72, 90, 200, 110])
-    lead_r0 = lead_db.execute("SELECT reason FROM events WHERE region_id = ? ORDER BY id DESC",
-                              [r0]).fetchone()
+    lead_r0 = lead_db.execute(
+        "SELECT reason FROM events WHERE region_id = ? ORDER BY id DESC", [r0]
+    ).fetchone()
     assert lead_r0 == ("it is body text",)
     merged = lead.sync()
     assert merged["conflicts"] == 1
@@ -127,8 +140,9 @@ def test_lead_and_three_members_round_trip(tmp_path: Path, team_url: str) -> Non
     assert "applied" in accepted.out
     a1_now = lead.regions()[a1]
     assert a1_now["box"] == [72, 128, 210, 152]
-    last = lead_db.execute("SELECT user, reason FROM events WHERE region_id = ? ORDER BY id "
-                           "DESC", [a1]).fetchone()
+    last = lead_db.execute(
+        "SELECT user, reason FROM events WHERE region_id = ? ORDER BY id DESC", [a1]
+    ).fetchone()
     assert last == ("ann", "conflict accepted by lead")
     lead.sync()
     ann.sync()

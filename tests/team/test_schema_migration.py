@@ -10,16 +10,19 @@ from tests.conftest import make_pdf
 
 from .harness import make_team
 
-PLAN = ("from_version: 1\noperations:\n"
-        "  - {op: rename, key: text, new_key: paragraph, name: Paragraph}\n")
+PLAN = (
+    "from_version: 1\noperations:\n"
+    "  - {op: rename, key: text, new_key: paragraph, name: Paragraph}\n"
+)
 
 
 def test_migration_published_while_members_work_on_the_old_version(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     root = tmp_path / "people"
-    lead, (ann, bob) = make_team(root, str(shared), [make_pdf(tmp_path / "d1.pdf")],
-                                 ("ann", "bob"), {1: ("ann", "bob")})
+    lead, (ann, bob) = make_team(
+        root, str(shared), [make_pdf(tmp_path / "d1.pdf")], ("ann", "bob"), {1: ("ann", "bob")}
+    )
     r0 = ann.ok_json("region", "add", "1", "1", "72", "90", "200", "110", "text")["id"]
     t0 = ann.ok_json("region", "add", "1", "1", "72", "200", "200", "220", "title")["id"]
     ann.sync()

@@ -105,7 +105,13 @@ def test_the_menu_entry_opens_the_dialog_over_the_window(qtbot, session):
     dialog = open_annotation_import(session, window)
     assert dialog.isVisible() and dialog.parent() is window
     assert [dialog.format_box.itemData(i) for i in range(dialog.format_box.count())] == [
-        "coco", "labelstudio", "cvat", "labelme", "pawls", "pagexml"]
+        "coco",
+        "labelstudio",
+        "cvat",
+        "labelme",
+        "pawls",
+        "pagexml",
+    ]
     thread = dialog.thread_
     dialog.reject()
     assert not thread.isRunning()  # stopped before the dialog goes (deleted on close)

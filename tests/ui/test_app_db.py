@@ -10,8 +10,19 @@ from tests.ui.test_screenshot import run
 
 def test_the_window_refuses_an_explicit_db_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "typo" / "dir" / "aal.sqlite3"
-    done = run(["-m", "aal_desktop.ui.app", "--db", str(missing), "--user", "lead1",
-                "--screenshot", str(tmp_path / "x.png")], tmp_path)
+    done = run(
+        [
+            "-m",
+            "aal_desktop.ui.app",
+            "--db",
+            str(missing),
+            "--user",
+            "lead1",
+            "--screenshot",
+            str(tmp_path / "x.png"),
+        ],
+        tmp_path,
+    )
     assert done.returncode == 1
     assert f"no project database at {missing}" in done.stderr
     assert "Traceback" not in done.stderr

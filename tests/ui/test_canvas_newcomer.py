@@ -61,8 +61,11 @@ def test_undo_on_another_page_goes_there_says_what_and_reselects(qtbot, session,
     assert window.canvas.current() == (doc.id, 0)  # the view went to what was undone
     assert "Undid" in status(window) and "page 1" in status(window)
 
-    qtbot.keyClick(window.canvas, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     qtbot.waitUntil(lambda: window.canvas.selected_ids() == [rid], timeout=5000)
     assert "Redid" in status(window)
     qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
@@ -71,12 +74,12 @@ def test_undo_on_another_page_goes_there_says_what_and_reselects(qtbot, session,
     qtbot.waitUntil(lambda: window.canvas.selected_ids() == [rid], timeout=5000)  # reselected
 
 
-def test_a_thin_box_is_moved_from_its_middle_not_resized_by_its_handles(qtbot, session,
-                                                                        settings):
+def test_a_thin_box_is_moved_from_its_middle_not_resized_by_its_handles(qtbot, session, settings):
     window = open_window(qtbot, session, settings)
     assert window.doc is not None
-    rid = region_service.add_region(session.project, window.doc.id, 0, (100, 600, 300, 603),
-                                    "text").id
+    rid = region_service.add_region(
+        session.project, window.doc.id, 0, (100, 600, 300, 603), "text"
+    ).id
     qtbot.waitUntil(lambda: window.canvas.region_item(rid) is not None, timeout=5000)
     window.canvas.select_regions([rid])
     zoom = window.canvas.zoom()
@@ -90,9 +93,16 @@ def test_a_thin_box_is_moved_from_its_middle_not_resized_by_its_handles(qtbot, s
 def test_pending_prelabel_tag_sits_inside_its_box(qtbot, session, settings):
     window = open_window(qtbot, session, settings)
     assert window.doc is not None
-    rid = region_service.add_region(session.project, window.doc.id, 0, (100, 300, 300, 400),
-                                    "table", origin="model", model_name="m",
-                                    confidence=0.8).id
+    rid = region_service.add_region(
+        session.project,
+        window.doc.id,
+        0,
+        (100, 300, 300, 400),
+        "table",
+        origin="model",
+        model_name="m",
+        confidence=0.8,
+    ).id
     qtbot.waitUntil(lambda: window.canvas.region_item(rid) is not None, timeout=5000)
     window.canvas.select_regions([rid])
     item = window.canvas.region_item(rid)
@@ -105,8 +115,9 @@ def test_paste_is_enabled_only_with_something_copied(qtbot, session, settings):
     window = open_window(qtbot, session, settings)
     assert window.doc is not None
     assert not window.action("paste").isEnabled()
-    rid = region_service.add_region(session.project, window.doc.id, 0, (100, 300, 300, 400),
-                                    "table").id
+    rid = region_service.add_region(
+        session.project, window.doc.id, 0, (100, 300, 300, 400), "table"
+    ).id
     qtbot.waitUntil(lambda: window.canvas.region_item(rid) is not None, timeout=5000)
     window.canvas.select_regions([rid])
     qtbot.keyClick(window.canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
@@ -117,8 +128,10 @@ def test_tab_cycles_regions_and_the_list_gives_keys_back_to_the_page(qtbot, sess
     window = open_window(qtbot, session, settings)
     assert window.doc is not None
     project = session.project
-    ids = [region_service.add_region(project, window.doc.id, 0, (100, y, 300, y + 40),
-                                     "text").id for y in (300, 400, 500)]
+    ids = [
+        region_service.add_region(project, window.doc.id, 0, (100, y, 300, y + 40), "text").id
+        for y in (300, 400, 500)
+    ]
     qtbot.waitUntil(lambda: len(window.regions_panel.row_ids()) == 3, timeout=5000)
     canvas = window.canvas
     canvas.setFocus()
@@ -141,8 +154,7 @@ def test_tab_cycles_regions_and_the_list_gives_keys_back_to_the_page(qtbot, sess
 
 
 def test_snap_on_an_image_only_page_says_there_is_no_text(qtbot, session, settings, tmp_path):
-    (outcome,) = documents.import_paths(session.project, [make_pdf(tmp_path / "scan.pdf",
-                                                                   text="")])
+    (outcome,) = documents.import_paths(session.project, [make_pdf(tmp_path / "scan.pdf", text="")])
     assert outcome.document_id is not None
     window = open_window(qtbot, session, settings)
     with qtbot.waitSignal(window.canvas.pageReady, timeout=60000):
@@ -177,8 +189,11 @@ class _PaintClock(QObject):
         self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint and self.painted_after is None and (
-                self.timer.isValid()):
+        if (
+            event.type() == QEvent.Type.Paint
+            and self.painted_after is None
+            and (self.timer.isValid())
+        ):
             self.painted_after = self.timer.nsecsElapsed() / 1e6
         return False
 
@@ -194,11 +209,20 @@ def test_a_page_with_10000_regions_answers_a_key_within_100_ms(qtbot, session, s
     with transaction(project.db):  # set-up only: 10,000 rows without 10,000 events
         for k in range(cols * rows):
             x, y = (k % cols) * w, (k // cols) * h
-            region_rows.insert(project.db, Region(
-                id=str(uuid.uuid4()), document_id=doc.id, page=0,
-                box=Box(x + 0.3, y + 0.3, x + w - 0.3, y + h - 0.3).rounded(),
-                class_key=classes[k % len(classes)], schema_version=1, annotator="t",
-                created_by="t", created_at=now))
+            region_rows.insert(
+                project.db,
+                Region(
+                    id=str(uuid.uuid4()),
+                    document_id=doc.id,
+                    page=0,
+                    box=Box(x + 0.3, y + 0.3, x + w - 0.3, y + h - 0.3).rounded(),
+                    class_key=classes[k % len(classes)],
+                    schema_version=1,
+                    annotator="t",
+                    created_by="t",
+                    created_at=now,
+                ),
+            )
     window = open_window(qtbot, session, settings)
     canvas = window.canvas
     assert len(canvas.regions_on_page()) == 10000
@@ -227,12 +251,12 @@ def test_a_page_with_10000_regions_answers_a_key_within_100_ms(qtbot, session, s
     assert region_service.get(project, target.id).box.x0 == pytest.approx(moved.x0 + 3)
 
 
-def test_near_a_documents_end_the_next_documents_first_page_is_prefetched(qtbot, session,
-                                                                          settings, tmp_path):
+def test_near_a_documents_end_the_next_documents_first_page_is_prefetched(
+    qtbot, session, settings, tmp_path
+):
     (outcome,) = documents.import_paths(session.project, [make_pdf(tmp_path / "next.pdf")])
     assert outcome.document_id is not None
     nxt = documents.resolve(session.project, outcome.document_id)
     window = open_window(qtbot, session, settings)  # the sample: page 1 of 2
     zoom = window.canvas.image.render_zoom()
-    qtbot.waitUntil(lambda: session.renderer.cached(nxt.sha256, 0, zoom) is not None,
-                    timeout=60000)
+    qtbot.waitUntil(lambda: session.renderer.cached(nxt.sha256, 0, zoom) is not None, timeout=60000)

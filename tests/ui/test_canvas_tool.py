@@ -33,8 +33,13 @@ NO_QT = textwrap.dedent("""
 
 
 def test_the_tool_model_imports_and_runs_with_qt_unimportable() -> None:
-    out = subprocess.run([sys.executable, "-c", NO_QT], capture_output=True, text=True,
-                         timeout=60, cwd=Path(__file__).resolve().parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", NO_QT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
 
@@ -69,8 +74,9 @@ def test_press_kinds_pan_edit_rubber_band_and_ignore() -> None:
     tool.end_pan()
     assert tool.press((0, 0), (0, 0), **{**base, "on_region": True}) is Press.edit
     tool.cancel()
-    assert tool.press((0, 0), (0, 0), **{**base, "on_region": True, "force_draw": True}) \
-        is Press.draw  # Alt draws over a region
+    assert (
+        tool.press((0, 0), (0, 0), **{**base, "on_region": True, "force_draw": True}) is Press.draw
+    )  # Alt draws over a region
     tool.cancel()
     assert tool.press((0, 0), (0, 0), **{**base, "extend": True}) is Press.rubber_band
     tool.end_rubber_band()

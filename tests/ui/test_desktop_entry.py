@@ -15,14 +15,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(tmp_path: Path, data_home: str | None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_DATA_HOME")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_DATA_HOME")
+    }
     env["HOME"] = str(tmp_path / "home")
     if data_home is not None:
         env["XDG_DATA_HOME"] = data_home
-    return subprocess.run([sys.executable, "-m", "aal_desktop.ui.app",
-                           "--install-desktop-entry"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "aal_desktop.ui.app", "--install-desktop-entry"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_install_desktop_entry_writes_the_entry_and_icons_under_xdg_data_home(tmp_path):
@@ -46,20 +54,23 @@ def test_install_desktop_entry_writes_the_entry_and_icons_under_xdg_data_home(tm
     assert section["TryExec"] == program
     # the command in the entry really starts this installation
     args = command.split()[1:] + ["--help"]
-    shown = subprocess.run([program, *args], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120)
+    shown = subprocess.run(
+        [program, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert shown.returncode == 0 and "--install-desktop-entry" in shown.stdout
     if shutil.which("desktop-file-validate"):
-        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
-                               text=True)
+        check = subprocess.run(
+            ["desktop-file-validate", str(entry)], capture_output=True, text=True
+        )
         assert "error" not in check.stdout.lower(), check.stdout
 
 
 def test_without_xdg_data_home_it_uses_the_home_folder(tmp_path):
     done = _run(tmp_path, None)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "home" / ".local" / "share" / "applications"
-            / "aal-desktop.desktop").is_file()
+    assert (
+        tmp_path / "home" / ".local" / "share" / "applications" / "aal-desktop.desktop"
+    ).is_file()
 
 
 @pytest.mark.parametrize("relative", ["relative/share"])
@@ -67,5 +78,6 @@ def test_a_relative_xdg_data_home_is_ignored_as_the_spec_says(tmp_path, relative
     done = _run(tmp_path, relative)
     assert done.returncode == 0, done.stderr
     assert not (ROOT / relative).exists()
-    assert (tmp_path / "home" / ".local" / "share" / "applications"
-            / "aal-desktop.desktop").is_file()
+    assert (
+        tmp_path / "home" / ".local" / "share" / "applications" / "aal-desktop.desktop"
+    ).is_file()

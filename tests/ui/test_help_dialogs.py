@@ -29,10 +29,13 @@ def test_shortcut_rows_follow_the_actions(qtbot) -> None:
     undo = QAction("&Undo", owner)
     undo.setShortcut(QKeySequence("Ctrl+Z"))
     quiet = QAction("No key", owner)
-    rows = rows_from_actions([("Edit", [undo, quiet])],
-                             [ShortcutRow("Page", "Draw a box", "Left-drag")])
-    assert rows == [ShortcutRow("Edit", "Undo", "Ctrl+Z"),
-                    ShortcutRow("Page", "Draw a box", "Left-drag")]
+    rows = rows_from_actions(
+        [("Edit", [undo, quiet])], [ShortcutRow("Page", "Draw a box", "Left-drag")]
+    )
+    assert rows == [
+        ShortcutRow("Edit", "Undo", "Ctrl+Z"),
+        ShortcutRow("Page", "Draw a box", "Left-drag"),
+    ]
     undo.setShortcut(QKeySequence("Ctrl+Alt+U"))  # change the action: the sheet follows
     assert rows_from_actions([("Edit", [undo])])[0].keys == "Ctrl+Alt+U"
 
@@ -72,8 +75,7 @@ def test_about_names_version_and_licences_and_close_button_works(qtbot) -> None:
     assert not dlg.isVisible()
 
 
-def test_help_menu_lists_every_menu_shortcut_and_the_page_keys(qtbot, session,
-                                                              settings) -> None:
+def test_help_menu_lists_every_menu_shortcut_and_the_page_keys(qtbot, session, settings) -> None:
     window = open_window(qtbot, session, settings)
     from aal_desktop.ui.help_menu import show_shortcuts
 
@@ -81,8 +83,10 @@ def test_help_menu_lists_every_menu_shortcut_and_the_page_keys(qtbot, session,
     assert menus[-1] == "Help"
     dlg = show_shortcuts(window)
     qtbot.addWidget(dlg)
-    rows = {(dlg.table.item(r, 1).text(), dlg.table.item(r, 2).text())
-            for r in range(dlg.table.rowCount())}
+    rows = {
+        (dlg.table.item(r, 1).text(), dlg.table.item(r, 2).text())
+        for r in range(dlg.table.rowCount())
+    }
     assert ("Undo", "Ctrl+Z") in rows
     assert ("Import PDFs", "Ctrl+I") in rows
     assert ("Draw a box of the current class", "Left-drag on the page") in rows

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.usefixtures("day")
 
 
 def test_history_shows_every_event_with_before_after_who_when_why(
-        session: Session, day: Day, qtbot: QtBot) -> None:
+    session: Session, day: Day, qtbot: QtBot
+) -> None:
     session.project.switch_user("ann2")  # anyone may look
     d = RegionHistoryDialog(session, day.regions["r3"])
     qtbot.addWidget(d)
@@ -35,8 +36,12 @@ def test_history_shows_every_event_with_before_after_who_when_why(
     assert create[3] == "create (additive)" and create[4] == "(did not exist)"
     assert create[5] == "class table; box (100, 300, 400, 500)" and create[6] == "draw r3"
     assert move[4:7] == ["box (100, 300, 400, 500)", "box (90, 290, 410, 510)", "too tight"]
-    assert relabel[2] == "ann2" and relabel[4:8] == ["class table", "class picture",
-                                                     "it is a chart", "pending"]
+    assert relabel[2] == "ann2" and relabel[4:8] == [
+        "class table",
+        "class picture",
+        "it is a chart",
+        "pending",
+    ]
     assert relabel[1].startswith("20") and len(relabel[1]) == 19  # when, to the second
     assert "class <b>picture</b>" in d.summary.text()
     # a change made while the dialog is open shows up in it
@@ -45,7 +50,8 @@ def test_history_shows_every_event_with_before_after_who_when_why(
     qtbot.waitUntil(lambda: t.rowCount() == 4)
     last = t.row_texts(3)
     assert last[2] == "lead1" and last[3] == (
-        f"relabel (corrective), reverts #{day.events['ann2_relabel_r3']}")
+        f"relabel (corrective), reverts #{day.events['ann2_relabel_r3']}"
+    )
     assert last[4:7] == ["class picture", "class table", "a table after all"]
     assert t.row_texts(2)[7] == "reverted"
 
@@ -57,7 +63,8 @@ def test_history_of_an_unknown_region_says_so(session: Session, qtbot: QtBot) ->
 
 
 def test_audit_verify_button_reports_ok_then_the_first_bad_event(
-        session: Session, day: Day, qtbot: QtBot, tmp_path: Path) -> None:
+    session: Session, day: Day, qtbot: QtBot, tmp_path: Path
+) -> None:
     d = AuditDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -68,20 +75,23 @@ def test_audit_verify_button_reports_ok_then_the_first_bad_event(
     # someone edits an event behind the app's back (dropping the guard trigger first)
     conn = sqlite3.connect(session.project.path)
     conn.execute("DROP TRIGGER events_no_update")
-    conn.execute("UPDATE events SET reason = 'forged' WHERE id = ?",
-                 [day.events["ann2_relabel_r3"]])
+    conn.execute(
+        "UPDATE events SET reason = 'forged' WHERE id = ?", [day.events["ann2_relabel_r3"]]
+    )
     conn.commit()
     conn.close()
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: d.task is None)
     bad = day.events["ann2_relabel_r3"]
-    assert d.result.text().startswith(f"Audit log BROKEN at event {bad}: event {bad} was "
-                                      "altered after it was written")
+    assert d.result.text().startswith(
+        f"Audit log BROKEN at event {bad}: event {bad} was altered after it was written"
+    )
     d.grab().save(str(tmp_path / "audit.png"))
 
 
-def test_audit_summary_table_and_bar_chart_follow_review(session: Session, day: Day,
-                                                         qtbot: QtBot) -> None:
+def test_audit_summary_table_and_bar_chart_follow_review(
+    session: Session, day: Day, qtbot: QtBot
+) -> None:
     d = AuditDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -89,10 +99,19 @@ def test_audit_summary_table_and_bar_chart_follow_review(session: Session, day: 
     assert users == ["ann1", "ann2", "ann3", "lead1"]
     row = users.index("ann3")
     assert [d.table.item(row, c).text() for c in range(7)] == [
-        "ann3", "annotator", "1", "4", "0", "0", "5"]
-    assert d.bar_heights() == {"regions made": [3, 1, 1, 0],
-                               "corrections made": [3, 3, 4, 0],
-                               "reverted in review": [0, 0, 0, 0]}
+        "ann3",
+        "annotator",
+        "1",
+        "4",
+        "0",
+        "0",
+        "5",
+    ]
+    assert d.bar_heights() == {
+        "regions made": [3, 1, 1, 0],
+        "corrections made": [3, 3, 4, 0],
+        "reverted in review": [0, 0, 0, 0],
+    }
     review.revert(session.project, day.events["ann3_relabel_r5"], "no")
     review.revert(session.project, day.events["ann1_move_r3"], "no")
     qtbot.waitUntil(lambda: d.bar_heights()["reverted in review"] == [1, 0, 1, 0])
@@ -100,9 +119,9 @@ def test_audit_summary_table_and_bar_chart_follow_review(session: Session, day: 
     d.grab().save("/tmp/audit.png")
 
 
-
 def test_a_slow_verification_leaves_the_window_responsive_then_shows_the_result(
-        session: Session, day: Day, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    session: Session, day: Day, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = AuditDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -133,7 +152,8 @@ def test_a_slow_verification_leaves_the_window_responsive_then_shows_the_result(
 
 
 def test_a_verification_that_fails_says_why_and_can_be_retried(
-        session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = AuditDialog(session)
     qtbot.addWidget(d)
     d.show()

@@ -36,8 +36,9 @@ def wait_done(qtbot, run: ImportRun) -> list:  # noqa: ANN001
     return run.outcomes
 
 
-def test_import_of_a_good_and_a_broken_file_summarises_the_rejection(qtbot, session, project,
-                                                                     files):
+def test_import_of_a_good_and_a_broken_file_summarises_the_rejection(
+    qtbot, session, project, files
+):
     good, broken = files
     changed = []
     session.documentsChanged.connect(lambda: changed.append(True))
@@ -87,15 +88,30 @@ def test_dropping_pdfs_on_the_window_imports_them(qtbot, session, project, files
     window.show()
     qtbot.waitExposed(window)
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(broken)),
-                  QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
+    mime.setUrls(
+        [
+            QUrl.fromLocalFile(str(good)),
+            QUrl.fromLocalFile(str(broken)),
+            QUrl.fromLocalFile(str(tmp_path / "notes.txt")),
+        ]
+    )
     # offscreen Qt has no drag manager to route a drop, so call the handlers it would call
-    enter = QDragEnterEvent(QPoint(400, 300), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(400, 300),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(400, 300), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(400, 300),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(drop)
     assert len(window._imports) == 1
     run = window._imports[0]
@@ -108,7 +124,12 @@ def test_dropping_pdfs_on_the_window_imports_them(qtbot, session, project, files
 
     text_only = QMimeData()
     text_only.setUrls([QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
-    refused = QDragEnterEvent(QPoint(400, 300), Qt.DropAction.CopyAction, text_only,
-                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    refused = QDragEnterEvent(
+        QPoint(400, 300),
+        Qt.DropAction.CopyAction,
+        text_only,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dragEnterEvent(refused)
     assert not refused.isAccepted()

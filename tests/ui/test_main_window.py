@@ -61,8 +61,9 @@ def test_fresh_project_opens_on_page_one_of_the_sample(qtbot, session, settings)
     assert "sample.pdf" in window.windowTitle()
 
 
-def test_page_down_shows_page_two_and_ctrl_page_down_the_next_document(qtbot, session, settings,
-                                                                       tmp_path):
+def test_page_down_shows_page_two_and_ctrl_page_down_the_next_document(
+    qtbot, session, settings, tmp_path
+):
     window = open_window(qtbot, session, settings)
     doc = window.doc
     assert doc is not None
@@ -88,8 +89,9 @@ def test_page_down_shows_page_two_and_ctrl_page_down_the_next_document(qtbot, se
     assert blocker.args == [doc.id, 0]
 
 
-def test_keyboard_labelling_class_hotkey_then_drag_adds_a_region_everywhere(qtbot, session,
-                                                                           settings):
+def test_keyboard_labelling_class_hotkey_then_drag_adds_a_region_everywhere(
+    qtbot, session, settings
+):
     window = open_window(qtbot, session, settings)
     project = session.project
     qtbot.keyClick(window.canvas, Qt.Key.Key_B)  # "b" = Table in the default schema
@@ -111,11 +113,17 @@ def test_keyboard_labelling_class_hotkey_then_drag_adds_a_region_everywhere(qtbo
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert region_service.list_regions(project, window.doc.id, 0) == []
     qtbot.waitUntil(lambda: window.regions_panel.row_ids() == [], timeout=5000)
-    qtbot.keyClick(window.canvas, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert [r.id for r in region_service.list_regions(project, window.doc.id, 0)] == [region.id]
-    assert [e.kind for e in region_events(project)] == ["region.create", "region.delete",
-                                                         "region.restore"]
+    assert [e.kind for e in region_events(project)] == [
+        "region.create",
+        "region.delete",
+        "region.restore",
+    ]
 
 
 def test_selection_is_kept_in_step_between_regions_panel_and_canvas(qtbot, session, settings):
@@ -145,18 +153,25 @@ def with_attributes() -> object:
     classes = []
     for c in schema.classes:
         if c.key == "table":
-            c = c.model_copy(update={"attributes": [
-                AttributeDef(key="bordered", type=AttributeType.bool,
-                             description="Has ruled borders"),
-                AttributeDef(key="kind", type=AttributeType.enum,
-                             options=["data", "layout"]),
-            ]})
+            c = c.model_copy(
+                update={
+                    "attributes": [
+                        AttributeDef(
+                            key="bordered", type=AttributeType.bool, description="Has ruled borders"
+                        ),
+                        AttributeDef(
+                            key="kind", type=AttributeType.enum, options=["data", "layout"]
+                        ),
+                    ]
+                }
+            )
         classes.append(c)
     return schema.model_copy(update={"classes": classes})
 
 
-def test_attribute_edit_in_the_editor_is_stored_with_an_event_and_undoable(qtbot, session,
-                                                                           settings):
+def test_attribute_edit_in_the_editor_is_stored_with_an_event_and_undoable(
+    qtbot, session, settings
+):
     project = session.project
     schemas.add_draft(project, with_attributes(), reason="table attributes")
     schemas.publish(project)
@@ -170,8 +185,9 @@ def test_attribute_edit_in_the_editor_is_stored_with_an_event_and_undoable(qtbot
     box = editor.fields["bordered"]
     assert isinstance(box, QCheckBox) and not box.isChecked()
 
-    qtbot.mouseClick(box, LEFT, pos=QPoint(box.width() // 2 if box.width() < 20 else 8,
-                                           box.height() // 2))
+    qtbot.mouseClick(
+        box, LEFT, pos=QPoint(box.width() // 2 if box.width() < 20 else 8, box.height() // 2)
+    )
     assert region_service.get(project, rid).attrs == {"bordered": True}
     last = region_events(project)[-1]
     assert last.kind == "region.set" and last.region_id == rid
@@ -181,8 +197,9 @@ def test_attribute_edit_in_the_editor_is_stored_with_an_event_and_undoable(qtbot
     assert isinstance(combo, QComboBox)
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # "—" -> "data"
-    qtbot.waitUntil(lambda: region_service.get(project, rid).attrs.get("kind") == "data",
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: region_service.get(project, rid).attrs.get("kind") == "data", timeout=5000
+    )
 
     session.undo_stack.undo()
     assert region_service.get(project, rid).attrs == {"bordered": True}
@@ -240,8 +257,16 @@ def test_docks_and_geometry_are_remembered(qtbot, session, settings):
 
 def test_menus_for_other_dialogs_appear_only_when_their_module_exists(qtbot, session, settings):
     window = open_window(qtbot, session, settings)
-    for module in ("schema_editor", "review_view", "audit_view", "history_dialog",
-                   "versions_view", "prelabel_dialog", "agreement_view", "models_view"):
+    for module in (
+        "schema_editor",
+        "review_view",
+        "audit_view",
+        "history_dialog",
+        "versions_view",
+        "prelabel_dialog",
+        "agreement_view",
+        "models_view",
+    ):
         exists = importlib.util.find_spec(f"aal_desktop.ui.{module}") is not None
         assert (module in window.dialog_actions) == exists, module
     titles = [a.text() for a in window.menuBar().actions()]

@@ -55,7 +55,10 @@ def test_registry_details_and_graph(session: Session, qtbot: QtBot) -> None:
     d.show()
     qtbot.waitExposed(d)
     assert [d.table.item(r, 0).text() for r in range(d.table.rowCount())] == [
-        "det:1", "det:2", "det:3"]
+        "det:1",
+        "det:2",
+        "det:3",
+    ]
     assert d.table.item(0, 4).text() == "deployed: prod"
     click_row(qtbot, d, 1)
     assert d.selected_ref() == "det:2"
@@ -63,8 +66,15 @@ def test_registry_details_and_graph(session: Session, qtbot: QtBot) -> None:
     sha = models.get_model(session.project, "det:2").weights_sha256
     assert sha in text and "Corrections v1 → v2: 2" in text and "bold heading" in text
     ids = set(d.scene.items_by_id)
-    assert {"schema:1", "dataset:v1", "dataset:v2", "model:det:1", "model:det:2", "model:det:3",
-            "deployment:1"} <= ids
+    assert {
+        "schema:1",
+        "dataset:v1",
+        "dataset:v2",
+        "model:det:1",
+        "model:det:2",
+        "model:det:3",
+        "deployment:1",
+    } <= ids
     # clicking a model in the graph selects it in the registry
     click_node(qtbot, d, "model:det:3")
     assert d.selected_ref() == "det:3"
@@ -72,7 +82,8 @@ def test_registry_details_and_graph(session: Session, qtbot: QtBot) -> None:
 
 
 def test_deploy_dialog_refuses_a_failing_gate_then_forces_with_reason(
-        session: Session, qtbot: QtBot) -> None:
+    session: Session, qtbot: QtBot
+) -> None:
     d = ModelsDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -116,7 +127,8 @@ def test_deploy_dialog_refuses_a_failing_gate_then_forces_with_reason(
 
 
 def test_retire_model_and_dataset_version_grey_them_in_the_graph(
-        session: Session, qtbot: QtBot) -> None:
+    session: Session, qtbot: QtBot
+) -> None:
     d = ModelsDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -149,8 +161,9 @@ def test_retire_model_and_dataset_version_grey_them_in_the_graph(
     assert "model:det:1" in d.scene.items_by_id  # still traceable
 
 
-def test_check_weights_and_report_from_the_view(session: Session, life: Lifecycle,
-                                                qtbot: QtBot, tmp_path: Path) -> None:
+def test_check_weights_and_report_from_the_view(
+    session: Session, life: Lifecycle, qtbot: QtBot, tmp_path: Path
+) -> None:
     d = ModelsDialog(session)
     qtbot.addWidget(d)
     d.show()

@@ -43,6 +43,7 @@ def shown(qtbot: QtBot, widget: QWidget) -> QWidget:
 
 # --- schema editor ---------------------------------------------------------------------------
 
+
 def _editor(qtbot: QtBot, project: Project):  # noqa: ANN202
     from aal_desktop.ui.schema_editor import SchemaEditorDialog
 
@@ -79,11 +80,13 @@ def test_add_class_gives_a_blank_class_with_a_fresh_colour(qtbot: QtBot, project
 
 
 def _answer(qtbot: QtBot, d, which: str) -> None:  # noqa: ANN001
-    qtbot.waitUntil(lambda: d.confirm_box is not None and d.confirm_box.isVisible(),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: d.confirm_box is not None and d.confirm_box.isVisible(), timeout=5000)
     box = d.confirm_box
-    button = {"keep": d.keep_button, "discard": d.discard_button,
-              "cancel": box.button(QMessageBox.StandardButton.Cancel)}[which]
+    button = {
+        "keep": d.keep_button,
+        "discard": d.discard_button,
+        "cancel": box.button(QMessageBox.StandardButton.Cancel),
+    }[which]
     qtbot.mouseClick(button, LEFT)
 
 
@@ -119,6 +122,7 @@ def test_closing_the_schema_editor_with_staged_operations_asks(qtbot: QtBot, pro
 
 # --- review window -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def review(day: Day, session: Session, qtbot: QtBot):  # noqa: ANN201
     from aal_desktop.ui.review_view import ReviewWindow
@@ -127,8 +131,9 @@ def review(day: Day, session: Session, qtbot: QtBot):  # noqa: ANN201
     return shown(qtbot, w)
 
 
-def test_review_preview_waits_for_the_page_and_centres_the_change(review, day: Day,
-                                                                   qtbot: QtBot) -> None:
+def test_review_preview_waits_for_the_page_and_centres_the_change(
+    review, day: Day, qtbot: QtBot
+) -> None:
     review.filters.set_values(user="ann1", kind=None, review=None)
     rows = [review.model.event_at(r).id for r in range(review.model.rowCount())]
     review.select_row(rows.index(day.events["ann1_relabel_r1"]))
@@ -151,8 +156,9 @@ def test_review_preview_waits_for_the_page_and_centres_the_change(review, day: D
     assert abs(centre.y() - focus.y()) < max(tolerance, 2)
 
 
-def test_review_window_closes_with_a_button_esc_and_ctrl_w(day: Day, session: Session,
-                                                           qtbot: QtBot) -> None:
+def test_review_window_closes_with_a_button_esc_and_ctrl_w(
+    day: Day, session: Session, qtbot: QtBot
+) -> None:
     from aal_desktop.ui.review_view import ReviewWindow
 
     for how in ("button", "esc", "ctrl+w"):
@@ -183,21 +189,25 @@ def test_the_review_column_is_not_clipped(review, qtbot: QtBot) -> None:
 
 # --- dialogs grow to their text ----------------------------------------------------------------
 
+
 def _no_clipped_or_overlapping_labels(dialog: QWidget) -> None:
     labels = [w for w in dialog.findChildren(QLabel) if w.isVisible() and w.text()]
     for label in labels:
         if label.wordWrap():
             assert label.height() >= label.heightForWidth(label.width()) - 1, label.text()
-    rects = [(lab, lab.geometry().translated(lab.parentWidget().mapTo(dialog, lab.pos() * 0)))
-             for lab in labels]
+    rects = [
+        (lab, lab.geometry().translated(lab.parentWidget().mapTo(dialog, lab.pos() * 0)))
+        for lab in labels
+    ]
     for i, (a, ra) in enumerate(rects):
-        for b, rb in rects[i + 1:]:
+        for b, rb in rects[i + 1 :]:
             if a.parentWidget() is b.parentWidget():
                 assert not ra.intersects(rb), (a.text(), b.text())
 
 
-def test_prelabel_dialog_grows_to_fit_a_long_result(qtbot: QtBot, session: Session,
-                                                    tmp_path: Path, monkeypatch) -> None:
+def test_prelabel_dialog_grows_to_fit_a_long_result(
+    qtbot: QtBot, session: Session, tmp_path: Path, monkeypatch
+) -> None:
     from aal_desktop.ui import prelabel_dialog
 
     (o,) = documents.import_paths(session.project, [make_pdf(tmp_path / "p.pdf", pages=3)])
@@ -205,12 +215,23 @@ def test_prelabel_dialog_grows_to_fit_a_long_result(qtbot: QtBot, session: Sessi
 
     def fake_work(jobs, totals, min_confidence, worker):  # noqa: ANN001, ANN202
         def work(job):  # noqa: ANN001, ANN202
-            return [prelabel.PrelabelReport(
-                run_id="r", document_id=o.document_id, model_name="stand-in",
-                model_version="1", pages=[0, 1, 2], min_confidence=min_confidence,
-                annotator="lead1", created=3, unmapped=many,
-                created_by_class={"text": 2, "title": 1}, pages_done=[0, 1],
-                failed_pages={2: "the page could not be rendered in 20 s " * 3})]
+            return [
+                prelabel.PrelabelReport(
+                    run_id="r",
+                    document_id=o.document_id,
+                    model_name="stand-in",
+                    model_version="1",
+                    pages=[0, 1, 2],
+                    min_confidence=min_confidence,
+                    annotator="lead1",
+                    created=3,
+                    unmapped=many,
+                    created_by_class={"text": 2, "title": 1},
+                    pages_done=[0, 1],
+                    failed_pages={2: "the page could not be rendered in 20 s " * 3},
+                )
+            ]
+
         return work
 
     monkeypatch.setattr(prelabel_dialog, "prelabel_work", fake_work)
@@ -256,6 +277,7 @@ def test_release_dialog_shows_its_steps_and_fits_them(qtbot: QtBot, tmp_path: Pa
 
 # --- colours -----------------------------------------------------------------------------------
 
+
 def test_a_navy_class_swatch_shows_on_a_dark_theme(qtbot: QtBot) -> None:
     from aal_desktop.ui.icons import outlined_swatch
 
@@ -266,8 +288,9 @@ def test_a_navy_class_swatch_shows_on_a_dark_theme(qtbot: QtBot) -> None:
     assert image.pixelColor(7, 7) == QColor("#000075")
 
 
-def test_the_toolbar_class_square_has_a_backing_in_dark_mode(qtbot: QtBot, session: Session,
-                                                             settings) -> None:
+def test_the_toolbar_class_square_has_a_backing_in_dark_mode(
+    qtbot: QtBot, session: Session, settings
+) -> None:
     from aal_desktop.ui.main_window import MainWindow
     from aal_desktop.ui.theme import palette
 

@@ -41,6 +41,7 @@ def drag(qtbot, window: MainWindow, a: tuple[float, float], b: tuple[float, floa
 
 # --- first start ---------------------------------------------------------------------------
 
+
 def test_first_start_asks_your_name_and_says_the_first_person_becomes_lead(qtbot, tmp_path):
     from aal_desktop.ui.dialogs.user_dialog import UserDialog
 
@@ -90,6 +91,7 @@ def test_an_empty_page_shows_how_to_draw_until_a_box_is_drawn(qtbot, session, se
 
 # --- the Documents panel -------------------------------------------------------------------
 
+
 def test_documents_panel_shows_in_progress_as_soon_as_a_box_is_drawn(qtbot, session, settings):
     window = open_window(qtbot, session, settings)
     model = window.documents_panel.model
@@ -100,8 +102,9 @@ def test_documents_panel_shows_in_progress_as_soon_as_a_box_is_drawn(qtbot, sess
     qtbot.waitUntil(lambda: model.index(0, 1).data() == "in progress", timeout=5000)
 
 
-def test_ctrl_page_down_leaves_exactly_one_row_selected_and_painted(qtbot, session, settings,
-                                                                   tmp_path):
+def test_ctrl_page_down_leaves_exactly_one_row_selected_and_painted(
+    qtbot, session, settings, tmp_path
+):
     documents.import_paths(session.project, [make_pdf(tmp_path / "b.pdf", pages=2)])
     window = open_window(qtbot, session, settings)
     table = window.documents_panel.table
@@ -120,26 +123,31 @@ def test_ctrl_page_down_leaves_exactly_one_row_selected_and_painted(qtbot, sessi
     def painted(row: int) -> bool:
         y = table.rowViewportPosition(row) + table.rowHeight(row) // 2
         x = table.columnViewportPosition(2) + 2
-        c = shot.pixelColor(x * shot.width() // table.viewport().width(),
-                            y * shot.height() // table.viewport().height())
+        c = shot.pixelColor(
+            x * shot.width() // table.viewport().width(),
+            y * shot.height() // table.viewport().height(),
+        )
         return abs(c.hue() - highlight.hue()) < 20 and c.saturation() > 80
 
     assert [r for r in range(2) if painted(r)] == rows
 
 
 def test_document_names_are_elided_in_the_middle_with_the_full_name_in_the_tooltip(
-        qtbot, session, settings, tmp_path):
+    qtbot, session, settings, tmp_path
+):
     long_a = "mupdf-rendering-regression-report-2024-volume-one-final.pdf"
     long_b = "mupdf-rendering-regression-report-2024-volume-two-final.pdf"
-    documents.import_paths(session.project, [make_pdf(tmp_path / long_a),
-                                             make_pdf(tmp_path / long_b)])
+    documents.import_paths(
+        session.project, [make_pdf(tmp_path / long_a), make_pdf(tmp_path / long_b)]
+    )
     window = open_window(qtbot, session, settings)
     panel = window.documents_panel
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=5000)
     assert panel.table.textElideMode() == Qt.TextElideMode.ElideMiddle
     rows = {panel.proxy.index(r, 0).data(): r for r in range(3)}
-    tips = [panel.proxy.index(rows[n], 0).data(Qt.ItemDataRole.ToolTipRole) for n in (long_a,
-                                                                                       long_b)]
+    tips = [
+        panel.proxy.index(rows[n], 0).data(Qt.ItemDataRole.ToolTipRole) for n in (long_a, long_b)
+    ]
     assert tips[0].splitlines()[0] == long_a and tips[1].splitlines()[0] == long_b
     # what a narrow panel shows: the two names still differ (their ends are kept)
     metrics = panel.table.fontMetrics()
@@ -150,8 +158,10 @@ def test_document_names_are_elided_in_the_middle_with_the_full_name_in_the_toolt
 
 # --- projects and imports ------------------------------------------------------------------
 
-def test_a_file_that_is_not_a_project_is_not_added_to_recent_projects(qtbot, session, settings,
-                                                                      tmp_path, monkeypatch):
+
+def test_a_file_that_is_not_a_project_is_not_added_to_recent_projects(
+    qtbot, session, settings, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QFileDialog
 
     from aal_desktop.ui.app import App
@@ -162,8 +172,9 @@ def test_a_file_that_is_not_a_project_is_not_added_to_recent_projects(qtbot, ses
     window = app.start(session.project)
     qtbot.addWidget(window)
     window.show()
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: (str(readme), "All files (*)"))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (str(readme), "All files (*)")
+    )
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window.canvas, Qt.Key.Key_O, CTRL)
@@ -188,13 +199,15 @@ def _encrypted(tmp_path: Path, name: str, password: str) -> Path:
 
 
 def _password_dialog(qtbot, run) -> QInputDialog:  # noqa: ANN001
-    qtbot.waitUntil(lambda: run.password_dialog is not None
-                    and run.password_dialog.isVisible(), timeout=60000)
+    qtbot.waitUntil(
+        lambda: run.password_dialog is not None and run.password_dialog.isVisible(), timeout=60000
+    )
     return run.password_dialog
 
 
 def test_encrypted_pdfs_ask_for_a_password_retry_when_wrong_and_cancel_skips(
-        qtbot, session, settings, tmp_path):
+    qtbot, session, settings, tmp_path
+):
     locked = _encrypted(tmp_path, "locked.pdf", "s3cret")
     other = _encrypted(tmp_path, "other.pdf", "xyz")
     window = open_window(qtbot, session, settings)
@@ -206,8 +219,9 @@ def test_encrypted_pdfs_ask_for_a_password_retry_when_wrong_and_cancel_skips(
     field = dialog.findChild(QLineEdit)
     qtbot.keyClicks(field, "wrong")
     qtbot.keyClick(field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: run.password_dialog is not None and run.password_dialog is not dialog,
-                    timeout=60000)
+    qtbot.waitUntil(
+        lambda: run.password_dialog is not None and run.password_dialog is not dialog, timeout=60000
+    )
     again = _password_dialog(qtbot, run)
     assert "Wrong password" in again.labelText() and "locked.pdf" in again.labelText()
     field = again.findChild(QLineEdit)
@@ -215,8 +229,7 @@ def test_encrypted_pdfs_ask_for_a_password_retry_when_wrong_and_cancel_skips(
     qtbot.keyClick(field, Qt.Key.Key_Return)
 
     third = _password_dialog(qtbot, run)
-    qtbot.waitUntil(lambda: third is not again and "other.pdf" in third.labelText(),
-                    timeout=60000)
+    qtbot.waitUntil(lambda: third is not again and "other.pdf" in third.labelText(), timeout=60000)
     qtbot.keyClick(third.findChild(QLineEdit), Qt.Key.Key_Escape)  # Cancel: skip it
 
     qtbot.waitUntil(lambda: not run.is_running(), timeout=60000)
@@ -232,11 +245,14 @@ def test_encrypted_pdfs_ask_for_a_password_retry_when_wrong_and_cancel_skips(
 
 # --- the tool bar ----------------------------------------------------------------------------
 
+
 def test_undo_and_redo_have_their_own_icons_and_name_the_step(qtbot, session, settings):
     window = open_window(qtbot, session, settings)
     undo, redo = window.action("undo"), window.action("redo")
-    icons = {k: window.action(k).icon().pixmap(18, 18).toImage()
-             for k in ("undo", "redo", "prev_page", "next_page", "prev_doc", "next_doc")}
+    icons = {
+        k: window.action(k).icon().pixmap(18, 18).toImage()
+        for k in ("undo", "redo", "prev_page", "next_page", "prev_doc", "next_doc")
+    }
     assert not undo.icon().isNull() and not redo.icon().isNull()
     assert icons["undo"] != icons["redo"]
     for arrow in ("prev_page", "next_page", "prev_doc", "next_doc"):

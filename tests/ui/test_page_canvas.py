@@ -54,8 +54,13 @@ def scene_of(canvas: PageCanvas, p: QPoint) -> QPointF:
     return canvas.mapToScene(p)
 
 
-def drag(qtbot, canvas: PageCanvas, a: QPoint, b: QPoint,  # noqa: ANN001
-         modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def drag(
+    qtbot,
+    canvas: PageCanvas,
+    a: QPoint,
+    b: QPoint,  # noqa: ANN001
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     vp = canvas.viewport()
     qtbot.mousePress(vp, LEFT, modifier, a)
     mid = QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2)
@@ -64,8 +69,12 @@ def drag(qtbot, canvas: PageCanvas, a: QPoint, b: QPoint,  # noqa: ANN001
     qtbot.mouseRelease(vp, LEFT, modifier, b)
 
 
-def click(qtbot, canvas: PageCanvas, p: QPoint,  # noqa: ANN001
-          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def click(
+    qtbot,
+    canvas: PageCanvas,
+    p: QPoint,  # noqa: ANN001
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     qtbot.mouseClick(canvas.viewport(), LEFT, modifier, p)
 
 
@@ -80,8 +89,10 @@ def region_center(canvas: PageCanvas, rid: str) -> QPoint:
 
 def wait_drawn(qtbot, canvas: PageCanvas, rid: str, predicate) -> None:  # noqa: ANN001
     """The canvas redraws from session.regionsChanged (queued): wait for the item."""
-    qtbot.waitUntil(lambda: canvas.region_item(rid) is not None
-                    and predicate(canvas.region_item(rid)), timeout=5000)
+    qtbot.waitUntil(
+        lambda: canvas.region_item(rid) is not None and predicate(canvas.region_item(rid)),
+        timeout=5000,
+    )
 
 
 # --- drawing -------------------------------------------------------------------------------
@@ -106,8 +117,7 @@ def test_drag_on_empty_page_adds_one_region_and_one_event(qtbot, session, projec
     assert canvas.selected_ids() == [region.id]
 
 
-def test_drag_is_clamped_to_the_page_and_tiny_drags_add_nothing(qtbot, session, project,
-                                                                 doc_id):
+def test_drag_is_clamped_to_the_page_and_tiny_drags_add_nothing(qtbot, session, project, doc_id):
     canvas = open_canvas(qtbot, session, doc_id)
     a = view_point(canvas, 200, 200)
     drag(qtbot, canvas, a, a + QPoint(2, 2))
@@ -133,8 +143,9 @@ def test_drawing_nothing_is_written_while_the_mouse_is_down(qtbot, session, proj
 # --- selection, relabel, undo -------------------------------------------------------------------
 
 
-def test_class_hotkey_relabels_selection_and_undo_is_a_recorded_change(qtbot, session, project,
-                                                                       doc_id):
+def test_class_hotkey_relabels_selection_and_undo_is_a_recorded_change(
+    qtbot, session, project, doc_id
+):
     rid = region_service.add_region(project, doc_id, 0, (100, 300, 300, 400), "text").id
     canvas = open_canvas(qtbot, session, doc_id)
     click(qtbot, canvas, region_center(canvas, rid))
@@ -185,8 +196,7 @@ def test_delete_key_then_undo_restores(qtbot, session, project, doc_id):
     wait_drawn(qtbot, canvas, rid, lambda item: True)
 
 
-def test_undo_of_a_drawn_box_deletes_it_and_redo_brings_it_back(qtbot, session, project,
-                                                                doc_id):
+def test_undo_of_a_drawn_box_deletes_it_and_redo_brings_it_back(qtbot, session, project, doc_id):
     canvas = open_canvas(qtbot, session, doc_id)
     drag(qtbot, canvas, view_point(canvas, 100, 300), view_point(canvas, 250, 400))
     (region,) = region_service.list_regions(project, doc_id, 0)
@@ -207,8 +217,9 @@ def test_dragging_a_selected_region_moves_it_with_one_event(qtbot, session, proj
 
     moved = region_service.get(project, rid)
     d = scene_of(canvas, end) - scene_of(canvas, start)
-    assert moved.box == pytest.approx((100 + d.x(), 300 + d.y(), 300 + d.x(), 400 + d.y()),
-                                      abs=0.011)
+    assert moved.box == pytest.approx(
+        (100 + d.x(), 300 + d.y(), 300 + d.x(), 400 + d.y()), abs=0.011
+    )
     kinds = [e.kind for e in events_of(project)]
     assert kinds == ["region.create", "region.move"]
 
@@ -239,10 +250,13 @@ def test_arrow_keys_nudge_one_point_and_shift_ten(qtbot, session, project, doc_i
     assert [e.kind for e in events_of(project)].count("region.move") == 2
 
 
-def test_shift_click_toggles_and_ctrl_drag_selects_with_a_rubber_band(qtbot, session, project,
-                                                                      doc_id):
-    ids = [region_service.add_region(project, doc_id, 0, (x, 300, x + 80, 360), "text").id
-           for x in (100, 250, 400)]
+def test_shift_click_toggles_and_ctrl_drag_selects_with_a_rubber_band(
+    qtbot, session, project, doc_id
+):
+    ids = [
+        region_service.add_region(project, doc_id, 0, (x, 300, x + 80, 360), "text").id
+        for x in (100, 250, 400)
+    ]
     canvas = open_canvas(qtbot, session, doc_id)
     click(qtbot, canvas, region_center(canvas, ids[0]))
     click(qtbot, canvas, region_center(canvas, ids[2]), Qt.KeyboardModifier.ShiftModifier)
@@ -252,8 +266,13 @@ def test_shift_click_toggles_and_ctrl_drag_selects_with_a_rubber_band(qtbot, ses
 
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert canvas.selected_ids() == []
-    drag(qtbot, canvas, view_point(canvas, 90, 250), view_point(canvas, 340, 380),
-         Qt.KeyboardModifier.ControlModifier)
+    drag(
+        qtbot,
+        canvas,
+        view_point(canvas, 90, 250),
+        view_point(canvas, 340, 380),
+        Qt.KeyboardModifier.ControlModifier,
+    )
     assert set(canvas.selected_ids()) == {ids[0], ids[1]}
     assert len(events_of(project)) == 3  # selecting writes nothing
 
@@ -263,8 +282,9 @@ def test_shift_click_toggles_and_ctrl_drag_selects_with_a_rubber_band(qtbot, ses
     assert {region_service.get(project, r).class_key for r in ids[:2]} == {"text"}
 
 
-def test_copy_paste_offsets_on_the_same_page_and_keeps_place_on_another(qtbot, session,
-                                                                        project, doc_id):
+def test_copy_paste_offsets_on_the_same_page_and_keeps_place_on_another(
+    qtbot, session, project, doc_id
+):
     rid = region_service.add_region(project, doc_id, 0, (100, 300, 300, 400), "table").id
     canvas = open_canvas(qtbot, session, doc_id)
     canvas.select_regions([rid])
@@ -283,8 +303,16 @@ def test_copy_paste_offsets_on_the_same_page_and_keeps_place_on_another(qtbot, s
 
 
 def test_context_menu_accepts_a_pending_prelabel(qtbot, session, project, doc_id):
-    rid = region_service.add_region(project, doc_id, 0, (100, 300, 300, 400), "table",
-                                    origin="model", model_name="m", confidence=0.8).id
+    rid = region_service.add_region(
+        project,
+        doc_id,
+        0,
+        (100, 300, 300, 400),
+        "table",
+        origin="model",
+        model_name="m",
+        confidence=0.8,
+    ).id
     canvas = open_canvas(qtbot, session, doc_id)
     item = canvas.region_item(rid)
     assert item is not None and item.pending and item.label().endswith("?")
@@ -302,8 +330,9 @@ def test_context_menu_accepts_a_pending_prelabel(qtbot, session, project, doc_id
 # --- snap to text on a rotated page --------------------------------------------------------------
 
 
-def test_snap_to_text_on_a_rotated_page_shrinks_to_the_words_displayed_box(qtbot, project,
-                                                                         tmp_path):
+def test_snap_to_text_on_a_rotated_page_shrinks_to_the_words_displayed_box(
+    qtbot, project, tmp_path
+):
     import pymupdf
 
     pdf = make_pdf(tmp_path / "rotated.pdf", pages=1, rotation=90)
@@ -322,8 +351,12 @@ def test_snap_to_text_on_a_rotated_page_shrinks_to_the_words_displayed_box(qtbot
         canvas.set_current_class("text")
         canvas.set_snap(True)
         loose = (displayed.x0 - 12, displayed.y0 - 15, displayed.x1 + 12, displayed.y1 + 15)
-        drag(qtbot, canvas, view_point(canvas, loose[0], loose[1]),
-             view_point(canvas, loose[2], loose[3]))
+        drag(
+            qtbot,
+            canvas,
+            view_point(canvas, loose[0], loose[1]),
+            view_point(canvas, loose[2], loose[3]),
+        )
         (region,) = region_service.list_regions(project, doc, 0)
         assert region.box == pytest.approx(tuple(displayed), abs=0.05)
         assert region.text is not None and "Hello" in region.text
@@ -343,8 +376,7 @@ def hang_on_every_page(pdf_path: str, page: int, zoom: float) -> RenderedPage:
 def test_the_time_limit_holds_for_a_page_queued_behind_a_hanging_one(qtbot, project, doc_id):
     session = Session(project)
     session.renderer.close()
-    session.renderer = RenderService(session, render=hang_on_every_page, timeout=4.0,
-                                     workers=1)
+    session.renderer = RenderService(session, render=hang_on_every_page, timeout=4.0, workers=1)
     try:
         canvas = PageCanvas(session)
         qtbot.addWidget(canvas)
@@ -362,7 +394,8 @@ def test_the_time_limit_holds_for_a_page_queued_behind_a_hanging_one(qtbot, proj
 
 
 def test_a_render_that_times_out_shows_the_page_as_failed_and_the_next_page_renders(
-        qtbot, project, doc_id):
+    qtbot, project, doc_id
+):
     session = Session(project)
     session.renderer.close()
     session.renderer = RenderService(session, render=hang_on_first_page, timeout=8.0)
@@ -396,8 +429,13 @@ def test_zoom_rerenders_sharper_and_regions_stay_in_points(qtbot, session, proje
     with qtbot.waitSignal(canvas.zoomChanged) as blocker:
         canvas.set_zoom(canvas.zoom() * 2)
     assert blocker.args[0] == pytest.approx(canvas.zoom())
-    qtbot.waitUntil(lambda: canvas._page_item.image() is not None
-                    and canvas._page_item.image().width() >= first.width() * 1.8, timeout=30000)
+    qtbot.waitUntil(
+        lambda: (
+            canvas._page_item.image() is not None
+            and canvas._page_item.image().width() >= first.width() * 1.8
+        ),
+        timeout=30000,
+    )
     item = canvas.region_item(rid)
     assert item is not None and tuple(item.box()) == pytest.approx((100, 300, 300, 400))
     top_left = canvas.mapToScene(canvas.page_to_view(100, 300))
@@ -460,8 +498,9 @@ def test_paging_through_the_155_page_corpus_document_never_freezes(qtbot, projec
         session.close()
 
 
-def test_grab_shows_the_page_with_its_regions_painted(qtbot, session, project, doc_id,
-                                                          tmp_path: Path):
+def test_grab_shows_the_page_with_its_regions_painted(
+    qtbot, session, project, doc_id, tmp_path: Path
+):
     region_service.add_region(project, doc_id, 0, (60, 80, 300, 120), "title")
     canvas = open_canvas(qtbot, session, doc_id)
     path = tmp_path / "canvas.png"

@@ -77,8 +77,9 @@ def test_documents_panel_lists_filters_searches_and_opens(qtbot, session, projec
     assert opened.args == [a]
 
 
-def test_labels_palette_picks_a_class_counts_it_and_shows_its_guideline(qtbot, session, project,
-                                                                        two_docs):
+def test_labels_palette_picks_a_class_counts_it_and_shows_its_guideline(
+    qtbot, session, project, two_docs
+):
     a, _ = two_docs
     palette = shown(LabelsPalette(session), qtbot)
     palette.set_document(a)
@@ -108,9 +109,17 @@ def test_labels_palette_picks_a_class_counts_it_and_shows_its_guideline(qtbot, s
 def test_regions_panel_shows_class_text_and_origin(qtbot, session, project, two_docs):
     a, _ = two_docs
     human = region_service.add_region(project, a, 0, (60, 80, 200, 110), "text")
-    model = region_service.add_region(project, a, 0, (60, 120, 200, 150), "section_header",
-                                      origin="model", model_name="docl", model_version="1.0",
-                                      confidence=0.87)
+    model = region_service.add_region(
+        project,
+        a,
+        0,
+        (60, 120, 200, 150),
+        "section_header",
+        origin="model",
+        model_name="docl",
+        model_version="1.0",
+        confidence=0.87,
+    )
     panel = shown(RegionsPanel(session), qtbot)
     panel.set_page(a, 0)
     assert panel.row_ids() == [human.id, model.id]  # top to bottom
@@ -131,14 +140,22 @@ def test_regions_panel_shows_class_text_and_origin(qtbot, session, project, two_
     assert panel.summary.text() == "1 region on this page"
 
 
-def test_attributes_editor_number_and_text_fields_store_values(qtbot, session, project,
-                                                               two_docs):
+def test_attributes_editor_number_and_text_fields_store_values(qtbot, session, project, two_docs):
     a, _ = two_docs
     schema = default_schema()
-    classes = [c.model_copy(update={"attributes": [
-        AttributeDef(key="columns", type=AttributeType.number),
-        AttributeDef(key="note", type=AttributeType.text),
-    ]}) if c.key == "table" else c for c in schema.classes]
+    classes = [
+        c.model_copy(
+            update={
+                "attributes": [
+                    AttributeDef(key="columns", type=AttributeType.number),
+                    AttributeDef(key="note", type=AttributeType.text),
+                ]
+            }
+        )
+        if c.key == "table"
+        else c
+        for c in schema.classes
+    ]
     schemas.add_draft(project, schema.model_copy(update={"classes": classes}))
     schemas.publish(project)
     qtbot.waitUntil(lambda: session.schema.version == 2, timeout=5000)
@@ -167,8 +184,9 @@ def test_attributes_editor_number_and_text_fields_store_values(qtbot, session, p
     assert editor.fields == {} and "2 regions selected" in editor.title.text()
 
 
-def test_thumbnails_render_visible_pages_and_click_goes_to_a_page(qtbot, session, project,
-                                                                  two_docs):
+def test_thumbnails_render_visible_pages_and_click_goes_to_a_page(
+    qtbot, session, project, two_docs
+):
     _, b = two_docs
     strip = shown(ThumbnailStrip(session), qtbot)
     strip.resize(170, 700)
@@ -177,8 +195,9 @@ def test_thumbnails_render_visible_pages_and_click_goes_to_a_page(qtbot, session
     qtbot.waitUntil(lambda: strip.has_image(0), timeout=60000)
     qtbot.waitUntil(lambda: strip.pending() == 0, timeout=60000)
     image = strip.item(0).icon().pixmap(strip.iconSize()).toImage()
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 3)
-               for y in range(0, image.height(), 3)}
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)
+    }
     assert len(colours) > 2  # text rendered, not a blank placeholder
 
     rect = strip.visualItemRect(strip.item(1))
@@ -196,7 +215,9 @@ def test_user_dialog_lists_people_and_only_leads_can_add_them(qtbot, project, tm
     qtbot.keyClicks(dialog.new_name, "ann2")
     qtbot.mouseClick(dialog.add_button, LEFT)
     assert {u.name: u.role.value for u in users.list_users(project)} == {
-        "lead1": "lead", "ann2": "annotator"}
+        "lead1": "lead",
+        "ann2": "annotator",
+    }
     assert dialog.chosen() == "ann2"
 
     with Project(project.path, user="ann2") as as_annotator:

@@ -21,12 +21,19 @@ def test_no_display_is_said_plainly() -> None:
 
 
 def test_missing_libraries_give_install_lines_for_debian_and_fedora(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(platform_check, "plugin_path", lambda platform: Path("/x/libqxcb.so"))
-    monkeypatch.setattr(platform_check, "missing_by_ldd",
-                        lambda plugin: ["libxcb-icccm.so.4", "libxcb-keysyms.so.1"])
-    monkeypatch.setattr(platform_check, "missing_at_runtime",
-                        lambda platform: ["libxcb-cursor.so.0", "libxcb-icccm.so.4"])
+    monkeypatch.setattr(
+        platform_check,
+        "missing_by_ldd",
+        lambda plugin: ["libxcb-icccm.so.4", "libxcb-keysyms.so.1"],
+    )
+    monkeypatch.setattr(
+        platform_check,
+        "missing_at_runtime",
+        lambda platform: ["libxcb-cursor.so.0", "libxcb-icccm.so.4"],
+    )
     problem = platform_check.check({"DISPLAY": ":0"})
     assert problem is not None
     assert problem.missing == ("libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-cursor.so.0")
@@ -49,8 +56,9 @@ def test_the_real_plugin_is_found_and_read() -> None:
     assert all(name.startswith("lib") and ".so" in name for name in missing)
 
 
-def test_app_refuses_to_start_with_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_app_refuses_to_start_with_the_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from aal_desktop.ui import app
 
     problem = platform_check.PlatformProblem("xcb", ("libxcb-icccm.so.4",), "install libxcb-icccm4")
@@ -76,8 +84,9 @@ def test_the_launcher_says_what_to_install_before_any_qt_module_loads() -> None:
         "print(code, sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
     )
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.strip() == "1 []", done.stdout + done.stderr
     assert done.stderr.strip() == "aal-desktop: install libegl1"
     dev = (root / "dev.py").read_text(encoding="utf-8")

@@ -25,8 +25,9 @@ def _doc(project: Project, tmp_path: Path, pages: int = 2) -> int:
     return out.document_id
 
 
-def test_prelabel_dialog_runs_in_worker_and_summarises(session: Session, tmp_path: Path,
-                                                       qtbot: QtBot) -> None:
+def test_prelabel_dialog_runs_in_worker_and_summarises(
+    session: Session, tmp_path: Path, qtbot: QtBot
+) -> None:
     doc = _doc(session.project, tmp_path)
     d = PrelabelDialog(session, [doc], [1])
     qtbot.addWidget(d)
@@ -45,15 +46,23 @@ def test_prelabel_dialog_runs_in_worker_and_summarises(session: Session, tmp_pat
     assert f"{rep.created} regions created on 1 page" in d.summary.text()
     # running again from the dialog adds nothing and says so
     qtbot.mouseClick(d.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not d.is_running() and d.reports is not None
-                    and d.reports and d.reports[0].run_id != rep.run_id, timeout=120_000)
+    qtbot.waitUntil(
+        lambda: (
+            not d.is_running()
+            and d.reports is not None
+            and d.reports
+            and d.reports[0].run_id != rep.run_id
+        ),
+        timeout=120_000,
+    )
     assert d.reports[0].created == 0
     assert f"{rep.created} already labelled" in d.summary.text()
     d.close()
 
 
-def test_prelabel_dialog_cancel_stops_and_records_the_run(session: Session, tmp_path: Path,
-                                                          qtbot: QtBot) -> None:
+def test_prelabel_dialog_cancel_stops_and_records_the_run(
+    session: Session, tmp_path: Path, qtbot: QtBot
+) -> None:
     doc = _doc(session.project, tmp_path, pages=3)
     d = PrelabelDialog(session, [doc], None)
     qtbot.addWidget(d)
@@ -75,10 +84,18 @@ def test_prelabel_dialog_cancel_stops_and_records_the_run(session: Session, tmp_
 def double(session: Session, tmp_path: Path) -> tuple[Session, int]:
     project = session.project
     doc = _doc(project, tmp_path, pages=1)
-    boxes = {"alice": [((60, 80, 300, 110), "title"), ((60, 120, 300, 150), "text"),
-                       ((60, 400, 300, 500), "table")],
-             "bob": [((62, 82, 302, 112), "section_header"), ((60, 120, 300, 150), "text"),
-                     ((300, 600, 500, 700), "picture")]}
+    boxes = {
+        "alice": [
+            ((60, 80, 300, 110), "title"),
+            ((60, 120, 300, 150), "text"),
+            ((60, 400, 300, 500), "table"),
+        ],
+        "bob": [
+            ((62, 82, 302, 112), "section_header"),
+            ((60, 120, 300, 150), "text"),
+            ((300, 600, 500, 700), "picture"),
+        ],
+    }
     for who, items in boxes.items():
         project.switch_user(who)
         for box, cls in items:
@@ -93,15 +110,17 @@ def _click_row(qtbot: QtBot, table, row: int) -> None:  # type: ignore[no-untype
 
 
 def test_agreement_view_shows_scores_disagreement_page_and_adjudicates(
-        double: tuple[Session, int], qtbot: QtBot, tmp_path: Path) -> None:
+    double: tuple[Session, int], qtbot: QtBot, tmp_path: Path
+) -> None:
     session, doc = double
     d = AgreementDialog(session)
     qtbot.addWidget(d)
     d.show()
     # pairs title/section_header and text/text: po 1/2, pe 1/4 -> kappa 1/3
     assert "kappa 0.333" in d.summary.text()
-    classes = {d.classes.row_texts(r)[0]: d.classes.row_texts(r)
-               for r in range(d.classes.rowCount())}
+    classes = {
+        d.classes.row_texts(r)[0]: d.classes.row_texts(r) for r in range(d.classes.rowCount())
+    }
     assert classes["text"][1:] == ["1", "0", "0", "1.000", "1.000", "1.000"]
     assert classes["title"][1:4] == ["0", "0", "1"]
     assert d.disagreements.rowCount() == 3
@@ -117,8 +136,11 @@ def test_agreement_view_shows_scores_disagreement_page_and_adjudicates(
     assert (tmp_path / "agreement.png").stat().st_size > 5000
 
     qtbot.mouseClick(d.pick_b, Qt.MouseButton.LeftButton)
-    (adj,) = [r for r in regions.list_regions(session.project, doc)
-              if r.annotator == agreement.ADJUDICATED]
+    (adj,) = [
+        r
+        for r in regions.list_regions(session.project, doc)
+        if r.annotator == agreement.ADJUDICATED
+    ]
     assert adj.class_key == "section_header" and tuple(adj.box) == (62, 82, 302, 112)
     done = [x for x in d.rows if x.kind == "class"]
     assert done[0].resolved
@@ -129,8 +151,9 @@ def test_agreement_view_shows_scores_disagreement_page_and_adjudicates(
     assert "DotLine" in {i.pen().style().name for i in rects}
 
 
-def test_agreement_view_is_read_only_for_annotators(double: tuple[Session, int],
-                                                    qtbot: QtBot) -> None:
+def test_agreement_view_is_read_only_for_annotators(
+    double: tuple[Session, int], qtbot: QtBot
+) -> None:
     session, _ = double
     session.project.switch_user("alice")
     d = AgreementDialog(session)

@@ -34,9 +34,17 @@ def project(first_run_project: Project) -> Project:
 
 
 def prelabel(project: Project, doc_id: int, page: int, y: float, confidence: float) -> str:
-    r = region_service.add_region(project, doc_id, page, (72, y, 300, y + 40), "text",
-                                  origin="model", model_name="m", model_version="1",
-                                  confidence=confidence)
+    r = region_service.add_region(
+        project,
+        doc_id,
+        page,
+        (72, y, 300, y + 40),
+        "text",
+        origin="model",
+        model_name="m",
+        model_version="1",
+        confidence=confidence,
+    )
     assert r.prelabel_state == "pending"
     return r.id
 
@@ -49,11 +57,11 @@ def answer_threshold(monkeypatch: pytest.MonkeyPatch, value: float, asked: list)
     def fake(parent: QWidget, title: str, label: str, default: float, *args: Any) -> tuple:
         asked.append(default)
         return value, True
+
     monkeypatch.setattr(QInputDialog, "getDouble", staticmethod(fake))
 
 
-def test_accept_above_threshold_then_page_each_one_undo_step(qtbot, session, settings,
-                                                               monkeypatch):
+def test_accept_above_threshold_then_page_each_one_undo_step(qtbot, session, settings, monkeypatch):
     project = session.project
     window = open_window(qtbot, session, settings)
     doc = window.doc
@@ -97,8 +105,9 @@ def test_accept_above_threshold_then_page_each_one_undo_step(qtbot, session, set
     assert session.undo_stack.count() == 3
 
 
-def test_prelabel_menu_actions_open_the_dialog_with_their_scope(qtbot, session, settings,
-                                                                 monkeypatch, tmp_path):
+def test_prelabel_menu_actions_open_the_dialog_with_their_scope(
+    qtbot, session, settings, monkeypatch, tmp_path
+):
     project = session.project
     window = open_window(qtbot, session, settings)
     doc = window.doc
@@ -109,8 +118,13 @@ def test_prelabel_menu_actions_open_the_dialog_with_their_scope(qtbot, session, 
     calls: list[tuple[list[int], list[int] | None]] = []
 
     class Recorder(QWidget):
-        def __init__(self, session: Session, document_ids: list[int],
-                     pages: list[int] | None, parent: QWidget | None = None) -> None:
+        def __init__(
+            self,
+            session: Session,
+            document_ids: list[int],
+            pages: list[int] | None,
+            parent: QWidget | None = None,
+        ) -> None:
             super().__init__(parent)
             calls.append((list(document_ids), pages))
 
@@ -132,10 +146,12 @@ def test_prelabel_menu_actions_open_the_dialog_with_their_scope(qtbot, session, 
     assert len(calls) == 2
     assert "Select documents" in window.statusBar().currentMessage()
     vp = table.viewport()
-    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=table.visualRect(
-        table.model().index(0, 0)).center())
-    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, CTRL, table.visualRect(
-        table.model().index(1, 0)).center())
+    qtbot.mouseClick(
+        vp, Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(0, 0)).center()
+    )
+    qtbot.mouseClick(
+        vp, Qt.MouseButton.LeftButton, CTRL, table.visualRect(table.model().index(1, 0)).center()
+    )
     assert len(selection.selectedRows(0)) == 2
     actions["selected"].trigger()
     assert sorted(calls[-1][0]) == sorted([doc.id, other.document_id])

@@ -39,8 +39,7 @@ def test_filters_choose_exactly_the_matching_events(window: ReviewWindow, day: D
     assert window.model.total() == len(E)
     window.filters.set_values(user="ann1", kind="region.relabel")
     assert shown_ids(window) == [E["ann1_relabel_r1"], E["ann1_relabel_r2"]]
-    window.filters.set_values(user=None, kind=None, class_before="table",
-                              class_after="picture")
+    window.filters.set_values(user=None, kind=None, class_before="table", class_after="picture")
     assert shown_ids(window) == [E["ann2_relabel_r3"], E["ann3_relabel_r4"]]
     window.filters.set_values(class_before=None, class_after=None, document=day.doc_b)
     assert shown_ids(window) == [E["create_r5"], E["ann3_move_r5"], E["ann3_relabel_r5"]]
@@ -55,22 +54,29 @@ def test_filters_choose_exactly_the_matching_events(window: ReviewWindow, day: D
     assert window.model.total() == 0
 
 
-def test_clicking_a_column_header_sorts_through_the_database(window: ReviewWindow,
-                                                             qtbot: QtBot) -> None:
+def test_clicking_a_column_header_sorts_through_the_database(
+    window: ReviewWindow, qtbot: QtBot
+) -> None:
     window.filters.set_values(kind="region.relabel")
     header = window.table.horizontalHeader()
     x = header.sectionViewportPosition(8) + 5  # "Class after"
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=header.viewport().rect().center().__class__(x, 5))
-    after = [window.model.event_at(r).new["class_key"]  # type: ignore[union-attr]
-             for r in range(window.model.rowCount())]
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=header.viewport().rect().center().__class__(x, 5),
+    )
+    after = [
+        window.model.event_at(r).new["class_key"]  # type: ignore[union-attr]
+        for r in range(window.model.rowCount())
+    ]
     assert window.model.order()[0] == "class_after"
     assert after == sorted(after) or after == sorted(after, reverse=True)
     assert len(set(after)) > 1
 
 
-def test_select_a_row_and_press_a_accepts_it_and_moves_on(window: ReviewWindow,
-                                                          day: Day, qtbot: QtBot) -> None:
+def test_select_a_row_and_press_a_accepts_it_and_moves_on(
+    window: ReviewWindow, day: Day, qtbot: QtBot
+) -> None:
     window.filters.set_values(user="ann1", kind="region.relabel", review=None)
     first, second = day.events["ann1_relabel_r1"], day.events["ann1_relabel_r2"]
     rect = window.table.visualRect(window.model.index(0, 2))
@@ -84,8 +90,9 @@ def test_select_a_row_and_press_a_accepts_it_and_moves_on(window: ReviewWindow,
     assert window.model.event_at(0).review == "accepted"  # type: ignore[union-attr]
 
 
-def test_press_r_type_a_reason_and_the_change_is_reverted(window: ReviewWindow, day: Day,
-                                                          qtbot: QtBot) -> None:
+def test_press_r_type_a_reason_and_the_change_is_reverted(
+    window: ReviewWindow, day: Day, qtbot: QtBot
+) -> None:
     window.filters.set_values(user="ann2", kind="region.relabel")
     ev = day.events["ann2_relabel_r3"]
     assert shown_ids(window) == [day.events["ann2_relabel_r4"], ev]
@@ -101,14 +108,15 @@ def test_press_r_type_a_reason_and_the_change_is_reverted(window: ReviewWindow, 
     decision = review.latest_decision(window.project, ev)
     assert decision is not None and decision.decision == "reverted"
     assert audit.get_event(window.project, decision.revert_event_id).reason == (  # type: ignore[arg-type]
-        "a data table, not a chart")
+        "a data table, not a chart"
+    )
     # the pending queue no longer lists it
     qtbot.waitUntil(lambda: shown_ids(window) == [day.events["ann2_relabel_r4"]])
 
 
-def test_a_revert_that_would_drop_later_work_is_refused_on_screen(window: ReviewWindow,
-                                                                  day: Day,
-                                                                  qtbot: QtBot) -> None:
+def test_a_revert_that_would_drop_later_work_is_refused_on_screen(
+    window: ReviewWindow, day: Day, qtbot: QtBot
+) -> None:
     window.filters.set_values(user="ann2", kind="region.relabel")
     window.select_row(0)  # ann2's relabel of r4, relabelled again by ann3
     qtbot.keyClick(window.table, Qt.Key.Key_R)
@@ -116,8 +124,9 @@ def test_a_revert_that_would_drop_later_work_is_refused_on_screen(window: Review
     assert "changed again after" in window.status.text()
 
 
-def test_selected_change_is_drawn_on_its_page_with_both_boxes(window: ReviewWindow, day: Day,
-                                                              qtbot: QtBot) -> None:
+def test_selected_change_is_drawn_on_its_page_with_both_boxes(
+    window: ReviewWindow, day: Day, qtbot: QtBot
+) -> None:
     window.filters.set_values(user="ann1", kind=None, review=None)
     rows = shown_ids(window)
     window.select_row(rows.index(day.events["ann1_move_r3"]))
@@ -128,8 +137,10 @@ def test_selected_change_is_drawn_on_its_page_with_both_boxes(window: ReviewWind
     assert "it is the title" in window.reason.text()
     history = window.history
     assert [history.item(r, 0).text() for r in range(history.rowCount())] == [
-        str(day.events["create_r1"]), str(day.events["ann1_relabel_r1"]),
-        str(day.events["ann3_delete_r1"])]
+        str(day.events["create_r1"]),
+        str(day.events["ann1_relabel_r1"]),
+        str(day.events["ann3_delete_r1"]),
+    ]
     assert history.row_texts(1)[4:7] == ["class text", "class title", "it is the title"]
     image = window.grab()
     assert image.save("/tmp/review.png")
@@ -139,8 +150,9 @@ def test_selected_change_is_drawn_on_its_page_with_both_boxes(window: ReviewWind
     assert centre.lightness() > 200
 
 
-def test_batch_accept_of_the_filtered_changes_asks_first(window: ReviewWindow, day: Day,
-                                                         qtbot: QtBot) -> None:
+def test_batch_accept_of_the_filtered_changes_asks_first(
+    window: ReviewWindow, day: Day, qtbot: QtBot
+) -> None:
     window.filters.set_values(user="ann3")
     qtbot.mouseClick(window.accept_all_button, Qt.MouseButton.LeftButton)
     box = window.confirm_box
@@ -148,8 +160,10 @@ def test_batch_accept_of_the_filtered_changes_asks_first(window: ReviewWindow, d
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     assert review.count_events(window.project, EventFilter(review="accepted")) == 0
     qtbot.mouseClick(window.accept_all_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(window.confirm_box.button(QMessageBox.StandardButton.Yes),  # type: ignore[union-attr]
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        window.confirm_box.button(QMessageBox.StandardButton.Yes),  # type: ignore[union-attr]
+        Qt.MouseButton.LeftButton,
+    )
     assert review.count_events(window.project, EventFilter(review="accepted")) == 5
     assert review.count_events(window.project, EventFilter(user="ann3", review="pending")) == 0
     assert window.model.total() == 0
@@ -185,13 +199,16 @@ def test_done_when_in_the_window(window: ReviewWindow, day: Day, qtbot: QtBot) -
         qtbot.keyClick(window.table, Qt.Key.Key_R)
         qtbot.keyClicks(window.revert_dialog.reason, reason)  # type: ignore[union-attr]
         qtbot.keyClick(window.revert_dialog.reason, Qt.Key.Key_Return)  # type: ignore[union-attr]
-        qtbot.waitUntil(lambda r=reason: r in window.status.text() or "reverted" in
-                        window.status.text())
+        qtbot.waitUntil(
+            lambda r=reason: r in window.status.text() or "reverted" in window.status.text()
+        )
     assert window.model.total() == 0
     window.filters.set_values(kind=None)
     qtbot.mouseClick(window.accept_all_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(window.confirm_box.button(QMessageBox.StandardButton.Yes),  # type: ignore[union-attr]
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        window.confirm_box.button(QMessageBox.StandardButton.Yes),  # type: ignore[union-attr]
+        Qt.MouseButton.LeftButton,
+    )
     assert review.count_events(window.project, EventFilter(user="ann3", review="reverted")) == 2
     assert review.count_events(window.project, EventFilter(user="ann3", review="accepted")) == 3
     assert audit.verify(window.project).ok
@@ -205,13 +222,22 @@ def add_many_events(project: Project, n: int) -> None:
         for i in range(n):
             before = {"class_key": classes[i % 4], "box": [10, 10, 50, 50]}
             after = {"class_key": classes[(i + 1) % 4], "box": [10, 10, 50, 50]}
-            event_log.append(project.db, event_log.NewEvent(
-                kind="region.relabel", user=users[i % 3], change_type="corrective",
-                region_id=f"r{i % 5000}", document_id=1, page=0, original=before, new=after))
+            event_log.append(
+                project.db,
+                event_log.NewEvent(
+                    kind="region.relabel",
+                    user=users[i % 3],
+                    change_type="corrective",
+                    region_id=f"r{i % 5000}",
+                    document_id=1,
+                    page=0,
+                    original=before,
+                    new=after,
+                ),
+            )
 
 
-def test_table_with_100k_events_loads_its_first_page_only(project: Project,
-                                                          qtbot: QtBot) -> None:
+def test_table_with_100k_events_loads_its_first_page_only(project: Project, qtbot: QtBot) -> None:
     add_many_events(project, 100_000)  # speed is measured in benchmarks/bench_review.py
     model = EventTableModel(project)
     total = model.total()
@@ -229,5 +255,7 @@ def test_table_with_100k_events_loads_its_first_page_only(project: Project,
     model.set_filter(EventFilter(user="ann2", class_after="table"))
     assert model.total() == sum(1 for i in range(100_000) if i % 3 == 1 and (i + 1) % 4 == 2)
     assert model.rowCount() == 500
-    assert all(e.user == "ann2" and e.new["class_key"] == "table"  # type: ignore[union-attr]
-               for e in (model.event_at(r) for r in range(500)))
+    assert all(
+        e.user == "ann2" and e.new["class_key"] == "table"  # type: ignore[union-attr]
+        for e in (model.event_at(r) for r in range(500))
+    )

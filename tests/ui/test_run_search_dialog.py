@@ -41,8 +41,9 @@ def _check(dialog: RunSearchDialog, name: str) -> None:
             dialog.datasets.item(i).setCheckState(Qt.CheckState.Checked)
 
 
-def test_search_by_datasets_and_config_lists_the_runs(session: Session, qtbot: QtBot,
-                                                      life: Lifecycle) -> None:
+def test_search_by_datasets_and_config_lists_the_runs(
+    session: Session, qtbot: QtBot, life: Lifecycle
+) -> None:
     d = RunSearchDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -57,7 +58,8 @@ def test_search_by_datasets_and_config_lists_the_runs(session: Session, qtbot: Q
 
 
 def test_two_selected_runs_compare_side_by_side_with_the_changed_key_marked(
-        session: Session, qtbot: QtBot) -> None:
+    session: Session, qtbot: QtBot
+) -> None:
     d = RunSearchDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -67,19 +69,25 @@ def test_two_selected_runs_compare_side_by_side_with_the_changed_key_marked(
     d.table.selectAll()
     assert d.compare_button.isEnabled()
     qtbot.mouseClick(d.compare_button, Qt.MouseButton.LeftButton)
-    rows = {d.comparison.item(r, 0).text(): (d.comparison.item(r, 1).text(),
-                                              d.comparison.item(r, 2).text())
-            for r in range(d.comparison.rowCount())}
+    rows = {
+        d.comparison.item(r, 0).text(): (
+            d.comparison.item(r, 1).text(),
+            d.comparison.item(r, 2).text(),
+        )
+        for r in range(d.comparison.rowCount())
+    }
     assert rows["  lr"] == ("0.001", "0.0005")
     assert rows["Datasets"] == ("v2", "v2")
-    lr_row = [r for r in range(d.comparison.rowCount())
-              if d.comparison.item(r, 0).text() == "  lr"][0]
+    lr_row = [
+        r for r in range(d.comparison.rowCount()) if d.comparison.item(r, 0).text() == "  lr"
+    ][0]
     assert d.comparison.item(lr_row, 1).background().color() == DIFFERS
     assert d.comparison.horizontalHeaderItem(1).text() == "det:2"
 
 
-def test_models_view_opens_the_search_for_the_selected_model(session: Session,
-                                                             qtbot: QtBot) -> None:
+def test_models_view_opens_the_search_for_the_selected_model(
+    session: Session, qtbot: QtBot
+) -> None:
     m = ModelsDialog(session)
     qtbot.addWidget(m)
     m.show()
@@ -91,4 +99,6 @@ def test_models_view_opens_the_search_for_the_selected_model(session: Session,
     qtbot.addWidget(found)
     assert found.checked_datasets() == ["v2"]
     assert [found.table.item(r, 0).text() for r in range(found.table.rowCount())] == [
-        "det:2", "det:4"]
+        "det:2",
+        "det:4",
+    ]

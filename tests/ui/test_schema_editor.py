@@ -49,28 +49,36 @@ def dialog(qtbot, project: Project, labelled: dict[str, str]) -> Iterator[Schema
     d.close()
 
 
-def click_class(qtbot, d: SchemaEditorDialog, key: str, modifier=Qt.KeyboardModifier.NoModifier
-                ) -> None:
+def click_class(
+    qtbot, d: SchemaEditorDialog, key: str, modifier=Qt.KeyboardModifier.NoModifier
+) -> None:
     for row in range(d.classes_tab.classes.count()):
         item = d.classes_tab.classes.item(row)
         if item.data(Qt.ItemDataRole.UserRole) == key:
             d.classes_tab.classes.scrollToItem(item)
             rect = d.classes_tab.classes.visualItemRect(item)
-            qtbot.mouseClick(d.classes_tab.classes.viewport(), Qt.MouseButton.LeftButton, modifier,
-                             rect.center())
+            qtbot.mouseClick(
+                d.classes_tab.classes.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center()
+            )
             return
     raise AssertionError(f"no class {key} in the list")
 
 
 def preview_rows(d: SchemaEditorDialog) -> list[tuple[str, str, str]]:
     preview = d.migration_tab.preview
-    return [(preview.item(r, 1).text(), preview.item(r, 2).text(),
-             preview.item(r, 3).text()) for r in range(preview.rowCount())]
+    return [
+        (preview.item(r, 1).text(), preview.item(r, 2).text(), preview.item(r, 3).text())
+        for r in range(preview.rowCount())
+    ]
 
 
 def test_rename_merge_split_with_live_preview_then_apply_and_publish(
-        qtbot, dialog: SchemaEditorDialog, project: Project, labelled: dict[str, str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot,
+    dialog: SchemaEditorDialog,
+    project: Project,
+    labelled: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     d = dialog
     versions = d.classes_tab.versions
     assert versions.count() == 1 and "published (current)" in versions.item(0).text()
@@ -97,7 +105,8 @@ def test_rename_merge_split_with_live_preview_then_apply_and_publish(
     assert preview_rows(d) == [
         ("rename text → paragraph (name 'Paragraph')", "1", "1"),
         ("merge page_header + page_footer → furniture", "1", "1"),
-        ("split list_item → list_item | enum_item", "1", "1")]
+        ("split list_item → list_item | enum_item", "1", "1"),
+    ]
     assert "rewrites 3 regions in 1 documents" in d.migration_tab.preview_status.text()
     assert schemas.latest_version(project) == 1  # the preview wrote nothing
 
@@ -112,12 +121,10 @@ def test_rename_merge_split_with_live_preview_then_apply_and_publish(
     publish = d.migration_tab.publish_button
     assert publish.isEnabled() and publish.text() == "Publish v2…"
 
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     qtbot.mouseClick(d.migration_tab.publish_button, Qt.MouseButton.LeftButton)
     assert schemas.current_version(project) == 1  # declined: nothing published
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(d.migration_tab.publish_button, Qt.MouseButton.LeftButton)
     assert schemas.current_version(project) == 2
     assert "Schema v2 published" in d.migration_tab.preview_status.text()
@@ -129,8 +136,7 @@ def test_rename_merge_split_with_live_preview_then_apply_and_publish(
     assert "Renamed" in md and "paragraph" in md and "Merged" in md and "Split" in md
 
 
-def test_hotkey_clash_is_shown_inline_and_blocks_staging(
-        qtbot, dialog: SchemaEditorDialog) -> None:
+def test_hotkey_clash_is_shown_inline_and_blocks_staging(qtbot, dialog: SchemaEditorDialog) -> None:
     d = dialog
     click_class(qtbot, d, "text")
     d.classes_tab.hotkey_edit.clear()
@@ -147,8 +153,8 @@ def test_hotkey_clash_is_shown_inline_and_blocks_staging(
 
 
 def test_colour_picker_and_attributes_stage_operations(
-        qtbot, dialog: SchemaEditorDialog, project: Project,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, dialog: SchemaEditorDialog, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = dialog
     click_class(qtbot, d, "title")
     monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
@@ -161,8 +167,10 @@ def test_colour_picker_and_attributes_stage_operations(
     d.classes_tab.attributes.item(0, 4).setText("en")
     qtbot.mouseClick(d.classes_tab.stage_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 2)
-    assert preview_rows(d) == [("update title (color)", "0", "0"),
-                               ("add attribute title.language", "1", "1")]
+    assert preview_rows(d) == [
+        ("update title (color)", "0", "0"),
+        ("add attribute title.language", "1", "1"),
+    ]
     qtbot.mouseClick(d.migration_tab.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not d.migration_tab.busy)
     draft = schemas.get(project, 2)
@@ -171,7 +179,8 @@ def test_colour_picker_and_attributes_stage_operations(
 
 
 def test_invalid_plan_shows_the_reason_and_cannot_be_applied(
-        qtbot, dialog: SchemaEditorDialog, project: Project) -> None:
+    qtbot, dialog: SchemaEditorDialog, project: Project
+) -> None:
     d = dialog
     d.tabs.setCurrentIndex(1)
     d.migration_tab.plan_edit.setFocus()
@@ -187,10 +196,13 @@ def test_invalid_plan_shows_the_reason_and_cannot_be_applied(
 
 
 def test_draft_presentation_can_be_saved_but_not_its_keys(
-        qtbot, dialog: SchemaEditorDialog, project: Project) -> None:
+    qtbot, dialog: SchemaEditorDialog, project: Project
+) -> None:
     d = dialog
-    migrations.apply(project, migrations.parse_plan(
-        "from_version: 1\noperations: [{op: deprecate, key: formula}]\n"))
+    migrations.apply(
+        project,
+        migrations.parse_plan("from_version: 1\noperations: [{op: deprecate, key: formula}]\n"),
+    )
     d.refresh()
     d.classes_tab.select_version(2)
     click_class(qtbot, d, "caption")
@@ -205,15 +217,23 @@ def test_draft_presentation_can_be_saved_but_not_its_keys(
     assert schemas.get(project, 2).get("legend") is None
 
 
-def test_annotators_see_the_schema_read_only(qtbot, project: Project,
-                                             labelled: dict[str, str]) -> None:
+def test_annotators_see_the_schema_read_only(
+    qtbot, project: Project, labelled: dict[str, str]
+) -> None:
     project.switch_user("ann1")
     d = SchemaEditorDialog(StandIn(project))
     qtbot.addWidget(d)
     assert "read-only" in d.windowTitle()
     c, m = d.classes_tab, d.migration_tab
-    for b in (c.stage_button, c.merge_button, c.split_button, c.deprecate_button,
-              m.apply_button, m.publish_button, c.save_draft_button):
+    for b in (
+        c.stage_button,
+        c.merge_button,
+        c.split_button,
+        c.deprecate_button,
+        m.apply_button,
+        m.publish_button,
+        c.save_draft_button,
+    ):
         assert not b.isEnabled()
     assert d.migration_tab.plan_edit.isReadOnly() and not d.tabs.isTabEnabled(1)
     click_class(qtbot, d, "table")
@@ -227,16 +247,19 @@ def test_screenshot(qtbot, dialog: SchemaEditorDialog) -> None:
     click_class(qtbot, d, "table")
     d.grab().save("/tmp/schema_editor.png")
     assert Path("/tmp/schema_editor.png").stat().st_size > 10_000
-    d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
-                             "  - {op: rename, key: text, new_key: paragraph}\n"
-                             "  - {op: split, source: list_item, targets: [list_item, title]}\n")
+    d.migration_tab.plan_edit.setPlainText(
+        "from_version: 1\noperations:\n"
+        "  - {op: rename, key: text, new_key: paragraph}\n"
+        "  - {op: split, source: list_item, targets: [list_item, title]}\n"
+    )
     d.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 2)
     d.grab().save("/tmp/schema_editor_migration.png")
 
 
-def gate(monkeypatch: pytest.MonkeyPatch, name: str, real: Callable[..., object]
-         ) -> tuple[list[str], list[threading.Event]]:
+def gate(
+    monkeypatch: pytest.MonkeyPatch, name: str, real: Callable[..., object]
+) -> tuple[list[str], list[threading.Event]]:
     """Replace migrations.<name> by one that waits for its own gate, then does the real work:
     the test decides when each background call may end. Returns (calls, gates)."""
     calls: list[str] = []
@@ -253,7 +276,8 @@ def gate(monkeypatch: pytest.MonkeyPatch, name: str, real: Callable[..., object]
 
 
 def test_a_slow_dry_run_leaves_the_window_responsive_then_shows_its_result(
-        qtbot, dialog: SchemaEditorDialog, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, dialog: SchemaEditorDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = dialog
     real = migrations.dry_run
 
@@ -268,8 +292,9 @@ def test_a_slow_dry_run_leaves_the_window_responsive_then_shows_its_result(
     timer.timeout.connect(lambda: d.migration_tab.busy and ticks_while_busy.append(1))
     timer.start()
     d.tabs.setCurrentIndex(1)
-    d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
-                             "  - {op: rename, key: text, new_key: paragraph}\n")
+    d.migration_tab.plan_edit.setPlainText(
+        "from_version: 1\noperations:\n  - {op: rename, key: text, new_key: paragraph}\n"
+    )
     qtbot.waitUntil(lambda: d.migration_tab.busy)
     assert d.migration_tab.preview_busy.isVisible() and not d.migration_tab.apply_button.isEnabled()
     qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 1, timeout=10_000)
@@ -282,16 +307,19 @@ def test_a_slow_dry_run_leaves_the_window_responsive_then_shows_its_result(
 
 
 def test_a_newer_preview_request_drops_the_older_result(
-        qtbot, dialog: SchemaEditorDialog, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, dialog: SchemaEditorDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = dialog
     calls, gates = gate(monkeypatch, "dry_run", migrations.dry_run)
     try:
         d.tabs.setCurrentIndex(1)
-        d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
-                                 "  - {op: rename, key: text, new_key: paragraph}\n")
+        d.migration_tab.plan_edit.setPlainText(
+            "from_version: 1\noperations:\n  - {op: rename, key: text, new_key: paragraph}\n"
+        )
         qtbot.waitUntil(lambda: len(calls) == 1)  # the first dry run is running
-        d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
-                                 "  - {op: rename, key: title, new_key: heading}\n")
+        d.migration_tab.plan_edit.setPlainText(
+            "from_version: 1\noperations:\n  - {op: rename, key: title, new_key: heading}\n"
+        )
         # queued behind the first
         qtbot.waitUntil(lambda: d.migration_tab._pending_preview is not None)
         gates[0].set()  # the first ends; its result is stale and the second starts
@@ -312,12 +340,17 @@ def test_a_newer_preview_request_drops_the_older_result(
 
 
 def test_apply_runs_in_the_background_with_the_buttons_disabled(
-        qtbot, dialog: SchemaEditorDialog, project: Project, labelled: dict[str, str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot,
+    dialog: SchemaEditorDialog,
+    project: Project,
+    labelled: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     d = dialog
     d.tabs.setCurrentIndex(1)
-    d.migration_tab.plan_edit.setPlainText("from_version: 1\noperations:\n"
-                             "  - {op: rename, key: text, new_key: paragraph}\n")
+    d.migration_tab.plan_edit.setPlainText(
+        "from_version: 1\noperations:\n  - {op: rename, key: text, new_key: paragraph}\n"
+    )
     qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 1)
     calls, gates = gate(monkeypatch, "apply", migrations.apply)
     try:

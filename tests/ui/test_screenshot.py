@@ -17,24 +17,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"),
-               HOME=str(tmp_path / "home"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        HOME=str(tmp_path / "home"),
+    )
     env.pop("AAL_DB", None)
     env.pop("AAL_USER", None)
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 def init(db: Path, tmp_path: Path) -> None:
-    done = run(["-m", "aal_desktop.cli.main", "--db", str(db), "--user", "lead1", "init"],
-               tmp_path)
+    done = run(["-m", "aal_desktop.cli.main", "--db", str(db), "--user", "lead1", "init"], tmp_path)
     assert done.returncode == 0, done.stderr
 
 
 def variety(image: QImage) -> int:
     """Distinct colours over a grid of samples: a blank or flat picture has a handful."""
-    return len({image.pixel(x, y) for x in range(0, image.width(), 7)
-                for y in range(0, image.height(), 7)})
+    return len(
+        {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    )
 
 
 @pytest.mark.slow
@@ -42,8 +47,10 @@ def test_screenshot_of_a_fresh_project_shows_the_sample_page(tmp_path):
     out = tmp_path / "shots" / "main.png"
     db = tmp_path / "proj" / "aal.sqlite3"
     init(db, tmp_path)  # an explicit --db must exist (issue 15)
-    done = run(["-m", "aal_desktop.ui.app", "--db", str(db), "--user", "lead1",
-                "--screenshot", str(out)], tmp_path)
+    done = run(
+        ["-m", "aal_desktop.ui.app", "--db", str(db), "--user", "lead1", "--screenshot", str(out)],
+        tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
     assert not image.isNull()
@@ -59,14 +66,44 @@ def test_aal_gui_screenshot_of_page_two_and_a_clear_error_for_a_missing_document
     db = tmp_path / "proj" / "aal.sqlite3"
     init(db, tmp_path)
     out = tmp_path / "p2.png"
-    done = run(["-m", "aal_desktop.cli.main", "--db", str(db), "--user", "lead1", "gui",
-                "--screenshot", str(out), "--doc", "1", "--page", "2"], tmp_path)
+    done = run(
+        [
+            "-m",
+            "aal_desktop.cli.main",
+            "--db",
+            str(db),
+            "--user",
+            "lead1",
+            "gui",
+            "--screenshot",
+            str(out),
+            "--doc",
+            "1",
+            "--page",
+            "2",
+        ],
+        tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 900) and variety(image) > 200
 
-    missing = run(["-m", "aal_desktop.cli.main", "--db", str(db), "--user", "lead1", "gui",
-                   "--screenshot", str(tmp_path / "x.png"), "--doc", "99"], tmp_path)
+    missing = run(
+        [
+            "-m",
+            "aal_desktop.cli.main",
+            "--db",
+            str(db),
+            "--user",
+            "lead1",
+            "gui",
+            "--screenshot",
+            str(tmp_path / "x.png"),
+            "--doc",
+            "99",
+        ],
+        tmp_path,
+    )
     assert missing.returncode == 1
     assert "no document with id 99" in missing.stderr
     assert "Traceback" not in missing.stderr

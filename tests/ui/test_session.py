@@ -31,18 +31,21 @@ def test_a_region_edit_arrives_as_regions_changed_for_its_page(qtbot, project: P
 
 
 def test_changes_committed_on_another_thread_are_delivered_on_the_gui_thread(
-        qtbot, project: Project, doc_id):
+    qtbot, project: Project, doc_id
+):
     session = Session(project)
     seen: list[bool] = []
     session.regionsChanged.connect(
-        lambda d, p: seen.append(QThread.currentThread() is QApplication.instance().thread()))
+        lambda d, p: seen.append(QThread.currentThread() is QApplication.instance().thread())
+    )
     try:
         project.db.conn.execute("SELECT 1")  # the connection is shared: write from this thread
         rid = region_service.add_region(project, doc_id, 0, (10, 10, 100, 100), "text").id
         from aal_desktop.services.project import Change
 
         worker = threading.Thread(
-            target=project.notify, args=(Change("region", (rid,), document_id=doc_id, page=0),))
+            target=project.notify, args=(Change("region", (rid,), document_id=doc_id, page=0),)
+        )
         worker.start()
         worker.join()
         qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)

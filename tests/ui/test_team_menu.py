@@ -56,11 +56,17 @@ def _dialog(window: MainWindow, cls: type) -> object:
 
 
 def test_my_key_shows_the_key_and_copy_puts_it_on_the_clipboard(
-        qtbot: QtBot, session: Session, settings: QSettings) -> None:
+    qtbot: QtBot, session: Session, settings: QSettings
+) -> None:
     window = _window(qtbot, session, settings)
     titles = [a.text() for a in window.team_menu.menu.actions()]
-    assert titles == ["My signing &key…", "&Add member…", "&Sync now", "Team s&tatus…",
-                      "&Conflicts…"]
+    assert titles == [
+        "My signing &key…",
+        "&Add member…",
+        "&Sync now",
+        "Team s&tatus…",
+        "&Conflicts…",
+    ]
     window.team_menu.key_action.trigger()
     dialog = _dialog(window, KeyDialog)
     assert dialog.field.text() == keys.load_or_create().public
@@ -69,8 +75,9 @@ def test_my_key_shows_the_key_and_copy_puts_it_on_the_clipboard(
     assert dialog.copy_button.text() == "Copied"
 
 
-def test_a_lead_adds_a_member_with_her_key(qtbot: QtBot, session: Session,
-                                           settings: QSettings, project: Project) -> None:
+def test_a_lead_adds_a_member_with_her_key(
+    qtbot: QtBot, session: Session, settings: QSettings, project: Project
+) -> None:
     window = _window(qtbot, session, settings)
     window.team_menu.menu.aboutToShow.emit()
     assert window.team_menu.add_action.isEnabled()
@@ -92,8 +99,13 @@ def test_a_lead_adds_a_member_with_her_key(qtbot: QtBot, session: Session,
 
 
 def test_sync_now_runs_off_the_gui_thread_and_reports_in_the_status_bar(
-        qtbot: QtBot, session: Session, settings: QSettings, project: Project,
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot,
+    session: Session,
+    settings: QSettings,
+    project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     shared = str(tmp_path / "shared")
     ann_keys = tmp_path / "ann-config"
     users.add_user(project, "ann", "annotator")
@@ -126,8 +138,9 @@ def test_sync_now_runs_off_the_gui_thread_and_reports_in_the_status_bar(
     assert "ann: 1" in dialog.text.toPlainText()
 
 
-def test_sync_of_a_project_in_no_team_says_so(qtbot: QtBot, session: Session,
-                                               settings: QSettings) -> None:
+def test_sync_of_a_project_in_no_team_says_so(
+    qtbot: QtBot, session: Session, settings: QSettings
+) -> None:
     window = _window(qtbot, session, settings)
     with qtbot.waitSignal(window.team_menu.syncFailed, timeout=60000) as blocker:
         window.team_menu.sync_action.trigger()
@@ -146,8 +159,10 @@ def _two_conflicts(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("AAL_CONFIG_DIR", str(ann_keys))
     with Project(tmp_path / "ann" / "aal.sqlite3", user="ann") as ann:
         team_setup.join(ann, shared, "ann")
-        made = [regions.add_region(ann, 1, 0, (72, 90 + 40 * i, 200, 110 + 40 * i), "text").id
-                for i in range(2)]
+        made = [
+            regions.add_region(ann, 1, 0, (72, 90 + 40 * i, 200, 110 + 40 * i), "text").id
+            for i in range(2)
+        ]
         team_sync.sync(ann)
         monkeypatch.setenv("AAL_CONFIG_DIR", str(tmp_path / "lead-config"))
         assert team_sync.sync(project).applied == 2
@@ -162,8 +177,13 @@ def _two_conflicts(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_the_lead_decides_conflicts_in_the_window(
-        qtbot: QtBot, session: Session, settings: QSettings, project: Project,
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot,
+    session: Session,
+    settings: QSettings,
+    project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _two_conflicts(project, tmp_path, monkeypatch)
     window = _window(qtbot, session, settings)
     window.team_menu.conflicts_action.trigger()

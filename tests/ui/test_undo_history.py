@@ -13,13 +13,15 @@ from aal_desktop.store import regions as region_rows
 from .test_page_canvas import drag, open_canvas, region_center, view_point, wait_drawn
 
 
-def test_drawing_a_box_reads_no_page_of_regions_in_the_canvas(qtbot, session, project,
-                                                              doc_id, monkeypatch):
+def test_drawing_a_box_reads_no_page_of_regions_in_the_canvas(
+    qtbot, session, project, doc_id, monkeypatch
+):
     canvas = open_canvas(qtbot, session, doc_id)
     reads: list[tuple] = []
     real = region_rows.list_regions
-    monkeypatch.setattr(region_rows, "list_regions",
-                        lambda *a, **k: reads.append(a[1:3]) or real(*a, **k))
+    monkeypatch.setattr(
+        region_rows, "list_regions", lambda *a, **k: reads.append(a[1:3]) or real(*a, **k)
+    )
     echoes: list[object] = []
     session.regionsEdited.connect(lambda change: echoes.append(change.initiator))
     drag(qtbot, canvas, view_point(canvas, 100, 300), view_point(canvas, 250, 400))

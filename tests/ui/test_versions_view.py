@@ -45,7 +45,8 @@ def click_version(qtbot: QtBot, d: VersionsDialog, name: str) -> None:
 
 
 def test_lists_versions_and_shows_stats_charts_and_changelog(
-        session: Session, built: Built, qtbot: QtBot) -> None:
+    session: Session, built: Built, qtbot: QtBot
+) -> None:
     d = VersionsDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -74,8 +75,9 @@ def test_lists_versions_and_shows_stats_charts_and_changelog(
     assert "v1" in d.header.text() and "parent –" in d.header.text()
 
 
-def test_a_lead_creates_a_version_from_the_form(session: Session, built: Built,
-                                                qtbot: QtBot) -> None:
+def test_a_lead_creates_a_version_from_the_form(
+    session: Session, built: Built, qtbot: QtBot
+) -> None:
     d = VersionsDialog(session)
     qtbot.addWidget(d)
     d.show()
@@ -99,7 +101,9 @@ def test_a_lead_creates_a_version_from_the_form(session: Session, built: Built,
     qtbot.waitUntil(lambda: d.create_task is None)
     info = versions.get_version(session.project, "v3-all")
     assert info.statuses == ["in_progress", "approved"] or info.statuses == [
-        "approved", "in_progress"]
+        "approved",
+        "in_progress",
+    ]
     assert (info.documents, info.seed, info.parent) == (4, 5, "v2")
     assert not d.form.isVisible() and d.selected_name() == "v3-all"
     qtbot.waitUntil(lambda: d.version_list.count() == 3)
@@ -119,8 +123,9 @@ def test_release_button_opens_the_release_dialog(session: Session, qtbot: QtBot)
     d.release_dialog.close()
 
 
-def test_an_annotator_sees_versions_but_cannot_create_or_release(built: Built,
-                                                                 qtbot: QtBot) -> None:
+def test_an_annotator_sees_versions_but_cannot_create_or_release(
+    built: Built, qtbot: QtBot
+) -> None:
     s = Session(Project(built.project.path, user="ann1"))
     try:
         d = VersionsDialog(s)
@@ -132,9 +137,9 @@ def test_an_annotator_sees_versions_but_cannot_create_or_release(built: Built,
         s.close()
 
 
-
 def test_creating_a_version_leaves_the_window_responsive_and_tells_the_session(
-        session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = VersionsDialog(session)
     qtbot.addWidget(d)
     d.show()

@@ -45,9 +45,14 @@ from ..session import Session
 
 LEAVE_OUT = "(leave out)"
 UNMAPPED = "(choose a class)"
-FORMAT_NAMES = {"coco": "COCO (PubLayNet, DocLayNet, models)", "labelstudio": "Label Studio JSON",
-                "cvat": "CVAT for images 1.1 XML", "labelme": "labelme JSON",
-                "pawls": "PAWLS", "pagexml": "PAGE XML"}
+FORMAT_NAMES = {
+    "coco": "COCO (PubLayNet, DocLayNet, models)",
+    "labelstudio": "Label Studio JSON",
+    "cvat": "CVAT for images 1.1 XML",
+    "labelme": "labelme JSON",
+    "pawls": "PAWLS",
+    "pagexml": "PAGE XML",
+}
 
 
 class AnnotationImportWorker(QObject):
@@ -78,9 +83,16 @@ class AnnotationImportWorker(QObject):
     def do_run(self) -> None:
         assert self.plan is not None
         self._cancel = False
-        self._in_project(lambda p: self.finished.emit(annotation_import.run(
-            p, self.plan, progress=lambda d, n, m: self.progress.emit(d, n, m),
-            cancelled=lambda: self._cancel)))
+        self._in_project(
+            lambda p: self.finished.emit(
+                annotation_import.run(
+                    p,
+                    self.plan,
+                    progress=lambda d, n, m: self.progress.emit(d, n, m),
+                    cancelled=lambda: self._cancel,
+                )
+            )
+        )
 
     def _in_project(self, job) -> None:  # noqa: ANN001 - a callable taking the Project
         try:
@@ -128,8 +140,9 @@ class AnnotationImportDialog(QDialog):
 
     # --- layout ----------------------------------------------------------------------------
 
-    def _path_row(self, placeholder: str, folder: bool, file_filter: str = "") -> tuple[
-            QWidget, QLineEdit]:
+    def _path_row(
+        self, placeholder: str, folder: bool, file_filter: str = ""
+    ) -> tuple[QWidget, QLineEdit]:
         row = QWidget()
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
@@ -154,16 +167,18 @@ class AnnotationImportDialog(QDialog):
         self.format_box = QComboBox()
         for key in FORMATS:
             self.format_box.addItem(FORMAT_NAMES[key], key)
-        file_row, self.path_edit = self._path_row("Annotation file (or a folder of them)",
-                                                  False, "Annotations (*.json *.xml)")
-        images_row, self.images_edit = self._path_row("Folder of the page images (optional)",
-                                                      True)
-        map_row, self.map_edit = self._path_row("Label map, YAML (optional)", False,
-                                                "Label map (*.yaml *.yml *.json)")
+        file_row, self.path_edit = self._path_row(
+            "Annotation file (or a folder of them)", False, "Annotations (*.json *.xml)"
+        )
+        images_row, self.images_edit = self._path_row("Folder of the page images (optional)", True)
+        map_row, self.map_edit = self._path_row(
+            "Label map, YAML (optional)", False, "Label map (*.yaml *.yml *.json)"
+        )
         self.doc_edit = QLineEdit()
         self.doc_edit.setPlaceholderText("Document id or SHA-256 prefix (optional)")
-        self.prelabels_box = QCheckBox("Import as pending pre-labels (accept them like the "
-                                       "layout model's)")
+        self.prelabels_box = QCheckBox(
+            "Import as pending pre-labels (accept them like the layout model's)"
+        )
         self.source_edit = QLineEdit()
         self.source_edit.setPlaceholderText("Where the pages come from (optional)")
         form = QFormLayout()
@@ -177,8 +192,9 @@ class AnnotationImportDialog(QDialog):
         self.read_button = QPushButton("Read")
         self.read_button.setToolTip("Read the file and show its labels; nothing is written")
         self.read_button.clicked.connect(self.read)
-        self.status = QLabel("Choose a file, then Read: its labels are shown before anything "
-                             "is written.")
+        self.status = QLabel(
+            "Choose a file, then Read: its labels are shown before anything is written."
+        )
         self.status.setWordWrap(True)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Label in the file", "Boxes", "Class here"])
@@ -193,8 +209,9 @@ class AnnotationImportDialog(QDialog):
         self.result.setReadOnly(True)
         self.result.setVisible(False)
         self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton("Import",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(
+            "Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.import_button.setEnabled(False)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -218,11 +235,14 @@ class AnnotationImportDialog(QDialog):
             return Path(edit.text().strip()) if edit.text().strip() else None
 
         return ImportOptions(
-            format=str(self.format_box.currentData()), path=path(self.path_edit) or Path(""),
-            images=path(self.images_edit), map_path=path(self.map_edit),
+            format=str(self.format_box.currentData()),
+            path=path(self.path_edit) or Path(""),
+            images=path(self.images_edit),
+            map_path=path(self.map_edit),
             doc=self.doc_edit.text().strip() or None,
             as_prelabels=self.prelabels_box.isChecked(),
-            source=self.source_edit.text().strip() or None)
+            source=self.source_edit.text().strip() or None,
+        )
 
     @Slot()
     def read(self) -> None:
@@ -256,8 +276,10 @@ class AnnotationImportDialog(QDialog):
             box.currentIndexChanged.connect(self._mapping_changed)
             self.table.setCellWidget(row, 2, box)
         files = len(plan.files)
-        self.status.setText(f"{plan.box_count} boxes in {files} file{'s' * (files != 1)}; "
-                            "check where each label goes, then Import.")
+        self.status.setText(
+            f"{plan.box_count} boxes in {files} file{'s' * (files != 1)}; "
+            "check where each label goes, then Import."
+        )
         self._mapping_changed()
 
     def combo(self, label: str) -> QComboBox:
@@ -294,8 +316,10 @@ class AnnotationImportDialog(QDialog):
             item.setForeground(QColor("#b42318") if item.text() in missing else QColor())
         self.import_button.setEnabled(not missing and not self._busy)
         if missing:
-            self.status.setText(f"{len(missing)} labels have no class yet: "
-                                f"{', '.join(missing)}. Choose one, or leave them out.")
+            self.status.setText(
+                f"{len(missing)} labels have no class yet: "
+                f"{', '.join(missing)}. Choose one, or leave them out."
+            )
 
     # --- importing -------------------------------------------------------------------------
 
@@ -322,8 +346,9 @@ class AnnotationImportDialog(QDialog):
         self.report = report
         self.progress_bar.setValue(self.progress_bar.maximum())
         self.status.setText(report.lines()[0] + ".")
-        self.result.setPlainText("\n".join(report.lines() + [""] + [
-            f"not carried over: {n}" for n in report.notes]))
+        self.result.setPlainText(
+            "\n".join(report.lines() + [""] + [f"not carried over: {n}" for n in report.notes])
+        )
         self.result.setVisible(True)
         self.import_button.setEnabled(False)
         self.cancel_button.setVisible(False)
@@ -373,8 +398,9 @@ class AnnotationImportDialog(QDialog):
         super().closeEvent(event)
 
 
-def open_annotation_import(session: Session, parent: QWidget | None = None
-                           ) -> AnnotationImportDialog:
+def open_annotation_import(
+    session: Session, parent: QWidget | None = None
+) -> AnnotationImportDialog:
     """File → Import annotations…: show the dialog (non-blocking) and return it."""
     dialog = AnnotationImportDialog(session, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

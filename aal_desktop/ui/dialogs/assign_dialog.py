@@ -31,13 +31,15 @@ class AssignDialog(QDialog):
             item = QListWidgetItem(f"{u.name} ({u.role.value})")
             item.setData(Qt.ItemDataRole.UserRole, u.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if u.name in already
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if u.name in already else Qt.CheckState.Unchecked
+            )
             if u.name in already:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)  # no un-assign service
             self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -49,7 +51,9 @@ class AssignDialog(QDialog):
         out = []
         for i in range(self.list.count()):
             item = self.list.item(i)
-            if (item.checkState() == Qt.CheckState.Checked
-                    and item.flags() & Qt.ItemFlag.ItemIsEnabled):
+            if (
+                item.checkState() == Qt.CheckState.Checked
+                and item.flags() & Qt.ItemFlag.ItemIsEnabled
+            ):
                 out.append(str(item.data(Qt.ItemDataRole.UserRole)))
         return out

@@ -37,15 +37,19 @@ class ShortcutRow:
     keys: str
 
 
-def rows_from_actions(groups: Iterable[tuple[str, Iterable[QAction]]],
-                      extra: Iterable[ShortcutRow] = ()) -> list[ShortcutRow]:
+def rows_from_actions(
+    groups: Iterable[tuple[str, Iterable[QAction]]], extra: Iterable[ShortcutRow] = ()
+) -> list[ShortcutRow]:
     """Every action with a shortcut, in menu order, plus keys handled outside actions
     (drawing with the mouse, class hotkeys)."""
     rows = []
     for group, actions in groups:
         for action in actions:
-            keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
-                    for k in action.shortcuts() if not k.isEmpty()]
+            keys = [
+                k.toString(QKeySequence.SequenceFormat.NativeText)
+                for k in action.shortcuts()
+                if not k.isEmpty()
+            ]
             if keys:
                 text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
                 rows.append(ShortcutRow(group, text.rstrip(".…"), ", ".join(keys)))
@@ -100,8 +104,11 @@ class HowToLabelDialog(QDialog):
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser(self)
         page = resource("help/how-to-label.html")
-        self.browser.setHtml(page.read_text(encoding="utf-8") if page.is_file()
-                             else "<p>The help page is missing from this installation.</p>")
+        self.browser.setHtml(
+            page.read_text(encoding="utf-8")
+            if page.is_file()
+            else "<p>The help page is missing from this installation.</p>"
+        )
         layout.addWidget(self.browser)
         _with_close(self, layout)
         self.resize(620, 640)

@@ -38,13 +38,16 @@ from ..session import Session
 LOCKED = ("encrypted", "wrong_password")  # rejection kinds a password can cure
 
 
-def import_work(paths: list[str], password: str | None = None,
-                ) -> Callable[[JobContext], list[ImportOutcome]]:
+def import_work(
+    paths: list[str], password: str | None = None
+) -> Callable[[JobContext], list[ImportOutcome]]:
     """The job of one import: check and add each file, on the job's own connection."""
 
     def work(job: JobContext) -> list[ImportOutcome]:
         return documents.import_paths(
-            job.project, paths, password=password,
+            job.project,
+            paths,
+            password=password,
             progress=lambda i, n, o: job.progress(i, n, str(o.path)),
             cancelled=job.cancelled,
         )
@@ -70,8 +73,9 @@ def summary_text(outcomes: list[ImportOutcome], cancelled: bool = False) -> str:
 class ImportSummaryDialog(QDialog):
     """Every file with its outcome; rejected files first, with the reason."""
 
-    def __init__(self, outcomes: list[ImportOutcome], cancelled: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, outcomes: list[ImportOutcome], cancelled: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished")
         self.outcomes = outcomes
@@ -80,8 +84,11 @@ class ImportSummaryDialog(QDialog):
         font = self.headline.font()
         font.setBold(True)
         self.headline.setFont(font)
-        self.hint = QLabel("Rejected files were not added; fix or replace them and import "
-                           "again." if rejected else "All files are in the project.")
+        self.hint = QLabel(
+            "Rejected files were not added; fix or replace them and import again."
+            if rejected
+            else "All files are in the project."
+        )
         self.hint.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["File", "Result", "Details"])
@@ -134,8 +141,13 @@ class ImportRun(QObject):
 
     finished = Signal(list)  # outcomes, after the summary is shown
 
-    def __init__(self, session: Session, paths: list[str], parent: QWidget | None = None,
-                 show_summary: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session,
+        paths: list[str],
+        parent: QWidget | None = None,
+        show_summary: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.paths = [str(p) for p in paths]
@@ -204,8 +216,11 @@ class ImportRun(QObject):
         dialog.setWindowTitle("Password needed")
         dialog.setInputMode(QInputDialog.InputMode.TextInput)
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-        dialog.setLabelText(f"Wrong password for {name}. Try again (Cancel skips it):" if wrong
-                            else f"{name} is encrypted. Its password (Cancel skips it):")
+        dialog.setLabelText(
+            f"Wrong password for {name}. Try again (Cancel skips it):"
+            if wrong
+            else f"{name} is encrypted. Its password (Cancel skips it):"
+        )
         dialog.setOkButtonText("Import")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.textValueSelected.connect(self._try_password)
@@ -238,7 +253,8 @@ class ImportRun(QObject):
         self.password_dialog = None
         i = self._locked.pop(0)
         self._found[i] = dataclasses.replace(
-            self._found[i], reason="encrypted: skipped (no password given)")
+            self._found[i], reason="encrypted: skipped (no password given)"
+        )
         self._ask_password()
 
     def _finish(self) -> None:
@@ -254,15 +270,20 @@ class ImportRun(QObject):
     def _on_failed(self, error: BaseException) -> None:
         self._close_progress()
         self.outcomes = []
-        box = QMessageBox(QMessageBox.Icon.Warning, "Import failed",
-                          f"The import stopped: {error}", QMessageBox.StandardButton.Ok,
-                          self.parent_widget)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Import failed",
+            f"The import stopped: {error}",
+            QMessageBox.StandardButton.Ok,
+            self.parent_widget,
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.finished.emit([])
 
 
-def import_paths_with_progress(session: Session, paths: list[str],
-                               parent: QWidget | None = None) -> ImportRun:
+def import_paths_with_progress(
+    session: Session, paths: list[str], parent: QWidget | None = None
+) -> ImportRun:
     """Start importing `paths` (files or folders) in the background; returns the run."""
     return ImportRun(session, paths, parent).start()

@@ -32,8 +32,10 @@ class KeyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("My signing key")
         self.key = team_setup.signing_key().public
-        intro = QLabel("Send this public key to your team's lead, who adds you with it. "
-                       "Your private key stays in your user folder, never in a project.")
+        intro = QLabel(
+            "Send this public key to your team's lead, who adds you with it. "
+            "Your private key stays in your user folder, never in a project."
+        )
         intro.setWordWrap(True)
         self.field = QLineEdit(self.key)
         self.field.setReadOnly(True)
@@ -75,8 +77,9 @@ class AddMemberDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Role", self.role)
         form.addRow("Public key", self.key)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.add)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -100,14 +103,23 @@ class AddMemberDialog(QDialog):
 
 
 def status_text(s: TeamStatus) -> str:
-    lines = [f"Team at {s.url}", f"You: {s.member} ({s.role}); lead: {s.lead}",
-             f"Last sync: {s.last_sync_at or 'never'}"]
+    lines = [
+        f"Team at {s.url}",
+        f"You: {s.member} ({s.role}); lead: {s.lead}",
+        f"Last sync: {s.last_sync_at or 'never'}",
+    ]
     if s.role == "member":
-        lines += [f"Events not yet pushed: {s.unpushed}",
-                  f"Last pushed bundle: {s.push_seq}", f"Lead files applied: {s.lead_seq}"]
+        lines += [
+            f"Events not yet pushed: {s.unpushed}",
+            f"Last pushed bundle: {s.push_seq}",
+            f"Lead files applied: {s.lead_seq}",
+        ]
     else:
-        lines += [f"Lead files published: {s.lead_seq}", f"Open conflicts: {s.open_conflicts}",
-                  "Members' last accepted bundles:"]
+        lines += [
+            f"Lead files published: {s.lead_seq}",
+            f"Open conflicts: {s.open_conflicts}",
+            "Members' last accepted bundles:",
+        ]
         lines += [f"  {m.member}: {m.seq} ({m.accepted_at})" for m in s.members] or ["  none"]
     return "\n".join(lines)
 
@@ -176,12 +188,20 @@ class ConflictsDialog(QDialog):
         self.table.setRowCount(len(found))
         for i, c in enumerate(found):
             ev = c.event
-            fields = review.changed_fields(ev.get("original"), ev.get("new")) or ["class_key",
-                                                                                  "box"]
-            values = (c.ref, c.member, str(ev.get("kind")), str(ev.get("region_id"))[:8],
-                      f"{review.describe(ev.get('original'), fields)} → "
-                      f"{review.describe(ev.get('new'), fields)}",
-                      review.describe(c.lead_state, fields), c.problem)
+            fields = review.changed_fields(ev.get("original"), ev.get("new")) or [
+                "class_key",
+                "box",
+            ]
+            values = (
+                c.ref,
+                c.member,
+                str(ev.get("kind")),
+                str(ev.get("region_id"))[:8],
+                f"{review.describe(ev.get('original'), fields)} → "
+                f"{review.describe(ev.get('new'), fields)}",
+                review.describe(c.lead_state, fields),
+                c.problem,
+            )
             for j, v in enumerate(values):
                 self.table.setItem(i, j, QTableWidgetItem(v))
         self.table.resizeColumnsToContents()

@@ -35,13 +35,16 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 class UserDialog(QDialog):
     """A list of the project's people; pick one (double-click or OK)."""
 
-    def __init__(self, project: Project, current: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, current: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.setWindowTitle("Who is working?")
-        intro = QLabel(f"Project: {project.path}\nChoose the person whose work is recorded. "
-                       "Annotators label documents; leads also review, approve and publish.")
+        intro = QLabel(
+            f"Project: {project.path}\nChoose the person whose work is recorded. "
+            "Annotators label documents; leads also review, approve and publish."
+        )
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
@@ -67,7 +70,8 @@ class UserDialog(QDialog):
             "<b>This is a new project: the first person to open it becomes its lead.</b> "
             "A lead labels too, and can also review, approve, publish versions and add "
             "people. A lead can change anyone's role later (File → Switch user…, "
-            "Add a person).")
+            "Add a person)."
+        )
         self.lead_note.setWordWrap(True)
         first = QVBoxLayout(self.first_box)
         first.addWidget(self.your_name)
@@ -77,8 +81,9 @@ class UserDialog(QDialog):
         self.error.setStyleSheet("color: #cf222e;")
         self.error.setWordWrap(True)
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -96,8 +101,9 @@ class UserDialog(QDialog):
         lead_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
         person_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogListView)
         for u in users.list_users(self.project):
-            item = QListWidgetItem(lead_icon if u.role == Role.lead else person_icon,
-                                   f"{u.name}  ({u.role.value})")
+            item = QListWidgetItem(
+                lead_icon if u.role == Role.lead else person_icon, f"{u.name}  ({u.role.value})"
+            )
             item.setData(NAME_ROLE, u.name)
             self.list.addItem(item)
             if u.name == select:

@@ -79,8 +79,9 @@ class AttributesEditor(QWidget):
         self.region = region
         self._build()
         if len(ids) > 1:
-            self.title.setText(f"{len(ids)} regions selected.<br>"
-                               "Select one region to edit its attributes.")
+            self.title.setText(
+                f"{len(ids)} regions selected.<br>Select one region to edit its attributes."
+            )
 
     @Slot(int, int)
     def _on_regions_changed(self, _doc: int, _page: int) -> None:
@@ -123,15 +124,19 @@ class AttributesEditor(QWidget):
         self._clear()
         region = self.region
         if region is None:
-            self.title.setText("No region selected.<br>"
-                               "<span style='color:gray'>Select a box on the page to edit "
-                               "its attributes.</span>")
+            self.title.setText(
+                "No region selected.<br>"
+                "<span style='color:gray'>Select a box on the page to edit "
+                "its attributes.</span>"
+            )
             return
         cls = self._schema(region).get(region.class_key)
         name = cls.name if cls is not None else region.class_key
         colour = cls.color if cls is not None else "#808080"
-        self.title.setText(f"<span style='color:{colour}'>&#9632;</span> <b>{name}</b> "
-                           f"<span style='color:gray'>{region.id[:8]}</span>")
+        self.title.setText(
+            f"<span style='color:{colour}'>&#9632;</span> <b>{name}</b> "
+            f"<span style='color:gray'>{region.id[:8]}</span>"
+        )
         if cls is None or not cls.attributes:
             self.form.addRow(QLabel(f"{name} has no attributes in this schema."))
             return
@@ -201,13 +206,15 @@ class AttributesEditor(QWidget):
         if self._loading or self.region is None:
             return
         if self.region.attrs.get(attr.key) == value or (
-                value in (None, "") and attr.key not in self.region.attrs):
+            value in (None, "") and attr.key not in self.region.attrs
+        ):
             return
         self.error.hide()
         try:
-            undo.execute(self.session,
-                         undo.SetAttributesCommand(self.session, self.region.id,
-                                                   {attr.key: value}))
+            undo.execute(
+                self.session,
+                undo.SetAttributesCommand(self.session, self.region.id, {attr.key: value}),
+            )
         except AalError as exc:
             self.error.setText(str(exc))
             self.error.show()

@@ -36,8 +36,10 @@ from ..session import Session
 
 ALL = ""
 STATUS_COLOURS = {
-    DocStatus.todo: "#8c959f", DocStatus.in_progress: "#d4a72c",
-    DocStatus.submitted: "#2f6fdb", DocStatus.approved: "#2da44e",
+    DocStatus.todo: "#8c959f",
+    DocStatus.in_progress: "#d4a72c",
+    DocStatus.submitted: "#2f6fdb",
+    DocStatus.approved: "#2da44e",
     DocStatus.rejected: "#cf222e",
 }
 Index = QModelIndex | QPersistentModelIndex
@@ -69,9 +71,11 @@ class DocumentsModel(QAbstractTableModel):
         """Which document is open (drawn bold)."""
         self.current_id = doc_id
         if self._docs:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._docs) - 1, len(self.HEADERS) - 1),
-                                  [Qt.ItemDataRole.FontRole])
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._docs) - 1, len(self.HEADERS) - 1),
+                [Qt.ItemDataRole.FontRole],
+            )
 
     def documents(self) -> list[Document]:
         return list(self._docs)
@@ -85,8 +89,9 @@ class DocumentsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
@@ -115,8 +120,11 @@ class DocumentsModel(QAbstractTableModel):
                 return doc.page_count
             return self._counts.get(doc.id, 0)
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [doc.filename, f"document {doc.id} · {doc.sha256[:12]}",
-                     f"imported by {doc.imported_by} on {doc.imported_at[:10]}"]
+            lines = [
+                doc.filename,
+                f"document {doc.id} · {doc.sha256[:12]}",
+                f"imported by {doc.imported_by} on {doc.imported_at[:10]}",
+            ]
             if doc.title:
                 lines.insert(1, doc.title)
             if doc.retired_at:
@@ -224,8 +232,11 @@ class DocumentsPanel(QWidget):
     def reload(self) -> None:
         """Read the documents again (after an import, a status change, a filter change)."""
         project = self.session.project
-        docs = documents.list_documents(project, status=self.status_filter.currentData() or None,
-                                        assignee=self.assignee_filter.currentData() or None)
+        docs = documents.list_documents(
+            project,
+            status=self.status_filter.currentData() or None,
+            assignee=self.assignee_filter.currentData() or None,
+        )
         self.model.set_rows(docs, documents.region_counts(project))
         self._select_current()
 
@@ -247,14 +258,18 @@ class DocumentsPanel(QWidget):
         if index.isValid():
             # signals on: the view repaints the row it unselects (blocked, two rows looked
             # selected); nothing here listens to the selection model
-            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                     | QItemSelectionModel.SelectionFlag.Rows)
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
             self.table.selectionModel().setCurrentIndex(index, flags)
 
     def visible_ids(self) -> list[int]:
         """Document ids in the order shown (after filters, search and sorting)."""
-        return [int(self.proxy.index(r, 0).data(DocumentsModel.DOC_ID_ROLE))
-                for r in range(self.proxy.rowCount())]
+        return [
+            int(self.proxy.index(r, 0).data(DocumentsModel.DOC_ID_ROLE))
+            for r in range(self.proxy.rowCount())
+        ]
 
     def set_search(self, text: str) -> None:
         self.search.setText(text)

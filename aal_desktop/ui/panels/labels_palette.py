@@ -56,12 +56,14 @@ def class_tooltip(cls: LabelClass) -> str:
 
 def guideline_html(schema: LabelSchema, cls: LabelClass) -> str:
     """The class's description, attributes and the schema's guideline, as one page."""
-    rows = [f"<h2><span style='color:{cls.color}'>&#9632;</span> {cls.name}</h2>",
-            f"<p><b>Key</b> {cls.key}"
-            + (f" &nbsp; <b>Hotkey</b> {cls.hotkey.upper()}" if cls.hotkey else "")
-            + (f" &nbsp; <b>Parent</b> {cls.parent}" if cls.parent else "")
-            + f" &nbsp; <b>Snaps to text</b> {'yes' if cls.snap_to_text else 'no'}</p>",
-            f"<p>{cls.description or 'No description in the schema.'}</p>"]
+    rows = [
+        f"<h2><span style='color:{cls.color}'>&#9632;</span> {cls.name}</h2>",
+        f"<p><b>Key</b> {cls.key}"
+        + (f" &nbsp; <b>Hotkey</b> {cls.hotkey.upper()}" if cls.hotkey else "")
+        + (f" &nbsp; <b>Parent</b> {cls.parent}" if cls.parent else "")
+        + f" &nbsp; <b>Snaps to text</b> {'yes' if cls.snap_to_text else 'no'}</p>",
+        f"<p>{cls.description or 'No description in the schema.'}</p>",
+    ]
     if cls.deprecated:
         rows.append("<p><i>Deprecated: use another class for new boxes.</i></p>")
     if cls.attributes:
@@ -69,8 +71,10 @@ def guideline_html(schema: LabelSchema, cls: LabelClass) -> str:
         for a in cls.attributes:
             opts = f" ({', '.join(a.options)})" if a.options else ""
             req = " — required" if a.required else ""
-            rows.append(f"<li><b>{a.key}</b>: {a.type.value}{opts}{req}"
-                        f"{'<br>' + a.description if a.description else ''}</li>")
+            rows.append(
+                f"<li><b>{a.key}</b>: {a.type.value}{opts}{req}"
+                f"{'<br>' + a.description if a.description else ''}</li>"
+            )
         rows.append("</ul>")
     if schema.guideline:
         title = "Guideline" + (f" {schema.guideline_version}" if schema.guideline_version else "")
@@ -193,8 +197,10 @@ class LabelsPalette(QWidget):
     def refresh_counts(self) -> None:
         self._class_of = {}
         if self._document_id is not None:
-            self._class_of = {r.id: r.class_key for r in region_service.list_regions(
-                self.session.project, self._document_id)}
+            self._class_of = {
+                r.id: r.class_key
+                for r in region_service.list_regions(self.session.project, self._document_id)
+            }
         self._show_counts()
 
     def _show_counts(self) -> None:

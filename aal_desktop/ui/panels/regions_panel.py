@@ -52,8 +52,9 @@ def origin_text(region: Region) -> str:
     if region.origin == "model":
         parts = ["model"]
         if region.model_name:
-            parts.append(region.model_name + (f" {region.model_version}"
-                                              if region.model_version else ""))
+            parts.append(
+                region.model_name + (f" {region.model_version}" if region.model_version else "")
+            )
         text = " ".join(parts)
         if region.confidence is not None:
             text += f" · {region.confidence:.2f}"
@@ -125,8 +126,12 @@ class RegionsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         return None
@@ -144,8 +149,10 @@ class RegionsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DecorationRole:
                 return swatch(cls.color if cls is not None else "#808080", 12)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (f"region {r.id}\n{r.box.x0:.1f}, {r.box.y0:.1f} – "
-                        f"{r.box.x1:.1f}, {r.box.y1:.1f} pt")
+                return (
+                    f"region {r.id}\n{r.box.x0:.1f}, {r.box.y0:.1f} – "
+                    f"{r.box.x1:.1f}, {r.box.y1:.1f} pt"
+                )
         elif col == 1:
             text = " ".join((r.text or "").split())
             if role == Qt.ItemDataRole.DisplayRole:
@@ -160,8 +167,10 @@ class RegionsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return origin_text(r)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (f"annotator {r.annotator}; created by {r.created_by} "
-                        f"on {r.created_at[:16].replace('T', ' ')}")
+                return (
+                    f"annotator {r.annotator}; created by {r.created_by} "
+                    f"on {r.created_at[:16].replace('T', ' ')}"
+                )
             if role == Qt.ItemDataRole.ForegroundRole and r.prelabel_state == "pending":
                 return QColor("#d4a72c")
         return None
@@ -267,8 +276,7 @@ class RegionsPanel(QWidget):
         """Update the rows the change names (read them if it did not carry their states)."""
         if self._doc is None:
             return
-        if change.document_id not in (None, self._doc) or change.page not in (None,
-                                                                              self._page):
+        if change.document_id not in (None, self._doc) or change.page not in (None, self._page):
             return
         ids = [str(i) for i in change.ids]
         states = {r.id: r for r in change.regions}
@@ -285,8 +293,7 @@ class RegionsPanel(QWidget):
                     except AalError:
                         self.model.remove(rid)
                         continue
-                if (region.deleted or region.document_id != self._doc
-                        or region.page != self._page):
+                if region.deleted or region.document_id != self._doc or region.page != self._page:
                     self.model.remove(rid)
                 else:
                     self.model.put(region)
@@ -298,8 +305,9 @@ class RegionsPanel(QWidget):
     @Slot()
     def _on_schema_changed(self) -> None:
         if self.model.rows:
-            self.model.dataChanged.emit(self.model.index(0, 0),
-                                        self.model.index(len(self.model.rows) - 1, 0))
+            self.model.dataChanged.emit(
+                self.model.index(0, 0), self.model.index(len(self.model.rows) - 1, 0)
+            )
 
     @Slot()
     def reload(self) -> None:
@@ -318,8 +326,11 @@ class RegionsPanel(QWidget):
 
     def _show_count(self) -> None:
         n = len(self.model.rows)
-        self.summary.setText("No page open" if self._doc is None
-                             else f"{n} region{'s' if n != 1 else ''} on this page")
+        self.summary.setText(
+            "No page open"
+            if self._doc is None
+            else f"{n} region{'s' if n != 1 else ''} on this page"
+        )
 
     def row_ids(self) -> list[str]:
         return [r.id for r in self.model.rows]
@@ -334,8 +345,9 @@ class RegionsPanel(QWidget):
         last = self.model.columnCount() - 1
         for row in rows:
             selection.select(self.model.index(row, 0), self.model.index(row, last))
-        self.table.selectionModel().select(selection,
-                                           QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.selectionModel().select(
+            selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
         if rows and scroll:
             self.table.scrollTo(self.model.index(rows[0], 0))
 

@@ -96,8 +96,9 @@ class ThumbnailStrip(QListWidget):
 
     def pending(self) -> int:
         """Visible thumbnails still waiting for their image (screenshots wait for these)."""
-        return sum(1 for row in self._visible_rows()
-                   if row not in self._done and row not in self._failed)
+        return sum(
+            1 for row in self._visible_rows() if row not in self._done and row not in self._failed
+        )
 
     def has_image(self, page: int) -> bool:
         return page in self._done
@@ -169,8 +170,12 @@ class ThumbnailStrip(QListWidget):
         painter = QPainter(framed)
         painter.drawPixmap(0, 0, pix)
         painter.setPen(QColor("#9aa0a6"))
-        logical = QRect(0, 0, int(pix.width() / pix.devicePixelRatio()) - 1,
-                        int(pix.height() / pix.devicePixelRatio()) - 1)
+        logical = QRect(
+            0,
+            0,
+            int(pix.width() / pix.devicePixelRatio()) - 1,
+            int(pix.height() / pix.devicePixelRatio()) - 1,
+        )
         painter.drawRect(logical)
         painter.end()
         icon = QIcon(framed)
