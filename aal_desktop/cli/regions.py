@@ -163,9 +163,9 @@ def cmd_link(args: argparse.Namespace, project: Project) -> int:
         args.region,
         parent_id=_opt(args.parent),  # type: ignore[arg-type]
         reading_order=_opt(args.order, int),  # type: ignore[arg-type]
-        continues_id=_opt(args.continues),
+        continues_id=_opt(args.continues),  # type: ignore[arg-type]
         reason=args.reason,
-    )  # type: ignore[arg-type]
+    )
     return _done(args, r, "linked")
 
 

@@ -607,7 +607,7 @@ def link(
     region_id: str,
     *,
     parent_id: str | None = ...,  # type: ignore[assignment]
-    reading_order: int | None = ...,
+    reading_order: int | None = ...,  # type: ignore[assignment]
     continues_id: str | None = ...,  # type: ignore[assignment]
     reason: str | None = None,
 ) -> Region:

@@ -13,10 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from aal_desktop.services import documents, regions  # noqa: E402
-from aal_desktop.ui.dialogs.annotation_import_dialog import (  # noqa: E402
-    LEAVE_OUT,
-    AnnotationImportDialog,
-)
+from aal_desktop.ui.dialogs.annotation_import_dialog import LEAVE_OUT, AnnotationImportDialog  # noqa: E402
 from tests.importers import PAGES, render  # noqa: E402
 from tests.importers.test_coco import coco_file  # noqa: E402
 
