@@ -255,7 +255,7 @@ def _norm(value: object) -> object:
 def _changed_since(project: Project, region_id: str, event_id: int, undoing: bool) -> str:
     later = [
         e
-        for e in event_log.query(project.db, event_log.EventFilter(region_id=region_id))
+        for e in event_log.list_events(project.db, event_log.EventFilter(region_id=region_id))
         if e.id > event_id
     ]
     what = "nothing undone" if undoing else "nothing redone"

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import AalError
-from ..services import models
+from ..services import models, versions
 
 if TYPE_CHECKING:
     from .session import Session
@@ -220,12 +220,9 @@ class RetireDialog(_ActionDialog):
             choices = [m.ref for m in models.list_models(p) if m.ref != asset and not m.retired]
         else:
             choices = [
-                r[0]
-                for r in p.db.execute(
-                    "SELECT name FROM dataset_versions WHERE name != ? AND retired_at IS NULL "
-                    "ORDER BY created_at",
-                    [asset],
-                )
+                v.name
+                for v in versions.list_versions(p)
+                if v.name != asset and v.retired_at is None
             ]
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("why it is retired (required)")
