@@ -61,7 +61,7 @@ def bench_prelabel_page_ms(quick: bool) -> BenchResult:
             assert outcome.document_id is not None, outcome.reason
             start = time.perf_counter()
             rep = prelabel.prelabel(
-                project, outcome.document_id, [page], 0.5, worker=worker, notify=False
+                project, outcome.document_id, [page], 0.5, worker=worker
             )
             service_ms.append((time.perf_counter() - start) * 1000)
             created += rep.created

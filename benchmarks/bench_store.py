@@ -48,7 +48,11 @@ def build_project(n_regions: int, folder: Path) -> Path:
     rng = random.Random(7)
     docs = 1000
     with store_db.transaction(db):
-        db.execute("INSERT INTO users VALUES ('bench', 'lead', ?, 'bench')", [now])
+        db.execute(
+            "INSERT INTO users (name, role, created_at, created_by) "
+            "VALUES ('bench', 'lead', ?, 'bench')",
+            [now],
+        )
         db.execute(
             "INSERT INTO schema_versions (version, name, status, guideline_version, body, "
             "created_by, created_at) VALUES (1, ?, 'published', ?, ?, 'aal', ?)",
@@ -70,7 +74,8 @@ def build_project(n_regions: int, folder: Path) -> Path:
                 ],
             )
             db.conn.executemany(
-                "INSERT INTO pages VALUES (?,?,612,792,0,'[0,0,612,792]','[0,0,612,792]')",
+                "INSERT INTO pages (document_id, page, width, height, rotation, mediabox, cropbox) "
+                "VALUES (?,?,612,792,0,'[0,0,612,792]','[0,0,612,792]')",
                 [(d, p) for p in range(10)],
             )
     prev = GENESIS

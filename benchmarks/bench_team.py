@@ -42,7 +42,7 @@ def _member_work(project, n: int, seed: int) -> None:
             x = 60 + (i // 40 % 5) * 4 + seed
             made.append(
                 regions.add_region(
-                    project, 1, i % 2, (x, y, x + 200, y + 10), "text", notify=False
+                    project, 1, i % 2, (x, y, x + 200, y + 10), "text"
                 ).id
             )
 
