@@ -158,7 +158,7 @@ def edit_vs_raw_insert(quick: bool) -> BenchResult:
     project.close()
     raw = sqlite3.connect(path, isolation_level=None)
     raw.execute("PRAGMA synchronous=NORMAL")
-    raw.execute("PRAGMA wal_autocheckpoint=10000")  # the same pragmas as the app
+    raw.execute("PRAGMA wal_autocheckpoint=10000")  # the bound the app sets (store/db.py)
     raw.execute("PRAGMA cache_size=-65536")
     start = time.perf_counter()
     for i in range(n - 1):

@@ -288,7 +288,7 @@ class Project:
             self._worker.close()
             self._worker = None
         self._closed = True
-        self.db.conn.close()
+        self.db.close()
 
     def __enter__(self) -> Project:
         return self

@@ -376,8 +376,14 @@ def _apply(
     now = now_iso()
     edits: list[Edit] = []
     with transaction(project.db):
+        # one status read per document: the approved check and the todo -> in progress move
+        statuses: dict[int, str] = {}
         for doc_id in dict.fromkeys(i.before.document_id for i in items):
-            _require_editable(project, doc_id, documents.resolve(project, doc_id).status)
+            status = document_rows.status_of(project.db, doc_id)
+            if status is None:
+                raise NotFound(f"no document {doc_id}")
+            _require_editable(project, doc_id, status)
+            statuses[doc_id] = status
         for item in items:
             before = item.before
             after = item.after.model_copy(update={"updated_by": project.user, "updated_at": now})
@@ -399,7 +405,8 @@ def _apply(
             )
             edits.append(Edit(before, after, eid))
         for doc_id in {e.after.document_id for e in edits}:
-            if document_rows.status_of(project.db, doc_id) == "todo":
+            status = statuses.get(doc_id) or document_rows.status_of(project.db, doc_id)
+            if status == "todo":
                 _start_document(project, doc_id, now, "first correction")
         if label is not None:
             undo_history.record(project, label, edits)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.errors import AalError
 from . import sqlite_errors
+from .checkpoint import Checkpointer
 from .upgrades import (
     u001_initial,
     u002_schema_migrations,
@@ -25,13 +26,12 @@ from .upgrades import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
-# Checkpoint every ~8 MB of WAL (2,000 pages of 4 KiB) instead of SQLite's 4 MB: each
-# checkpoint ends in an fsync, and an edit writes ~10 pages, so the default made every
-# hundredth edit pay for a sync. 40 MB (the earlier figure) let the WAL grow that far before
-# a full disk was noticed by the checkpoint, after the edits had been reported as saved;
-# 8 MB meets a full disk early while keeping a sync per ~200 edits. `journal_size_limit`
-# truncates the WAL back after a checkpoint, so its disk space is not kept.
-WAL_AUTOCHECKPOINT_PAGES = 2_000
+# Checkpoints normally run off the committing thread once the log passes 4 MB
+# (store/checkpoint.py): SQLite's automatic one runs inside a COMMIT and ends in an fsync, which
+# made one edit in ~200 pay for it. This automatic bound (40 MB) only acts if those fall
+# behind. A full disk is still met at once: the commit itself appends to the log.
+# `journal_size_limit` truncates the log back after a checkpoint, so its space is not kept.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
 CACHE_KIB = 65_536
 # The steps, in order; a new step is a new `upgrades/uNNN_*.py` module added here.
@@ -71,6 +71,13 @@ class Database:
         self.conn = conn
         self.path = path  # named in the one-line message of a failed write
         self.aal_hooks: Any = None  # the Project, told of begins, commits and rollbacks
+        self.checkpointer: Checkpointer | None = None  # set for a file database
+
+    def close(self) -> None:
+        """Let a background checkpoint finish, then close the connection."""
+        if self.checkpointer is not None:
+            self.checkpointer.wait()
+        self.conn.close()
 
     def execute(
         self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
@@ -126,7 +133,10 @@ def connect(path: Path | str) -> Database:
     # Savepoints (a service called inside another's transaction: a team merge replays a
     # bundle's events in one) journal the pages they touch; in memory, not in a temp file.
     conn.execute("PRAGMA temp_store=MEMORY")
-    return Database(conn, path)
+    db = Database(conn, path)
+    if str(path) != ":memory:":
+        db.checkpointer = Checkpointer(Path(path))
+    return db
 
 
 def db_version(db: Database) -> int:
@@ -212,6 +222,8 @@ def transaction(db: Database) -> Iterator[Database]:
             hooks.began()  # the acting user is registered by their first write
         yield db
         conn.execute("COMMIT")
+        if db.checkpointer is not None:
+            db.checkpointer.committed()
     except BaseException as exc:
         _rollback(conn)
         if hooks is not None:
