@@ -293,3 +293,33 @@ def test_listeners_inside_an_outer_transaction_hear_after_its_commit(
         raise RuntimeError("rolled back")
     assert heard == [False]
     assert regions.get(project, r.id).class_key == "title"
+
+
+def test_page_outlines_are_the_live_regions_of_one_page_with_their_proposal_flag(
+    project: Project, doc_id: int
+) -> None:
+    drawn = regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text")
+    proposed = regions.add_region(
+        project, doc_id, 0, (70, 120, 200, 140), "title", origin="model", confidence=0.9
+    )
+    accepted = regions.add_region(
+        project, doc_id, 0, (70, 150, 200, 170), "title", origin="model", confidence=0.9
+    )
+    regions.accept_prelabels(project, [accepted.id])
+    gone = regions.add_region(project, doc_id, 0, (70, 180, 200, 200), "text")
+    regions.delete(project, gone.id)
+    regions.add_region(project, doc_id, 1, (70, 90, 200, 110), "text")  # another page
+
+    outlines = {o.id: o for o in regions.page_outlines(project, doc_id, 0)}
+    assert set(outlines) == {drawn.id, proposed.id, accepted.id}
+    assert outlines[drawn.id].box == regions.get(project, drawn.id).box
+    assert outlines[proposed.id].class_key == "title"
+    assert [o.pending for o in outlines.values()] == [
+        regions.get(project, rid).pending for rid in outlines
+    ]
+    assert outlines[proposed.id].pending and not outlines[accepted.id].pending
+    assert not outlines[drawn.id].pending
+    assert regions.page_has_regions(project, doc_id, 0)
+    regions.delete_many(project, list(outlines))
+    assert not regions.page_has_regions(project, doc_id, 0)
+    assert regions.page_has_regions(project, doc_id, 1)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..core.errors import NotFound, PermissionDenied, ValidationFailed
 from ..core.geometry import Box
-from ..core.records import ChangeType, DocStatus, Document, Event, EventKind, Region
+from ..core.records import ChangeType, DocStatus, Document, Event, EventKind, Outline, Region
 from ..core.schema import LabelClass, LabelSchema, validate_attributes
 from ..store import documents as document_rows
 from ..store import events as event_log
@@ -85,6 +85,15 @@ def list_regions(
     return region_rows.list_regions(
         project.db, document_id, page, include_deleted, annotator, attention_only
     )
+
+
+def page_outlines(project: Project, document_id: int, page: int) -> list[Outline]:
+    """What a page view draws of the page's live regions (full ones: `get`)."""
+    return region_rows.page_outlines(project.db, document_id, page)
+
+
+def page_has_regions(project: Project, document_id: int, page: int) -> bool:
+    return region_rows.page_has_regions(project.db, document_id, page)
 
 
 def history(project: Project, region_id: str) -> list[Event]:

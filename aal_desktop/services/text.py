@@ -37,6 +37,26 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
         words = project.pdf_call(pdf_words.page_words, str(project.pdf_path(sha256)), page)
     except Exception:
         return None  # a page MuPDF cannot read has no text; the region still saves
+    _store(project, document_id, page, words)
+    _remember(memo, key, words)
+    return memo[key]
+
+
+def has_words(project: Project, document_id: int, page: int) -> bool:
+    """Whether the page's words are already extracted (in memory or in the database)."""
+    if (document_id, page) in project.cache.get("words", {}):
+        return True
+    return word_rows.exists(project.db, document_id, page)
+
+
+def remember_words(project: Project, document_id: int, page: int, words: list[Word]) -> None:
+    """Keep words extracted elsewhere (the window's render workers, while the page is looked
+    at), so the first box drawn there does not wait for an extraction."""
+    if not has_words(project, document_id, page):
+        _store(project, document_id, page, words)
+
+
+def _store(project: Project, document_id: int, page: int, words: list[Word]) -> None:
     with transaction(project.db):
         word_rows.put(
             project.db,
@@ -44,8 +64,6 @@ def page_words(project: Project, document_id: int, sha256: str, page: int) -> li
             page,
             [[w.x0, w.y0, w.x1, w.y1, w.text, w.block, w.line, w.index] for w in words],
         )
-    _remember(memo, key, words)
-    return memo[key]
 
 
 def _remember(

@@ -24,6 +24,13 @@ def get(db: Database, document_id: int, page: int) -> list[WordRow] | None:
     return None if row is None else from_row(row[0])
 
 
+def exists(db: Database, document_id: int, page: int) -> bool:
+    row = db.conn.execute(
+        "SELECT 1 FROM page_words WHERE document_id = ? AND page = ?", [document_id, page]
+    ).fetchone()
+    return row is not None
+
+
 def put(db: Database, document_id: int, page: int, words: list[WordRow]) -> None:
     """Store (or replace) the words of a page."""
     payload = json.dumps(words, separators=(",", ":"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from ..core.geometry import Box
-from ..core.records import Region
+from ..core.records import Outline, Region
 from . import json_text
 from .db import Database
 
@@ -188,6 +189,28 @@ def list_regions(
     sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY document_id, page, COALESCE(reading_order, 1e9), y0, x0"
     return [from_row(r) for r in db.conn.execute(sql, params).fetchall()]
+
+
+def page_outlines(db: Database, document_id: int, page: int) -> list[Outline]:
+    """The live regions of one page as drawing data: seven columns, no row objects."""
+    rows = db.conn.execute(
+        "SELECT id, x0, y0, x1, y1, class_key, "
+        "origin = 'model' AND prelabel_state IS 'pending' FROM regions "
+        "WHERE document_id = ? AND page = ? AND deleted = 0",
+        [document_id, page],
+    )
+    # tuple.__new__ straight from each row (no Python call per region); `pending` is
+    # SQLite's 0/1, which compares and hashes as False/True
+    return list(map(partial(tuple.__new__, Outline), rows))
+
+
+def page_has_regions(db: Database, document_id: int, page: int) -> bool:
+    """Whether the page has a live region (one index probe, not a read of them all)."""
+    row = db.conn.execute(
+        "SELECT 1 FROM regions WHERE document_id = ? AND page = ? AND deleted = 0 LIMIT 1",
+        [document_id, page],
+    ).fetchone()
+    return row is not None
 
 
 def class_counts(db: Database, document_id: int | None = None) -> dict[str, int]:

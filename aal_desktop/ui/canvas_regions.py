@@ -1,9 +1,10 @@
 """The regions of the shown page: one layer paints them all, the selection is lifted out.
 
 Composed into the canvas view (page_canvas.py). Every region lives in the RegionLayer's
-data (one item for the page, hit-tested by a grid index); a selected region is "lifted"
-into its own RegionItem (handles, drag, resize) and hidden in the layer; when it is
-deselected it drops back into the layer. So a page with 10,000 regions costs one item
+data as an Outline (box, class, pending: one tuple, read in one light query; one item for
+the page, hit-tested by a grid index); a selected region is read in full and "lifted" into
+its own RegionItem (handles, drag, resize) and hidden in the layer; when it is deselected
+it drops back into the layer. So a page with 10,000 regions costs one item
 plus the selection, and a drag repaints only the rect it touches.
 """
 
@@ -13,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from ..core.records import Region
+from ..core.errors import NotFound
+from ..core.records import Outline, Region
+from ..services import regions as region_service
 from .region_items import RegionItem
 from .region_layer import RegionEntry, RegionLayer
 
@@ -37,8 +40,11 @@ class CanvasRegions:
     def looks(self) -> dict[str, tuple[str, str]]:
         return {c.key: (c.color, c.name) for c in self.canvas.session.schema.classes}
 
-    def all(self) -> list[Region]:
+    def outlines(self) -> list[Outline]:
         return list(self.layer.regions.values())
+
+    def has(self, rid: str) -> bool:
+        return rid in self.layer.regions
 
     def item_or_entry(self, rid: str) -> RegionItem | RegionEntry | None:
         item = self.items.get(rid)
@@ -54,8 +60,11 @@ class CanvasRegions:
         item = self.items.get(rid)
         if item is not None:
             return item
-        region = self.layer.regions.get(rid)
-        if region is None:
+        if rid not in self.layer.regions:
+            return None
+        try:
+            region = region_service.get(self.canvas.session.project, rid)
+        except NotFound:  # gone since the page was read; its change notice follows
             return None
         colour, name = self.layer.look(region.class_key)
         item = RegionItem(region, colour, name)
@@ -92,7 +101,7 @@ class CanvasRegions:
         self.layer.hidden.clear()
         self.layer.set_regions([], self.looks())
 
-    def load(self, regions: list[Region], selected: set[str]) -> None:
+    def load(self, regions: list[Outline], selected: set[str]) -> None:
         """The page's regions from the store: the layer is rebuilt, the selection lifted."""
         for item in self.items.values():
             self.scene.removeItem(item)
@@ -103,7 +112,7 @@ class CanvasRegions:
 
     def put(self, region: Region) -> None:
         """A new state of one region of this page."""
-        self.layer.put(region)
+        self.layer.put(region.outline())
         item = self.items.get(region.id)
         if item is not None and (item.region != region or item.box() != region.box):
             colour, name = self.layer.look(region.class_key)
@@ -134,7 +143,7 @@ class CanvasRegions:
 
     def cycle(self, selected: list[str], forward: bool) -> str | None:
         """The region after (before) the selection in reading order, wrapping around."""
-        order = sorted(self.layer.regions.values(), key=lambda r: (round(r.box.y0), r.box.x0, r.id))
+        order = sorted(self.layer.regions.values(), key=lambda r: (round(r.y0), r.x0, r.id))
         if not order:
             return None
         ids = [r.id for r in order]

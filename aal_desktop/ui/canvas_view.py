@@ -231,6 +231,7 @@ class PageImageController(QObject):
     def _prefetch_neighbours(self, zoom: float) -> None:
         doc, page, pdf = self.canvas.document(), self.canvas.page_record(), self.canvas.pdf_path()
         assert doc is not None and page is not None and pdf is not None
+        self.canvas.session.prefetch_words(doc, page.page)  # for the first box drawn here
         for p in (page.page + 1, page.page - 1):
             if 0 <= p < doc.page_count:
                 self.canvas.session.renderer.request(doc.sha256, pdf, p, zoom, prefetch=True)

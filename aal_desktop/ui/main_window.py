@@ -565,7 +565,7 @@ class MainWindow(QMainWindow):
         if self.doc is None:
             self.page_hint.set_empty(False)
             return
-        empty = not region_service.list_regions(self.session.project, self.doc.id, self.page)
+        empty = not region_service.page_has_regions(self.session.project, self.doc.id, self.page)
         self.page_hint.set_empty(empty)
 
     def _update_title(self) -> None:

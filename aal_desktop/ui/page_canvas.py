@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from ..core.errors import AalError
 from ..core.geometry import Box
-from ..core.records import Document, PageRecord, Region
+from ..core.records import Document, Outline, PageRecord, Region
 from ..services import documents
 from ..services import regions as region_service
 from ..services.project import Change
@@ -195,12 +195,12 @@ class PageCanvas(QGraphicsView):
 
     def region_item(self, region_id: str) -> RegionItem | RegionEntry | None:
         """A region on the current page: its own item when selected, else the layer's
-        entry (the same read API: region, box(), pending, label())."""
+        entry (the same read API: region_id, box(), pending, label())."""
         return self.regions.item_or_entry(region_id)
 
-    def regions_on_page(self) -> list[Region]:
-        """The regions currently drawn (tests, panels)."""
-        return self.regions.all()
+    def regions_on_page(self) -> list[Outline]:
+        """What is drawn now: one outline per region (full regions: region_service.get)."""
+        return self.regions.outlines()
 
     # edits (CanvasEdits) and view (PageImageController), called by the window's actions
 
@@ -283,7 +283,7 @@ class PageCanvas(QGraphicsView):
         """Bring the items in line with the store: add, update and remove by id."""
         if self._doc is None or self._page is None:
             return
-        regions = region_service.list_regions(self.session.project, self._doc.id, self._page.page)
+        regions = region_service.page_outlines(self.session.project, self._doc.id, self._page.page)
         keep_selected = self.tool.keep_selected(self.selected_ids())
         self._suppress_selection_signal = True
         try:

@@ -24,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 
+from ..pdf import words as pdf_words
 from ..pdf.render import RenderedPage, render_page
 from ..pdf.worker import WorkerCrashed, WorkerError, WorkerPool, WorkerTimeout
 
@@ -107,6 +108,9 @@ class RenderService(QObject):
     # `object` argument: PySide6 miscounts its references and the process dies.
     _succeeded = Signal(object, QImage)
     _failed_in_worker = Signal(object, str)
+    # (document_id, page), list[Word]: a page's words extracted in a worker (request_words)
+    wordsReady = Signal(object, object)
+    _words_in_worker = Signal(object, object)
 
     def __init__(
         self,
@@ -132,6 +136,8 @@ class RenderService(QObject):
         self._closed = False
         self._succeeded.connect(self._on_succeeded, Qt.ConnectionType.QueuedConnection)
         self._failed_in_worker.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self._words_in_worker.connect(self._on_words, Qt.ConnectionType.QueuedConnection)
+        self._words_asked: set[tuple[int, int]] = set()
 
     # --- public API ---------------------------------------------------------------------
 
@@ -165,6 +171,27 @@ class RenderService(QObject):
             job.prefetch = job.prefetch and prefetch
         self._pump()
         return key
+
+    def request_words(self, document_id: int, pdf_path: str, page: int) -> None:
+        """Extract a page's words in a worker; `wordsReady` brings them (a failure is
+        dropped: whoever needs them extracts them then, and says why it could not)."""
+        key = (document_id, page)
+        if self._closed or key in self._words_asked:
+            return
+        self._words_asked.add(key)
+        future = self._pool.submit(pdf_words.page_words, pdf_path, page, timeout=self.timeout)
+        future.add_done_callback(lambda f: self._words_done(key, f))
+
+    def _words_done(self, key: tuple[int, int], future: concurrent.futures.Future[Any]) -> None:
+        """Runs in a pool thread."""
+        if self._closed or future.cancelled() or future.exception() is not None:
+            return
+        self._words_in_worker.emit(key, list(future.result()))
+
+    @Slot(object, object)
+    def _on_words(self, key: tuple[int, int], words: list[Any]) -> None:
+        if not self._closed:
+            self.wordsReady.emit(key, words)
 
     def cached(self, sha256: str, page: int, zoom: float) -> QImage | None:
         """The image at this zoom's bucket, if it has been rendered."""

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
-from ..core.records import Region
+from ..core.records import Document, Region
 from ..core.schema import LabelSchema
-from ..services import schemas
+from ..pdf.words import Word
+from ..services import schemas, text
 from ..services.project import Change, ChangeKind, Project
 from .render_service import RenderService
 
@@ -71,6 +72,7 @@ class Session(QObject):
         # (e.g. in the middle of a mouse-release handler whose item it would delete).
         self._incoming.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe: Callable[[], None] = project.subscribe(self._on_change)
+        renderer.wordsReady.connect(self._on_words)
 
     @property
     def schema(self) -> LabelSchema:
@@ -129,6 +131,27 @@ class Session(QObject):
                 [r.id for r in regions if not r.deleted],
             )
         )
+
+    def prefetch_words(self, document: Document, page: int) -> None:
+        """Extract a page's words in a render worker while the person looks at it: the first
+        box drawn or moved on a page takes its text from them, and extracting them then (the
+        project's own PDF process starting, the first time) froze the window for seconds."""
+        if self._closed or text.has_words(self.project, document.id, page):
+            return
+        try:
+            path = self.project.pdf_path(document.sha256)
+        except Exception:  # noqa: BLE001 - a missing file is reported where it is opened
+            return
+        self.renderer.request_words(document.id, str(path), page)
+
+    @Slot(object, object)
+    def _on_words(self, key: tuple[int, int], words: list[Word]) -> None:
+        if self._closed:
+            return
+        try:
+            text.remember_words(self.project, key[0], key[1], words)
+        except Exception:  # noqa: BLE001 - a full disk: the edit extracts them and says why
+            return
 
     def close(self) -> None:
         """Stop listening and rendering, drop undo history, and close the project."""

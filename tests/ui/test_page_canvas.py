@@ -510,3 +510,32 @@ def test_grab_shows_the_page_with_its_regions_painted(
     inside = canvas.page_to_view(180, 100)
     colour = picture.pixelColor(inside)
     assert colour.blue() > colour.red()  # the title's blue tint is painted over the page
+
+
+def test_a_shown_pages_words_are_extracted_in_a_worker_before_the_first_box(
+    qtbot, session: Session, doc_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aal_desktop.pdf import words as pdf_words
+    from aal_desktop.services import text
+
+    project = session.project
+    assert not text.has_words(project, doc_id, 1)
+    canvas = open_canvas(qtbot, session, doc_id, 1)
+    qtbot.waitUntil(lambda: text.has_words(project, doc_id, 1), timeout=30000)
+    doc = documents.resolve(project, doc_id)
+    expected = pdf_words.page_words(str(project.pdf_path(doc.sha256)), 1)
+    assert expected, "the test page has words"
+
+    def no_extraction(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the edit extracted the words again, on the window's thread")
+
+    monkeypatch.setattr(project, "pdf_call", no_extraction)
+    first = expected[0]
+    drag(
+        qtbot,
+        canvas,
+        view_point(canvas, first.x0 - 2, first.y0 - 2),
+        view_point(canvas, first.x1 + 2, first.y1 + 2),
+    )
+    (drawn,) = region_service.list_regions(project, doc_id, 1)
+    assert drawn.text == first.text
