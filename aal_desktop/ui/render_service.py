@@ -111,6 +111,7 @@ class RenderService(QObject):
     # (document_id, page), list[Word]: a page's words extracted in a worker (request_words)
     wordsReady = Signal(object, object)
     _words_in_worker = Signal(object, object)
+    _words_failed = Signal(object)
 
     def __init__(
         self,
@@ -137,7 +138,11 @@ class RenderService(QObject):
         self._succeeded.connect(self._on_succeeded, Qt.ConnectionType.QueuedConnection)
         self._failed_in_worker.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
         self._words_in_worker.connect(self._on_words, Qt.ConnectionType.QueuedConnection)
+        self._words_failed.connect(self._on_words_failed, Qt.ConnectionType.QueuedConnection)
         self._words_asked: set[tuple[int, int]] = set()
+        self._words_pending: dict[tuple[int, int], str] = {}  # (document, page) -> pdf path
+        self._words_inflight = 0
+        self._prefetching: set[RenderKey] = set()  # in-flight renders that are prefetches
 
     # --- public API ---------------------------------------------------------------------
 
@@ -179,19 +184,31 @@ class RenderService(QObject):
         if self._closed or key in self._words_asked:
             return
         self._words_asked.add(key)
-        future = self._pool.submit(pdf_words.page_words, pdf_path, page, timeout=self.timeout)
-        future.add_done_callback(lambda f: self._words_done(key, f))
+        self._words_pending[key] = pdf_path
+        self._pump()
 
     def _words_done(self, key: tuple[int, int], future: concurrent.futures.Future[Any]) -> None:
         """Runs in a pool thread."""
-        if self._closed or future.cancelled() or future.exception() is not None:
+        if self._closed:
+            return
+        if future.cancelled() or future.exception() is not None:
+            self._words_failed.emit(key)
             return
         self._words_in_worker.emit(key, list(future.result()))
 
     @Slot(object, object)
     def _on_words(self, key: tuple[int, int], words: list[Any]) -> None:
+        if self._closed:
+            return
+        self._words_inflight -= 1
+        self.wordsReady.emit(key, words)
+        self._pump()
+
+    @Slot(object)
+    def _on_words_failed(self, key: tuple[int, int]) -> None:
         if not self._closed:
-            self.wordsReady.emit(key, words)
+            self._words_inflight -= 1
+            self._pump()
 
     def cached(self, sha256: str, page: int, zoom: float) -> QImage | None:
         """The image at this zoom's bucket, if it has been rendered."""
@@ -256,6 +273,8 @@ class RenderService(QObject):
         for future in self._inflight.values():
             future.cancel()
         self._inflight.clear()
+        self._prefetching.clear()
+        self._words_pending.clear()
         self._pool.close()
         self._cache.clear()
         self._cached_bytes = 0
@@ -268,14 +287,30 @@ class RenderService(QObject):
             del self._pending[job.key]
 
     def _pump(self) -> None:
-        """Hand jobs to the pool while a worker is free: visible pages first, newest first."""
-        while not self._closed and self._pending and len(self._inflight) < self.workers:
-            job = min(self._pending.values(), key=lambda j: (j.prefetch, -j.seq))
-            del self._pending[job.key]
-            sha, page, zoom = job.key
-            future = self._pool.submit(self._render, job.pdf_path, page, zoom, timeout=self.timeout)
-            self._inflight[job.key] = future
-            future.add_done_callback(lambda f, key=job.key: self._on_done(key, f))
+        """Hand jobs to the pool while a worker is free: visible pages first, newest first,
+        then prefetches, then words. Background work never takes the last free worker (of
+        two or more), so a page someone asks for does not queue behind a neighbour's render."""
+        background_slots = max(1, self.workers - 1)
+        while not self._closed and len(self._inflight) + self._words_inflight < self.workers:
+            room = len(self._prefetching) + self._words_inflight < background_slots
+            job = min(self._pending.values(), key=lambda j: (j.prefetch, -j.seq), default=None)
+            if job is not None and (not job.prefetch or room):
+                del self._pending[job.key]
+                sha, page, zoom = job.key
+                future = self._pool.submit(
+                    self._render, job.pdf_path, page, zoom, timeout=self.timeout
+                )
+                self._inflight[job.key] = future
+                if job.prefetch:
+                    self._prefetching.add(job.key)
+                future.add_done_callback(lambda f, key=job.key: self._on_done(key, f))
+            elif job is None and self._words_pending and room:
+                key, path = self._words_pending.popitem()  # the page asked for last
+                self._words_inflight += 1
+                words = self._pool.submit(pdf_words.page_words, path, key[1], timeout=self.timeout)
+                words.add_done_callback(lambda f, key=key: self._words_done(key, f))
+            else:
+                return
 
     def _on_done(self, key: RenderKey, future: concurrent.futures.Future[Any]) -> None:
         """Runs in a pool thread: build the QImage here, hand it to the GUI thread."""
@@ -294,6 +329,7 @@ class RenderService(QObject):
         if self._closed:
             return
         self._inflight.pop(key, None)
+        self._prefetching.discard(key)
         self._store(key, image)
         self.rendered.emit(key, image)
         self._pump()
@@ -303,6 +339,7 @@ class RenderService(QObject):
         if self._closed:
             return
         self._inflight.pop(key, None)
+        self._prefetching.discard(key)
         reason = reason or "render failed"
         self._failures[(key[0], key[1])] = reason
         if reason.startswith("timed out"):
