@@ -40,6 +40,7 @@ from ..core.errors import AalError
 from ..services import lineage as lin
 from ..services import models
 from ..services import report as reports
+from ..services.report_render import flatten_metrics
 from .lineage_graph import (
     COL_GAP,
     COLOURS,
@@ -309,7 +310,7 @@ class ModelsDialog(QDialog):
             out.append(f"<p><b>Retired data used because:</b> {e(m.override_reason)}</p>")
         out.append(
             "<p><b>Metrics</b> "
-            + e(", ".join(f"{k}={v}" for k, v in reports._flatten(m.metrics)) or "(none)")
+            + e(", ".join(f"{k}={v}" for k, v in flatten_metrics(m.metrics)) or "(none)")
             + "</p>"
         )
         out.append("<p><b>Trained on</b></p><ul>")
