@@ -12,7 +12,7 @@ import pytest
 from aal_desktop.cli.main import main
 from aal_desktop.core.errors import PermissionDenied, ValidationFailed
 from aal_desktop.core.geometry import Box
-from aal_desktop.core.migration import parse_plan
+from aal_desktop.core.migration_plan import parse_plan
 from aal_desktop.core.records import Region
 from aal_desktop.services import migrations, regions, schema_history, schemas
 from aal_desktop.services.project import Project
