@@ -123,7 +123,7 @@ def test_dry_run_counts_equal_what_apply_does(
     assert result.events == preview.regions
     r, e, v, m = counts(project)
     assert (r, e, v, m) == (before[0], before[1] + 1 + 7, before[2] + 1, 1)
-    written = event_log.query(
+    written = event_log.list_events(
         project.db, event_log.EventFilter(batch=result.batch, kind="region.schema")
     )
     assert len(written) == 7

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.audit import ChainReport
 from ..services import audit, review
-from ..services.audit import ChainReport
 from ..services.review import AnnotatorSummary
 from .charts import readable_axes
 from .jobs import Job, busy_bar, run_job

@@ -44,7 +44,7 @@ def drag(qtbot, window: MainWindow, a: tuple[float, float], b: tuple[float, floa
 
 
 def region_events(project: Project) -> list:
-    return event_log.query(project.db, event_log.EventFilter(kind="region."))
+    return event_log.list_events(project.db, event_log.EventFilter(kind="region."))
 
 
 def test_fresh_project_opens_on_page_one_of_the_sample(qtbot, session, settings):
