@@ -153,10 +153,10 @@ def test_lead_adjudicates_pick_and_merge_recorded_as_events(double) -> None:
     assert [r.class_key for r in made] == ["text", "text"]
     assert all(r.annotator == agreement.ADJUDICATED and r.created_by == "lead1" for r in made)
     assert tuple(made[1].box) == (1.0, 201.0, 101.0, 301.0)
-    (ev,) = event_log.query(project.db, event_log.EventFilter(kind="agreement.adjudicate"))
+    (ev,) = event_log.list_events(project.db, event_log.EventFilter(kind="agreement.adjudicate"))
     assert [p["choice"] for p in ev.new["picks"]] == ["b", "merge", "reject"]
     assert ev.new["created"] == [r.id for r in made]
-    creates = event_log.query(project.db, event_log.EventFilter(batch=ev.batch))
+    creates = event_log.list_events(project.db, event_log.EventFilter(batch=ev.batch))
     assert {e.region_id for e in creates if e.kind == "region.create"} == {r.id for r in made}
     # adjudicated regions are not a third annotator, and mark the disagreement resolved
     rep = agreement.agreement(project)

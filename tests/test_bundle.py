@@ -73,7 +73,7 @@ def test_round_trip_keeps_every_event_and_its_provenance(project: Project, doc_i
 
 def test_from_record_gives_the_same_event_as_the_stored_row(project: Project, doc_id: int) -> None:
     make_edits(project, doc_id, 2)
-    records = store_events.query(project.db)
+    records = store_events.list_events(project.db)
     assert [BundleEvent.from_record(r) for r in records] == log_rows(project)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aal_desktop.core import changelog
 from aal_desktop.core.geometry import Box
-from aal_desktop.core.migration import MigrationPlan
+from aal_desktop.core.migration_plan import MigrationPlan
 from aal_desktop.core.records import Document, Region
 from aal_desktop.core.schema import default_schema
 from aal_desktop.services import documents, migrations, regions, review, versions

@@ -72,7 +72,7 @@ def test_two_writers_never_record_a_stale_original(
         w.join(timeout=60)
         assert w.exitcode == 0
     assert sum(done) > EDITS_PER_WORKER  # both really wrote
-    events = event_log.query(project.db, event_log.EventFilter(kind="region."))
+    events = event_log.list_events(project.db, event_log.EventFilter(kind="region."))
     users_seen = {e.user for e in events}
     assert {"amy", "bob"} <= users_seen
     checked = 0

@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from aal_desktop.cli.main import main
-from aal_desktop.core.migration import OP_NAMES, PLAN_FORMAT_HELP, apply_plan, parse_plan
-from aal_desktop.core.plan_format import PLAN_EXAMPLE
+from aal_desktop.core.migration import apply_plan
+from aal_desktop.core.migration_plan import OP_NAMES, parse_plan
+from aal_desktop.core.plan_format import PLAN_EXAMPLE, PLAN_FORMAT_HELP
 from aal_desktop.core.schema import default_schema, parse_schema
 from aal_desktop.services.deployments import evaluate_gates
 

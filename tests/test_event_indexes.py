@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from aal_desktop.store import db as store_db
-from aal_desktop.store.events import EVENT_COLUMNS, REVIEW_STATE_SQL, EventFilter, NewEvent, append
+from aal_desktop.store.events import (
+    EVENT_COLUMNS,
+    REVIEW_STATE_SQL,
+    EventFilter,
+    NewEvent,
+    append,
+    where_clause,
+)
 from aal_desktop.store.events import count as event_count
 from aal_desktop.store.events import list_events as event_query
 
@@ -22,7 +29,7 @@ def _plan(db: object, sql: str, params: list[object]) -> list[str]:
 
 
 def _queries(flt: EventFilter) -> tuple[tuple[str, list[object]], tuple[str, list[object]]]:
-    where, params = flt.where()
+    where, params = where_clause(flt)
     return (
         (f"SELECT COUNT(*) FROM events{where}", params),
         (

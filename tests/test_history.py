@@ -15,7 +15,7 @@ from aal_desktop.store import events as event_log
 
 
 def region_events(project: Project) -> list:
-    return event_log.query(project.db, event_log.EventFilter(kind="region."))
+    return event_log.list_events(project.db, event_log.EventFilter(kind="region."))
 
 
 def boxes(project: Project, doc_id: int, n: int, **kw: object) -> list[str]:

@@ -6,16 +6,8 @@ from __future__ import annotations
 import pytest
 
 from aal_desktop.core.errors import ValidationFailed
-from aal_desktop.core.migration import (
-    AddAttribute,
-    Label,
-    MigrationPlan,
-    RenameClass,
-    apply_plan,
-    parse_plan,
-    rewrite_region,
-    steps,
-)
+from aal_desktop.core.migration import Label, apply_plan, rewrite_region, steps
+from aal_desktop.core.migration_plan import AddAttribute, MigrationPlan, RenameClass, parse_plan
 from aal_desktop.core.schema import AttributeDef, LabelClass, LabelSchema, default_schema
 
 PLAN = """\

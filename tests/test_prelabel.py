@@ -65,14 +65,14 @@ def test_prelabel_corpus_page_creates_classes_with_provenance_and_one_run_event(
         assert r.prelabel_state == "pending" and r.annotator == "lead1"
         assert r.confidence is not None and r.confidence >= 0.9
     assert rep.below_threshold > 0  # tracemonkey p1 has blocks the model is unsure of
-    runs = event_log.query(project.db, event_log.EventFilter(kind="prelabel.run"))
+    runs = event_log.list_events(project.db, event_log.EventFilter(kind="prelabel.run"))
     assert len(runs) == 1 and runs[0].change_type is None and runs[0].batch == rep.run_id
     body = runs[0].new
     assert body["model"] == {"name": name, "version": version}
     assert body["settings"]["min_confidence"] == 0.9 and body["settings"]["pages"] == [0]
     assert body["counts"]["created"] == rep.created
     assert body["counts"]["below_threshold"] == rep.below_threshold
-    creates = event_log.query(
+    creates = event_log.list_events(
         project.db, event_log.EventFilter(batch=rep.run_id, kind="region.create")
     )
     assert {e.region_id for e in creates} == {r.id for r in made}
@@ -86,7 +86,7 @@ def test_prelabel_corpus_page_creates_classes_with_provenance_and_one_run_event(
     lower = prelabel.prelabel(project, doc, [0], min_confidence=0.0, worker=worker)
     assert lower.created <= rep.below_threshold and lower.below_threshold == 0
     assert lower.skipped_duplicates >= rep.created
-    assert len(event_log.query(project.db, event_log.EventFilter(kind="prelabel.run"))) == 3
+    assert len(event_log.list_events(project.db, event_log.EventFilter(kind="prelabel.run"))) == 3
 
 
 def test_deleted_prelabel_is_not_brought_back(
@@ -115,7 +115,7 @@ def test_unmapped_classes_are_skipped_and_counted(
     assert rep.unmapped.get("text", 0) >= 5
     made = regions.list_regions(project, doc, 0)
     assert made and all(r.class_key != "text" for r in made)
-    (ev,) = event_log.query(project.db, event_log.EventFilter(kind="prelabel.run"))
+    (ev,) = event_log.list_events(project.db, event_log.EventFilter(kind="prelabel.run"))
     assert ev.new["counts"]["unmapped"] == rep.unmapped
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from aal_desktop.services import lineage, models, report, schemas
+from aal_desktop.services.report_render import flatten_metrics, to_markdown
 from tests.test_models import Lifecycle, build_lifecycle
 
 
@@ -66,13 +67,13 @@ def expected_facts(life: Lifecycle, ref: str) -> list[str]:
         *(m.config_text or "").splitlines(),
         m.registered_by,
     ]
-    facts += [f"{k} | {v:g}" for k, v in report._flatten(m.metrics)]
+    facts += [f"{k} | {v:g}" for k, v in flatten_metrics(m.metrics)]
     for d in ml.datasets:
         facts += [f"Dataset version {d.name}", d.created_at]
         for doc in d.documents:
             facts += [doc.sha256, doc.filename, f"documents/{doc.document_id}"]
         facts += list(d.sources) + list(d.licences) + list(d.class_distribution)
-        facts += [k for k, _ in report._flatten(d.quality)]  # quality baseline
+        facts += [k for k, _ in flatten_metrics(d.quality)]  # quality baseline
     for s in ml.schema_history:
         facts.append(f"schema_versions/{s.version}")
     for cs in ml.corrections:
@@ -177,8 +178,8 @@ def test_report_names_earlier_runs_on_the_same_data_and_configuration(
     weights = tmp_path / "again.pt"
     weights.write_bytes(b"again")
     m = models.register_model(p, "det", weights, ["v2"], {"mAP": 0.84}, cfg, "ultralytics 8.3")
-    text = report.to_markdown(report.build_report(p, m.ref))
+    text = to_markdown(report.build_report(p, m.ref))
     assert "Earlier runs on the same data with the same configuration" in text
     assert "det:2" in text.split("Earlier runs on the same data")[1].split("\n\n")[1]
-    first = report.to_markdown(report.build_report(p, "det:1"))
+    first = to_markdown(report.build_report(p, "det:1"))
     assert "No earlier registered run shares this model's dataset versions" in first

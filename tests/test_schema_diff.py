@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from aal_desktop.core.migration import apply_plan, parse_plan
+from aal_desktop.core.migration import apply_plan
+from aal_desktop.core.migration_plan import parse_plan
 from aal_desktop.core.schema import LabelSchema, default_schema
 from aal_desktop.core.schema_diff import diff, to_markdown
 

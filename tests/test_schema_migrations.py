@@ -12,7 +12,7 @@ import pytest
 from aal_desktop.cli.main import main
 from aal_desktop.core.errors import PermissionDenied, ValidationFailed
 from aal_desktop.core.geometry import Box
-from aal_desktop.core.migration import parse_plan
+from aal_desktop.core.migration_plan import parse_plan
 from aal_desktop.core.records import Region
 from aal_desktop.services import migrations, regions, schema_history, schemas
 from aal_desktop.services.project import Project
@@ -123,7 +123,7 @@ def test_dry_run_counts_equal_what_apply_does(
     assert result.events == preview.regions
     r, e, v, m = counts(project)
     assert (r, e, v, m) == (before[0], before[1] + 1 + 7, before[2] + 1, 1)
-    written = event_log.query(
+    written = event_log.list_events(
         project.db, event_log.EventFilter(batch=result.batch, kind="region.schema")
     )
     assert len(written) == 7

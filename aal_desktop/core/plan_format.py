@@ -1,6 +1,6 @@
 """The migration plan file format, as `aal schema migrate --help` and docs/CLI.md show it.
 
-Kept beside the parser (core/migration.py) so the help and the format change together; a test
+Kept beside the parser (core/migration_plan.py) so the help and the format change together; a test
 parses the example and applies it to the default schema, so the help cannot go stale.
 """
 

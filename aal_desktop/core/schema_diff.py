@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .migration import MergeClasses, MigrationPlan, RenameClass, SplitClass
+from .migration_plan import MergeClasses, MigrationPlan, RenameClass, SplitClass
 from .schema import AttributeDef, LabelClass, LabelSchema
 
 CLASS_FIELDS = ("name", "color", "hotkey", "description", "parent", "snap_to_text", "deprecated")

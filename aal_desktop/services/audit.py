@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+# cli/ and ui/review* still import these two from here; their home is core/audit.py
+from ..core.audit import ChainReport, EventFilter
 from ..core.records import Event
 from ..store import audit as audit_rows
 from ..store import events as event_log
 from ..store.audit import AuditReport
-from ..store.events import ChainReport, EventFilter
 from .project import Project
 
 

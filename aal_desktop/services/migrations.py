@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import AalError, ValidationFailed
-from ..core.migration import Label, MigrationPlan, parse_plan, rewrite_region, source_keys, steps
-from ..core.migration import MigrationRecord as MigrationRecord  # its home before core
+from ..core.migration import Label, rewrite_region, steps
+from ..core.migration_plan import MigrationPlan, parse_plan, source_keys
+from ..core.migration_plan import MigrationRecord as MigrationRecord  # its home before core
 from ..core.records import ChangeType, EventKind, Region
 from ..core.schema import LabelSchema
 from ..core.schema_diff import SchemaDiff, diff

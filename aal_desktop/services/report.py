@@ -4,106 +4,31 @@ Sections follow what a reviewer under the EU AI Act asks for: Annex IV (technica
 documentation: general description, data and data governance, labelling and cleaning,
 design choices, validation and metrics, limitations, changes over the lifecycle) and
 Article 12 (record-keeping: logs of what was deployed when, by whom, tamper-evident).
-The report is built as a small list of typed blocks, written out as Markdown, or as simple
-self-contained HTML (.html/.htm), or a PDF laid out from that HTML (.pdf); no template
-engine needed, and any other suffix is refused.
+This module gathers the facts into a small list of typed blocks (the training-data sections
+in services/report_data.py); services/report_render.py writes them out as Markdown, simple
+self-contained HTML (.html/.htm) or a PDF laid out from that HTML (.pdf), and refuses any
+other suffix.
 """
 
 from __future__ import annotations
 
-import html
-import json
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ValidationFailed
 from ..core.wording import plural
-from ..pdf.html_pdf import html_to_pdf
 from ..store.events import now_iso, verify_chain
 from . import lineage as lin
 from . import models as registry
-from . import versions
+from . import report_data
 from .project import Project
-
-UNRECORDED = "(not recorded)"
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-
-
-@dataclass(frozen=True)
-class Preformatted:
-    text: str
-    language: str = ""
-
-
-Block = Heading | Para | Bullets | Table | Preformatted
-
-
-@dataclass
-class Report:
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-
-    def h(self, level: int, text: str) -> None:
-        self.blocks.append(Heading(level, text))
-
-    def p(self, text: str) -> None:
-        self.blocks.append(Para(text))
-
-    def bullets(self, items: list[str]) -> None:
-        if items:
-            self.blocks.append(Bullets(tuple(items)))
-
-    def table(self, headers: list[str], rows: list[list[Any]]) -> None:
-        self.blocks.append(Table(tuple(headers), tuple(tuple(r) for r in rows)))
-
-    def pre(self, text: str, language: str = "") -> None:
-        self.blocks.append(Preformatted(text, language))
-
-
-def _v(value: Any) -> str:
-    if value is None or value == "":
-        return UNRECORDED
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def _flatten(metrics: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in metrics.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield from _flatten(value, name + ".")
-        else:
-            yield name, value
-
-
-# --- building ---------------------------------------------------------------------------------
+from .report_render import (
+    UNRECORDED,
+    Report,
+    flatten_metrics,
+    report_format,
+    value_text,
+    write_rendered,
+)
 
 
 def build_report(project: Project, ref: str) -> Report:
@@ -119,9 +44,9 @@ def build_report(project: Project, ref: str) -> Report:
         "events are entries of the hash-chained audit log (`aal audit verify`)."
     )
     _identity(project, rep, m)
-    _training_data(rep, lineage)
-    _schema(rep, lineage)
-    _corrections(rep, lineage)
+    report_data.training_data(rep, lineage)
+    report_data.schema(rep, lineage)
+    report_data.corrections(rep, lineage)
     _evaluation(rep, lineage)
     _deployments(rep, lineage)
     _retirement(rep, lineage)
@@ -148,13 +73,13 @@ def _identity(project: Project, rep: Report, m: registry.ModelVersion) -> None:
         ["Weights size (bytes)", m.weights_size, src],
         ["Weights location", m.weights_path, src],
         ["Weights file at report time", status, f"re-hashed {m.weights_path}"],
-        ["Framework", _v(m.framework), src],
-        ["Training config file", _v(m.config_name), src],
-        ["Schema version", _v(m.schema_version), src],
+        ["Framework", value_text(m.framework), src],
+        ["Training config file", value_text(m.config_name), src],
+        ["Schema version", value_text(m.schema_version), src],
         ["Dataset versions", ", ".join(m.datasets), f"model_datasets/{m.ref}"],
         ["Registered by", m.registered_by, src],
         ["Registered at", m.registered_at, src],
-        ["Registration event", _v(m.event_id), f"events/{m.event_id}"],
+        ["Registration event", value_text(m.event_id), f"events/{m.event_id}"],
     ]
     if m.override_reason:
         rows.append(["Retired data used because", m.override_reason, src])
@@ -197,209 +122,14 @@ def _same_runs(project: Project, rep: Report, m: registry.ModelVersion) -> None:
     )
 
 
-def _training_data(rep: Report, lineage: lin.ModelLineage) -> None:
-    rep.h(2, "2. Training data (Annex IV §2(d): provenance, scope, characteristics)")
-    for d in lineage.datasets:
-        src = d.source_record
-        rep.h(3, f"Dataset version {d.name}" + (" (RETIRED)" if d.retired else ""))
-        rep.table(
-            ["Fact", "Value", "Record"],
-            [
-                ["Dataset", d.dataset, src],
-                ["Parent version", _v(d.parent), src],
-                ["Schema version", d.schema_version, src],
-                ["Document statuses included", ", ".join(d.statuses) or UNRECORDED, src],
-                ["Split ratios / seed", f"{_v(d.split_ratios)} / {d.seed}", src],
-                ["SemVer", _v(d.semver), src],
-                ["Created by / at", f"{d.created_by} / {d.created_at}", src],
-                ["Audit log position (last event)", d.last_event_id, src],
-                [
-                    "Documents / regions",
-                    f"{len(d.documents)} / {d.regions}",
-                    f"version_documents, version_regions/{d.name}",
-                ],
-            ],
-        )
-        rep.p("Sizes by split:")
-        rep.table(
-            ["Split", "Documents", "Pages", "Regions", "Record"],
-            [
-                [s, c["documents"], c["pages"], c["regions"], f"version_documents/{d.name}"]
-                for s, c in sorted(d.splits.items())
-            ],
-        )
-        rep.p("Sources and licences:")
-        rep.table(["Source", "Documents"], [[k, n] for k, n in sorted(d.sources.items())])
-        rep.table(["Licence", "Documents"], [[k, n] for k, n in sorted(d.licences.items())])
-        rep.p("Documents:")
-        rep.table(
-            [
-                "Document",
-                "File",
-                "SHA-256",
-                "Source",
-                "Licence",
-                "Split",
-                "Pages",
-                "Regions",
-                "Record",
-            ],
-            [
-                [
-                    doc.document_id,
-                    doc.filename,
-                    doc.sha256,
-                    _v(doc.source),
-                    _v(doc.license),
-                    doc.split,
-                    doc.pages,
-                    doc.regions,
-                    f"documents/{doc.document_id}",
-                ]
-                for doc in d.documents
-            ],
-        )
-        rep.p("Class distribution:")
-        splits = sorted(d.class_distribution_by_split)
-        rep.table(
-            ["Class", *splits, "Total", "Record"],
-            [
-                [
-                    cls,
-                    *[d.class_distribution_by_split[s].get(cls, 0) for s in splits],
-                    n,
-                    f"version_regions/{d.name}",
-                ]
-                for cls, n in d.class_distribution.items()
-            ],
-        )
-        if d.quality:
-            rep.p(f"Quality baseline recorded with the version ({src}, quality):")
-            rep.table(["Measure", "Value"], [[k, _v(v)] for k, v in _flatten(d.quality)])
-        else:
-            rep.p(f"Quality baseline: {UNRECORDED} ({src}, quality).")
-        if d.retired:
-            rep.p(
-                f"Retired {d.retired_at} by {d.retired_by}: {d.retired_reason}; successor "
-                f"{_v(d.successor)}; archived at {_v(d.archive)} ({src})."
-            )
-
-
-def _schema(rep: Report, lineage: lin.ModelLineage) -> None:
-    rep.h(2, "3. Label schema and its history (Annex IV §2(d): labelling procedures)")
-    for s in lineage.schemas:
-        rep.p(
-            f"Trained under schema version {s.version} '{s.name}' (guideline "
-            f"{s.guideline_version or UNRECORDED}), {plural(len(s.classes), 'class')}: "
-            f"{', '.join(s.classes)} ({s.source})."
-        )
-    rep.table(
-        [
-            "Version",
-            "Name",
-            "Status",
-            "Classes",
-            "Published",
-            "Made by migration because",
-            "Retired",
-            "Record",
-        ],
-        [
-            [
-                s.version,
-                s.name,
-                s.status,
-                len(s.classes),
-                _v(s.published_at),
-                _v(s.migration_reason),
-                f"{s.retired_at}: {s.retired_reason}" if s.retired_at else "-",
-                s.source,
-            ]
-            for s in lineage.schema_history
-        ],
-    )
-
-
-def _corrections(rep: Report, lineage: lin.ModelLineage) -> None:
-    rep.h(2, "4. Corrections to the labels (Annex IV §2(d): labelling and cleaning)")
-    if not lineage.corrections:
-        rep.p("No dataset versions involved.")
-    for cs in lineage.corrections:
-        span = (
-            f"between dataset versions {cs.from_version} and {cs.to_version}"
-            if cs.from_version
-            else f"before dataset version {cs.to_version} was cut"
-        )
-        rep.h(3, f"Corrections {span}")
-        if not cs.corrections:
-            rep.p(f"No corrective events {span} (events log).")
-            continue
-        rep.p(f"{len(cs.corrections)} corrective event(s) by {len(cs.by_user)} person(s).")
-        rep.table(
-            ["Person", "Kind", "Corrections"],
-            [
-                [u, k, n]
-                for u, kinds in sorted(cs.by_user_and_kind.items())
-                for k, n in sorted(kinds.items())
-            ],
-        )
-        if cs.relabels:
-            rep.bullets([f"{change}: {n}" for change, n in sorted(cs.relabels.items())])
-        rep.table(
-            [
-                "Event",
-                "At",
-                "Person",
-                "Kind",
-                "Region",
-                "Document",
-                "Class before",
-                "Class after",
-                "Reason",
-                "Review",
-                "Record",
-            ],
-            [
-                [
-                    c.event_id,
-                    c.at,
-                    c.user,
-                    c.kind,
-                    c.region_id,
-                    c.document_id,
-                    _v(c.class_before),
-                    _v(c.class_after),
-                    _v(c.reason),
-                    c.review,
-                    f"events/{c.event_id}",
-                ]
-                for c in cs.corrections
-            ],
-        )
-        text = _changelog_text(cs.changelog)
-        if text:
-            rep.p(
-                f"Changelog computed by the dataset-versions service "
-                f"(dataset_versions/{cs.to_version}, changelog):"
-            )
-            rep.pre(text, "markdown")
-
-
-def _changelog_text(changelog: dict[str, Any]) -> str:
-    if not changelog:
-        return ""
-    try:
-        return versions.changelog_markdown(changelog).strip()
-    except (KeyError, TypeError, ValueError):  # an unexpected shape: show the data itself
-        return json.dumps(changelog, indent=2, ensure_ascii=False, sort_keys=True, default=str)
-
-
 def _evaluation(rep: Report, lineage: lin.ModelLineage) -> None:
     m = lineage.model
     rep.h(2, "5. Evaluation results and gates (Annex IV §2(g), §4)")
-    flat = list(_flatten(m.metrics))
+    flat = list(flatten_metrics(m.metrics))
     if flat:
-        rep.table(["Metric", "Value", "Record"], [[k, _v(v), f"models/{m.ref}"] for k, v in flat])
+        rep.table(
+            ["Metric", "Value", "Record"], [[k, value_text(v), f"models/{m.ref}"] for k, v in flat]
+        )
     else:
         rep.p(f"Metrics: {UNRECORDED} (models/{m.ref}).")
     gate_rows = [
@@ -407,7 +137,7 @@ def _evaluation(rep: Report, lineage: lin.ModelLineage) -> None:
             d.id,
             d.env,
             g.gate,
-            _v(g.value),
+            value_text(g.value),
             "passed" if g.passed else "FAILED",
             f"deployments/{d.id}",
         ]
@@ -479,7 +209,12 @@ def _until(d: Any) -> str:
 def _retirement(rep: Report, lineage: lin.ModelLineage) -> None:
     m = lineage.model
     rep.h(2, "7. Lifecycle: versions, successor and retirement (Annex IV §6)")
-    rep.bullets([f"Previous version: {_v(lineage.previous)}", f"Next version: {_v(lineage.next)}"])
+    rep.bullets(
+        [
+            f"Previous version: {value_text(lineage.previous)}",
+            f"Next version: {value_text(lineage.next)}",
+        ]
+    )
     r = lineage.retirement
     if r is None:
         rep.p(f"Not retired (models/{m.ref}).")
@@ -489,19 +224,19 @@ def _retirement(rep: Report, lineage: lin.ModelLineage) -> None:
             [
                 ["Retired at / by", f"{r.retired_at} / {r.retired_by}", f"retirements/{r.id}"],
                 ["Reason", r.reason, f"retirements/{r.id}"],
-                ["Successor", _v(r.successor), f"retirements/{r.id}"],
-                ["Archive", _v(r.archive), f"retirements/{r.id}"],
+                ["Successor", value_text(r.successor), f"retirements/{r.id}"],
+                ["Archive", value_text(r.archive), f"retirements/{r.id}"],
                 [
                     "Active (registered → retired)",
-                    f"{_v(r.active_from)} → {_v(r.active_until)}",
+                    f"{value_text(r.active_from)} → {value_text(r.active_until)}",
                     f"retirements/{r.id}",
                 ],
                 [
                     "In production",
-                    f"{_v(r.in_production_from)} → {_v(r.in_production_until)}",
+                    f"{value_text(r.in_production_from)} → {value_text(r.in_production_until)}",
                     "derived from deployments",
                 ],
-                ["Retirement event", _v(r.event_id), f"events/{r.event_id}"],
+                ["Retirement event", value_text(r.event_id), f"events/{r.event_id}"],
             ],
         )
     if lineage.retired_datasets:
@@ -540,110 +275,9 @@ def _to_complete(rep: Report) -> None:
     )
 
 
-# --- rendering --------------------------------------------------------------------------------
-
-
-def _md_cell(value: Any) -> str:
-    return _v(value).replace("|", "\\|").replace("\n", "<br>")
-
-
-def to_markdown(rep: Report) -> str:
-    out = [f"# {rep.title}", ""]
-    for b in rep.blocks:
-        if isinstance(b, Heading):
-            out += ["#" * b.level + " " + b.text, ""]
-        elif isinstance(b, Para):
-            out += [b.text, ""]
-        elif isinstance(b, Bullets):
-            out += [f"- {item}" for item in b.items] + [""]
-        elif isinstance(b, Table):
-            out.append("| " + " | ".join(b.headers) + " |")
-            out.append("|" + "|".join("---" for _ in b.headers) + "|")
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
-            out.append("")
-        else:
-            fence = "````" if "```" in b.text else "```"
-            out += [fence + b.language, b.text, fence, ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _inline_html(text: str) -> str:
-    """Escape, then turn `code` spans into <code> (the only inline markup the report uses)."""
-    parts = html.escape(text).split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
-
-
-STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;color:#222}"
-    "table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #bbb;"
-    "padding:3px 6px;text-align:left;vertical-align:top;font-size:90%}"
-    "th{background:#eee}pre{background:#f6f6f6;padding:8px;overflow:auto}"
-    "code{background:#f0f0f0}"
-)
-
-
-def to_html(rep: Report) -> str:
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(rep.title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{html.escape(rep.title)}</h1>",
-    ]
-    for b in rep.blocks:
-        if isinstance(b, Heading):
-            out.append(f"<h{b.level}>{_inline_html(b.text)}</h{b.level}>")
-        elif isinstance(b, Para):
-            out.append(f"<p>{_inline_html(b.text)}</p>")
-        elif isinstance(b, Bullets):
-            out.append("<ul>" + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + "</ul>")
-        elif isinstance(b, Table):
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.headers)
-            body = "".join(
-                "<tr>" + "".join(f"<td>{html.escape(_v(c))}</td>" for c in row) + "</tr>"
-                for row in b.rows
-            )
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        else:
-            out.append(f"<pre>{html.escape(b.text)}</pre>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
-
-
-REPORT_SUFFIXES = {
-    ".md": "Markdown",
-    ".markdown": "Markdown",
-    ".html": "HTML",
-    ".htm": "HTML",
-    ".pdf": "PDF",
-}
-
-
-def report_format(output: Path | str) -> str:
-    """Markdown, HTML or PDF by the file's suffix; any other suffix is refused (a .pdf once
-    received Markdown, a .docx would too)."""
-    suffix = Path(output).suffix.lower()
-    if suffix not in REPORT_SUFFIXES:
-        raise ValidationFailed(
-            f"cannot write a report as '{suffix or Path(output).name}': name the file "
-            ".md (Markdown), .html or .htm (HTML) or .pdf (PDF)"
-        )
-    return REPORT_SUFFIXES[suffix]
-
-
 def write_report(project: Project, ref: str, output: Path | str) -> Path:
     """Write the report as Markdown (.md), HTML (.html/.htm) or a real PDF (.pdf, laid out
     from the HTML by PyMuPDF), atomically; other suffixes are refused before any work."""
     out = Path(output)
     kind = report_format(out)
-    rep = build_report(project, ref)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
-    try:
-        if kind == "PDF":
-            html_to_pdf(to_html(rep), tmp)
-        else:
-            tmp.write_text(to_html(rep) if kind == "HTML" else to_markdown(rep), encoding="utf-8")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return write_rendered(build_report(project, ref), out, kind)

@@ -25,6 +25,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..core.audit import EventFilter
 from ..core.errors import ValidationFailed
 from ..core.records import ChangeType, Event, EventKind
 from ..core.review import AnnotatorSummary as AnnotatorSummary  # its home before core
@@ -33,7 +34,7 @@ from ..core.wording import article
 from ..store import events as event_log
 from ..store import review as review_rows
 from ..store.db import transaction
-from ..store.events import EventFilter, now_iso
+from ..store.events import now_iso
 from . import regions
 from .audit import count_events as count_events  # the review table counts the same way
 from .audit import get_event

@@ -21,7 +21,8 @@ from typing import Any
 
 from ..core.bundle import BundleEvent, BundleRefused, BundleReplayed, open_bundle
 from ..core.errors import AalError
-from ..core.migration import Label, MigrationPlan, rewrite_region, steps
+from ..core.migration import Label, rewrite_region, steps
+from ..core.migration_plan import MigrationPlan
 from ..core.records import Role
 from ..core.team import SyncResult
 from ..storage import Storage

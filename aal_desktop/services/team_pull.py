@@ -17,7 +17,7 @@ from typing import Any
 
 from ..core import team_feed
 from ..core.errors import AalError
-from ..core.migration import MigrationPlan
+from ..core.migration_plan import MigrationPlan
 from ..core.records import ChangeType, EventKind, Region, Role
 from ..core.schema import LabelSchema
 from ..core.team_feed import Feed, FeedRecord

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..core.audit import ChainReport, EventFilter
 from ..core.errors import ValidationFailed
 from . import json_text
 from .db import Database
@@ -169,14 +170,6 @@ def append(db: Database, event: NewEvent, at: str | None = None) -> int:
     return prev_id + 1
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    checked: int
-    first_bad_id: int | None = None
-    problem: str | None = None
-
-
 def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
     """Recompute every hash in order; report the first row that does not match."""
     prev = GENESIS
@@ -251,63 +244,48 @@ REVIEW_STATE_SQL = (
 )
 
 
-@dataclass(frozen=True)
-class EventFilter:
-    """Filters of `aal events list` and the review table; None means any."""
-
-    user: str | None = None
-    kind: str | None = None  # exact kind, or a prefix ending in "." (e.g. "region.")
-    change_type: str | None = None
-    document_id: int | None = None
-    region_id: str | None = None
-    since: str | None = None  # ISO time, inclusive
-    until: str | None = None  # ISO time, exclusive
-    class_before: str | None = None
-    class_after: str | None = None
-    review: str | None = None  # pending / accepted / reverted
-    batch: str | None = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.user:
-            clauses.append("user = ?")
-            params.append(self.user)
-        if self.kind:
-            if self.kind.endswith("."):
-                clauses.append("kind LIKE ?")
-                params.append(self.kind + "%")
-            else:
-                clauses.append("kind = ?")
-                params.append(self.kind)
-        if self.change_type:
-            clauses.append("change_type = ?")
-            params.append(self.change_type)
-        if self.document_id is not None:
-            clauses.append("document_id = ?")
-            params.append(self.document_id)
-        if self.region_id:
-            clauses.append("region_id = ?")
-            params.append(self.region_id)
-        if self.since:
-            clauses.append("at >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("at < ?")
-            params.append(self.until)
-        if self.class_before:
-            clauses.append(f"{json_field('original', '$.class_key')} = ?")
-            params.append(self.class_before)
-        if self.class_after:
-            clauses.append(f"{json_field('new', '$.class_key')} = ?")
-            params.append(self.class_after)
-        if self.review:
-            clauses.append(f"{REVIEW_STATE_SQL} = ?")
-            params.append(self.review)
-        if self.batch:
-            clauses.append("batch = ?")
-            params.append(self.batch)
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+def where_clause(flt: EventFilter) -> tuple[str, list[Any]]:
+    """The filter as an SQL WHERE clause (empty when it matches every event) and its values."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.user:
+        clauses.append("user = ?")
+        params.append(flt.user)
+    if flt.kind:
+        if flt.kind.endswith("."):
+            clauses.append("kind LIKE ?")
+            params.append(flt.kind + "%")
+        else:
+            clauses.append("kind = ?")
+            params.append(flt.kind)
+    if flt.change_type:
+        clauses.append("change_type = ?")
+        params.append(flt.change_type)
+    if flt.document_id is not None:
+        clauses.append("document_id = ?")
+        params.append(flt.document_id)
+    if flt.region_id:
+        clauses.append("region_id = ?")
+        params.append(flt.region_id)
+    if flt.since:
+        clauses.append("at >= ?")
+        params.append(flt.since)
+    if flt.until:
+        clauses.append("at < ?")
+        params.append(flt.until)
+    if flt.class_before:
+        clauses.append(f"{json_field('original', '$.class_key')} = ?")
+        params.append(flt.class_before)
+    if flt.class_after:
+        clauses.append(f"{json_field('new', '$.class_key')} = ?")
+        params.append(flt.class_after)
+    if flt.review:
+        clauses.append(f"{REVIEW_STATE_SQL} = ?")
+        params.append(flt.review)
+    if flt.batch:
+        clauses.append("batch = ?")
+        params.append(flt.batch)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 # What `list_events` may order by (the review table sorts by any of its columns): name -> SQL.
@@ -354,7 +332,7 @@ def list_events(
     `order` is a key of ORDER_COLUMNS (anything else orders by id); ties go by id.
     """
     flt = flt or EventFilter()
-    where, params = flt.where()
+    where, params = where_clause(flt)
     col = ORDER_COLUMNS.get(order, "id")
     direction = "DESC" if descending else "ASC"
     sql = (
@@ -367,11 +345,8 @@ def list_events(
     return [_event_from_row(r) for r in db.conn.execute(sql, params).fetchall()]
 
 
-query = list_events  # the earlier name, still used by ui/ and tests
-
-
 def count(db: Database, flt: EventFilter | None = None) -> int:
-    where, params = (flt or EventFilter()).where()
+    where, params = where_clause(flt or EventFilter())
     return int(db.conn.execute(f"SELECT COUNT(*) FROM events{where}", params).fetchone()[0])
 
 

@@ -6,9 +6,10 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from ..core.audit import EventFilter
 from ..core.review import AnnotatorSummary, ReviewDecision
 from .db import Database
-from .events import REVIEW_STATE_SQL, EventFilter
+from .events import REVIEW_STATE_SQL, where_clause
 
 COLUMNS = "id, event_id, decision, user, at, reason, revert_event_id"
 
@@ -57,7 +58,7 @@ def accept_pending(
 ) -> list[int]:
     """Accept every pending reviewable event the filter matches; returns their ids in order."""
     pending = dataclasses.replace(flt, review="pending")
-    where, params = pending.where()
+    where, params = where_clause(pending)
     where += (" AND " if where else " WHERE ") + "kind LIKE 'region.%' AND region_id IS NOT NULL"
     ids = [int(r[0]) for r in db.conn.execute(f"SELECT id FROM events{where} ORDER BY id", params)]
     db.conn.executemany(

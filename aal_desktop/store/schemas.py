@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.migration import MigrationPlan, MigrationRecord
+from ..core.migration_plan import MigrationPlan, MigrationRecord
 from ..core.schema import LabelSchema, SchemaVersionInfo
 from .db import Database
 

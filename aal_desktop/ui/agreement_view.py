@@ -62,7 +62,8 @@ class _Table(QTableWidget):
                 self.setItem(i, j, QTableWidgetItem(text))
 
     def row_texts(self, row: int) -> list[str]:
-        return [self.item(row, c).text() for c in range(self.columnCount())]
+        items = (self.item(row, c) for c in range(self.columnCount()))
+        return [item.text() if item is not None else "" for item in items]
 
 
 class PageView(QGraphicsView):

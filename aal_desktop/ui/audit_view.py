@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.audit import ChainReport
 from ..services import audit, review
-from ..services.audit import ChainReport
 from ..services.review import AnnotatorSummary
 from .charts import readable_axes
 from .jobs import Job, busy_bar, run_job
@@ -69,9 +69,9 @@ class AuditDialog(QDialog):
         )
         self.verify_button.clicked.connect(self.verify)
         self.busy = busy_bar(self)
-        self.result = QLabel("Not verified yet.", self)
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label = QLabel("Not verified yet.", self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.table = QTableWidget(0, len(SUMMARY_HEADERS), self)
         self.table.setHorizontalHeaderLabels(list(SUMMARY_HEADERS))
@@ -92,7 +92,7 @@ class AuditDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.verify_button)
         top.addWidget(self.busy)
-        top.addWidget(self.result, 1)
+        top.addWidget(self.result_label, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
         split.addWidget(self.plot)
@@ -113,8 +113,8 @@ class AuditDialog(QDialog):
             return None
         self.verify_button.setEnabled(False)
         self.busy.setVisible(True)
-        self.result.setStyleSheet("")
-        self.result.setText("Verifying the audit log…")
+        self.result_label.setStyleSheet("")
+        self.result_label.setText("Verifying the audit log…")
         self.task = run_job(
             self.session.project,
             lambda job: audit.verify(job.project),
@@ -129,11 +129,11 @@ class AuditDialog(QDialog):
             return
         self.report = report
         if report.ok:
-            self.result.setStyleSheet("color: #2e7d32")
-            self.result.setText(f"Audit log OK: {report.checked} events, hash chain intact.")
+            self.result_label.setStyleSheet("color: #2e7d32")
+            self.result_label.setText(f"Audit log OK: {report.checked} events, hash chain intact.")
         else:
-            self.result.setStyleSheet("color: #c62828; font-weight: bold")
-            self.result.setText(
+            self.result_label.setStyleSheet("color: #c62828; font-weight: bold")
+            self.result_label.setText(
                 f"Audit log BROKEN at event {report.first_bad_id}: "
                 f"{report.problem} ({report.checked} events before it "
                 "check out)."
@@ -142,8 +142,8 @@ class AuditDialog(QDialog):
     def _verify_failed(self, exc: BaseException) -> None:
         if self._closed:
             return
-        self.result.setStyleSheet("color: #c62828; font-weight: bold")
-        self.result.setText(f"Could not verify the audit log: {exc}")
+        self.result_label.setStyleSheet("color: #c62828; font-weight: bold")
+        self.result_label.setText(f"Could not verify the audit log: {exc}")
 
     def _verify_finished(self) -> None:
         self.task = None

@@ -77,11 +77,13 @@ class HistoryTable(QTableWidget):
         self.resizeRowsToContents()
         if highlight is not None:
             for row, e in enumerate(events):
-                if e.id == highlight:
-                    self.scrollToItem(self.item(row, 0))
+                first = self.item(row, 0)
+                if e.id == highlight and first is not None:
+                    self.scrollToItem(first)
 
     def row_texts(self, row: int) -> list[str]:
-        return [self.item(row, c).text() for c in range(self.columnCount())]
+        items = (self.item(row, c) for c in range(self.columnCount()))
+        return [item.text() if item is not None else "" for item in items]
 
 
 class RegionHistoryDialog(QDialog):

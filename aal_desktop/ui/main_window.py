@@ -2,8 +2,10 @@
 
 Panels and the canvas redraw from the session's signals; the window only wires them
 together and turns menu actions into service calls (or undo commands). The actions are a
-table (window_actions.action_specs) held in one ActionRegistry, looked up by id; dialogs are
-imported by name in their handlers (lazily, to keep start-up quick).
+table (window_actions.action_specs) held in one ActionRegistry, looked up by id. Three
+helpers the window owns do the rest: its dialogs (window_dialogs, each imported by name when
+first opened, to keep start-up quick), PDF imports (window_imports) and the workflow actions
+(window_workflow: document status, assignment, who is working).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -26,14 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import AalError
-from ..core.records import DocStatus, Document
+from ..core.records import Document
 from ..services import documents
 from ..services import regions as region_service
 from . import prelabel_workspace, window_actions
 from .action_registry import ActionRegistry, UiState
-from .dialogs.assign_dialog import AssignDialog
-from .dialogs.import_dialog import ImportRun, import_paths_with_progress
-from .dialogs.user_dialog import UserDialog
 from .icons import contrasts
 from .page_canvas import PageCanvas
 from .page_hint import PageHint
@@ -45,6 +43,9 @@ from .panels.thumbnails import ThumbnailStrip
 from .session import Replay, Session
 from .team_menu import install_team_menu
 from .window_actions import RECENT_KEY, recent_projects, remember_project
+from .window_dialogs import WindowDialogs
+from .window_imports import WindowImports
+from .window_workflow import WindowWorkflow
 
 
 class MainWindow(QMainWindow):
@@ -61,8 +62,9 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.doc: Document | None = None
         self.page = 0
-        self._dialogs: list[QWidget] = []
-        self._imports: list[ImportRun] = []
+        self.dialogs = WindowDialogs(self)
+        self.imports = WindowImports(self)
+        self.workflow = WindowWorkflow(self)
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.setDockOptions(
@@ -171,7 +173,7 @@ class MainWindow(QMainWindow):
         s.stepReplayed.connect(self._on_replay)
         self.regions_panel.table.focusPageRequested.connect(c.setFocus)
         self.regions_panel.table.page_keys = c.take_key
-        c.historyRequested.connect(self.open_history)
+        c.historyRequested.connect(self.dialogs.open_history)
         self.attributes.editFailed.connect(self.show_message)
         s.commandFailed.connect(self.show_message)
         self.palette_panel.classChosen.connect(self.choose_class)
@@ -325,88 +327,19 @@ class MainWindow(QMainWindow):
 
     # --- workflow ------------------------------------------------------------------------
 
-    def set_status(self, status: DocStatus) -> None:
-        if self.doc is None:
-            return
-        self.doc = documents.set_status(self.session.project, self.doc.id, status)
-        self.show_message(f"{self.doc.filename} is now {status.value.replace('_', ' ')}.")
-        self._update_status()
-
-    def reject_document(self) -> None:
-        if self.doc is None:
-            return
-        reason, ok = QInputDialog.getText(
-            self, "Reject document", f"Why is {self.doc.filename} sent back?"
-        )
-        if ok:
-            self.doc = documents.set_status(
-                self.session.project, self.doc.id, DocStatus.rejected, reason.strip() or None
-            )
-            self.show_message(f"{self.doc.filename} is now rejected.")
-            self._update_status()
-
-    def assign_document(self) -> None:
-        if self.doc is None:
-            return
-        dialog = AssignDialog(self.session, self.doc, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
-            documents.assign(self.session.project, self.doc.id, dialog.chosen())
-            self.show_message(f"{self.doc.filename} assigned to {', '.join(dialog.chosen())}.")
-
-    def switch_user(self) -> None:
-        dialog = UserDialog(self.session.project, self.session.project.user, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
-            self.set_user(str(dialog.chosen()))
-
-    def set_user(self, name: str) -> None:
-        """Act as another person from now on (their own undo history starts empty)."""
-        self.session.project.switch_user(name)
-        self.session.undo_stack.clear()
-        self.settings.setValue("user", name)
-        self._apply_role()
-        self.userSwitched.emit(name)
-        self.show_message(f"Working as {name} ({self.session.project.role.value}).")
-
     @Slot()
     def _apply_role(self) -> None:
         """Lead-only actions are hidden for annotators (the services refuse them anyway)."""
         self._update_status()
         self._update_actions()
 
-    # --- importing -----------------------------------------------------------------------
-
-    def choose_and_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import PDFs", "", "PDF files (*.pdf *.PDF);;All files (*)"
-        )
-        if files:
-            self.import_files(files)
-
-    def choose_folder_and_import(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import every PDF under a folder")
-        if folder:
-            self.import_files([folder])
-
-    def import_files(self, paths: list[str]) -> ImportRun:
-        """Import in the background with a progress dialog and a summary at the end."""
-        run = import_paths_with_progress(self.session, paths, self)
-        self._imports.append(run)
-        run.finished.connect(
-            lambda _o, r=run: self._imports.remove(r) if r in self._imports else None
-        )
-        return run
+    # --- importing (window_imports) --------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if window_actions.dropped_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.imports.drag_enter(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = window_actions.dropped_paths(event.mimeData())
-        if paths:
-            event.acceptProposedAction()
-            self.import_files(paths)
+        self.imports.drop(event)
 
     @Slot()
     def _on_documents_changed(self) -> None:
@@ -453,66 +386,7 @@ class MainWindow(QMainWindow):
             lambda: self.settings.setValue(RECENT_KEY, [current]),
         )
 
-    # --- dialogs (each imported by name when first opened: start-up stays quick) --------------
-
-    def _show_dialog(self, dialog: QWidget) -> QWidget:
-        """Show a dialog non-modally; it is deleted when closed."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._dialogs = [d for d in self._dialogs if _alive(d)]
-        self._dialogs.append(dialog)
-        dialog.show()
-        return dialog
-
-    def open_schema_editor(self) -> QWidget:
-        from .schema_editor import SchemaEditorDialog
-
-        return self._show_dialog(SchemaEditorDialog(self.session, self))
-
-    def open_review(self) -> QWidget:
-        from .review_view import ReviewWindow
-
-        return self._show_dialog(ReviewWindow(self.session, self))
-
-    def open_audit(self) -> QWidget:
-        from .audit_view import AuditDialog
-
-        return self._show_dialog(AuditDialog(self.session, self))
-
-    def open_versions(self) -> QWidget:
-        from .versions_view import VersionsDialog
-
-        return self._show_dialog(VersionsDialog(self.session, self))
-
-    def open_agreement(self) -> QWidget:
-        from .agreement_view import AgreementDialog
-
-        return self._show_dialog(AgreementDialog(self.session, self))
-
-    def open_models(self) -> QWidget:
-        from .models_view import ModelsDialog
-
-        return self._show_dialog(ModelsDialog(self.session, self))
-
-    def open_history_of_selection(self) -> None:
-        ids = self.canvas.selected_ids()
-        if not ids:
-            self.show_message("Select a region to see its history.")
-            return
-        self.open_history(ids[0])
-
-    @Slot(str)
-    def open_history(self, region_id: str) -> None:
-        from .history_dialog import RegionHistoryDialog
-
-        self._guard(lambda: self._show_dialog(RegionHistoryDialog(self.session, region_id, self)))
-
-    def open_prelabel(self, scope: str = "document") -> None:
-        """Pre-label the current "page", this "document" or the "selected" documents."""
-        from . import prelabel_dialog  # the module, so a test can stand in for the dialog
-
-        chosen = prelabel_workspace.prelabel_scope(self, scope)
-        if chosen is not None:
-            self._show_dialog(prelabel_dialog.PrelabelDialog(self.session, *chosen, self))
+    # --- pre-labels ----------------------------------------------------------------------
 
     def accept_prelabels_on_page(self) -> int:
         return prelabel_workspace.accept_on_page(self)
@@ -617,15 +491,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        for run in list(self._imports):
-            run.cancel()
-            run.wait(30000)
+        self.imports.cancel_all()
         super().closeEvent(event)
-
-
-def _alive(widget: QWidget) -> bool:
-    try:
-        widget.objectName()
-        return True
-    except RuntimeError:  # deleted on close
-        return False

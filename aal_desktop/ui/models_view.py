@@ -40,6 +40,7 @@ from ..core.errors import AalError
 from ..services import lineage as lin
 from ..services import models
 from ..services import report as reports
+from ..services.report_render import flatten_metrics
 from .lineage_graph import (
     COL_GAP,
     COLOURS,
@@ -309,7 +310,7 @@ class ModelsDialog(QDialog):
             out.append(f"<p><b>Retired data used because:</b> {e(m.override_reason)}</p>")
         out.append(
             "<p><b>Metrics</b> "
-            + e(", ".join(f"{k}={v}" for k, v in reports._flatten(m.metrics)) or "(none)")
+            + e(", ".join(f"{k}={v}" for k, v in flatten_metrics(m.metrics)) or "(none)")
             + "</p>"
         )
         out.append("<p><b>Trained on</b></p><ul>")
@@ -335,18 +336,19 @@ class ModelsDialog(QDialog):
             out.append("</p>")
         if ml.deployments:
             out.append("<p><b>Deployments</b></p><ul>")
-            for d in ml.deployments:
-                gates = ", ".join(f"{g.gate} {'✓' if g.passed else '✗'}" for g in d.gates)
+            for dep in ml.deployments:
+                gates = ", ".join(f"{g.gate} {'✓' if g.passed else '✗'}" for g in dep.gates)
                 until = (
-                    f"{d.ended_at[:16]} (replaced by {d.ended_by_model})"
-                    if d.ended_at
+                    f"{dep.ended_at[:16]} (replaced by {dep.ended_by_model})"
+                    if dep.ended_at
                     else "active"
                 )
                 out.append(
-                    f"<li>#{d.id} {e(d.env)} ({d.kind}) {e(d.deployed_at[:16])} → {e(until)}"
+                    f"<li>#{dep.id} {e(dep.env)} ({dep.kind}) "
+                    f"{e(dep.deployed_at[:16])} → {e(until)}"
                     + (f"; gates {e(gates)}" if gates else "")
-                    + (f"; <b>forced</b>: {e(d.force_reason or '')}" if d.forced else "")
-                    + "".join(f"<br>limitation: {e(t)}" for t in d.limitations)
+                    + (f"; <b>forced</b>: {e(dep.force_reason or '')}" if dep.forced else "")
+                    + "".join(f"<br>limitation: {e(t)}" for t in dep.limitations)
                     + "</li>"
                 )
             out.append("</ul>")

@@ -34,7 +34,9 @@ class AttributesTable(QTableWidget):
         self.setHorizontalHeaderLabels(self.HEADERS)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setVisible(False)
-        self.horizontalHeaderItem(3).setToolTip("enum values, comma separated")
+        options_header = self.horizontalHeaderItem(3)  # made by setHorizontalHeaderLabels
+        if options_header is not None:
+            options_header.setToolTip("enum values, comma separated")
         self._editable = True
 
     def set_editable(self, on: bool) -> None:
@@ -92,7 +94,7 @@ class AttributesTable(QTableWidget):
                 out.append(
                     AttributeDef(
                         key=key,
-                        type=kind.currentText(),
+                        type=AttributeType(kind.currentText()),
                         required=req.isChecked(),
                         options=options,
                         default=default or None,

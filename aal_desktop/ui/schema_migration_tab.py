@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import AalError
-from ..core.migration import MigrationPlan, parse_plan
+from ..core.migration_plan import MigrationPlan, parse_plan
 from ..services import migrations, schemas
 from .jobs import Job, busy_bar, run_job
 from .schema_class_form import ERROR_STYLE

@@ -169,7 +169,7 @@ class VersionsDialog(QDialog):
         self.create_button.clicked.connect(self.open_form)
         self.form = CreateVersionForm(self)
         self.form.hide()
-        self.form.submit_button.clicked.connect(self.create)
+        self.form.submit_button.clicked.connect(self.create_version)
         self.form.cancel_button.clicked.connect(self.form.hide)
         left = QWidget(self)
         lv = QVBoxLayout(left)
@@ -427,7 +427,7 @@ class VersionsDialog(QDialog):
         self.form.name_edit.setFocus()
         self.form.name_edit.selectAll()
 
-    def create(self) -> Job | None:
+    def create_version(self) -> Job | None:
         """Cut the version described by the form in a QThread on its own connection (freezing
         tens of thousands of regions takes a while); errors stay in the form to be fixed."""
         if self.create_task is not None:

@@ -3,8 +3,9 @@
 Every fixed action is one ActionSpec row in `action_specs` (id, text, shortcut, handler,
 enabled-when, leads-only); `build_actions` turns the table into the window's ActionRegistry,
 looked up by id (`window.action("delete")`). Menus and the toolbar are lists of those ids.
-Dialogs are imported by name inside their handlers (explicit imports, loaded when first
-opened so start-up stays quick): a renamed module fails loudly instead of hiding its menu.
+Dialogs are imported by name inside their handlers (window_dialogs: explicit imports,
+loaded when first opened so start-up stays quick): a renamed module fails loudly instead of
+hiding its menu.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "import",
             "&Import PDFs…",
-            w.choose_and_import,
+            w.imports.choose_and_import,
             "Ctrl+I",
             SP.SP_DialogOpenButton,
             "Import PDF files into the project",
@@ -83,7 +84,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "import_folder",
             "Import &folder…",
-            w.choose_folder_and_import,
+            w.imports.choose_folder_and_import,
             None,
             SP.SP_DirOpenIcon,
             "Import every PDF under a folder",
@@ -115,7 +116,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "switch_user",
             "Switch &user…",
-            w.switch_user,
+            w.workflow.switch_user,
             None,
             None,
             "Choose the person whose work is recorded",
@@ -196,7 +197,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "submit",
             "Mark &submitted",
-            lambda: w.set_status(DocStatus.submitted),
+            lambda: w.workflow.set_status(DocStatus.submitted),
             "Ctrl+Shift+S",
             SP.SP_DialogApplyButton,
             "Hand this document in for review",
@@ -205,7 +206,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "approve",
             "&Approve",
-            lambda: w.set_status(DocStatus.approved),
+            lambda: w.workflow.set_status(DocStatus.approved),
             None,
             SP.SP_DialogYesButton,
             "Accept this document (leads)",
@@ -215,7 +216,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "reject",
             "&Reject…",
-            w.reject_document,
+            w.workflow.reject_document,
             None,
             SP.SP_DialogNoButton,
             "Send this document back (leads)",
@@ -225,7 +226,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "assign",
             "Assi&gn…",
-            w.assign_document,
+            w.workflow.assign_document,
             None,
             None,
             "Give this document to annotators (leads)",
@@ -251,27 +252,33 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
             enabled_when=doc,
         ),
         # the dialogs (ids are their module names), each imported by name when opened
-        ActionSpec("schema_editor", "Schema &editor…", w.open_schema_editor, group="dialogs"),
         ActionSpec(
-            "review_view", "&Review corrections…", w.open_review, group="dialogs", leads_only=True
+            "schema_editor", "Schema &editor…", w.dialogs.open_schema_editor, group="dialogs"
         ),
-        ActionSpec("audit_view", "&Audit…", w.open_audit, group="dialogs"),
+        ActionSpec(
+            "review_view",
+            "&Review corrections…",
+            w.dialogs.open_review,
+            group="dialogs",
+            leads_only=True,
+        ),
+        ActionSpec("audit_view", "&Audit…", w.dialogs.open_audit, group="dialogs"),
         ActionSpec(
             "history_dialog",
             "Region &history…",
-            w.open_history_of_selection,
+            w.dialogs.open_history_of_selection,
             "Ctrl+H",
             group="dialogs",
             enabled_when=When.one_selected,
         ),
-        ActionSpec("versions_view", "&Versions…", w.open_versions, group="dialogs"),
-        ActionSpec("prelabel_dialog", "&Pre-label", w.open_prelabel, group="dialogs"),
-        ActionSpec("agreement_view", "&Agreement…", w.open_agreement, group="dialogs"),
-        ActionSpec("models_view", "&Models…", w.open_models, group="dialogs"),
+        ActionSpec("versions_view", "&Versions…", w.dialogs.open_versions, group="dialogs"),
+        ActionSpec("prelabel_dialog", "&Pre-label", w.dialogs.open_prelabel, group="dialogs"),
+        ActionSpec("agreement_view", "&Agreement…", w.dialogs.open_agreement, group="dialogs"),
+        ActionSpec("models_view", "&Models…", w.dialogs.open_models, group="dialogs"),
         ActionSpec(
             "prelabel_page",
             "Current &page…",
-            lambda: w.open_prelabel("page"),
+            lambda: w.dialogs.open_prelabel("page"),
             None,
             None,
             "Pre-label the page on screen",
@@ -281,7 +288,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "prelabel_document",
             "&This document…",
-            lambda: w.open_prelabel("document"),
+            lambda: w.dialogs.open_prelabel("document"),
             None,
             None,
             "Pre-label every page of this document",
@@ -291,7 +298,7 @@ def action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "prelabel_selected",
             "&Selected documents…",
-            lambda: w.open_prelabel("selected"),
+            lambda: w.dialogs.open_prelabel("selected"),
             None,
             None,
             "Pre-label the documents selected in the Documents panel",

@@ -105,7 +105,7 @@ def test_publaynet_page_images_become_one_page_documents(
             assert ink_inside(shown, r.box) > 0, (r.box, doc.filename)
             assert r.origin == "human" and r.prelabel_state is None
     # one batch of additive events per file, the file named in the reason
-    evs = event_log.query(lead.db, event_log.EventFilter())
+    evs = event_log.list_events(lead.db, event_log.EventFilter())
     creates = [e for e in evs if e.kind == "region.create"]
     assert len(creates) == words
     assert {e.change_type for e in creates} == {"additive"}

@@ -128,7 +128,7 @@ def test_a_folder_of_labelme_files_over_a_folder_of_images(
     assert report.imported == expected and len(report.documents_created) == len(PAGES)
     assert len(report.files) == len(PAGES)
     batches = {
-        e.batch for e in event_log.query(lead.db, event_log.EventFilter(kind="region.create"))
+        e.batch for e in event_log.list_events(lead.db, event_log.EventFilter(kind="region.create"))
     }
     assert batches == {f.batch for f in report.files} and len(batches) == len(PAGES)
 

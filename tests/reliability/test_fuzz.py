@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aal_desktop.core.errors import ValidationFailed
-from aal_desktop.core.migration import parse_plan
+from aal_desktop.core.migration_plan import parse_plan
 from aal_desktop.core.schema import default_schema, parse_schema, validate_attributes
 
 from .harness import _schema_with_attributes, scaled

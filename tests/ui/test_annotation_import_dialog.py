@@ -53,7 +53,7 @@ def test_labels_are_mapped_before_anything_is_written(qtbot, session, project, p
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60000)
     assert dialog.report.imported == n
-    assert dialog.result.toPlainText().startswith(f"{n} regions imported")
+    assert dialog.result_text.toPlainText().startswith(f"{n} regions imported")
     got = regions.list_regions(project)
     assert len(got) == n and {r.class_key for r in got} == {"picture"}
     qtbot.waitUntil(lambda: bool(changed), timeout=5000)  # the window hears of it

@@ -71,7 +71,7 @@ def test_audit_verify_button_reports_ok_then_the_first_bad_event(
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: d.task is None)
     n = len(day.events)
-    assert d.result.text() == f"Audit log OK: {n} events, hash chain intact."
+    assert d.result_label.text() == f"Audit log OK: {n} events, hash chain intact."
     # someone edits an event behind the app's back (dropping the guard trigger first)
     conn = sqlite3.connect(session.project.path)
     conn.execute("DROP TRIGGER events_no_update")
@@ -83,7 +83,7 @@ def test_audit_verify_button_reports_ok_then_the_first_bad_event(
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: d.task is None)
     bad = day.events["ann2_relabel_r3"]
-    assert d.result.text().startswith(
+    assert d.result_label.text().startswith(
         f"Audit log BROKEN at event {bad}: event {bad} was altered after it was written"
     )
     d.grab().save(str(tmp_path / "audit.png"))
@@ -140,12 +140,12 @@ def test_a_slow_verification_leaves_the_window_responsive_then_shows_the_result(
     timer.start()
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
     assert d.task is not None and not d.verify_button.isEnabled()
-    assert d.busy.isVisible() and d.result.text() == "Verifying the audit log…"
+    assert d.busy.isVisible() and d.result_label.text() == "Verifying the audit log…"
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)  # disabled: one at a time
     assert d.verify() is None
     qtbot.waitUntil(lambda: d.task is None, timeout=10_000)
     timer.stop()
-    assert d.result.text() == f"Audit log OK: {len(day.events)} events, hash chain intact."
+    assert d.result_label.text() == f"Audit log OK: {len(day.events)} events, hash chain intact."
     assert d.report is not None and d.report.ok
     assert d.verify_button.isEnabled() and not d.busy.isVisible()
     assert len(ticks_while_busy) >= 10  # the GUI thread kept running during that second
@@ -164,5 +164,5 @@ def test_a_verification_that_fails_says_why_and_can_be_retried(
     monkeypatch.setattr(audit, "verify", broken)
     qtbot.mouseClick(d.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: d.task is None)
-    assert d.result.text() == "Could not verify the audit log: disk I/O error"
+    assert d.result_label.text() == "Could not verify the audit log: disk I/O error"
     assert d.report is None and d.verify_button.isEnabled()

@@ -113,8 +113,8 @@ def test_dropping_pdfs_on_the_window_imports_them(qtbot, session, project, files
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(drop)
-    assert len(window._imports) == 1
-    run = window._imports[0]
+    assert len(window.imports.runs) == 1
+    run = window.imports.runs[0]
     assert run.paths == [str(good), str(broken)]  # the .txt is not offered to the import
     wait_done(qtbot, run)
     qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)  # empty window opens it

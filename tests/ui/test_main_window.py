@@ -44,7 +44,7 @@ def drag(qtbot, window: MainWindow, a: tuple[float, float], b: tuple[float, floa
 
 
 def region_events(project: Project) -> list:
-    return event_log.query(project.db, event_log.EventFilter(kind="region."))
+    return event_log.list_events(project.db, event_log.EventFilter(kind="region."))
 
 
 def test_fresh_project_opens_on_page_one_of_the_sample(qtbot, session, settings):
@@ -231,7 +231,7 @@ def test_annotator_does_not_see_approve_or_reject_and_can_submit(qtbot, tmp_path
         assert documents.resolve(project, window.doc.id).status == "submitted"
         assert "only a lead" in window.statusBar().currentMessage()
 
-        window.set_user("lead1")
+        window.workflow.set_user("lead1")
         assert window.action("approve").isVisible() and window.action("reject").isVisible()
         window.action("approve").trigger()
         assert documents.resolve(project, window.doc.id).status == "approved"
@@ -273,7 +273,7 @@ def test_menus_for_other_dialogs_appear_only_when_their_module_exists(qtbot, ses
     assert titles[:5] == ["&File", "&Edit", "&View", "&Go", "&Document"]
     if "audit_view" in window.dialog_actions:
         window.dialog_actions["audit_view"].trigger()
-        assert any(type(d).__name__ == "AuditDialog" for d in window._dialogs)
+        assert any(type(d).__name__ == "AuditDialog" for d in window.dialogs.shown)
 
 
 def test_edit_view_and_go_menus_act_on_the_canvas(qtbot, session, settings):

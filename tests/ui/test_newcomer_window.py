@@ -211,7 +211,7 @@ def test_encrypted_pdfs_ask_for_a_password_retry_when_wrong_and_cancel_skips(
     locked = _encrypted(tmp_path, "locked.pdf", "s3cret")
     other = _encrypted(tmp_path, "other.pdf", "xyz")
     window = open_window(qtbot, session, settings)
-    run = window.import_files([str(locked), str(other)])
+    run = window.imports.import_files([str(locked), str(other)])
 
     dialog = _password_dialog(qtbot, run)
     assert dialog.textEchoMode() == QLineEdit.EchoMode.Password

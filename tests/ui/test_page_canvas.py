@@ -79,7 +79,7 @@ def click(
 
 
 def events_of(project: Project) -> list:
-    return event_log.query(project.db, event_log.EventFilter(kind="region."))
+    return event_log.list_events(project.db, event_log.EventFilter(kind="region."))
 
 
 def region_center(canvas: PageCanvas, rid: str) -> QPoint:

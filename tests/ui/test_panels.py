@@ -176,7 +176,9 @@ def test_attributes_editor_number_and_text_fields_store_values(qtbot, session, p
     qtbot.keyClicks(line, "two header rows")
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert region_service.get(project, rid).attrs == {"columns": 3, "note": "two header rows"}
-    kinds = [e.kind for e in event_log.query(project.db, event_log.EventFilter(region_id=rid))]
+    kinds = [
+        e.kind for e in event_log.list_events(project.db, event_log.EventFilter(region_id=rid))
+    ]
     assert kinds == ["region.create", "region.set", "region.set"]
     assert session.undo_stack.count() == 2
 

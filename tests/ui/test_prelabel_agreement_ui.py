@@ -74,7 +74,7 @@ def test_prelabel_dialog_cancel_stops_and_records_the_run(
     (rep,) = d.reports
     assert rep.cancelled and d.status.text() == "Cancelled."
     assert len(rep.pages_done) < 3
-    (ev,) = event_log.query(session.project.db, event_log.EventFilter(kind="prelabel.run"))
+    (ev,) = event_log.list_events(session.project.db, event_log.EventFilter(kind="prelabel.run"))
     assert ev.new["cancelled"] is True
     assert d.run_button.isEnabled()
     d.close()

@@ -162,7 +162,7 @@ def test_creating_a_version_leaves_the_window_responsive_and_tells_the_session(
     qtbot.mouseClick(d.form.submit_button, Qt.MouseButton.LeftButton)
     assert d.create_task is not None and d.form.busy.isVisible()
     assert not d.form.submit_button.isEnabled() and not d.create_button.isEnabled()
-    assert d.create() is None  # one at a time
+    assert d.create_version() is None  # one at a time
     qtbot.waitUntil(lambda: d.create_task is None, timeout=10_000)
     timer.stop()
     assert [i.name for i in versions.list_versions(session.project)] == ["v1", "v2", "v3"]

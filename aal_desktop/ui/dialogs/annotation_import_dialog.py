@@ -40,7 +40,7 @@ from ...importers.labels import LabelChoice
 from ...importers.model import FORMATS
 from ...services import annotation_import
 from ...services.annotation_import import ImportOptions, ImportPlan, ImportReport
-from ...services.project import Change, Project
+from ...services.project import Change, ChangeKind, Project
 from ..session import Session
 
 LEAVE_OUT = "(leave out)"
@@ -205,9 +205,9 @@ class AnnotationImportDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.progress_bar = QProgressBar()
         self.progress_bar.setVisible(False)
-        self.result = QPlainTextEdit()
-        self.result.setReadOnly(True)
-        self.result.setVisible(False)
+        self.result_text = QPlainTextEdit()
+        self.result_text.setReadOnly(True)
+        self.result_text.setVisible(False)
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(
             "Import", QDialogButtonBox.ButtonRole.AcceptRole
@@ -225,7 +225,7 @@ class AnnotationImportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress_bar)
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.result_text, 1)
         layout.addWidget(self.buttons)
 
     # --- reading and mapping ---------------------------------------------------------------
@@ -285,7 +285,8 @@ class AnnotationImportDialog(QDialog):
     def combo(self, label: str) -> QComboBox:
         """The class chooser of one foreign label (tests drive it as a person would)."""
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).text() == label:
+            item = self.table.item(row, 0)
+            if item is not None and item.text() == label:
                 widget = self.table.cellWidget(row, 2)
                 assert isinstance(widget, QComboBox)
                 return widget
@@ -313,7 +314,8 @@ class AnnotationImportDialog(QDialog):
         missing = [c.label for c in self.chosen() if c.how is None]
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
-            item.setForeground(QColor("#b42318") if item.text() in missing else QColor())
+            if item is not None:
+                item.setForeground(QColor("#b42318") if item.text() in missing else QColor())
         self.import_button.setEnabled(not missing and not self._busy)
         if missing:
             self.status.setText(
@@ -346,18 +348,18 @@ class AnnotationImportDialog(QDialog):
         self.report = report
         self.progress_bar.setValue(self.progress_bar.maximum())
         self.status.setText(report.lines()[0] + ".")
-        self.result.setPlainText(
+        self.result_text.setPlainText(
             "\n".join(report.lines() + [""] + [f"not carried over: {n}" for n in report.notes])
         )
-        self.result.setVisible(True)
+        self.result_text.setVisible(True)
         self.import_button.setEnabled(False)
         self.cancel_button.setVisible(False)
         self.close_button.setVisible(True)
         project = self.session.project  # the worker's project had no listeners
         if report.documents_created:
-            project.notify(Change("document", tuple(report.documents_created)))
+            project.notify(Change(ChangeKind.document, tuple(report.documents_created)))
         if report.region_ids:
-            project.notify(Change("region", tuple(report.region_ids)))
+            project.notify(Change(ChangeKind.region, tuple(report.region_ids)))
         self.imported.emit(report)
 
     @Slot(str)
