@@ -20,29 +20,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import NotFound, PermissionDenied, ValidationFailed
+from ..core.errors import NotFound, ValidationFailed
 from ..core.geometry import Box
-from ..core.records import ChangeType, DocStatus, Document, Event, EventKind, Outline, Region
-from ..core.schema import LabelClass, LabelSchema, validate_attributes
-from ..store import documents as document_rows
+from ..core.records import ChangeType, DocStatus, Event, EventKind, Outline, Region
+from ..core.schema import validate_attributes
 from ..store import events as event_log
 from ..store import regions as region_rows
 from ..store.db import transaction
-from ..store.events import NewEvent, now_iso
 from . import documents, schemas, text
 from . import history as undo_history
-from .project import Change, ChangeKind, Project
+from . import region_writes as writes
+from .project import Project
+from .region_writes import MIN_SIDE_PT, Edit
 
-MIN_SIDE_PT = 0.5
-
-
-@dataclass(frozen=True)
-class Edit:
-    """A region's state before and after one change, and the event that records it."""
-
-    before: Region | None
-    after: Region
-    event_id: int
+__all__ = ["MIN_SIDE_PT", "Edit", "Revert"]  # the values callers of these services handle
 
 
 @dataclass(frozen=True)
@@ -56,15 +47,6 @@ class Revert:
     reverts: int | None = None
     kind: EventKind | None = None
     change_type: ChangeType | None = None
-
-
-@dataclass(frozen=True)
-class _Item:
-    before: Region
-    after: Region
-    kind: EventKind
-    change: ChangeType = ChangeType.corrective
-    reverts: int | None = None
 
 
 def get(project: Project, region_id: str) -> Region:
@@ -99,69 +81,6 @@ def page_has_regions(project: Project, document_id: int, page: int) -> bool:
 def history(project: Project, region_id: str) -> list[Event]:
     get(project, region_id)
     return event_log.list_events(project.db, event_log.EventFilter(region_id=region_id))
-
-
-def _check_box(box: Box, width: float, height: float, page_no: int) -> Box:
-    if not all(isinstance(v, int | float) and math.isfinite(v) for v in box):
-        raise ValidationFailed(f"box {tuple(box)} must be four finite numbers (points)")
-    box = Box.normalized(*box).rounded()
-    if box.width < MIN_SIDE_PT or box.height < MIN_SIDE_PT:
-        raise ValidationFailed(
-            f"box {tuple(box)} has (almost) zero area; draw at least {MIN_SIDE_PT} pt each way"
-        )
-    if not box.within(width, height, tolerance=0.5):
-        raise ValidationFailed(
-            f"box {tuple(box)} lies outside page {page_no + 1} "
-            f"(0 0 {width:g} {height:g} pt, displayed space)"
-        )
-    return box.clipped(width, height)
-
-
-def _schema_for(project: Project, region: Region) -> LabelSchema:
-    """The schema a region is checked against: the current published one, or the newer
-    draft a migration moved it to (its new class exists only there until publication)."""
-    current = schemas.current_version(project)
-    if region.schema_version > current:
-        return schemas.get(project, region.schema_version)
-    return schemas.get(project, current)
-
-
-def _usable_class(schema: LabelSchema, class_key: str) -> LabelClass:
-    cls = schema.require(class_key)
-    if cls.deprecated:
-        raise ValidationFailed(
-            f"class '{class_key}' is deprecated in schema v{schema.version}; "
-            "new regions cannot use it"
-        )
-    return cls
-
-
-def _event(
-    project: Project,
-    kind: EventKind,
-    change: ChangeType,
-    before: Region | None,
-    after: Region,
-    reason: str | None,
-    schema: LabelSchema,
-    batch: str | None,
-    reverts: int | None = None,
-) -> NewEvent:
-    return NewEvent(
-        kind=kind.value,
-        user=project.user,
-        change_type=change.value,
-        region_id=after.id,
-        document_id=after.document_id,
-        page=after.page,
-        original=before.snapshot() if before is not None else None,
-        new=after.snapshot(),
-        reason=reason,
-        schema_version=schema.version,
-        guideline_version=schema.guideline_version,
-        batch=batch,
-        reverts=reverts,
-    )
 
 
 def add_region(
@@ -219,7 +138,7 @@ def add_many(
     label: str | None = None,
 ) -> list[Edit]:
     """Draw or paste several regions on one page in ONE transaction (one undo step)."""
-    document = _open_for_adding(project, doc, page)
+    document = writes.open_for_adding(project, doc, page)
     batch = str(uuid.uuid4()) if len(items) > 1 else None
     if label is None:
         label = f"Draw {items[0][1]}" if len(items) == 1 else f"Add {len(items)} regions"
@@ -228,7 +147,7 @@ def add_many(
         document = documents.resolve(project, document.id)  # its status, under the lock
         for box, key, attrs in items:
             edits.append(
-                _add(
+                writes.add(
                     project, document, page, box, key, attrs or None, reason, snap=snap, batch=batch
                 )
             )
@@ -248,204 +167,17 @@ def add_edit(
     **options: Any,
 ) -> Edit:
     """`add_region`, returning the edit (the new region and its event id)."""
-    document = _open_for_adding(project, doc, page)
+    document = writes.open_for_adding(project, doc, page)
     with transaction(project.db):
         document = documents.resolve(project, document.id)  # its status, under the lock
-        return _add(project, document, page, box, class_key, attrs, reason, **options)
-
-
-def _open_for_adding(project: Project, doc: str | int, page: int) -> Document:
-    """The document, refused if retired, with the page's words read BEFORE the write lock
-    (extracting them may take a PyMuPDF worker seconds)."""
-    document = documents.resolve(project, doc)
-    if document.retired_at:
-        raise ValidationFailed(f"document {document.id} is retired; it takes no new regions")
-    text.page_words(project, document.id, document.sha256, page)
-    return document
-
-
-def _add(
-    project: Project,
-    document: Document,
-    page: int,
-    box: Sequence[float],
-    class_key: str,
-    attrs: dict[str, Any] | None = None,
-    reason: str | None = None,
-    *,
-    snap: bool = False,
-    region_id: str | None = None,
-    parent_id: str | None = None,
-    reading_order: int | None = None,
-    origin: str = "human",
-    model_name: str | None = None,
-    model_version: str | None = None,
-    confidence: float | None = None,
-    annotator: str | None = None,
-    batch: str | None = None,
-) -> Edit:
-    """Write one new region and its event; runs under the write lock."""
-    _require_editable(project, document.id, document.status)
-    pg = documents.page(project, document.id, page)
-    schema = schemas.current(project)
-    cls = _usable_class(schema, class_key)
-    values = validate_attributes(cls, attrs or {})
-    b = _check_box(Box(*box), pg.width, pg.height, page)
-    if snap and cls.snap_to_text:
-        b = text.snapped(project, document.id, document.sha256, page, b)
-    if parent_id is not None:
-        get(project, parent_id)
-    rid = region_id or str(uuid.uuid4())
-    if region_id is not None and region_rows.get(project.db, rid) is not None:
-        raise ValidationFailed(f"a region with id {rid} already exists")
-    now = now_iso()
-    region = Region(
-        id=rid,
-        document_id=document.id,
-        page=page,
-        box=b,
-        class_key=cls.key,
-        attrs=values,
-        schema_version=schema.version,
-        parent_id=parent_id,
-        reading_order=reading_order,
-        origin=origin,
-        model_name=model_name,
-        model_version=model_version,
-        confidence=confidence,
-        prelabel_state="pending" if origin == "model" else None,
-        annotator=annotator or project.user,
-        text=text.text_under(project, document.id, document.sha256, page, b),
-        created_by=project.user,
-        created_at=now,
-    )
-    region_rows.insert(project.db, region)
-    eid = event_log.append(
-        project.db,
-        _event(
-            project,
-            EventKind.region_create,
-            ChangeType.additive,
-            None,
-            region,
-            reason,
-            schema,
-            batch,
-        ),
-        at=now,
-    )
-    if document.status == "todo" and origin == "human":
-        _start_document(project, document.id, now)
-    edit = Edit(None, region, eid)
-    if origin == "human":  # a model's proposal is not a person's step to undo
-        undo_history.record(project, f"Draw {cls.key}", [edit])
-    project.notify(
-        Change(ChangeKind.region, (rid,), document_id=document.id, page=page, regions=(region,))
-    )
-    return edit
-
-
-def _require_editable(project: Project, document_id: int, status: str) -> None:
-    """An approved document is the lead's: annotators are refused until a lead reopens it."""
-    if status == DocStatus.approved and not project.is_lead:
-        raise PermissionDenied(
-            f"document {document_id} is approved; '{project.user}' is an annotator and "
-            f"cannot change it (a lead reopens it with `aal doc status {document_id} "
-            "in_progress`)"
-        )
-
-
-def _start_document(
-    project: Project, document_id: int, now: str, reason: str = "first region drawn"
-) -> None:
-    """A person's first work on a document moves it from todo to in progress (recorded)."""
-    document_rows.start(project.db, document_id, project.user, now, reason)
-
-
-def _touched(region: Region, **changes: Any) -> Region:
-    """A person changed it: a pending pre-label stops being one, and an accepted one is no
-    longer the model's box unchanged (its export says "corrected", not "accepted")."""
-    if region.prelabel_state in ("pending", "accepted"):
-        changes.setdefault("prelabel_state", "touched")
-    return region.model_copy(update=changes)
-
-
-def _apply(
-    project: Project,
-    items: list[_Item],
-    reason: str | None,
-    schema: LabelSchema,
-    batch: str | None = None,
-    label: str | None = None,
-) -> list[Edit]:
-    """Write several changes and their events in ONE transaction (one gesture, one undo
-    step named `label`; None: an undo, redo or review revert, which is no new step)."""
-    if not items:
-        return []
-    now = now_iso()
-    edits: list[Edit] = []
-    with transaction(project.db):
-        # one status read per document: the approved check and the todo -> in progress move
-        statuses: dict[int, str] = {}
-        for doc_id in dict.fromkeys(i.before.document_id for i in items):
-            status = document_rows.status_of(project.db, doc_id)
-            if status is None:
-                raise NotFound(f"no document {doc_id}")
-            _require_editable(project, doc_id, status)
-            statuses[doc_id] = status
-        for item in items:
-            before = item.before
-            after = item.after.model_copy(update={"updated_by": project.user, "updated_at": now})
-            region_rows.replace(project.db, after, before)
-            eid = event_log.append(
-                project.db,
-                _event(
-                    project,
-                    item.kind,
-                    item.change,
-                    before,
-                    after,
-                    reason,
-                    schema,
-                    batch,
-                    item.reverts,
-                ),
-                at=now,
-            )
-            edits.append(Edit(before, after, eid))
-        for doc_id in {e.after.document_id for e in edits}:
-            status = statuses.get(doc_id) or document_rows.status_of(project.db, doc_id)
-            if status == "todo":
-                _start_document(project, doc_id, now, "first correction")
-        if label is not None:
-            undo_history.record(project, label, edits)
-        docs = {e.after.document_id for e in edits}
-        pages = {(e.after.document_id, e.after.page) for e in edits}
-        project.notify(
-            Change(
-                ChangeKind.region,
-                tuple(e.after.id for e in edits),
-                document_id=next(iter(docs)) if len(docs) == 1 else None,
-                page=edits[0].after.page if len(pages) == 1 else None,
-                regions=tuple(e.after for e in edits),
-            )
-        )
-    return edits
-
-
-def _counted(verb: str, n: int, tail: str = "") -> str:
-    return f"{verb} {'region' if n == 1 else f'{n} regions'}{tail}"
-
-
-def _batch_id(n: int) -> str | None:
-    return str(uuid.uuid4()) if n > 1 else None
+        return writes.add(project, document, page, box, class_key, attrs, reason, **options)
 
 
 def relabel_many(
     project: Project, region_ids: Sequence[str], class_key: str, reason: str | None = None
 ) -> list[Edit]:
     schema = schemas.current(project)
-    cls = _usable_class(schema, class_key)
+    cls = writes.usable_class(schema, class_key)
     with transaction(project.db):  # the write lock before reading the originals
         items = []
         for rid in region_ids:
@@ -458,9 +190,9 @@ def relabel_many(
                 cls, {k: v for k, v in r.attrs.items() if cls.attribute(k) is not None}
             )
             items.append(
-                _Item(
+                writes.Item(
                     r,
-                    _touched(
+                    writes.touched(
                         r,
                         class_key=cls.key,
                         attrs=values,
@@ -470,13 +202,13 @@ def relabel_many(
                     EventKind.region_relabel,
                 )
             )
-        return _apply(
+        return writes.apply(
             project,
             items,
             reason,
             schema,
-            _batch_id(len(items)),
-            _counted("Relabel", len(items), f" as {cls.key}"),
+            writes.batch_id(len(items)),
+            writes.counted("Relabel", len(items), f" as {cls.key}"),
         )
 
 
@@ -509,22 +241,22 @@ def move_many(
                 raise ValidationFailed(f"region {rid} is deleted; restore it before moving it")
             document = documents.resolve(project, r.document_id)
             pg = documents.page(project, r.document_id, r.page)
-            b = _check_box(Box(*box), pg.width, pg.height, r.page)
+            b = writes.check_box(Box(*box), pg.width, pg.height, r.page)
             kind = EventKind.region_resize if resize else EventKind.region_move
-            cls = _schema_for(project, r).get(r.class_key)
+            cls = writes.schema_for(project, r).get(r.class_key)
             if snap and cls is not None and cls.snap_to_text:
                 b = text.snapped(project, r.document_id, document.sha256, r.page, b)
             if b == r.box:
                 continue
             new_text = text.text_under(project, r.document_id, document.sha256, r.page, b)
-            items.append(_Item(r, _touched(r, box=b, text=new_text), kind))
-        return _apply(
+            items.append(writes.Item(r, writes.touched(r, box=b, text=new_text), kind))
+        return writes.apply(
             project,
             items,
             reason,
             schema,
-            _batch_id(len(items)),
-            label or _counted("Move", len(items)),
+            writes.batch_id(len(items)),
+            label or writes.counted("Move", len(items)),
         )
 
 
@@ -547,16 +279,16 @@ def set_attributes_many(
         r = get(project, region_id)
         if r.deleted:
             raise ValidationFailed(f"region {region_id} is deleted; restore it first")
-        schema = _schema_for(project, r)
+        schema = writes.schema_for(project, r)
         cls = schema.require(r.class_key)
         merged = {**r.attrs, **values}
         merged = {k: v for k, v in merged.items() if v is not None and v != ""}
         checked = validate_attributes(cls, merged)
         if checked == r.attrs:
             return []
-        return _apply(
+        return writes.apply(
             project,
-            [_Item(r, _touched(r, attrs=checked), EventKind.region_set)],
+            [writes.Item(r, writes.touched(r, attrs=checked), EventKind.region_set)],
             reason,
             schema,
             label="Set attributes",
@@ -582,10 +314,15 @@ def delete_many(
             r = get(project, rid)
             if not r.deleted:
                 items.append(
-                    _Item(r, r.model_copy(update={"deleted": True}), EventKind.region_delete)
+                    writes.Item(r, r.model_copy(update={"deleted": True}), EventKind.region_delete)
                 )
-        return _apply(
-            project, items, reason, schema, _batch_id(len(items)), _counted("Delete", len(items))
+        return writes.apply(
+            project,
+            items,
+            reason,
+            schema,
+            writes.batch_id(len(items)),
+            writes.counted("Delete", len(items)),
         )
 
 
@@ -605,10 +342,17 @@ def restore_many(
             r = get(project, rid)
             if r.deleted:
                 items.append(
-                    _Item(r, r.model_copy(update={"deleted": False}), EventKind.region_restore)
+                    writes.Item(
+                        r, r.model_copy(update={"deleted": False}), EventKind.region_restore
+                    )
                 )
-        return _apply(
-            project, items, reason, schema, _batch_id(len(items)), _counted("Restore", len(items))
+        return writes.apply(
+            project,
+            items,
+            reason,
+            schema,
+            writes.batch_id(len(items)),
+            writes.counted("Restore", len(items)),
         )
 
 
@@ -646,8 +390,12 @@ def link(
         after = r.model_copy(update=update)
         if after == r:
             return r
-        return _apply(
-            project, [_Item(r, after, EventKind.region_link)], reason, schema, label="Link region"
+        return writes.apply(
+            project,
+            [writes.Item(r, after, EventKind.region_link)],
+            reason,
+            schema,
+            label="Link region",
         )[0].after
 
 
@@ -663,7 +411,7 @@ def accept_prelabels(
             r = get(project, rid)
             if r.prelabel_state == "pending" and not r.deleted:
                 items.append(
-                    _Item(
+                    writes.Item(
                         r,
                         r.model_copy(update={"prelabel_state": "accepted"}),
                         EventKind.region_accept,
@@ -671,12 +419,12 @@ def accept_prelabels(
                     )
                 )
         n = len(items)
-        return _apply(
+        return writes.apply(
             project,
             items,
             reason,
             schema,
-            _batch_id(n),
+            writes.batch_id(n),
             f"Accept {n} pre-label{'s' if n != 1 else ''}",
         )
 
@@ -727,7 +475,7 @@ def revert(project: Project, reverts: Sequence[Revert], reason: str | None = Non
             if target == r:
                 continue
             items.append(
-                _Item(
+                writes.Item(
                     r,
                     target,
                     rv.kind or _kind_between(r, target),
@@ -735,7 +483,7 @@ def revert(project: Project, reverts: Sequence[Revert], reason: str | None = Non
                     rv.reverts,
                 )
             )
-        return _apply(project, items, reason, schema, _batch_id(len(items)))
+        return writes.apply(project, items, reason, schema, writes.batch_id(len(items)))
 
 
 def revert_to(

@@ -7,7 +7,8 @@ Qt-free tool model (canvas_tool.py) holds the interaction state and decides what
 means; this view maps Qt events onto it and keeps the region items (region_items.py) in
 line with the store; the PageImageController (canvas_view.py) owns zoom and the page image
 rendered in worker processes; CanvasEdits (canvas_editing.py) turns results into undo
-commands; CanvasRegions (canvas_regions.py) keeps one layer item plus the lifted selection.
+commands; CanvasRegions (canvas_regions.py) keeps one layer item plus the lifted selection;
+CanvasKeys (canvas_keys.py) says what a key press does.
 """
 
 from __future__ import annotations
@@ -34,20 +35,13 @@ from ..services import documents
 from ..services import regions as region_service
 from ..services.project import Change
 from .canvas_editing import CanvasEdits
-from .canvas_keys import canvas_owns, hotkey_class
+from .canvas_keys import CanvasKeys, canvas_owns, hotkey_class
 from .canvas_regions import CanvasRegions
-from .canvas_tool import CanvasTool, Point, Press, nudge_step
+from .canvas_tool import CanvasTool, Point, Press
 from .canvas_view import SCENE_MARGIN_PT, ZOOM_STEP, PageImageController
 from .region_items import PageImageItem, PageScene, RegionItem, overlay_items
 from .region_layer import RegionEntry
 from .session import Session
-
-_ARROWS = {
-    Qt.Key.Key_Left: (-1, 0),
-    Qt.Key.Key_Right: (1, 0),
-    Qt.Key.Key_Up: (0, -1),
-    Qt.Key.Key_Down: (0, 1),
-}
 
 
 def _xy(p: QPoint | QPointF) -> Point:
@@ -101,6 +95,7 @@ class PageCanvas(QGraphicsView):
         self.tool = CanvasTool(self._default_class())
         self.image = PageImageController(self, self._page_item, self._message)
         self.edits = CanvasEdits(self, self.tool)
+        self.keys = CanvasKeys(self)
 
         self._scene.selectionChanged.connect(self._on_scene_selection)
         session.regionsEdited.connect(self._on_regions_edited)
@@ -384,7 +379,7 @@ class PageCanvas(QGraphicsView):
         rid = self.regions.layer.region_at(p.x(), p.y(), 2.0 * self._scene.unit)
         return None if rid is None else self.regions.layer.entry(rid)
 
-    def _cancel_gesture(self) -> None:
+    def cancel_gesture(self) -> None:
         self.tool.cancel()
         self._draft.setVisible(False)
 
@@ -528,66 +523,16 @@ class PageCanvas(QGraphicsView):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        mods = event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if key not in _ARROWS:
-            self.edits.end_nudge()  # another key ends a held nudge (written as one move)
-        if key == Qt.Key.Key_Space:
-            if not event.isAutoRepeat():
-                self.tool.space_down = True
-                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        if self.keys.press(event):
             event.accept()
-            return
-        if ctrl and key == Qt.Key.Key_C:
-            self.copy_selection()
-        elif ctrl and key == Qt.Key.Key_V:
-            self.paste()
-        elif ctrl and key == Qt.Key.Key_A:
-            self.select_all()
-        elif ctrl and key == Qt.Key.Key_H:
-            ids = self.selected_ids()
-            if ids:
-                self.historyRequested.emit(ids[0])
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selection()
-        elif key == Qt.Key.Key_Escape:
-            self._cancel_gesture()
-            self._scene.clearSelection()
-        elif key in _ARROWS:
-            if self.selected_ids():  # held: one gesture, written on release
-                self.edits.hold_nudge(*nudge_step(*_ARROWS[Qt.Key(key)], big=shift))
-            else:
-                super().keyPressEvent(event)  # scroll
-                return
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_out()
         else:
-            cls = hotkey_class(self.session.schema, event)
-            if cls is None:
-                super().keyPressEvent(event)
-                return
-            if self.selected_ids():
-                self.relabel_selection(cls)
-            else:
-                self.set_current_class(cls)
-        event.accept()
+            super().keyPressEvent(event)  # e.g. arrows with nothing selected scroll
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() in _ARROWS and not event.isAutoRepeat():
-            self.edits.end_nudge()
+        if self.keys.release(event):
             event.accept()
-            return
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self.tool.space_down = False
-            if self.tool.pan_from is None:
-                self.viewport().unsetCursor()
-            event.accept()
-            return
-        super().keyReleaseEvent(event)
+        else:
+            super().keyReleaseEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Tab / Shift+Tab
         # walk through the page's regions in reading order

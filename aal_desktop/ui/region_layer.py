@@ -209,7 +209,8 @@ class RegionLayer(QGraphicsItem):
         unit = self._unit()
         exposed = option.exposedRect  # type: ignore[attr-defined]
         tag_h = 20 * unit
-        page = self.scene().page_rect if isinstance(self.scene(), PageScene) else exposed
+        scene = self.scene()
+        page = scene.page_rect if isinstance(scene, PageScene) else exposed
         whole = exposed.contains(page)  # the usual first paint: no index needed
         ids = (
             None

@@ -19,6 +19,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -303,12 +304,12 @@ class RenderService(QObject):
                 self._inflight[job.key] = future
                 if job.prefetch:
                     self._prefetching.add(job.key)
-                future.add_done_callback(lambda f, key=job.key: self._on_done(key, f))
+                future.add_done_callback(partial(self._on_done, job.key))
             elif job is None and self._words_pending and room:
                 key, path = self._words_pending.popitem()  # the page asked for last
                 self._words_inflight += 1
                 words = self._pool.submit(pdf_words.page_words, path, key[1], timeout=self.timeout)
-                words.add_done_callback(lambda f, key=key: self._words_done(key, f))
+                words.add_done_callback(partial(self._words_done, key))
             else:
                 return
 

@@ -207,24 +207,22 @@ class LabelsPalette(QWidget):
         counts: dict[str, int] = {}
         for key in self._class_of.values():
             counts[key] = counts.get(key, 0) + 1
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in self._top_items():
             item.setText(2, str(counts.get(item.data(0, KEY_ROLE), 0)))
 
     def counts(self) -> dict[str, int]:
         """Class key -> count as shown (tests)."""
-        out = {}
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            out[item.data(0, KEY_ROLE)] = int(item.text(2))
-        return out
+        return {item.data(0, KEY_ROLE): int(item.text(2)) for item in self._top_items()}
 
     def item_for(self, key: str) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in self._top_items():
             if item.data(0, KEY_ROLE) == key:
                 return item
         return None
+
+    def _top_items(self) -> list[QTreeWidgetItem]:
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in items if item is not None]
 
     @Slot(str)
     def set_current(self, key: str) -> None:
