@@ -108,6 +108,19 @@ def step(
             project.open_step = None
 
 
+@contextlib.contextmanager
+def unrecorded(project: Project) -> Iterator[None]:
+    """What the services write inside is nobody's undo step: a team merge replays other
+    people's work, which the lead's Undo must not take back (and which, recorded, made one
+    step grow by an event at a time over a whole bundle)."""
+    previous = project.open_step
+    project.open_step = OpenStep(quiet=True, explicit=True)
+    try:
+        yield
+    finally:
+        project.open_step = previous
+
+
 def record(project: Project, label: str, edits: list[regions.Edit]) -> None:
     """Called by the region services inside their write transaction: add the gesture's
     events to this transaction's step (creating it; a new step drops the redo stack)."""

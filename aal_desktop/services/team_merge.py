@@ -32,6 +32,7 @@ from ..store import team as team_rows
 from ..store import users as user_rows
 from ..store.db import transaction
 from ..store.events import now_iso, replaying
+from . import history as undo_history
 from . import migrations, regions, schemas, team_setup
 from .project import Project
 from .team_pull import acting_as
@@ -298,7 +299,7 @@ def merge(project: Project, store: Storage, result: SyncResult) -> None:
                 break
             result.pulled += 1
             out = _Outcome()
-            with transaction(project.db):
+            with undo_history.unrecorded(project), transaction(project.db):
                 version = schemas.current_version(project)
                 for ev in own:
                     _replay(project, member, seq, ev, version, out)

@@ -30,6 +30,7 @@ from ..store import team as team_rows
 from ..store import users as user_rows
 from ..store.db import transaction
 from ..store.events import NewEvent, now_iso
+from . import history as undo_history
 from . import migrations, regions, team_setup
 from .project import Change, ChangeKind, Project
 
@@ -265,7 +266,7 @@ def apply_feeds(project: Project, store: Storage, feeds: list[Feed]) -> int:
     _download(project, store, feeds, cfg.member)
     applied = 0
     for feed in feeds:
-        with transaction(project.db):
+        with undo_history.unrecorded(project), transaction(project.db):  # the lead's, not hers
             for r in feed.records:
                 applied += _apply_record(project, r, cfg.member, cfg.lead, feed.header.seq)
             team_rows.set_lead_state(project.db, feed.header.seq, feed.digest)

@@ -5,6 +5,7 @@ every project's `aal audit verify` passes at the end."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,14 @@ def test_lead_and_three_members_round_trip(tmp_path: Path, team_url: str) -> Non
         "SELECT user, at, source_hash FROM events WHERE region_id = ? AND kind = 'region.create'",
         [a1],
     ).fetchone() == ("ann", *ann_create)
+    # merged work is nobody's undo step on the lead's workstation (her Undo cannot take it)
+    merged_ids = {i for (i,) in lead_db.execute("SELECT id FROM events WHERE id > ?", [before])}
+    recorded = {
+        i
+        for (ids,) in lead_db.execute("SELECT event_ids FROM history_steps")
+        for i in json.loads(ids)
+    }
+    assert len(merged_ids) == 6 and not merged_ids & recorded
     # idempotent: a second sync applies nothing
     again = lead.sync()
     assert (again["pulled"], again["applied"], again["conflicts"]) == (0, 0, 0)
