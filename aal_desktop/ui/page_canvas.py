@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal, 
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -26,7 +27,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
+from PySide6.QtWidgets import QGraphicsView, QMenu, QToolTip, QWidget
 
 from ..core.errors import AalError
 from ..core.geometry import Box
@@ -39,7 +40,7 @@ from .canvas_keys import CanvasKeys, canvas_owns, hotkey_class
 from .canvas_regions import CanvasRegions
 from .canvas_tool import CanvasTool, Point, Press
 from .canvas_view import SCENE_MARGIN_PT, ZOOM_STEP, PageImageController
-from .region_items import PageImageItem, PageScene, RegionItem, overlay_items
+from .region_items import PageImageItem, PageScene, RegionItem, overlay_items, region_tooltip
 from .region_layer import RegionEntry
 from .session import Session
 
@@ -510,6 +511,25 @@ class PageCanvas(QGraphicsView):
             self.image.apply_fit(emit=True)
 
     # --- keyboard ------------------------------------------------------------------------
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        is_tip = event.type() == QEvent.Type.ToolTip
+        if is_tip and isinstance(event, QHelpEvent) and self._layer_tooltip(event):
+            return True
+        return super().viewportEvent(event)
+
+    def _layer_tooltip(self, event: QHelpEvent) -> bool:
+        """A region drawn by the layer has no item to carry a tooltip: read it on hover."""
+        under = self._region_at(event.pos())
+        if not isinstance(under, RegionEntry):
+            return False  # a lifted item shows its own; nothing under the cursor: none
+        try:
+            region = region_service.get(self.session.project, under.region_id)
+        except AalError:
+            return False
+        name = self.regions.layer.look(region.class_key)[1]
+        QToolTip.showText(event.globalPos(), region_tooltip(region, name), self.viewport())
+        return True
 
     def event(self, event: QEvent) -> bool:
         # Keys the canvas owns win over window shortcuts while it has focus.

@@ -70,6 +70,17 @@ def is_pending(region: Region) -> bool:
     return region.origin == "model" and region.prelabel_state == "pending"
 
 
+def region_tooltip(r: Region, name: str) -> str:
+    """What hovering a region says: its class, a proposal's confidence, its text."""
+    lines = [f"{name} ({r.class_key})"]
+    if r.origin == "model":
+        conf = f" {r.confidence:.2f}" if r.confidence is not None else ""
+        lines.append(f"pre-label{conf}, {r.prelabel_state or 'pending'}")
+    if r.text:
+        lines.append(r.text[:200])
+    return "\n".join(lines)
+
+
 def tag_inside(y0: float, tag_h: float) -> bool:
     """No room above the page top: the tag goes inside the box."""
     return y0 - tag_h < 0
@@ -264,14 +275,7 @@ class RegionItem(QGraphicsItem):
         return pen, fill
 
     def _tooltip(self) -> str:
-        r = self.region
-        lines = [f"{self._name} ({r.class_key})"]
-        if r.origin == "model":
-            conf = f" {r.confidence:.2f}" if r.confidence is not None else ""
-            lines.append(f"pre-label{conf}, {r.prelabel_state or 'pending'}")
-        if r.text:
-            lines.append(r.text[:200])
-        return "\n".join(lines)
+        return region_tooltip(self.region, self._name)
 
     def box(self) -> Box:
         """The item's current box in points (scene = displayed page space)."""

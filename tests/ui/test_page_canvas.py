@@ -539,3 +539,27 @@ def test_a_shown_pages_words_are_extracted_in_a_worker_before_the_first_box(
     )
     (drawn,) = region_service.list_regions(project, doc_id, 1)
     assert drawn.text == first.text
+
+
+def test_hovering_a_region_drawn_by_the_layer_shows_its_class_and_text(
+    qtbot, session: Session, doc_id: int
+) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    project = session.project
+    r = region_service.add_region(project, doc_id, 0, (72, 90, 300, 140), "title")
+    canvas = open_canvas(qtbot, session, doc_id)
+    assert not canvas.region_item(r.id).isSelected()  # drawn by the layer, no item of its own
+    vp = canvas.viewport()
+    inside = view_point(canvas, 150, 120)
+    QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, inside, vp.mapToGlobal(inside)))
+    expected = f"Title (title)\n{r.text}" if r.text else "Title (title)"
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == expected, timeout=5000)
+    QToolTip.hideText()
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=5000)
+    outside = view_point(canvas, 400, 600)  # empty page: no tooltip
+    QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, outside, vp.mapToGlobal(outside)))
+    qtbot.wait(50)
+    assert not QToolTip.isVisible()
