@@ -12,6 +12,7 @@ their printing off and sends them back with each reply, and the parent logs them
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import ctypes
 import importlib
 import multiprocessing
@@ -105,9 +106,14 @@ def _die_with_parent(parent_pid: int, deathsig: bool) -> None:
     ).start()
 
 
-def _child_main(conn: Connection, parent_pid: int, deathsig: bool, preload: Preload = None) -> None:
+def _child_main(
+    conn: Connection, parent_pid: int, deathsig: bool, preload: Preload = None, nice: int = 0
+) -> None:
     """Serve calls until the pipe closes: the parent closed us or died."""
     _die_with_parent(parent_pid, deathsig)
+    if nice:
+        with contextlib.suppress(OSError, AttributeError):  # Windows has no nice()
+            os.nice(nice)
     if preload is not None:
         try:
             engine.load(lean=preload == "lean")
@@ -138,9 +144,12 @@ def _child_main(conn: Connection, parent_pid: int, deathsig: bool, preload: Prel
 class WorkerProcess:
     """One child process that runs one call at a time and is replaced when it hangs."""
 
-    def __init__(self, name: str = "aal-pdf-worker", preload: Preload = None) -> None:
+    def __init__(
+        self, name: str = "aal-pdf-worker", preload: Preload = None, nice: int = 0
+    ) -> None:
         self.name = name
         self.preload = preload
+        self.nice = nice  # > 0: background work, which yields the CPU to the rest
         self._process: Any = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
@@ -157,7 +166,7 @@ class WorkerProcess:
         deathsig = threading.current_thread() is threading.main_thread()
         process = _SPAWN.Process(
             target=_child_main,
-            args=(child_conn, os.getpid(), deathsig, self.preload),
+            args=(child_conn, os.getpid(), deathsig, self.preload, self.nice),
             name=self.name,
             daemon=True,
         )
@@ -264,13 +273,20 @@ class WorkerPool:
     """
 
     def __init__(
-        self, size: int | None = None, *, preload: Preload = "lean", start: bool = False
+        self,
+        size: int | None = None,
+        *,
+        preload: Preload = "lean",
+        start: bool = False,
+        nice: int = 0,
     ) -> None:
         if size is None:
             size = min(os.cpu_count() or 1, 4)
         self.size = max(1, size)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._workers = [WorkerProcess(f"aal-pdf-worker-{i}", preload) for i in range(self.size)]
+        self._workers = [
+            WorkerProcess(f"aal-pdf-worker-{i}", preload, nice) for i in range(self.size)
+        ]
         self._threads: list[threading.Thread] = []
         self._closed = False
         self._lock = threading.Lock()

@@ -57,6 +57,7 @@ RenderFunc = Callable[[str, int, float], RenderedPage]
 DEFAULT_TIMEOUT_S = 15.0
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 DEFAULT_WORKERS = 2
+BACKGROUND_NICE = 10  # the background worker's niceness (Unix): it yields the CPU
 MAX_PENDING_PREFETCH = 8
 MIN_ZOOM = 0.05
 MAX_ZOOM = 16.0
@@ -128,7 +129,14 @@ class RenderService(QObject):
         self.timeout = timeout
         self.workers = max(1, workers)
         self.cache_bytes = cache_bytes
-        self._pool = WorkerPool(self.workers)
+        # pages someone asked for go to `_pool`; prefetches, thumbnails and words to
+        # `_background`, whose worker runs niced: on a busy machine (two cores, the window,
+        # two renders) a neighbour's prefetch made the page being waited for twice as slow
+        if self.workers >= 2:
+            self._pool = WorkerPool(self.workers - 1)
+            self._background = WorkerPool(1, nice=BACKGROUND_NICE)
+        else:
+            self._pool = self._background = WorkerPool(1)
         self._cache: OrderedDict[RenderKey, QImage] = OrderedDict()
         self._cached_bytes = 0
         self._failures: dict[tuple[str, int], str] = {}
@@ -259,8 +267,10 @@ class RenderService(QObject):
         first page does not wait for it."""
         if self._closed:
             return
-        for _ in range(self.workers if count is None else count):
-            self._pool.submit(pkgutil.resolve_name, "pymupdf:VersionBind", timeout=60.0)
+        pools = [self._pool] if self._background is self._pool else [self._pool, self._background]
+        for pool in pools:
+            for _ in range(pool.size if count is None else min(count, pool.size)):
+                pool.submit(pkgutil.resolve_name, "pymupdf:VersionBind", timeout=60.0)
 
     def cached_bytes(self) -> int:
         return self._cached_bytes
@@ -277,6 +287,8 @@ class RenderService(QObject):
         self._prefetching.clear()
         self._words_pending.clear()
         self._pool.close()
+        if self._background is not self._pool:
+            self._background.close()
         self._cache.clear()
         self._cached_bytes = 0
 
@@ -288,30 +300,42 @@ class RenderService(QObject):
             del self._pending[job.key]
 
     def _pump(self) -> None:
-        """Hand jobs to the pool while a worker is free: visible pages first, newest first,
-        then prefetches, then words. Background work never takes the last free worker (of
-        two or more), so a page someone asks for does not queue behind a neighbour's render."""
-        background_slots = max(1, self.workers - 1)
-        while not self._closed and len(self._inflight) + self._words_inflight < self.workers:
-            room = len(self._prefetching) + self._words_inflight < background_slots
-            job = min(self._pending.values(), key=lambda j: (j.prefetch, -j.seq), default=None)
-            if job is not None and (not job.prefetch or room):
-                del self._pending[job.key]
-                sha, page, zoom = job.key
-                future = self._pool.submit(
-                    self._render, job.pdf_path, page, zoom, timeout=self.timeout
-                )
-                self._inflight[job.key] = future
-                if job.prefetch:
-                    self._prefetching.add(job.key)
-                future.add_done_callback(partial(self._on_done, job.key))
-            elif job is None and self._words_pending and room:
+        """Hand jobs to the workers while one is free: pages asked for first (newest first)
+        to the main pool; prefetches, then words, to the background pool. With one worker
+        both share it, and background work never takes it while a page is waited for."""
+        shared = self._background is self._pool
+        while not self._closed:
+            visible = len(self._inflight) - len(self._prefetching)
+            background = len(self._prefetching) + self._words_inflight
+            asked = [j for j in self._pending.values() if not j.prefetch]
+            if asked and (visible + background if shared else visible) < self._pool.size:
+                self._submit(max(asked, key=lambda j: j.seq), self._pool)
+                continue
+            if (visible + background if shared else background) >= self._background.size or (
+                shared and asked
+            ):
+                return
+            prefetches = [j for j in self._pending.values() if j.prefetch]
+            if prefetches:
+                job = max(prefetches, key=lambda j: j.seq)
+                self._submit(job, self._background)
+                self._prefetching.add(job.key)
+            elif self._words_pending:
                 key, path = self._words_pending.popitem()  # the page asked for last
                 self._words_inflight += 1
-                words = self._pool.submit(pdf_words.page_words, path, key[1], timeout=self.timeout)
+                words = self._background.submit(
+                    pdf_words.page_words, path, key[1], timeout=self.timeout
+                )
                 words.add_done_callback(partial(self._words_done, key))
             else:
                 return
+
+    def _submit(self, job: _Job, pool: WorkerPool) -> None:
+        del self._pending[job.key]
+        _sha, page, zoom = job.key
+        future = pool.submit(self._render, job.pdf_path, page, zoom, timeout=self.timeout)
+        self._inflight[job.key] = future
+        future.add_done_callback(partial(self._on_done, job.key))
 
     def _on_done(self, key: RenderKey, future: concurrent.futures.Future[Any]) -> None:
         """Runs in a pool thread: build the QImage here, hand it to the GUI thread."""

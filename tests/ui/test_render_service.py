@@ -101,3 +101,36 @@ def test_visible_pages_go_before_prefetches(qtbot, tmp_path: Path):
         assert order[:2] == [0, 5]
     finally:
         service.close()
+
+
+def hang_on_prefetched_page(pdf_path: str, page: int, zoom: float) -> RenderedPage:
+    """Page 3 stands for a neighbour that takes minutes; every other page renders."""
+    if page == 3:
+        time.sleep(120)
+    return render_page(pdf_path, page, zoom)
+
+
+def test_a_page_asked_for_does_not_wait_for_a_slow_prefetch_and_background_work_is_niced(
+    qtbot, tmp_path: Path
+):
+    pdf = make_pdf(tmp_path / "six.pdf", pages=6)
+    service = RenderService(workers=2, render=hang_on_prefetched_page)
+    rendered: list[int] = []
+    service.rendered.connect(lambda k, im: rendered.append(k[1]))
+    try:
+        service.warm_up()
+        service.request("sha", str(pdf), 3, 0.5, prefetch=True)  # hangs in the background
+        service.request("sha", str(pdf), 4, 0.5, prefetch=True)  # waits behind it
+        service.request_words(1, str(pdf), 2)  # so do the words
+        service.request("sha", str(pdf), 1, 0.5)  # asked for: rendered at once
+        qtbot.waitUntil(lambda: 1 in rendered, timeout=30000)
+        assert 4 not in rendered and service.is_queued(("sha", 4, 0.5))
+        if hasattr(os, "getpriority"):
+            main = service._pool._workers[0].pid
+            background = service._background._workers[0].pid
+            assert main is not None and background is not None
+            mine = os.getpriority(os.PRIO_PROCESS, 0)
+            assert os.getpriority(os.PRIO_PROCESS, main) == mine
+            assert os.getpriority(os.PRIO_PROCESS, background) == min(mine + 10, 19)
+    finally:
+        service.close()
