@@ -8,8 +8,6 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 from ..core.errors import ValidationFailed
 from ..core.names import printable
 from ..services.project import Project
@@ -31,8 +29,15 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
     )
 
 
+def _is_record(value: Any) -> bool:
+    """A pydantic record? Asked without importing pydantic: a command that never loaded
+    it (`aal doc list`) cannot hold one."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
+
+
 def to_jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
+    if _is_record(value):
         return value.model_dump(mode="json")
     if hasattr(value, "__dataclass_fields__"):
         from dataclasses import asdict

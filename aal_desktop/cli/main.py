@@ -286,9 +286,10 @@ def _show_mupdf_messages_on_stderr() -> None:
 
 
 def _main(argv: list[str]) -> int:
-    _show_mupdf_messages_on_stderr()
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
+    if not getattr(args, "no_pdf", False):  # a command that opens no PDF skips `logging`
+        _show_mupdf_messages_on_stderr()
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
