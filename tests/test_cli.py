@@ -252,3 +252,17 @@ def test_quick_commands_import_only_their_own_module(tmp_path: Path, argv: list[
     if argv[0] == "doc":
         expected |= {"aal_desktop.cli.common", "aal_desktop.cli.documents"}
     assert set(cli.split(",")) == expected
+
+
+def test_building_the_parser_leaves_gettext_as_it_was() -> None:
+    """The parser is built with gettext's catalogue search remembered (cli/main.py), and
+    gettext is given back untouched: later messages are looked up as before."""
+    import gettext
+
+    from aal_desktop.cli.main import build_parser
+
+    before = gettext.find
+    help_text = build_parser("doc").format_help()
+    assert gettext.find is before
+    assert "COMMAND" in help_text and "--version" in help_text
+    assert build_parser("doc").format_help() == help_text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TextIO
@@ -211,9 +213,29 @@ def requested_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _catalogue_looked_up_once() -> Iterator[None]:
+    """argparse passes each of its words through gettext, which searches the disk for a
+    message catalogue on every call (a few stat calls each, about seventy calls: a third
+    of `aal doc list` once imported); where it looks cannot change while a parser is built."""
+    import gettext
+
+    find = gettext.find
+    gettext.find = functools.cache(find)
+    try:
+        yield
+    finally:
+        gettext.find = find
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The `aal` parser: `command`'s module registers its real parsers, every other
     command is a one-line placeholder so `aal --help` lists them without importing them."""
+    with _catalogue_looked_up_once():
+        return _build_parser(command)
+
+
+def _build_parser(command: str | None) -> argparse.ArgumentParser:
     from .. import __version__
 
     parser = _Parser(prog="aal", description="AAL Desktop: PDF layout labelling, datasets, models.")
