@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -54,6 +53,8 @@ def to_jsonable(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     """One JSON document on stdout and nothing else (CLI.md)."""
+    import json  # here: a command printing text (`aal doc list`) never loads it
+
     json.dump(to_jsonable(value), sys.stdout, indent=2, ensure_ascii=False, sort_keys=False)
     sys.stdout.write("\n")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import math
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +133,7 @@ def import_paths(
     return outcomes
 
 
-_IMPORT_LOCK = threading.Lock()
+_IMPORT_LOCK = _thread.allocate_lock()  # threading.Lock itself, without importing threading
 _WORKER: WorkerProcess | None = None
 
 

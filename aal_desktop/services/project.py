@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -42,6 +41,8 @@ def default_user() -> str:
     env = os.environ.get("AAL_USER")
     if env:
         return env
+    import getpass  # here: `--user` or AAL_USER usually answers first
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,8 @@ def from_row(values: Iterable[object]) -> Document:
 
 def page_from_row(row: Sequence[Any]) -> PageRecord:
     """A pages row as a `PageRecord` (boxes are stored as JSON arrays)."""
+    import json  # with the records: listing documents reads no page boxes
+
     from ..core.records import PageRecord
 
     d, p, w, h, r, m, c = row
