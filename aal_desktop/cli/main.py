@@ -222,7 +222,7 @@ def _catalogue_looked_up_once() -> Iterator[None]:
     import gettext
 
     find = gettext.find
-    gettext.find = functools.cache(find)
+    gettext.find = functools.cache(find)  # type: ignore[assignment]  # same signature
     try:
         yield
     finally:
