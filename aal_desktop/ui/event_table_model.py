@@ -71,11 +71,6 @@ def row_texts(row: EventRow) -> tuple[str, ...]:
     )
 
 
-def cell_text(row: EventRow, column: int) -> str:
-    """What one column shows for an event's row (for tests and tooltips)."""
-    return row_texts(row)[column]
-
-
 class _Page:
     """One page of light rows and, once shown, each row's cell texts."""
 
