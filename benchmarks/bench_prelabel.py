@@ -60,9 +60,7 @@ def bench_prelabel_page_ms(quick: bool) -> BenchResult:
             (outcome,) = documents.import_paths(project, [pdf])
             assert outcome.document_id is not None, outcome.reason
             start = time.perf_counter()
-            rep = prelabel.prelabel(
-                project, outcome.document_id, [page], 0.5, worker=worker
-            )
+            rep = prelabel.prelabel(project, outcome.document_id, [page], 0.5, worker=worker)
             service_ms.append((time.perf_counter() - start) * 1000)
             created += rep.created
             project.close()

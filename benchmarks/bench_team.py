@@ -40,11 +40,7 @@ def _member_work(project, n: int, seed: int) -> None:
                 continue
             y = 40 + (i % 40) * 15
             x = 60 + (i // 40 % 5) * 4 + seed
-            made.append(
-                regions.add_region(
-                    project, 1, i % 2, (x, y, x + 200, y + 10), "text"
-                ).id
-            )
+            made.append(regions.add_region(project, 1, i % 2, (x, y, x + 200, y + 10), "text").id)
 
 
 def _setup(root: Path, n: int) -> tuple[Path, Path, int, float]:
