@@ -252,3 +252,37 @@ def test_quick_commands_import_only_their_own_module(tmp_path: Path, argv: list[
     if argv[0] == "doc":
         expected |= {"aal_desktop.cli.common", "aal_desktop.cli.documents"}
     assert set(cli.split(",")) == expected
+
+
+def test_building_the_parser_leaves_gettext_as_it_was() -> None:
+    """The parser is built with gettext's catalogue search remembered (cli/main.py), and
+    gettext is given back untouched: later messages are looked up as before."""
+    import gettext
+
+    from aal_desktop.cli.main import build_parser
+
+    before = gettext.find
+    help_text = build_parser("doc").format_help()
+    assert gettext.find is before
+    assert "COMMAND" in help_text and "--version" in help_text
+    assert build_parser("doc").format_help() == help_text
+
+
+def test_version_loads_no_more_than_the_parser() -> None:
+    """`aal --version` answers from the parser alone: no records, no logging, no dataclasses
+    (and the inspect module they import)."""
+    code = (
+        "import sys\n"
+        "from aal_desktop.cli.main import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "watched = ('pydantic', 'logging', 'dataclasses', 'inspect', 'sqlite3')\n"
+        "print(','.join(m for m in watched if m in sys.modules), file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.startswith("aal ")
+    assert out.stderr.strip() == ""

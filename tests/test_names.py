@@ -41,3 +41,9 @@ def test_printable_strips_escape_sequences() -> None:
     assert printable("a\tb\nc\x07") == "a b c"
     assert printable("title\x1b]0;pwned\x07 done") == "title done"
     assert printable(None) == ""
+
+
+def test_printable_keeps_printable_text_as_it_is() -> None:
+    for text in ("plain", "Ünïcode “quotes” — 日本語", "", "a b"):
+        assert printable(text) == text
+    assert printable("Ünïcode\x9b2J") == "Ünïcode2J"  # a C1 control still goes

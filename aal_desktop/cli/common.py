@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel
 
 from ..core.errors import ValidationFailed
 from ..core.names import printable
@@ -31,8 +28,15 @@ def open_project(args: argparse.Namespace, create: bool = False) -> Project:
     )
 
 
+def _is_record(value: Any) -> bool:
+    """A pydantic record? Asked without importing pydantic: a command that never loaded
+    it (`aal doc list`) cannot hold one."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
+
+
 def to_jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
+    if _is_record(value):
         return value.model_dump(mode="json")
     if hasattr(value, "__dataclass_fields__"):
         from dataclasses import asdict
@@ -49,6 +53,8 @@ def to_jsonable(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     """One JSON document on stdout and nothing else (CLI.md)."""
+    import json  # here: a command printing text (`aal doc list`) never loads it
+
     json.dump(to_jsonable(value), sys.stdout, indent=2, ensure_ascii=False, sort_keys=False)
     sys.stdout.write("\n")
 

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--status", choices=[s.value for s in documents.DocStatus])
     ls.add_argument("--assignee", help="only documents assigned to this user")
     add_json_flag(ls)
-    ls.set_defaults(handler=with_project(cmd_list))
+    ls.set_defaults(handler=with_project(cmd_list), no_pdf=True)  # see cli/main.py
 
     show = dsub.add_parser("show", help="one document with its pages and history")
     show.add_argument("doc", metavar="DOC")
@@ -99,14 +99,14 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_list(args: argparse.Namespace, project: Project) -> int:
-    docs = documents.list_documents(project, status=args.status, assignee=args.assignee)
+    """Light rows, not Document records: a cold `aal doc list` never imports pydantic."""
+    docs = documents.list_rows(project, status=args.status, assignee=args.assignee)
     counts = documents.region_counts(project)
-    if args.json:
-        print_json([{**d.model_dump(mode="json"), "regions": counts.get(d.id, 0)} for d in docs])
+    if args.json:  # the fields of a Document record, in its order, as its JSON dump has them
+        print_json([{**d._asdict(), "regions": counts.get(d.id, 0)} for d in docs])
         return 0
     rows = [
-        [d.id, d.sha256[:12], d.status.value, d.page_count, counts.get(d.id, 0), d.filename]
-        for d in docs
+        [d.id, d.sha256[:12], d.status, d.page_count, counts.get(d.id, 0), d.filename] for d in docs
     ]
     print(table(rows, ["id", "sha256", "status", "pages", "regions", "file"]))
     return 0

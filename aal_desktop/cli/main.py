@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from ..core.errors import AalError
 from ..core.names import printable
@@ -152,9 +153,11 @@ def _annotations() -> ModuleType:
     return annotations
 
 
-@dataclass(frozen=True)
-class Command:
-    """A top-level command: the module that registers it and its line in `aal --help`."""
+class Command(NamedTuple):
+    """A top-level command: the module that registers it and its line in `aal --help`.
+
+    A named tuple, not a dataclass: `aal --version` then never imports dataclasses (and
+    inspect with it, a fifth of its start)."""
 
     load: Callable[[], ModuleType]
     help: str
@@ -211,9 +214,29 @@ def requested_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _catalogue_looked_up_once() -> Iterator[None]:
+    """argparse passes each of its words through gettext, which searches the disk for a
+    message catalogue on every call (a few stat calls each, about seventy calls: a third
+    of `aal doc list` once imported); where it looks cannot change while a parser is built."""
+    import gettext
+
+    find = gettext.find
+    gettext.find = functools.cache(find)  # type: ignore[assignment]  # same signature
+    try:
+        yield
+    finally:
+        gettext.find = find
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The `aal` parser: `command`'s module registers its real parsers, every other
     command is a one-line placeholder so `aal --help` lists them without importing them."""
+    with _catalogue_looked_up_once():
+        return _build_parser(command)
+
+
+def _build_parser(command: str | None) -> argparse.ArgumentParser:
     from .. import __version__
 
     parser = _Parser(prog="aal", description="AAL Desktop: PDF layout labelling, datasets, models.")
@@ -286,9 +309,10 @@ def _show_mupdf_messages_on_stderr() -> None:
 
 
 def _main(argv: list[str]) -> int:
-    _show_mupdf_messages_on_stderr()
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
+    if not getattr(args, "no_pdf", False):  # a command that opens no PDF skips `logging`
+        _show_mupdf_messages_on_stderr()
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

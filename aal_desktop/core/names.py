@@ -62,5 +62,7 @@ def printable(text: str | None) -> str:
     removed (a tab or newline becomes a space)."""
     if text is None:
         return ""
+    if text.isprintable():  # no control character, so no escape sequence: the common case
+        return text
     text = _ANSI.sub("", text)
     return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)

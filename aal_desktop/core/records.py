@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The words records use live in core/enums.py (no pydantic); imported from here as before.
+from .enums import ChangeType as ChangeType
+from .enums import DocStatus as DocStatus
+from .enums import EventKind as EventKind
+from .enums import Role as Role
 from .geometry import Box
-
-
-class Role(StrEnum):
-    annotator = "annotator"
-    lead = "lead"
-
-
-class DocStatus(StrEnum):
-    todo = "todo"
-    in_progress = "in_progress"
-    submitted = "submitted"
-    approved = "approved"
-    rejected = "rejected"
-
-
-class ChangeType(StrEnum):
-    additive = "additive"
-    corrective = "corrective"
-    schema = "schema"
-
-
-class EventKind(StrEnum):
-    region_create = "region.create"
-    region_relabel = "region.relabel"
-    region_move = "region.move"
-    region_resize = "region.resize"  # a box's size changed by its handles (not just moved)
-    region_set = "region.set"
-    region_delete = "region.delete"
-    region_restore = "region.restore"
-    region_link = "region.link"
-    region_accept = "region.accept"
-    region_schema = "region.schema"
 
 
 class User(BaseModel):

@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import math
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..core.enums import DocStatus
 from ..core.errors import NotFound, ValidationFailed
-from ..core.records import DocStatus, Document, PageRecord, StatusChange
-from ..core.reviewed import reviewed_set
 from ..core.wording import plural
-from ..pdf.worker import WorkerProcess
+from ..store import document_list
 from ..store import documents as document_rows
-from ..store import regions as region_rows
 from ..store import users as user_rows
 from ..store.blobs import sha256_file
 from ..store.db import transaction
-from ..store.events import now_iso
+from ..store.document_list import DocumentRow as DocumentRow
 from ..store.sqlite_errors import DatabaseUnavailable
 from .project import Change, ChangeKind, Project
+
+# Imported where they are used: `aal doc list` (this module's commands are registered
+# for it) must not pay for the pydantic records or the PDF worker processes.
+if TYPE_CHECKING:
+    from ..core.records import Document, PageRecord, StatusChange
+    from ..pdf.worker import WorkerProcess
+
+
+def _now() -> str:
+    """The event log's clock, imported on a write: a listing never loads the log module."""
+    from ..store.events import now_iso
+
+    return now_iso()
+
 
 DOC_COLUMNS = document_rows.COLUMNS  # services.versions reads it until its SQL moves to store
 LEAD_STATUSES = {DocStatus.approved, DocStatus.rejected}
@@ -120,13 +133,15 @@ def import_paths(
     return outcomes
 
 
-_IMPORT_LOCK = threading.Lock()
+_IMPORT_LOCK = _thread.allocate_lock()  # threading.Lock itself, without importing threading
 _WORKER: WorkerProcess | None = None
 
 
 def _import_worker() -> WorkerProcess:
     """One long-lived checking process per app run (importing PyMuPDF costs ~1 s); it is
     replaced by WorkerProcess itself when a file hangs or crashes it."""
+    from ..pdf.worker import WorkerProcess
+
     global _WORKER
     if _WORKER is None:
         _WORKER = WorkerProcess("aal-import")
@@ -170,7 +185,7 @@ def _import_one(
         project.blobs.put_bytes(sha, result.decrypted_pdf)
     else:
         project.blobs.put_file(sha, path)
-    now = now_iso()
+    now = _now()
     with transaction(project.db):
         doc_id = document_rows.insert(
             project.db,
@@ -270,7 +285,7 @@ def set_status(
             _require_reviewed(project, doc.id)
         document_rows.set_status(project.db, doc.id, new.value)
         document_rows.add_status_change(
-            project.db, doc.id, doc.status.value, new.value, project.user, now_iso(), reason
+            project.db, doc.id, doc.status.value, new.value, project.user, _now(), reason
         )
     project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
     return resolve(project, doc.id)
@@ -279,6 +294,9 @@ def set_status(
 def _require_reviewed(project: Project, document_id: int) -> None:
     """Approving says "this is the truth to ship": refused while a proposal is pending or
     several people annotated it and nobody adjudicated (core.reviewed)."""
+    from ..core.reviewed import reviewed_set
+    from ..store import regions as region_rows
+
     problem = reviewed_set(
         document_id, region_rows.live_regions_of(project.db, [document_id])
     ).problem()
@@ -291,8 +309,15 @@ def status_history(project: Project, document_id: int) -> list[StatusChange]:
 
 
 def region_counts(project: Project) -> dict[int, int]:
-    """Live regions per document, for the documents panel."""
-    return region_rows.live_counts_by_document(project.db)
+    """Live regions per document, for the documents panel and `aal doc list`."""
+    return document_list.live_region_counts(project.db)
+
+
+def list_rows(
+    project: Project, status: DocStatus | str | None = None, assignee: str | None = None
+) -> list[DocumentRow]:
+    """`list_documents` as light rows (what a listing prints), without building records."""
+    return document_list.rows(project.db, DocStatus(status).value if status else None, assignee)
 
 
 def assign(project: Project, ref: str | int, users: Iterable[str]) -> None:
@@ -304,7 +329,7 @@ def assign(project: Project, ref: str | int, users: Iterable[str]) -> None:
         for name in names:
             if not user_rows.exists(project.db, name):
                 raise NotFound(f"no user '{name}' (add them with `aal user add`)")
-            document_rows.assign(project.db, doc.id, name, project.user, now_iso())
+            document_rows.assign(project.db, doc.id, name, project.user, _now())
     project.notify(Change(ChangeKind.document, (doc.id,), document_id=doc.id))
 
 

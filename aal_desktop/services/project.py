@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..core.enums import Role
 from ..core.errors import AalError, NotFound, PermissionDenied
 from ..core.names import name_key, normalize_name
-from ..core.records import Region, Role
 from ..store import db as store_db
 from ..store import sqlite_errors
 from ..store import users as user_rows
 from ..store.blobs import BlobStore
-from ..store.events import now_iso
+
+if TYPE_CHECKING:  # the pydantic records are not needed to open a project (`aal doc list`)
+    from ..core.records import Region
 
 T = TypeVar("T")
 DB_FILENAME = "aal.sqlite3"
@@ -40,6 +41,8 @@ def default_user() -> str:
     env = os.environ.get("AAL_USER")
     if env:
         return env
+    import getpass  # here: `--user` or AAL_USER usually answers first
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -163,6 +166,8 @@ class Project:
         if self._registered or user_rows.exists(self.db, self.user):
             self._registered = True
             return
+        from ..store.events import now_iso  # the log's module loads on a first write, not open
+
         role = Role.lead if user_rows.count(self.db) == 0 else Role.annotator
         user_rows.insert_if_absent(self.db, self.user, role, now_iso(), self.user)
 

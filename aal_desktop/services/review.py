@@ -31,12 +31,13 @@ from ..core.records import ChangeType, Event, EventKind
 from ..core.review import AnnotatorSummary as AnnotatorSummary  # its home before core
 from ..core.review import ReviewDecision as ReviewDecision
 from ..core.wording import article
+from ..store import event_table
 from ..store import events as event_log
 from ..store import review as review_rows
 from ..store.db import transaction
+from ..store.event_table import EventRow as EventRow
 from ..store.events import now_iso
 from . import regions
-from .audit import count_events as count_events  # the review table counts the same way
 from .audit import get_event
 from .project import Change, ChangeKind, Project
 
@@ -96,6 +97,26 @@ def query_events(
 ) -> list[Event]:
     """Events for the review table, in the order of any of its columns."""
     return event_log.list_events(
+        project.db, flt, limit=limit, offset=offset, order=order, descending=descending
+    )
+
+
+def count_events(project: Project, flt: EventFilter | None = None) -> int:
+    """How many events a filter matches (the review table's total and queue size)."""
+    return event_table.count(project.db, flt)
+
+
+def table_rows(
+    project: Project,
+    flt: EventFilter | None = None,
+    limit: int = 500,
+    offset: int = 0,
+    order: str = "id",
+    descending: bool = False,
+) -> list[EventRow]:
+    """One page of the review table as light rows (what painting needs), same order as
+    `query_events`; the full Event of a row is read only when someone acts on it."""
+    return event_table.rows(
         project.db, flt, limit=limit, offset=offset, order=order, descending=descending
     )
 

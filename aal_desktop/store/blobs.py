@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 CHUNK = 1 << 20
 
 
 def sha256_file(path: Path) -> str:
+    import hashlib  # here: opening a project (every `aal` command) hashes nothing
+
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
@@ -37,6 +37,8 @@ class BlobStore:
         if target.is_file():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: opening a project (every `aal` command) writes no blob
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -58,6 +60,8 @@ class BlobStore:
         if target.is_file():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: opening a project (every `aal` command) writes no blob
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
         os.close(fd)
         try:

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.records import Document, PageRecord, StatusChange
+from . import document_list
 from .db import Database
 
-COLUMNS = (
-    "id",
-    "sha256",
-    "filename",
-    "original_path",
-    "size",
-    "page_count",
-    "title",
-    "source",
-    "license",
-    "encrypted",
-    "imported_by",
-    "imported_at",
-    "status",
-    "retired_at",
-    "retired_by",
-    "retired_reason",
-)
+if TYPE_CHECKING:  # imported where rows become records: listing needs none (document_list)
+    from ..core.records import Document, PageRecord, StatusChange
+
+COLUMNS = document_list.COLUMNS  # one list: the Document fields, in order
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM documents"
 PAGE_SELECT = "SELECT document_id, page, width, height, rotation, mediabox, cropbox FROM pages"
 STATUS_CHANGE_COLUMNS = ("id", "document_id", "old_status", "new_status", "user", "at", "reason")
@@ -37,6 +22,8 @@ NewPage = tuple[int, float, float, int, str, str]
 
 def from_row(values: Iterable[object]) -> Document:
     """A documents row as a `Document`."""
+    from ..core.records import Document
+
     r = dict(zip(COLUMNS, values, strict=True))
     r["encrypted"] = bool(r["encrypted"])
     return Document.model_validate(r)
@@ -44,6 +31,10 @@ def from_row(values: Iterable[object]) -> Document:
 
 def page_from_row(row: Sequence[Any]) -> PageRecord:
     """A pages row as a `PageRecord` (boxes are stored as JSON arrays)."""
+    import json  # with the records: listing documents reads no page boxes
+
+    from ..core.records import PageRecord
+
     d, p, w, h, r, m, c = row
     return PageRecord(
         document_id=d,
@@ -58,6 +49,8 @@ def page_from_row(row: Sequence[Any]) -> PageRecord:
 
 def status_change_from_row(row: Sequence[Any]) -> StatusChange:
     """A document_status_changes row as a `StatusChange`."""
+    from ..core.records import StatusChange
+
     return StatusChange.model_validate(dict(zip(STATUS_CHANGE_COLUMNS, row, strict=True)))
 
 
@@ -91,19 +84,8 @@ def list_documents(
     include_retired: bool = True,
 ) -> list[Document]:
     """Documents in id order, filtered by status, assignee and retirement."""
-    where, params = [], []
-    if status:
-        where.append("status = ?")
-        params.append(status)
-    if assignee:
-        where.append("id IN (SELECT document_id FROM assignments WHERE user = ?)")
-        params.append(assignee)
-    if not include_retired:
-        where.append("retired_at IS NULL")
-    sql = SELECT
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return [from_row(r) for r in db.conn.execute(sql + " ORDER BY id", params)]
+    where, params = document_list.where(status, assignee, include_retired)
+    return [from_row(r) for r in db.conn.execute(f"{SELECT}{where} ORDER BY id", params)]
 
 
 def page_count(db: Database, document_id: int) -> int | None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.records import Role, User
+from ..core.enums import Role
 from .db import Database
+
+if TYPE_CHECKING:  # opening a project asks this module about users, without the records
+    from ..core.records import User
 
 
 def from_row(row: Sequence[Any]) -> User:
     """A users row (name, role, created_at, created_by) as a `User`."""
+    from ..core.records import User
+
     n, r, c, b = row
     return User(name=n, role=Role(r), created_at=c, created_by=b)
 

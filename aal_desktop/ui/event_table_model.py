@@ -6,6 +6,10 @@ Two kinds of laziness keep it responsive on a big log:
 - row data is read a page at a time (LIMIT/OFFSET in the filter's order) only when the
   view asks for a row of that page, and only a bounded number of pages stay in memory, so
   jumping to the middle reads one page, not everything before it.
+
+Painting reads light rows (`review.table_rows`: the shown columns as tuples, each cell's
+text made when first shown); the full `Event` of a row (snapshots, hashes) is read only
+when something acts on it (`event_at`: selecting, reviewing, a tooltip).
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ..core.records import Event
-from ..services import review
+from ..services import audit, review
 from ..services.audit import EventFilter
 from ..services.project import Project
+from ..services.review import EventRow
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -39,6 +44,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 2
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
 REVIEW_COLOURS = {
     "accepted": QColor("#2e7d32"),
     "reverted": QColor("#c62828"),
@@ -46,33 +54,31 @@ REVIEW_COLOURS = {
 }
 
 
-def _class(snapshot: Any) -> str:
-    return str(snapshot.get("class_key") or "") if isinstance(snapshot, dict) else ""
+def row_texts(row: EventRow) -> tuple[str, ...]:
+    """What each column shows for an event's row, in COLUMNS order (one call per row)."""
+    return (
+        str(row.id),
+        row.at[:19].replace("T", " "),
+        row.user,
+        row.kind.removeprefix("region."),
+        row.change_type or "",
+        "" if row.document_id is None else str(row.document_id),
+        "" if row.page is None else str(row.page + 1),
+        row.class_before(),
+        row.class_after(),
+        row.reason or "",
+        row.review or "pending",
+    )
 
 
-def cell_text(event: Event, column: int) -> str:
-    """What a column shows for an event (also used for tooltips and tests)."""
-    key = COLUMNS[column][1]
-    if key == "id":
-        return str(event.id)
-    if key == "at":
-        return event.at[:19].replace("T", " ")
-    if key == "kind":
-        return event.kind.removeprefix("region.")
-    if key == "change_type":
-        return event.change_type.value if event.change_type else ""
-    if key == "document_id":
-        return "" if event.document_id is None else str(event.document_id)
-    if key == "page":
-        return "" if event.page is None else str(event.page + 1)
-    if key == "class_before":
-        return _class(event.original)
-    if key == "class_after":
-        return _class(event.new)
-    if key == "review":
-        return event.review or "pending"
-    value = getattr(event, key, None)
-    return "" if value is None else str(value)
+class _Page:
+    """One page of light rows and, once shown, each row's cell texts."""
+
+    __slots__ = ("rows", "texts")
+
+    def __init__(self, rows: list[EventRow]) -> None:
+        self.rows = rows
+        self.texts: list[tuple[str, ...] | None] = [None] * len(rows)
 
 
 class EventTableModel(QAbstractTableModel):
@@ -93,10 +99,12 @@ class EventTableModel(QAbstractTableModel):
         self._filter = flt or EventFilter()
         self._order = "id"
         self._descending = False
-        self._pages: OrderedDict[int, list[Event]] = OrderedDict()
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._events: dict[int, Event] = {}  # full events by id, read a page at a time
         self._total = 0
         self._rows = 0
-        self.pages_read = 0  # how many page queries ran (for tests and the benchmark)
+        self.pages_read = 0  # how many table pages were read (for tests and the benchmark)
+        self.event_pages_read = 0  # how many pages of full events were read
         self._recount(keep_rows=0)
 
     # --- state ---------------------------------------------------------------------------
@@ -126,6 +134,8 @@ class EventTableModel(QAbstractTableModel):
 
     def _recount(self, keep_rows: int) -> None:
         self._pages.clear()
+        self._last_number, self._last = -1, _Page([])  # the page read or used last
+        self._events.clear()
         self._total = review.count_events(self.project, self._filter)
         self._rows = min(self._total, max(keep_rows, self.page_size))
 
@@ -136,6 +146,12 @@ class EventTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """Qt's own index() asks rowCount and columnCount (two calls into Python) per cell."""
+        if 0 <= row < self._rows and 0 <= column < len(COLUMNS) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._rows < self._total
@@ -154,36 +170,78 @@ class EventTableModel(QAbstractTableModel):
         self._rows = target
         self.endInsertRows()
 
-    def _page(self, number: int) -> list[Event]:
+    def _page(self, number: int) -> _Page:
         page = self._pages.get(number)
         if page is not None:
             self._pages.move_to_end(number)
+            self._last_number, self._last = number, page
             return page
-        page = review.query_events(
-            self.project,
-            self._filter,
-            limit=self.page_size,
-            offset=number * self.page_size,
-            order=self._order,
-            descending=self._descending,
+        page = _Page(
+            review.table_rows(
+                self.project,
+                self._filter,
+                limit=self.page_size,
+                offset=number * self.page_size,
+                order=self._order,
+                descending=self._descending,
+            )
         )
         self.pages_read += 1
         self._pages[number] = page
+        self._last_number, self._last = number, page
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
         return page
 
-    def event_at(self, row: int) -> Event | None:
+    def row_at(self, row: int) -> EventRow | None:
+        """The light row (shown columns only) at a row, reading its page if needed."""
         if not 0 <= row < self._rows:
             return None
-        page = self._page(row // self.page_size)
+        rows = self._page(row // self.page_size).rows
         i = row % self.page_size
-        return page[i] if i < len(page) else None
+        return rows[i] if i < len(rows) else None
+
+    def _texts(self, row: int) -> tuple[str, ...] | None:
+        """Every cell text of a row, made once per page read."""
+        if not 0 <= row < self._rows:
+            return None
+        number, i = divmod(row, self.page_size)
+        page = self._last if self._last_number == number else self._page(number)
+        if i >= len(page.rows):
+            return None
+        texts = page.texts[i]
+        if texts is None:
+            texts = page.texts[i] = row_texts(page.rows[i])
+        return texts
+
+    def event_at(self, row: int) -> Event | None:
+        """The full Event at a row (for acting on it); its page's events are read together."""
+        light = self.row_at(row)
+        if light is None:
+            return None
+        event = self._events.get(light.id)
+        if event is None:
+            if len(self._events) >= self.max_pages * self.page_size:
+                self._events.clear()
+            number = row // self.page_size
+            for e in review.query_events(
+                self.project,
+                self._filter,
+                limit=self.page_size,
+                offset=number * self.page_size,
+                order=self._order,
+                descending=self._descending,
+            ):
+                self._events[e.id] = e
+            self.event_pages_read += 1
+            # the log may have changed since the row was read: then read it by its id
+            event = self._events.get(light.id) or audit.get_event(self.project, light.id)
+        return event
 
     def row_of(self, event_id: int) -> int | None:
         """The row of an event among the pages in memory (None if not loaded)."""
         for number, page in self._pages.items():
-            for i, e in enumerate(page):
+            for i, e in enumerate(page.rows):
                 if e.id == event_id:
                     return number * self.page_size + i
         return None
@@ -193,37 +251,31 @@ class EventTableModel(QAbstractTableModel):
 
     # --- Qt model ------------------------------------------------------------------------
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role == DISPLAY:  # the hot path: every visible cell, on every paint
+            texts = self._texts(index.row())
+            return None if texts is None else texts[index.column()]
+        if not index.isValid() or role not in (TOOLTIP, FOREGROUND, EVENT_ID_ROLE, EVENT_ROLE):
             return None
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.ForegroundRole,
-            EVENT_ID_ROLE,
-            EVENT_ROLE,
-        ):
+        light = self.row_at(index.row())
+        if light is None:
+            return None
+        if role == EVENT_ID_ROLE:
+            return light.id
+        if role == FOREGROUND:
+            if COLUMNS[index.column()][1] == "review":
+                return QBrush(REVIEW_COLOURS.get(light.review or "pending", QColor("black")))
             return None
         event = self.event_at(index.row())
         if event is None:
             return None
-        if role == EVENT_ID_ROLE:
-            return event.id
         if role == EVENT_ROLE:
             return event
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if COLUMNS[index.column()][1] == "review":
-                return QBrush(REVIEW_COLOURS.get(event.review or "pending", QColor("black")))
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            before, after = review.describe_change(event)
-            return f"{before}\n→ {after}" + (f"\nwhy: {event.reason}" if event.reason else "")
-        return cell_text(event, index.column())
+        before, after = review.describe_change(event)
+        return f"{before}\n→ {after}" + (f"\nwhy: {event.reason}" if event.reason else "")
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role != DISPLAY:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][0] if 0 <= section < len(COLUMNS) else None
