@@ -129,6 +129,14 @@ class PackedPages(Sequence[PageInfo]):
         """Rows for ``pages (document_id, page, width, height, rotation, mediabox, cropbox)``,
         boxes as JSON text, without a PageInfo per page."""
         v = self.values
+        texts: dict[tuple[float, ...], str] = {}  # the pages of a document share their boxes
+
+        def text(box: tuple[float, ...]) -> str:
+            found = texts.get(box)
+            if found is None:
+                found = texts[box] = _box_text(box)
+            return found
+
         return [
             (
                 document_id,
@@ -136,8 +144,8 @@ class PackedPages(Sequence[PageInfo]):
                 v[o],
                 v[o + 1],
                 int(v[o + 2]),
-                _box_text(v[o + 3 : o + 7]),
-                _box_text(v[o + 7 : o + 11]),
+                text(tuple(v[o + 3 : o + 7])),
+                text(tuple(v[o + 7 : o + 11])),
             )
             for i, o in enumerate(range(0, len(v), FIELDS))
         ]

@@ -264,17 +264,18 @@ def _fast_pages(doc: pymupdf.Document, page_count: int) -> PackedPages | None:
             return (r.x0, r.y0, r.x1, r.y1)
 
         values = array("d")
+        Keys = tuple[tuple[float, ...] | None, tuple[float, ...] | None, int]
+        packed: dict[Keys, tuple[float, ...]] = {}  # the pages of a file mostly share keys
         for number in range(page_count):
             obj = lookup(raw, number)
             if is_number(get(obj, "UserUnit")):
                 return None
-            values.extend(
-                from_page_keys(
-                    rect(get(obj, "MediaBox")),
-                    rect(get(obj, "CropBox")),
-                    to_int(get(obj, "Rotate")),
-                )
-            )
+            media, crop = rect(get(obj, "MediaBox")), rect(get(obj, "CropBox"))
+            rotate = int(to_int(get(obj, "Rotate")))
+            page = packed.get((media, crop, rotate))
+            if page is None:
+                page = packed[(media, crop, rotate)] = from_page_keys(media, crop, rotate)
+            values.extend(page)
         pages = PackedPages(values)
         for number in sorted({0, page_count // 2, page_count - 1}):
             page = doc.load_page(number)
