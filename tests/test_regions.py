@@ -323,3 +323,23 @@ def test_page_outlines_are_the_live_regions_of_one_page_with_their_proposal_flag
     regions.delete_many(project, list(outlines))
     assert not regions.page_has_regions(project, doc_id, 0)
     assert regions.page_has_regions(project, doc_id, 1)
+
+
+def test_reading_one_page_searches_by_document_and_page_not_the_whole_document(
+    project: Project, doc_id: int
+) -> None:
+    from aal_desktop.store import regions as region_rows
+
+    regions.add_region(project, doc_id, 0, (70, 90, 200, 110), "text")
+    statements: list[str] = []
+    project.db.conn.set_trace_callback(statements.append)
+    try:
+        region_rows.page_outlines(project.db, doc_id, 0)
+        region_rows.page_has_regions(project.db, doc_id, 0)
+        region_rows.list_regions(project.db, doc_id, 0)
+    finally:
+        project.db.conn.set_trace_callback(None)
+    assert len(statements) == 3
+    for sql in statements:
+        plan = " ".join(str(row[-1]) for row in project.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "regions_doc_page" in plan, (sql, plan)

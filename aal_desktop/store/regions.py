@@ -180,7 +180,9 @@ def list_regions(
         where.append("page = ?")
         params.append(page)
     if not include_deleted:
-        where.append("deleted = 0")
+        # `+deleted`: not an index column here, so a page is found by (document, page)
+        # rather than by scanning the whole document's live regions (regions_doc_class)
+        where.append("+deleted = 0" if page is not None else "deleted = 0")
     if annotator is not None:
         where.append("annotator = ?")
         params.append(annotator)
@@ -196,7 +198,7 @@ def page_outlines(db: Database, document_id: int, page: int) -> list[Outline]:
     rows = db.conn.execute(
         "SELECT id, x0, y0, x1, y1, class_key, "
         "origin = 'model' AND prelabel_state IS 'pending' FROM regions "
-        "WHERE document_id = ? AND page = ? AND deleted = 0",
+        "WHERE document_id = ? AND page = ? AND +deleted = 0",  # by (document, page)
         [document_id, page],
     )
     # tuple.__new__ straight from each row (no Python call per region); `pending` is
@@ -207,7 +209,7 @@ def page_outlines(db: Database, document_id: int, page: int) -> list[Outline]:
 def page_has_regions(db: Database, document_id: int, page: int) -> bool:
     """Whether the page has a live region (one index probe, not a read of them all)."""
     row = db.conn.execute(
-        "SELECT 1 FROM regions WHERE document_id = ? AND page = ? AND deleted = 0 LIMIT 1",
+        "SELECT 1 FROM regions WHERE document_id = ? AND page = ? AND +deleted = 0 LIMIT 1",
         [document_id, page],
     ).fetchone()
     return row is not None

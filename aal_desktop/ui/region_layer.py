@@ -237,15 +237,14 @@ class RegionLayer(QGraphicsItem):
                 groups[key] = rects
         min_w, min_h = MIN_TAG_BOX_PX[0] * unit, MIN_TAG_BOX_PX[1] * unit
         tags: list[tuple[Outline, str, bool]] = []
-        for (colour, pending), members in self._groups.items():
-            for rid, rect in members.items():
-                if (
-                    rect.width() >= min_w
-                    and rect.height() >= min_h
-                    and rid not in hidden
-                    and (ids is None or rid in ids)
-                ):
-                    tags.append((self.regions[rid], colour, pending))
+        for o in self.regions.values():  # plain floats: no Qt call per region
+            if (
+                o.x1 - o.x0 >= min_w
+                and o.y1 - o.y0 >= min_h
+                and o.id not in hidden
+                and (ids is None or o.id in ids)
+            ):
+                tags.append((o, self.look(o.class_key)[0], o.pending))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         inverse = painter.worldTransform().inverted()[0]
         for (colour, pending), rects in groups.items():
