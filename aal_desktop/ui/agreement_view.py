@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import AalError
 from ..core.geometry import Box
 from ..services import agreement, documents, regions
+from .jobs import Job, busy_bar, run_job
 from .session import Session
 
 ZOOM = 1.0
@@ -139,6 +140,9 @@ class AgreementDialog(QDialog):
         self.iou.setValue(0.5)
         self.iou.setPrefix("IoU ≥ ")
         self.refresh_button = QPushButton("Refresh")
+        self.busy = busy_bar()  # while the figures are computed
+        self._job: Job | None = None
+        self._again = False
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.classes = _Table(["Class", "TP", "FP", "FN", "Precision", "Recall", "F1"])
@@ -162,6 +166,7 @@ class AgreementDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.iou)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.busy)
         top.addStretch(1)
         left = QVBoxLayout()
         left.addLayout(top)
@@ -208,8 +213,37 @@ class AgreementDialog(QDialog):
 
     @Slot()
     def refresh(self) -> None:
+        """Recompute in a background job on its own connection: matching every
+        double-annotated page takes seconds on a big project, and the window must not
+        freeze meanwhile. A refresh asked for while one runs follows when it ends."""
+        if self._job is not None and self._job.running:
+            self._again = True
+            return
+        iou = self.iou.value()
+        self.busy.setVisible(True)
+        self._job = run_job(
+            self.session.project,
+            lambda ctx: agreement.agreement(ctx.project, iou=iou),
+            self._show_report,
+            self._report_failed,
+            self._report_finished,
+        )
+
+    def is_computing(self) -> bool:
+        return self._job is not None and self._job.running
+
+    def _report_failed(self, exc: BaseException) -> None:
+        self.message.setText(f"Agreement could not be computed: {exc}")
+
+    def _report_finished(self) -> None:
+        self.busy.setVisible(False)
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _show_report(self, rep: agreement.AgreementReport) -> None:
         keep = self._current
-        self.report = rep = agreement.agreement(self.session.project, iou=self.iou.value())
+        self.report = rep
         s = rep.overall
         if s is None:
             self.summary.setText(

@@ -104,6 +104,12 @@ def double(session: Session, tmp_path: Path) -> tuple[Session, int]:
     return session, doc
 
 
+def _computed(qtbot: QtBot, d: AgreementDialog) -> None:
+    """The figures are computed in a background job: wait until they are shown."""
+    qtbot.waitUntil(lambda: d.report is not None and not d.is_computing(), timeout=30_000)
+    assert not d.busy.isVisible()
+
+
 def _click_row(qtbot: QtBot, table, row: int) -> None:  # type: ignore[no-untyped-def]
     rect = table.visualRect(table.model().index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -116,6 +122,8 @@ def test_agreement_view_shows_scores_disagreement_page_and_adjudicates(
     d = AgreementDialog(session)
     qtbot.addWidget(d)
     d.show()
+    assert d.is_computing() and d.busy.isVisible()  # the window stays responsive meanwhile
+    _computed(qtbot, d)
     # pairs title/section_header and text/text: po 1/2, pe 1/4 -> kappa 1/3
     assert "kappa 0.333" in d.summary.text()
     classes = {
@@ -135,7 +143,9 @@ def test_agreement_view_shows_scores_disagreement_page_and_adjudicates(
     d.grab().save(str(tmp_path / "agreement.png"))
     assert (tmp_path / "agreement.png").stat().st_size > 5000
 
-    qtbot.mouseClick(d.pick_b, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(d.refreshed, timeout=30_000):
+        qtbot.mouseClick(d.pick_b, Qt.MouseButton.LeftButton)
+    _computed(qtbot, d)
     (adj,) = [
         r
         for r in regions.list_regions(session.project, doc)
@@ -158,6 +168,7 @@ def test_agreement_view_is_read_only_for_annotators(
     session.project.switch_user("alice")
     d = AgreementDialog(session)
     qtbot.addWidget(d)
+    _computed(qtbot, d)
     _click_row(qtbot, d.disagreements, 0)
     assert not d.pick_a.isEnabled() and not d.pick_b.isEnabled() and not d.merge.isEnabled()
     assert "Only a lead" in d.message.text()
