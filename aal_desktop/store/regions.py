@@ -230,14 +230,6 @@ def class_counts(db: Database, document_id: int | None = None) -> dict[str, int]
     return {k: int(n) for k, n in rows}
 
 
-def live_counts_by_document(db: Database) -> dict[int, int]:
-    """How many live (not deleted) regions each document has."""
-    rows = db.conn.execute(
-        "SELECT document_id, COUNT(*) FROM regions WHERE deleted = 0 GROUP BY document_id"
-    ).fetchall()
-    return {int(d): int(n) for d, n in rows}
-
-
 def with_classes(
     db: Database, class_keys: Iterable[str], below_schema_version: int | None = None
 ) -> list[Region]:
