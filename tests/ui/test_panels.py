@@ -139,6 +139,12 @@ def test_regions_panel_shows_class_text_and_origin(qtbot, session, project, two_
     qtbot.waitUntil(lambda: panel.row_ids() == [model.id], timeout=5000)
     assert panel.summary.text() == "1 region on this page"
 
+    # in a dock as narrow as the window's, the text under the box still has room
+    panel.resize(300, 500)
+    qtbot.waitUntil(lambda: panel.table.viewport().width() < 300, timeout=5000)
+    assert panel.table.columnWidth(1) >= 60
+    assert panel.table.columnWidth(0) >= panel.table.fontMetrics().horizontalAdvance("Title")
+
 
 def test_attributes_editor_number_and_text_fields_store_values(qtbot, session, project, two_docs):
     a, _ = two_docs

@@ -252,8 +252,11 @@ class RegionsPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 130)
-        self.table.setColumnWidth(2, 150)
+        # Class and Origin as wide as their usual words, so the stretched Text column keeps
+        # the room in a narrow dock (a long model origin elides; its tooltip says it all)
+        fm = self.table.fontMetrics()
+        self.table.setColumnWidth(0, min(130, fm.horizontalAdvance("Section-header") + 32))
+        self.table.setColumnWidth(2, fm.horizontalAdvance("human ·") + 24)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.summary = QLabel()
         self.summary.setStyleSheet("color: palette(mid);")
