@@ -44,7 +44,8 @@ def test_a_release_goes_to_the_destination_and_verifies_there(project, dest: str
     store = stored(record.path)
     keys = {f.key for f in store.list()}
     assert "manifest.json" in keys and "SHA256SUMS" in keys
-    assert any(k.startswith("parquet/images/split=train/part-") for k in keys)
+    # the one document's split depends on its SHA-256, which PyMuPDF's random /ID varies
+    assert any(k.startswith("parquet/images/split=") and "/part-" in k for k in keys), keys
     manifest = json.loads(store.read("manifest.json"))
     assert hashlib.sha256(store.read("manifest.json")).hexdigest() == record.manifest_sha256
     assert {f["path"] for f in manifest["files"]} == keys - {"manifest.json"}
