@@ -52,10 +52,12 @@ def first_bundle(project: Project, doc_id: int) -> tuple[Bundle, bytes]:
     return b, b.serialize()
 
 
-def test_field_lists_match_the_event_log() -> None:
-    """The bundle recomputes the log's hashes itself (core cannot import the store)."""
-    assert bmod.EVENT_FIELDS == store_events.EVENT_COLUMNS
-    assert bmod.HASHED_FIELDS == store_events.HASHED_FIELDS
+def test_a_bundle_carries_every_column_of_the_event_log(project: Project) -> None:
+    """The bundle and the store share one field list (core/event_chain.py); it must still
+    name every column of the events table but the lead-side provenance `source_hash`."""
+    columns = [r[1] for r in project.db.execute("PRAGMA table_info(events)")]
+    assert [c for c in columns if c != "source_hash"] == list(bmod.EVENT_FIELDS)
+    assert store_events.EVENT_COLUMNS == bmod.EVENT_FIELDS
 
 
 def test_round_trip_keeps_every_event_and_its_provenance(project: Project, doc_id: int) -> None:

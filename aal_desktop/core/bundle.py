@@ -25,35 +25,12 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AalError, ValidationFailed
+from .event_chain import EVENT_FIELDS, GENESIS, HASHED_FIELDS, chain_hash
 from .signing import SigningKey, signature_text
 from .signing import verify as verify_signature
 
 FORMAT: Final = "aal-bundle/1"
-GENESIS = "0" * 64
 HEX64 = r"^[0-9a-f]{64}$"
-
-# The event log's columns (store/events.py EVENT_COLUMNS) and the ones its hash covers
-# (HASHED_FIELDS there); test_bundle checks both stay the same as the store's.
-EVENT_FIELDS = (
-    "id",
-    "at",
-    "user",
-    "kind",
-    "change_type",
-    "region_id",
-    "document_id",
-    "page",
-    "original",
-    "new",
-    "reason",
-    "schema_version",
-    "guideline_version",
-    "batch",
-    "reverts",
-    "prev_hash",
-    "hash",
-)
-HASHED_FIELDS = EVENT_FIELDS[:15]
 
 
 class BundleRefused(AalError):
@@ -82,13 +59,8 @@ def canonical(value: Any) -> str:
 
 
 def event_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    """The event log's row hash, recomputed here so core need not import the store."""
-    return _hash_values(prev_hash, [row.get(f) for f in HASHED_FIELDS])
-
-
-def _hash_values(prev_hash: str, values: list[Any]) -> str:
-    payload = json.dumps(values, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + "\n" + payload).encode("utf-8")).hexdigest()
+    """The event log's row hash (core/event_chain.py, the store's own definition)."""
+    return chain_hash(prev_hash, [row.get(f) for f in HASHED_FIELDS])
 
 
 class BundleEvent(BaseModel):
@@ -406,7 +378,7 @@ def _chain_problem(events: Sequence[BundleEvent], start_hash: str, start_id: int
             return f"event {prev_id + 1} is missing (next is {e.id})"
         if e.prev_hash != prev_hash:
             return f"event {e.id} does not follow event {prev_id} (chain broken)"
-        if _hash_values(prev_hash, [getattr(e, f) for f in HASHED_FIELDS]) != e.hash:
+        if chain_hash(prev_hash, [getattr(e, f) for f in HASHED_FIELDS]) != e.hash:
             return f"event {e.id} was altered (hash mismatch)"
         prev_hash, prev_id = e.hash, e.id
     return None

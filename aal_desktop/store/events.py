@@ -8,7 +8,6 @@ that row, and `verify_chain` names it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
@@ -18,28 +17,9 @@ from typing import Any
 
 from ..core.audit import ChainReport, EventFilter
 from ..core.errors import ValidationFailed
+from ..core.event_chain import EVENT_FIELDS, GENESIS, HASHED_FIELDS, chain_hash
 from . import json_text
 from .db import Database
-
-GENESIS = "0" * 64
-HASHED_FIELDS = (
-    "id",
-    "at",
-    "user",
-    "kind",
-    "change_type",
-    "region_id",
-    "document_id",
-    "page",
-    "original",
-    "new",
-    "reason",
-    "schema_version",
-    "guideline_version",
-    "batch",
-    "reverts",
-)
-
 
 # Team merge replays a member's event as her, at her time, keeping her event's hash: while
 # `replaying` is active, now_iso() answers her time and append() stores her hash.
@@ -67,7 +47,6 @@ def now_iso() -> str:
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
-_PAYLOAD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_json(value: Any) -> str | None:
@@ -94,13 +73,7 @@ def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
     values = [row.get(f) for f in HASHED_FIELDS]
     if row.get("source_hash") is not None:
         values.append(row["source_hash"])
-    return _hash_values(prev_hash, values)
-
-
-def _hash_values(prev_hash: str, values: list[Any]) -> str:
-    """The chain hash over the HASHED_FIELDS values in that order (then `source_hash`)."""
-    payload = _PAYLOAD.encode(values)
-    return hashlib.sha256((prev_hash + "\n" + payload).encode("utf-8")).hexdigest()
+    return chain_hash(prev_hash, values)
 
 
 @dataclass(frozen=True)
@@ -163,10 +136,10 @@ def append(db: Database, event: NewEvent, at: str | None = None) -> int:
     ]
     replay = _REPLAY.get()
     if replay is None:
-        db.conn.execute(_INSERT, [*values, prev, _hash_values(prev, values)])
+        db.conn.execute(_INSERT, [*values, prev, chain_hash(prev, values)])
     else:  # a member's event merged by the lead: her event's hash is kept as provenance
         hashed = [*values, replay[1]]
-        db.conn.execute(_INSERT_REPLAYED, [*hashed, prev, _hash_values(prev, hashed)])
+        db.conn.execute(_INSERT_REPLAYED, [*hashed, prev, chain_hash(prev, hashed)])
     return prev_id + 1
 
 
@@ -219,25 +192,7 @@ def verify_chain(db: Database, batch_size: int = 5000) -> ChainReport:
 
 # --- reading the log -----------------------------------------------------------------------
 
-EVENT_COLUMNS = (
-    "id",
-    "at",
-    "user",
-    "kind",
-    "change_type",
-    "region_id",
-    "document_id",
-    "page",
-    "original",
-    "new",
-    "reason",
-    "schema_version",
-    "guideline_version",
-    "batch",
-    "reverts",
-    "prev_hash",
-    "hash",
-)
+EVENT_COLUMNS = EVENT_FIELDS
 REVIEW_STATE_SQL = (
     "COALESCE((SELECT decision FROM reviews r WHERE r.event_id = events.id "
     "ORDER BY r.id DESC LIMIT 1), 'pending')"

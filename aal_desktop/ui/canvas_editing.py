@@ -39,7 +39,7 @@ class CanvasEdits:
         The canvas is the initiator: it shows what the services returned, skips the echo."""
         command.initiator = self.canvas
         try:
-            edits = undo.execute(self.session, command)
+            edits = undo.perform(self.session, command)
         except AalError as exc:
             self.canvas.editFailed.emit(str(exc))
             self.canvas.reload_regions()

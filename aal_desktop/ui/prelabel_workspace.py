@@ -43,7 +43,7 @@ def prelabel_scope(w: MainWindow, scope: str) -> tuple[list[int], list[int] | No
 
 def accept(w: MainWindow, command: undo.ServiceCommand, where: str) -> int:
     """Accept pre-labels (chosen by services/prelabel) as ONE undo step; say how many."""
-    n = len(undo.execute(w.session, command))
+    n = len(undo.perform(w.session, command))
     if not n:
         w.show_message(f"No pending pre-labels {where}.")
         return 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
+from ..core.errors import AalError
 from ..core.records import Document, Region
 from ..core.schema import LabelSchema
 from ..pdf.words import Word
@@ -140,7 +141,7 @@ class Session(QObject):
             return
         try:
             path = self.project.pdf_path(document.sha256)
-        except Exception:  # noqa: BLE001 - a missing file is reported where it is opened
+        except AalError:  # a missing file is reported where it is opened
             return
         self.renderer.request_words(document.id, str(path), page)
 
@@ -150,7 +151,7 @@ class Session(QObject):
             return
         try:
             text.remember_words(self.project, key[0], key[1], words)
-        except Exception:  # noqa: BLE001 - a full disk: the edit extracts them and says why
+        except AalError:  # e.g. a full disk: the first edit extracts them and says why
             return
 
     def close(self) -> None:

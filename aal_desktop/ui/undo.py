@@ -5,7 +5,7 @@ holds the id of ONE step the services recorded. Its first redo performs the edit
 the services inside `history.step` (with the view that asked as the initiator, so that view
 skips its own echo); undo and later redos call `history.undo/redo(step_id)`, which write the
 inverse change as new events. The menu label is the step's label, read from the service.
-Use `execute(session, command)`: it pushes the command and raises the service's error, if
+Use `perform(session, command)`: it pushes the command and raises the service's error, if
 any, instead of leaving a dead step on the stack.
 """
 
@@ -56,7 +56,7 @@ class RegionCommand(QUndoCommand):
             try:
                 with history.step(project, self.label, self.initiator) as step:
                     self.edits = self._do()
-            except Exception as exc:  # handed back to execute(); the step is dropped
+            except Exception as exc:  # handed back to perform(); the step is dropped
                 self.error = exc
                 self.setObsolete(True)
                 return
@@ -228,7 +228,7 @@ def accept_above(
     )
 
 
-def execute(session: Session, command: RegionCommand) -> list[Edit]:
+def perform(session: Session, command: RegionCommand) -> list[Edit]:
     """Push `command` (its first redo performs the edit) and return its edits.
 
     A refused edit raises the service's error (AalError) and leaves no undo step; an edit

@@ -211,7 +211,7 @@ class AttributesEditor(QWidget):
             return
         self.error.hide()
         try:
-            undo.execute(
+            undo.perform(
                 self.session,
                 undo.SetAttributesCommand(self.session, self.region.id, {attr.key: value}),
             )
