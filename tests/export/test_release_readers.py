@@ -114,10 +114,13 @@ def test_pyarrow_reads_one_split_by_a_partition_filter(tmp_path: Path) -> None:
     project, _ = make_project(tmp_path, pages=2)
     try:
         # The split is drawn from the documents' SHA-256 (which a fresh PDF's creation time
-        # changes) and the seed: take the first seed that puts them in two splits or more.
+        # changes) and the seed: take the first seed that puts them in two splits or more
+        # (each draws afresh: a later version would keep its parent's split otherwise).
         for seed in range(50):
             name = f"v{seed}"
-            versions.create_version(project, name, split=(0.34, 0.33, 0.33), seed=seed)
+            versions.create_version(
+                project, name, split=(0.34, 0.33, 0.33), seed=seed, resplit=True
+            )
             if len({d.split for d in versions.version_documents(project, name)}) >= 2:
                 break
         record = releases.release(
