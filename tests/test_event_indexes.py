@@ -120,3 +120,28 @@ def test_filters_answer_the_same_after_the_upgrade(tmp_path: Path) -> None:
     after = [([e.id for e in event_query(db, f)], event_count(db, f)) for f in filters]
     assert after == before
     assert store_db.integrity_ok(db)
+
+
+def test_undo_steps_index_only_the_steps_that_can_be_redone(tmp_path: Path) -> None:
+    """A new (done) step writes no index entry; redo's lookup and the drop of the redo
+    stack search the partial index, undo's reads the table backwards from its end."""
+    db = store_db.open_database(tmp_path / "a.sqlite3")
+    rows = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+        "AND tbl_name = 'history_steps' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    assert [name for name, _sql in rows] == ["history_steps_undone"]
+    assert "WHERE state = 'undone'" in rows[0][1]
+    redo = _plan(
+        db,
+        "SELECT id FROM history_steps WHERE user = ? AND state = 'undone' ORDER BY id LIMIT 1",
+        ["ann1"],
+    )
+    assert any("history_steps_undone" in step for step in redo), redo
+    undo = _plan(
+        db,
+        "SELECT id FROM history_steps WHERE user = ? AND state = 'done' "
+        "ORDER BY id DESC LIMIT 1",
+        ["ann1"],
+    )
+    assert undo == ["SCAN history_steps"], undo

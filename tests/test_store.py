@@ -25,8 +25,8 @@ def test_new_database_has_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> N
 
 
 def test_upgrade_steps_are_numbered_in_order() -> None:
-    assert [u.version for u in store_db.upgrades()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
-    assert store_db.latest_version() == 9
+    assert [u.version for u in store_db.upgrades()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert store_db.latest_version() == 10
 
 
 def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
@@ -53,8 +53,8 @@ def test_a_database_at_legacy_10_gets_the_later_steps(tmp_path: Path) -> None:
     db = store_db.connect(path)
     assert [u.version for u in store_db.upgrade(db, upto=2)] == [1, 2]
     db.execute("PRAGMA user_version = 10")
-    assert [u.version for u in store_db.upgrade(db)] == [3, 4, 5, 6, 7, 8, 9]
-    assert store_db.db_version(db) == 9
+    assert [u.version for u in store_db.upgrade(db)] == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert store_db.db_version(db) == 10
     db.conn.close()
 
 

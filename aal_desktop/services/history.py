@@ -121,9 +121,12 @@ def unrecorded(project: Project) -> Iterator[None]:
         project.open_step = previous
 
 
-def record(project: Project, label: str, edits: list[regions.Edit]) -> None:
+def record(
+    project: Project, label: str, edits: list[regions.Edit], at: str | None = None
+) -> None:
     """Called by the region services inside their write transaction: add the gesture's
-    events to this transaction's step (creating it; a new step drops the redo stack)."""
+    events to this transaction's step (creating it; a new step drops the redo stack);
+    `at`: the edit's own time, when the caller has it."""
     if not edits:
         return
     assert project.db.conn.in_transaction, "record() runs inside the edit's transaction"
@@ -132,7 +135,7 @@ def record(project: Project, label: str, edits: list[regions.Edit]) -> None:
         open_step = project.open_step = OpenStep()
     if open_step.quiet:
         return
-    now = now_iso()
+    now = at or now_iso()
     ids = [e.event_id for e in edits]
     if open_step.step_id is not None and not step_rows.extend(
         project.db, open_step.step_id, ids, now

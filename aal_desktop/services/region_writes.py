@@ -22,7 +22,6 @@ from ..core.schema import LabelClass, LabelSchema, validate_attributes
 from ..store import documents as document_rows
 from ..store import events as event_log
 from ..store import regions as region_rows
-from ..store.db import transaction
 from ..store.events import NewEvent, now_iso
 from . import documents, schemas, text
 from . import history as undo_history
@@ -236,58 +235,61 @@ def apply(
     batch: str | None = None,
     label: str | None = None,
 ) -> list[Edit]:
-    """Write several changes and their events in ONE transaction (one gesture, one undo
-    step named `label`; None: an undo, redo or review revert, which is no new step)."""
+    """Write several changes and their events in the caller's write transaction (one
+    gesture, one undo step named `label`; None: an undo, redo or review revert, which is
+    no new step). The caller opened it before reading the originals, so they cannot be
+    stale, and nothing runs between here and its end: no savepoint of its own is needed."""
     if not items:
         return []
+    if not project.db.conn.in_transaction:
+        raise RuntimeError("region_writes.apply() runs inside the caller's write transaction")
     now = now_iso()
     edits: list[Edit] = []
-    with transaction(project.db):
-        # one status read per document: the approved check and the todo -> in progress move
-        statuses: dict[int, str] = {}
-        for doc_id in dict.fromkeys(i.before.document_id for i in items):
-            status = document_rows.status_of(project.db, doc_id)
-            if status is None:
-                raise NotFound(f"no document {doc_id}")
-            require_editable(project, doc_id, status)
-            statuses[doc_id] = status
-        for item in items:
-            before = item.before
-            after = item.after.model_copy(update={"updated_by": project.user, "updated_at": now})
-            region_rows.replace(project.db, after, before)
-            eid = event_log.append(
-                project.db,
-                event_for(
-                    project,
-                    item.kind,
-                    item.change,
-                    before,
-                    after,
-                    reason,
-                    schema,
-                    batch,
-                    item.reverts,
-                ),
-                at=now,
-            )
-            edits.append(Edit(before, after, eid))
-        for doc_id in {e.after.document_id for e in edits}:
-            status = statuses.get(doc_id) or document_rows.status_of(project.db, doc_id)
-            if status == "todo":
-                start_document(project, doc_id, now, "first correction")
-        if label is not None:
-            undo_history.record(project, label, edits)
-        docs = {e.after.document_id for e in edits}
-        pages = {(e.after.document_id, e.after.page) for e in edits}
-        project.notify(
-            Change(
-                ChangeKind.region,
-                tuple(e.after.id for e in edits),
-                document_id=next(iter(docs)) if len(docs) == 1 else None,
-                page=edits[0].after.page if len(pages) == 1 else None,
-                regions=tuple(e.after for e in edits),
-            )
+    # one status read per document: the approved check and the todo -> in progress move
+    statuses: dict[int, str] = {}
+    for doc_id in dict.fromkeys(i.before.document_id for i in items):
+        status = document_rows.status_of(project.db, doc_id)
+        if status is None:
+            raise NotFound(f"no document {doc_id}")
+        require_editable(project, doc_id, status)
+        statuses[doc_id] = status
+    for item in items:
+        before = item.before
+        after = item.after.model_copy(update={"updated_by": project.user, "updated_at": now})
+        region_rows.replace(project.db, after, before)
+        eid = event_log.append(
+            project.db,
+            event_for(
+                project,
+                item.kind,
+                item.change,
+                before,
+                after,
+                reason,
+                schema,
+                batch,
+                item.reverts,
+            ),
+            at=now,
         )
+        edits.append(Edit(before, after, eid))
+    for doc_id in {e.after.document_id for e in edits}:
+        status = statuses.get(doc_id) or document_rows.status_of(project.db, doc_id)
+        if status == "todo":
+            start_document(project, doc_id, now, "first correction")
+    if label is not None:
+        undo_history.record(project, label, edits, now)
+    docs = {e.after.document_id for e in edits}
+    pages = {(e.after.document_id, e.after.page) for e in edits}
+    project.notify(
+        Change(
+            ChangeKind.region,
+            tuple(e.after.id for e in edits),
+            document_id=next(iter(docs)) if len(docs) == 1 else None,
+            page=edits[0].after.page if len(pages) == 1 else None,
+            regions=tuple(e.after for e in edits),
+        )
+    )
     return edits
 
 

@@ -72,7 +72,12 @@ def current_version(project: Project) -> int:
 
 
 def current(project: Project) -> LabelSchema:
-    return get(project, current_version(project))
+    """The current published schema: one read when its parse is cached (every edit asks)."""
+    version = current_version(project)
+    cached = project.cache.get("schemas", {}).get(version)
+    if cached is not None and cached.status == SchemaStatus.published:
+        return cached  # the newest *published* version: its status was just read
+    return get(project, version)
 
 
 def latest_version(project: Project) -> int:

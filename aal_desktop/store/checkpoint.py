@@ -3,12 +3,12 @@
 Why: SQLite's automatic checkpoint runs inside the COMMIT that crosses its threshold and
 ends with an fsync of the database file. On a project of 100,000 regions that made one edit
 in about two hundred wait tens of milliseconds, half of an edit's average cost. Here a commit
-counts itself and looks at the log's size (one stat); every `BACKGROUND_COMMITS` commits,
-or when the log has grown by `BACKGROUND_BYTES` since the last checkpoint (a checkpoint
-resets the log but does not shrink its file, so its size alone says little), a thread opens
-its own connection and copies the log back (PASSIVE: it neither waits for nor blocks a
-writer), then closes it, so no connection outlives the project's. SQLite's own automatic
-checkpoint (store/db.py) stays as the bound should the thread fall behind.
+counts itself and, every few commits, looks at the log's size (one stat); every
+`BACKGROUND_COMMITS` commits, or when the log has grown by `BACKGROUND_BYTES` since the last
+checkpoint (a checkpoint resets the log but does not shrink its file, so its size alone says
+little), a thread opens its own connection and copies the log back (PASSIVE: it neither
+waits for nor blocks a writer), then closes it, so no connection outlives the project's.
+SQLite's own automatic checkpoint (store/db.py) stays as the bound should it fall behind.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from pathlib import Path
 # An edit writes about ten pages: ~1,000 pages (4 MB) between checkpoints either way.
 BACKGROUND_COMMITS = 100
 BACKGROUND_BYTES = 4 * 1024 * 1024
+# The log's size is looked at every few commits, not after each (a stat is a system call on
+# every edit's path); a big commit past the byte bound waits at most this many commits.
+STAT_EVERY = 8
 
 
 class Checkpointer:
@@ -42,6 +45,8 @@ class Checkpointer:
     def committed(self) -> None:
         """After a commit: start a checkpoint when enough was written and none runs."""
         self._since += 1
+        if self._since % STAT_EVERY and self._since < self.commits:
+            return
         try:
             size = os.stat(self.wal).st_size
         except OSError:

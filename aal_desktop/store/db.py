@@ -23,6 +23,7 @@ from .upgrades import (
     u007_event_indexes,
     u008_audit_anchors,
     u009_teams,
+    u010_undo_index,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -45,6 +46,7 @@ UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u007_event_indexes,
     u008_audit_anchors,
     u009_teams,
+    u010_undo_index,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}
@@ -145,10 +147,13 @@ def db_version(db: Database) -> int:
 
 
 def _renumber_legacy(db: Database) -> int:
-    """Rewrite a legacy team-range user_version (10, 30, 50) as its step number (2, 3, 4)."""
+    """Rewrite a legacy team-range user_version (10, 30, 50) as its step number (2, 3, 4).
+
+    Those numbers were written before step 5 made the undo table, so a database that has
+    it is numbered by steps already (step 10 is a real step, not the legacy 2)."""
     current = db_version(db)
     new = LEGACY_DB_VERSIONS.get(current)
-    if new is None:
+    if new is None or Table(db, "history_steps").exists():
         return current
     with transaction(db):
         db.execute(f"PRAGMA user_version={int(new)}")

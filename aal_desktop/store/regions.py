@@ -152,15 +152,37 @@ def replace(db: Database, region: Region, before: Region | None = None) -> None:
     Given the state before, only the changed columns are set: SQLite then leaves the
     indexes on untouched columns alone, which is most of the cost of an edit's commit.
     """
-    row = to_row(region)
-    rid = row.pop("id")
-    if before is not None:
-        old = to_row(before)
-        row = {k: v for k, v in row.items() if old[k] != v}
+    if before is None:
+        row = to_row(region)
+        del row["id"]
+    else:
+        row = _changed_columns(region, before)
         if not row:
             return
     sets = ", ".join(f"{k} = ?" for k in row)
-    db.conn.execute(f"UPDATE regions SET {sets} WHERE id = ?", [*row.values(), rid])
+    db.conn.execute(f"UPDATE regions SET {sets} WHERE id = ?", [*row.values(), region.id])
+
+
+# the columns that hold a Region field of the same name, as they are
+_SAME_NAMED = tuple(c for c in COLUMNS if c not in ("id", "x0", "y0", "x1", "y1", "attrs"))
+
+
+def _changed_columns(region: Region, before: Region) -> dict[str, Any]:
+    """The columns whose value differs, compared field by field (an edit changes one or two
+    of 26; the attribute JSON is written only when the dict is another one and spells
+    differently, so 1 and True, equal in Python, stay apart)."""
+    row: dict[str, Any] = {}
+    for name in _SAME_NAMED:
+        value = getattr(region, name)
+        if value != getattr(before, name) or type(value) is not type(getattr(before, name)):
+            row[name] = int(value) if name == "deleted" else value
+    if region.box != before.box:
+        row.update(zip(("x0", "y0", "x1", "y1"), region.box, strict=True))
+    if region.attrs is not before.attrs:
+        attrs = json_text.dumps(region.attrs, sort_keys=True)
+        if attrs != json_text.dumps(before.attrs, sort_keys=True):
+            row["attrs"] = attrs
+    return row
 
 
 def list_regions(
