@@ -140,8 +140,7 @@ def test_undo_steps_index_only_the_steps_that_can_be_redone(tmp_path: Path) -> N
     assert any("history_steps_undone" in step for step in redo), redo
     undo = _plan(
         db,
-        "SELECT id FROM history_steps WHERE user = ? AND state = 'done' "
-        "ORDER BY id DESC LIMIT 1",
+        "SELECT id FROM history_steps WHERE user = ? AND state = 'done' ORDER BY id DESC LIMIT 1",
         ["ann1"],
     )
     assert undo == ["SCAN history_steps"], undo

@@ -121,9 +121,7 @@ def unrecorded(project: Project) -> Iterator[None]:
         project.open_step = previous
 
 
-def record(
-    project: Project, label: str, edits: list[regions.Edit], at: str | None = None
-) -> None:
+def record(project: Project, label: str, edits: list[regions.Edit], at: str | None = None) -> None:
     """Called by the region services inside their write transaction: add the gesture's
     events to this transaction's step (creating it; a new step drops the redo stack);
     `at`: the edit's own time, when the caller has it."""

@@ -260,15 +260,7 @@ def apply(
         eid = event_log.append(
             project.db,
             event_for(
-                project,
-                item.kind,
-                item.change,
-                before,
-                after,
-                reason,
-                schema,
-                batch,
-                item.reverts,
+                project, item.kind, item.change, before, after, reason, schema, batch, item.reverts
             ),
             at=now,
         )
