@@ -106,25 +106,29 @@ def add_region(
     """Draw a new region (page is 0-based). Validates everything before writing anything."""
     if confidence is not None and not (math.isfinite(confidence) and 0 <= confidence <= 1):
         raise ValidationFailed(f"a confidence is a number from 0 to 1, not {confidence}")
-    return add_edit(
-        project,
-        doc,
-        page,
-        box,
-        class_key,
-        attrs,
-        reason,
-        snap=snap,
-        region_id=region_id,
-        parent_id=parent_id,
-        reading_order=reading_order,
-        origin=origin,
-        model_name=model_name,
-        model_version=model_version,
-        confidence=confidence,
-        annotator=annotator,
-        batch=batch,
-    ).after
+    document = writes.open_for_adding(project, doc, page)
+    with transaction(project.db):
+        document = documents.resolve(project, document.id)  # its status, under the lock
+        edit = writes.add(
+            project,
+            document,
+            page,
+            box,
+            class_key,
+            attrs,
+            reason,
+            snap=snap,
+            region_id=region_id,
+            parent_id=parent_id,
+            reading_order=reading_order,
+            origin=origin,
+            model_name=model_name,
+            model_version=model_version,
+            confidence=confidence,
+            annotator=annotator,
+            batch=batch,
+        )
+    return edit.after
 
 
 def add_many(
@@ -154,23 +158,6 @@ def add_many(
             if document.status == DocStatus.todo:  # the first one started it
                 document = document.model_copy(update={"status": DocStatus.in_progress})
     return edits
-
-
-def add_edit(
-    project: Project,
-    doc: str | int,
-    page: int,
-    box: Sequence[float],
-    class_key: str,
-    attrs: dict[str, Any] | None = None,
-    reason: str | None = None,
-    **options: Any,
-) -> Edit:
-    """`add_region`, returning the edit (the new region and its event id)."""
-    document = writes.open_for_adding(project, doc, page)
-    with transaction(project.db):
-        document = documents.resolve(project, document.id)  # its status, under the lock
-        return writes.add(project, document, page, box, class_key, attrs, reason, **options)
 
 
 def relabel_many(
