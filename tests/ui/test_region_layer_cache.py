@@ -12,6 +12,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 
 from aal_desktop.core.geometry import Box  # noqa: E402
@@ -25,7 +26,7 @@ from aal_desktop.ui import layer_raster, region_layer  # noqa: E402
 from aal_desktop.ui.page_canvas import PageCanvas  # noqa: E402
 from aal_desktop.ui.session import Session  # noqa: E402
 
-from .test_page_canvas import open_canvas  # noqa: E402
+from .test_page_canvas import drag, open_canvas, region_center  # noqa: E402
 
 
 def grid(
@@ -191,3 +192,21 @@ def test_a_page_shown_again_is_not_read_again_until_something_is_written(
     assert reads == [(doc_id, 0)]
     assert canvas.region_item(added.id) is None
     assert len(canvas.regions_on_page()) == 400
+
+
+def test_dragging_a_box_on_a_dense_page_moves_it_and_the_image_follows(
+    qtbot, session: Session, project: Project, doc_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = grid(project, doc_id, 0, 400, cols=8)
+    canvas = open_canvas(qtbot, session, doc_id)
+    rid = ids[123]
+    before = region_service.get(project, rid).box
+    start = region_center(canvas, rid)
+    drag(qtbot, canvas, start, start + QPoint(30, 20))
+    qtbot.waitUntil(lambda: region_service.get(project, rid).box != before, timeout=5000)
+    after = region_service.get(project, rid).box
+    assert after.x0 > before.x0 and after.y0 > before.y0
+    canvas.select_regions([])  # back into the layer, drawn where it now is
+    qtbot.waitUntil(lambda: not canvas.regions.layer.hidden, timeout=5000)
+    assert canvas.regions.layer.regions[rid].box == after
+    assert_same_picture(pixels(canvas), painted_directly(canvas, monkeypatch))
