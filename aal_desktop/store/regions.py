@@ -247,6 +247,15 @@ def page_outlines(db: Database, document_id: int, page: int) -> list[Outline]:
     return list(map(partial(tuple.__new__, Outline), rows))
 
 
+def data_stamp(db: Database) -> tuple[int, int, int]:
+    """A value that differs once anything may have changed in the database: a commit by any
+    other connection (`PRAGMA data_version`), a row written by this one (`total_changes`),
+    and the connection itself (a reopened database never matches an older stamp). What a
+    page view read under one stamp is still the page while the stamp is the same."""
+    (version,) = db.conn.execute("PRAGMA data_version").fetchone()
+    return id(db.conn), int(version), db.conn.total_changes
+
+
 def page_has_regions(db: Database, document_id: int, page: int) -> bool:
     """Whether the page has a live region (one index probe, not a read of them all)."""
     row = db.conn.execute(

@@ -6,22 +6,66 @@ the page, hit-tested by a grid index); a selected region is read in full and "li
 its own RegionItem (handles, drag, resize) and hidden in the layer; when it is deselected
 it drops back into the layer. So a page with 10,000 regions costs one item
 plus the selection, and a drag repaints only the rect it touches.
+
+The layer data of the last few pages shown is kept (PageCache) with the stamp of the
+database it was read under (services.page_view.data_stamp): going back to a page nothing
+has written to since shows it again without reading or drawing its regions anew.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from ..core.errors import NotFound
 from ..core.records import Outline, Region
+from ..services import page_view
 from ..services import regions as region_service
 from .region_items import RegionItem
-from .region_layer import RegionEntry, RegionLayer
+from .region_layer import LayerData, RegionEntry, RegionLayer
 
 if TYPE_CHECKING:
     from .page_canvas import PageCanvas
+
+
+PAGES_KEPT = 4  # pages whose layer data a canvas keeps for going back
+IMAGES_KEPT = 2  # of those, the most recent whose drawn image (up to 16 MB each) is kept too
+
+
+class PageCache:
+    """The layer data of recently shown pages, each with the database stamp it was read
+    under: valid only while the stamp is unchanged (nothing written since, anywhere)."""
+
+    def __init__(self, size: int = PAGES_KEPT) -> None:
+        self.size = size
+        self._pages: OrderedDict[tuple[int, int], tuple[tuple[int, int, int], LayerData]] = (
+            OrderedDict()
+        )
+
+    def get(self, page: tuple[int, int], stamp: tuple[int, int, int]) -> LayerData | None:
+        kept = self._pages.get(page)
+        if kept is None or kept[0] != stamp:
+            self._pages.pop(page, None)
+            return None
+        self._pages.move_to_end(page)
+        self._trim()
+        return kept[1]
+
+    def put(self, page: tuple[int, int], stamp: tuple[int, int, int], data: LayerData) -> None:
+        self._pages[page] = (stamp, data)
+        self._pages.move_to_end(page)
+        self._trim()
+
+    def _trim(self) -> None:
+        while len(self._pages) > self.size:
+            self._pages.popitem(last=False)
+        for _, data in list(self._pages.values())[:-IMAGES_KEPT]:
+            data.raster.invalidate()
+
+    def clear(self) -> None:
+        self._pages.clear()
 
 
 class CanvasRegions:
@@ -34,6 +78,7 @@ class CanvasRegions:
         self.scene.addItem(self.layer)
         self.items: dict[str, RegionItem] = {}  # lifted regions (the selection, mostly)
         self._drop_pending = False
+        self.pages = PageCache()
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -94,21 +139,35 @@ class CanvasRegions:
 
     # --- updates -------------------------------------------------------------------------------
 
-    def clear(self) -> None:
+    def _remove_items(self) -> None:
         for item in self.items.values():
             self.scene.removeItem(item)
         self.items.clear()
-        self.layer.hidden.clear()
+
+    def clear(self) -> None:
+        self._remove_items()
         self.layer.set_regions([], self.looks())
 
     def load(self, regions: list[Outline], selected: set[str]) -> None:
         """The page's regions from the store: the layer is rebuilt, the selection lifted."""
-        for item in self.items.values():
-            self.scene.removeItem(item)
-        self.items.clear()
-        self.layer.hidden.clear()
+        self._remove_items()
         self.layer.set_regions(regions, self.looks())
         self.select(selected)
+
+    def load_page(self, document_id: int, page: int, selected: set[str], fresh: bool) -> None:
+        """A page's regions: kept from an earlier visit if nothing was written since (and
+        not `fresh`), else read from the store; then the selection lifted."""
+        project = self.canvas.session.project
+        stamp = page_view.data_stamp(project)  # before the read: a write after it shows
+        key = (document_id, page)
+        kept = None if fresh else self.pages.get(key, stamp)
+        if kept is None:
+            self.load(region_service.page_outlines(project, document_id, page), selected)
+            self.pages.put(key, stamp, self.layer.page_data)
+        else:
+            self._remove_items()
+            self.layer.adopt(kept, self.looks())
+            self.select(selected)
 
     def put(self, region: Region) -> None:
         """A new state of one region of this page."""

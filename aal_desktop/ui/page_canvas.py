@@ -273,17 +273,17 @@ class PageCanvas(QGraphicsView):
 
     def reload_regions(self) -> None:
         """Bring the items in line with the store (after an edit, or a refused one)."""
-        self._load_regions()
+        self._load_regions(fresh=True)
 
-    def _load_regions(self) -> None:
-        """Bring the items in line with the store: add, update and remove by id."""
+    def _load_regions(self, fresh: bool = False) -> None:
+        """Bring the items in line with the store: the page's regions as read (or as kept
+        from an earlier visit when nothing was written since), the selection kept."""
         if self._doc is None or self._page is None:
             return
-        regions = region_service.page_outlines(self.session.project, self._doc.id, self._page.page)
         keep_selected = self.tool.keep_selected(self.selected_ids())
         self._suppress_selection_signal = True
         try:
-            self.regions.load(regions, keep_selected)
+            self.regions.load_page(self._doc.id, self._page.page, keep_selected, fresh)
         finally:
             self._suppress_selection_signal = False
         self._emit_selection_if_changed()
@@ -332,7 +332,7 @@ class PageCanvas(QGraphicsView):
         if self.tool.gesture_in_progress:
             QTimer.singleShot(50, lambda: self._on_regions_changed(document_id, page))
             return  # never pull items from under a gesture in progress
-        self._load_regions()
+        self._load_regions(fresh=True)
 
     @Slot()
     def _on_schema_changed(self) -> None:

@@ -7,10 +7,11 @@ the scene keeps `unit` (scene points per device pixel), set by the view on every
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
@@ -79,6 +80,18 @@ def region_tooltip(r: Region, name: str) -> str:
     if r.text:
         lines.append(r.text[:200])
     return "\n".join(lines)
+
+
+def hatch_transform(painter: QPainter, scene_origin: QPointF | None = None) -> QTransform:
+    """A hatch brush's transform: its pattern in device pixels (visible at every zoom),
+    anchored at the scene's origin, so a box shows the same stripes however the view is
+    scrolled and whether it is painted to the view or into the layer's image.
+    `scene_origin`: where the painter's coordinates have the scene's (0, 0), negated (an
+    item's pos)."""
+    device = painter.deviceTransform()  # the painter's coordinates to the device's pixels
+    at = device.map(QPointF(0, 0) if scene_origin is None else -scene_origin)
+    shift = QTransform.fromTranslate(math.floor(at.x()), math.floor(at.y()))
+    return shift * device.inverted()[0]
 
 
 def tag_inside(y0: float, tag_h: float) -> bool:
@@ -372,7 +385,7 @@ class RegionItem(QGraphicsItem):
             hatch.setAlpha(PENDING_HATCH_ALPHA)
             brush = QBrush(hatch, Qt.BrushStyle.BDiagPattern)
             # the pattern is in device pixels, so it stays visible at every zoom
-            brush.setTransform(painter.worldTransform().inverted()[0])
+            brush.setTransform(hatch_transform(painter, self.pos()))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(brush)
             painter.drawRect(self._rect)

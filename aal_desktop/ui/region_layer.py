@@ -9,12 +9,15 @@ that carry the handles and the drag; `hidden` names them so they are not painted
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ..core.geometry import Box
 from ..core.records import Outline
+from .layer_raster import MIN_REGIONS, LayerRaster
 from .region_index import RegionIndex
 from .region_items import (
     FILL_ALPHA,
@@ -24,6 +27,7 @@ from .region_items import (
     PageScene,
     _tag_image,
     _tag_size,
+    hatch_transform,
     tag_inside,
 )
 
@@ -56,17 +60,48 @@ class RegionEntry:
         return False
 
 
+class LayerData:
+    """One page's regions as the layer holds them: kept by the canvas across visits of the
+    page (canvas_regions.PageCache) with the image they were last drawn into."""
+
+    def __init__(self, regions: list[Outline], looks: dict[str, tuple[str, str]]) -> None:
+        self.regions: dict[str, Outline] = {r.id: r for r in regions}
+        self.looks = looks
+        self.index: RegionIndex | None = None  # built on the first hit-test
+        # what paint needs, kept per look: (colour, pending) -> {id: rect}
+        self.groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
+        self.hidden: set[str] = set()
+        self.raster = LayerRaster()
+        self.tag_px = 0.0  # the widest tag on the page, in pixels (how far tags reach)
+        self.regroup()
+
+    def look(self, class_key: str) -> tuple[str, str]:
+        return self.looks.get(class_key, ("#808080", class_key))
+
+    def regroup(self) -> None:
+        groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
+        by_class: dict[tuple[str, bool], dict[str, QRectF]] = {}
+        for rid, _x0, _y0, _x1, _y1, key, pending in self.regions.values():
+            members = by_class.get((key, pending))
+            if members is None:
+                group = (self.look(key)[0], pending)
+                members = by_class[(key, pending)] = groups.setdefault(group, {})
+            members[rid] = QRectF(_x0, _y0, _x1 - _x0, _y1 - _y0)
+        self.groups = groups
+        self.tag_px = max((self.tag_width(k, p) for k, p in by_class), default=0.0)
+        self.raster.invalidate()
+
+    def tag_width(self, class_key: str, pending: bool) -> float:
+        name = self.look(class_key)[1]
+        return _tag_size(f"{name} ?" if pending else name)[0]
+
+
 class RegionLayer(QGraphicsItem):
     """Paints the regions in `regions` that are not `hidden`, looked up by `index`."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.regions: dict[str, Outline] = {}
-        self._index: RegionIndex | None = None  # built on the first hit-test
-        # what paint needs, kept per look: (colour, pending) -> {id: rect}
-        self._groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
-        self.hidden: set[str] = set()
-        self.looks: dict[str, tuple[str, str]] = {}  # class key -> (colour, name)
+        self.page_data = LayerData([], {})
         self._pens: dict[tuple[str, bool], tuple[QPen, QBrush, QBrush | None]] = {}
         self._bounds = QRectF(-1e5, -1e5, 2e5, 2e5)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -76,39 +111,53 @@ class RegionLayer(QGraphicsItem):
     # --- data -----------------------------------------------------------------------------
 
     @property
+    def regions(self) -> dict[str, Outline]:
+        return self.page_data.regions
+
+    @property
+    def hidden(self) -> set[str]:
+        """Read only: change it with set_hidden (the page's image is redrawn there)."""
+        return self.page_data.hidden
+
+    @property
+    def looks(self) -> dict[str, tuple[str, str]]:
+        return self.page_data.looks
+
+    @property
+    def _groups(self) -> dict[tuple[str, bool], dict[str, QRectF]]:
+        return self.page_data.groups
+
+    @property
     def index(self) -> RegionIndex:
-        if self._index is None:
-            self._index = RegionIndex()
-            for r in self.regions.values():
-                self._index.put(r.id, r.box)
-        return self._index
+        data = self.page_data
+        if data.index is None:
+            data.index = RegionIndex()
+            for r in data.regions.values():
+                data.index.put(r.id, r.box)
+        return data.index
 
     def _group_key(self, r: Outline) -> tuple[str, bool]:
         return self.look(r.class_key)[0], r.pending
 
-    def _regroup(self) -> None:
-        groups: dict[tuple[str, bool], dict[str, QRectF]] = {}
-        by_class: dict[tuple[str, bool], dict[str, QRectF]] = {}
-        for rid, _x0, _y0, _x1, _y1, key, pending in self.regions.values():
-            members = by_class.get((key, pending))
-            if members is None:
-                group = (self.look(key)[0], pending)
-                members = by_class[(key, pending)] = groups.setdefault(group, {})
-            members[rid] = QRectF(_x0, _y0, _x1 - _x0, _y1 - _y0)
-        self._groups = groups
-
     def set_regions(self, regions: list[Outline], looks: dict[str, tuple[str, str]]) -> None:
-        self.looks = looks
+        """A page's regions as read from the store (a new LayerData)."""
+        self.adopt(LayerData(regions, looks), looks)
+
+    def adopt(self, data: LayerData, looks: dict[str, tuple[str, str]]) -> None:
+        """Show a page's LayerData (new, or kept from an earlier visit): nothing hidden."""
+        self.page_data = data
         self._pens = {}  # their width depends on the count
-        self.regions = {r.id: r for r in regions}
-        self._index = None
-        self._regroup()
+        if data.looks != looks:
+            data.looks = looks
+            data.regroup()
+        for rid in list(data.hidden):
+            self.set_hidden(rid, False)
         self.update()
 
     def set_looks(self, looks: dict[str, tuple[str, str]]) -> None:
-        self.looks = looks
+        self.page_data.looks = looks
         self._pens = {}
-        self._regroup()
+        self.page_data.regroup()
         self.update()
 
     def put(self, region: Outline) -> None:
@@ -116,19 +165,21 @@ class RegionLayer(QGraphicsItem):
         if old is not None:
             self._groups.get(self._group_key(old), {}).pop(region.id, None)
         self.regions[region.id] = region
+        data = self.page_data
+        data.tag_px = max(data.tag_px, data.tag_width(region.class_key, region.pending))
         self._groups.setdefault(self._group_key(region), {})[region.id] = QRectF(
             region.x0, region.y0, region.x1 - region.x0, region.y1 - region.y0
         )
-        if self._index is not None:
-            self._index.put(region.id, region.box)
+        if self.page_data.index is not None:
+            self.page_data.index.put(region.id, region.box)
         if old is not None:
             self.update_box(old.box)
         self.update_box(region.box)
 
     def remove(self, rid: str) -> None:
         old = self.regions.pop(rid, None)
-        if self._index is not None:
-            self._index.remove(rid)
+        if self.page_data.index is not None:
+            self.page_data.index.remove(rid)
         self.hidden.discard(rid)
         if old is not None:
             self._groups.get(self._group_key(old), {}).pop(rid, None)
@@ -147,17 +198,15 @@ class RegionLayer(QGraphicsItem):
         unit = self._unit()
         pad = 4 * unit
         tag_h = 20 * unit
-        self.update(
-            QRectF(
-                box.x0 - pad,
-                box.y0 - tag_h - pad,
-                box.width + 200 * unit + 2 * pad,
-                box.height + tag_h + 2 * pad,
-            )
-        )
+        rect = QRectF(
+            box.x0 - pad, box.y0 - tag_h - pad, box.width + 200 * unit + 2 * pad,
+            box.height + tag_h + 2 * pad,
+        )  # fmt: skip
+        self.page_data.raster.touch(rect)
+        self.update(rect)
 
     def look(self, class_key: str) -> tuple[str, str]:
-        return self.looks.get(class_key, ("#808080", class_key))
+        return self.page_data.look(class_key)
 
     def entry(self, rid: str) -> RegionEntry | None:
         region = self.regions.get(rid)
@@ -206,8 +255,27 @@ class RegionLayer(QGraphicsItem):
     ) -> None:
         if not self.regions:
             return
-        unit = self._unit()
         exposed = option.exposedRect  # type: ignore[attr-defined]
+        scene = self.scene()
+        if (
+            len(self.regions) >= MIN_REGIONS
+            and isinstance(scene, PageScene)
+            and self.page_data.raster.paint(painter, self._reach(scene), exposed, self._draw)
+        ):
+            return
+        self._draw(painter, exposed)
+
+    def _reach(self, scene: PageScene) -> QRectF:
+        """Where the page's regions can paint: the scene rect, or beyond it where a tag
+        sticks out past the page's margin."""
+        u = scene.unit
+        page = scene.page_rect
+        tags = page.adjusted(-4 * u, -24 * u, (self.page_data.tag_px + 4) * u, 4 * u)
+        return scene.sceneRect().united(tags)
+
+    def _draw(self, painter: QPainter, exposed: QRectF) -> None:
+        """Draw the regions (boxes, then tags) that show in `exposed` (scene points)."""
+        unit = self._unit()
         tag_h = 20 * unit
         scene = self.scene()
         page = scene.page_rect if isinstance(scene, PageScene) else exposed
@@ -246,14 +314,14 @@ class RegionLayer(QGraphicsItem):
             ):
                 tags.append((o, self.look(o.class_key)[0], o.pending))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        inverse = painter.worldTransform().inverted()[0]
+        hatch_at = hatch_transform(painter)
         for (colour, pending), rects in groups.items():
             pen, fill, hatch = self._style(colour, pending)
             painter.setPen(pen)
             painter.setBrush(fill)
             painter.drawRects(rects)
             if hatch is not None:  # the pattern in device pixels: visible at every zoom
-                hatch.setTransform(inverse)
+                hatch.setTransform(hatch_at)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(hatch)
                 painter.drawRects(rects)
@@ -271,7 +339,9 @@ class RegionLayer(QGraphicsItem):
             top = b.y0 if (pending or tag_inside(b.y0, th)) else b.y0 - th
             origin = transform.map(QPointF(b.x0, top))
             painter.drawImage(
-                QPointF(round(origin.x()), round(origin.y())),
+                # half up, not to even: the same pixel whatever whole-pixel offset the
+                # painter has (the view, or the page's image in layer_raster)
+                QPointF(math.floor(origin.x() + 0.5), math.floor(origin.y() + 0.5)),
                 _tag_image(text, colour, pending, dpr),
             )
         painter.restore()
