@@ -65,3 +65,25 @@ def test_changed_columns_are_exactly_those_that_differ(project: Project, doc_id:
     assert read.class_key == "text" and read.attrs["flag"] == 1
     assert read.attrs["flag"] is not True
     assert read.box == written.box and read.text == written.text
+
+
+def test_a_page_listing_is_each_live_region_as_of_would_list_it(
+    project: Project, doc_id: int
+) -> None:
+    """The regions panel reads listing tuples straight from the rows; they must say what
+    the full Regions say (a deleted one is not listed)."""
+    from aal_desktop.core.records import RegionListing
+    from aal_desktop.services import page_view
+    from aal_desktop.services import regions as region_service
+
+    _stored(project, doc_id)
+    kept = region_service.add_region(project, doc_id, 0, (200, 200, 260, 240), "text")
+    gone = region_service.add_region(project, doc_id, 0, (300, 300, 360, 340), "title")
+    region_service.add_region(project, doc_id, 1, (10, 10, 60, 40), "text")  # another page
+    region_service.delete(project, gone.id)
+    listed = sorted(page_view.page_listing(project, doc_id, 0))
+    full = region_service.list_regions(project, doc_id, 0)
+    assert listed == sorted(RegionListing.of(r) for r in full)
+    assert {r.id for r in listed} == {"r-1", kept.id}
+    (model_made,) = [r for r in listed if r.id == "r-1"]
+    assert (model_made.origin, model_made.confidence, model_made.text) == ("model", 0.5, "Total 3")

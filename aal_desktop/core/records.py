@@ -80,6 +80,51 @@ class Outline(NamedTuple):
         return Box(self.x0, self.y0, self.x1, self.y1)
 
 
+class RegionListing(NamedTuple):
+    """What a list of a page's regions shows of each (class, text, origin, who and when)
+    and sorts it by: a tuple straight from the row, so a page of 10,000 regions lists in
+    a fraction of the time 10,000 full Regions take; `of` makes one from a Region."""
+
+    id: str
+    class_key: str
+    text: str | None
+    origin: str
+    model_name: str | None
+    model_version: str | None
+    confidence: float | None
+    prelabel_state: str | None
+    reading_order: int | None
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    annotator: str
+    created_by: str
+    created_at: str
+
+    @classmethod
+    def of(cls, region: Region) -> RegionListing:
+        r, (x0, y0, x1, y1) = region, region.box
+        return cls(
+            r.id,
+            r.class_key,
+            r.text,
+            r.origin,
+            r.model_name,
+            r.model_version,
+            r.confidence,
+            r.prelabel_state,
+            r.reading_order,
+            x0,
+            y0,
+            x1,
+            y1,
+            r.annotator,
+            r.created_by,
+            r.created_at,
+        )
+
+
 class Region(BaseModel):
     """A labelled box on a page. Its UUID survives export, re-import and merges."""
 

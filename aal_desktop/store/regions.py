@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from ..core.geometry import Box
-from ..core.records import Outline, Region
+from ..core.records import Outline, Region, RegionListing
 from . import json_text
 from .db import Database
 
@@ -245,6 +245,16 @@ def page_outlines(db: Database, document_id: int, page: int) -> list[Outline]:
     # tuple.__new__ straight from each row (no Python call per region); `pending` is
     # SQLite's 0/1, which compares and hashes as False/True
     return list(map(partial(tuple.__new__, Outline), rows))
+
+
+def page_listing(db: Database, document_id: int, page: int) -> list[RegionListing]:
+    """The live regions of one page as a list shows them: sixteen columns, a tuple each."""
+    rows = db.conn.execute(
+        f"SELECT {', '.join(RegionListing._fields)} FROM regions "
+        "WHERE document_id = ? AND page = ? AND +deleted = 0",  # by (document, page)
+        [document_id, page],
+    )
+    return list(map(partial(tuple.__new__, RegionListing), rows))
 
 
 def data_stamp(db: Database) -> tuple[int, int, int]:

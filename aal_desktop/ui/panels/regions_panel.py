@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import AalError
-from ...core.records import Region
+from ...core.records import Region, RegionListing
+from ...services import page_view
 from ...services import regions as region_service
 from ...services.project import Change
 from ..session import Session
@@ -47,7 +48,7 @@ HEADERS = ("Class", "Text", "Origin")
 Index = QModelIndex | QPersistentModelIndex
 
 
-def origin_text(region: Region) -> str:
+def origin_text(region: Region | RegionListing) -> str:
     """'human' or 'model docl 1.0 · 0.87 · pending' (who drew it is in the tooltip)."""
     if region.origin == "model":
         parts = ["model"]
@@ -64,33 +65,35 @@ def origin_text(region: Region) -> str:
     return region.origin
 
 
-def reading_key(region: Region) -> tuple[float, float, float]:
+def reading_key(region: RegionListing) -> tuple[float, float, float]:
     """Reading order when set, else top-to-bottom, left-to-right."""
     order = region.reading_order if region.reading_order is not None else 1e9
-    return (order, round(region.box.y0, 0), region.box.x0)
+    return (order, round(region.y0, 0), region.x0)
 
 
 class RegionsModel(QAbstractTableModel):
-    """The page's regions in reading order; cells computed when the view asks for them."""
+    """The page's regions in reading order, as listing tuples (a page of 10,000 is read
+    without building 10,000 Regions); cells computed when the view asks for them."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.rows: list[Region] = []
+        self.rows: list[RegionListing] = []
         self._keys: list[tuple[float, float, float, str]] = []
         self.row_of: dict[str, int] = {}
 
     @staticmethod
-    def _key(r: Region) -> tuple[float, float, float, str]:
+    def _key(r: RegionListing) -> tuple[float, float, float, str]:
         return (*reading_key(r), r.id)
 
     def _reindex(self) -> None:
         self.row_of = {r.id: i for i, r in enumerate(self.rows)}
 
-    def set_regions(self, regions: list[Region]) -> None:
+    def set_regions(self, regions: list[RegionListing]) -> None:
         self.beginResetModel()
-        self.rows = sorted(regions, key=self._key)
-        self._keys = [self._key(r) for r in self.rows]
+        keyed = sorted((self._key(r), r) for r in regions)  # keys are unique (they end in id)
+        self._keys = [k for k, _r in keyed]
+        self.rows = [r for _k, r in keyed]
         self._reindex()
         self.endResetModel()
 
@@ -103,8 +106,9 @@ class RegionsModel(QAbstractTableModel):
         self.endRemoveRows()
         self._reindex()
 
-    def put(self, region: Region) -> None:
+    def put(self, state: Region) -> None:
         """Insert or update one region's row (moved when its reading position changed)."""
+        region = RegionListing.of(state)
         row = self.row_of.get(region.id)
         key = self._key(region)
         if row is not None and self._keys[row] == key:
@@ -149,10 +153,7 @@ class RegionsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DecorationRole:
                 return swatch(cls.color if cls is not None else "#808080", 12)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (
-                    f"region {r.id}\n{r.box.x0:.1f}, {r.box.y0:.1f} – "
-                    f"{r.box.x1:.1f}, {r.box.y1:.1f} pt"
-                )
+                return f"region {r.id}\n{r.x0:.1f}, {r.y0:.1f} – {r.x1:.1f}, {r.y1:.1f} pt"
         elif col == 1:
             text = " ".join((r.text or "").split())
             if role == Qt.ItemDataRole.DisplayRole:
@@ -316,9 +317,9 @@ class RegionsPanel(QWidget):
     def reload(self) -> None:
         """Rows from the store, keeping the selected ids selected."""
         keep = set(self._wanted)
-        regions: list[Region] = []
+        regions: list[RegionListing] = []
         if self._doc is not None and self._page is not None:
-            regions = region_service.list_regions(self.session.project, self._doc, self._page)
+            regions = page_view.page_listing(self.session.project, self._doc, self._page)
         self._syncing = True
         try:
             self.model.set_regions(regions)
