@@ -226,6 +226,7 @@ class WorkerProcess:
             sock = socket.socket(fileno=os.dup(parent_conn.fileno()))
             with socket.socket(fileno=os.dup(child_conn.fileno())) as child_end:
                 for end in (sock, child_end):
+                    end.setblocking(True)  # as the Connection expects, whatever the default
                     with contextlib.suppress(OSError):
                         end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _PIPE_BUFFER)
         deathsig = threading.current_thread() is threading.main_thread()
