@@ -79,7 +79,9 @@ def jobs_for(snapshot: ReleaseSnapshot) -> list[ImageJob]:
     return jobs
 
 
-def encode_png(width: int, height: int, stride: int, samples: bytes, level: int = 3) -> bytes:
+def encode_png(
+    width: int, height: int, stride: int, samples: bytes | bytearray, level: int = 3
+) -> bytes:
     """RGB samples as PNG bytes, with zlib at `level`.
 
     Why not MuPDF's PNG writer: it deflates at the default level 6, which is most of the

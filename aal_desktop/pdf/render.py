@@ -7,15 +7,21 @@ Fast paths for the window (issue 16): each worker keeps the last few pages as Mu
 display lists, so a page is interpreted once and every later render of it (sharper, or
 another part) only rasterises; ``render_fit`` renders at the size the view shows first,
 ``render_area`` only the part of the page in view, and ``render_page`` sharpens after.
+
+``render_screen`` is the window's render: four bytes a pixel in the layout the GUI paints
+(``QImage.Format_RGB32``), so the image is drawn straight from the bytes that came down
+the worker's pipe (out of band, see worker.py), with no conversion and no copy.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import pickle
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aal_desktop.pdf import engine
 
@@ -29,20 +35,51 @@ _documents: OrderedDict[_DocKey, pymupdf.Document] = OrderedDict()
 _lists: OrderedDict[tuple[_DocKey, int], tuple[pymupdf.DisplayList, float, float]] = OrderedDict()
 
 
+RGB = "RGB"
+"""Three bytes a pixel: R, G, B."""
+BGRX = "BGRX"
+"""Four bytes a pixel: B, G, R, 255 (a little-endian 0xffRRGGBB, ``QImage.Format_RGB32``)."""
+
+
 @dataclass(frozen=True)
 class RenderedPage:
-    """An RGB image of a page (no alpha), ``stride`` bytes per row.
+    """An image of a page (no alpha), ``stride`` bytes per row, pixels as ``pixel_format``
+    says (RGB unless asked otherwise).
 
     ``zoom`` is the scale it was rendered at (0 when unknown) and ``origin`` the page point
     (displayed space) at its top-left corner: (0, 0) unless only an area was rendered.
+    Pickled with protocol 5, the pixels are a PickleBuffer: a worker sends them out of
+    band, and the copy that arrives is a bytearray the result keeps.
     """
 
     width: int
     height: int
     stride: int
-    samples: bytes
+    samples: bytes | bytearray
     zoom: float = 0.0
     origin: tuple[float, float] = (0.0, 0.0)
+    pixel_format: str = RGB
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        samples: Any = self.samples
+        if isinstance(protocol, int) and protocol >= 5:
+            samples = pickle.PickleBuffer(samples)
+        fields = (self.width, self.height, self.stride, samples, self.zoom, self.origin)
+        return (_rebuild, (*fields, self.pixel_format))
+
+
+def _rebuild(
+    width: int,
+    height: int,
+    stride: int,
+    samples: Any,
+    zoom: float,
+    origin: tuple[float, float],
+    pixel_format: str,
+) -> RenderedPage:
+    if isinstance(samples, memoryview):  # an out-of-band buffer sent read-only
+        samples = samples.obj
+    return RenderedPage(width, height, stride, samples, zoom, origin, pixel_format)
 
 
 def _open(pdf_path: str) -> tuple[_DocKey, pymupdf.Document]:
@@ -112,6 +149,36 @@ def render_page(pdf_path: str, page_number: int, zoom: float) -> RenderedPage:
 
     dl, _w, _h = _display_list(pdf_path, page_number)
     return _rendered(dl.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False), zoom)
+
+
+def render_screen(pdf_path: str, page_number: int, zoom: float) -> RenderedPage:
+    """``render_page`` for the window: pixels as BGRX (the GUI's own layout) on a
+    little-endian machine, RGB elsewhere; the same colours either way."""
+    if sys.byteorder != "little":
+        return render_page(pdf_path, page_number, zoom)
+    pymupdf = engine.load()
+    mupdf = pymupdf.mupdf
+
+    dl, _w, _h = _display_list(pdf_path, page_number)
+    # as DisplayList.get_pixmap, but into a BGR pixmap with alpha, cleared to opaque white
+    # (a 4th byte per pixel that stays 255); the same painters draw the same colours
+    matrix = mupdf.FzMatrix(zoom, 0, 0, zoom, 0, 0)
+    bbox = mupdf.fz_round_rect(
+        mupdf.fz_transform_rect(mupdf.fz_bound_display_list(dl.this), matrix)
+    )
+    bgr = mupdf.FzColorspace(mupdf.FzColorspace.Fixed_BGR)
+    pix = mupdf.fz_new_pixmap_with_bbox(bgr, bbox, mupdf.FzSeparations(), 1)
+    mupdf.fz_clear_pixmap_with_value(pix, 0xFF)
+    device = mupdf.fz_new_draw_device(matrix, pix)
+    try:
+        everything = mupdf.FzRect(mupdf.FzRect.Fixed_INFINITE)
+        mupdf.fz_run_display_list(dl.this, device, mupdf.FzMatrix(), everything, mupdf.FzCookie())
+    finally:
+        mupdf.fz_close_device(device)
+    samples = bytearray(mupdf.fz_pixmap_samples_memoryview(pix))
+    width, height = mupdf.fz_pixmap_width(pix), mupdf.fz_pixmap_height(pix)
+    stride = mupdf.fz_pixmap_stride(pix)
+    return RenderedPage(width, height, stride, samples, zoom, pixel_format=BGRX)
 
 
 def fit_zoom(page_width: float, page_height: float, width_px: int, height_px: int) -> float:

@@ -7,6 +7,9 @@ calls; it is started lazily (or at once with ``start()``) and restarted after a 
 or a crash. A child can load PyMuPDF as soon as it starts (``preload``), before the first
 request arrives. MuPDF's messages never reach the shared stdout: the child switches
 their printing off and sends them back with each reply, and the parent logs them.
+Large buffers in a result (pickle protocol 5 ``PickleBuffer``s, e.g. a rendered page's
+pixels) travel out of band: raw bytes on the pipe after the pickled reply, read by the
+parent straight into the buffers the result is rebuilt over, never copied through a pickle.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import ctypes
 import importlib
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
@@ -37,6 +42,9 @@ layout model and pymupdf4llm (rendering and inspection only), or nothing."""
 
 _SPAWN = multiprocessing.get_context("spawn")
 _PR_SET_PDEATHSIG = 1
+_OUT_OF_BAND = "oob"  # a reply header: the pickled reply and its raw buffers follow
+_RAW_FD = sys.platform != "win32"  # the pipe is a socket pair with a file descriptor
+_PIPE_BUFFER = 4 * 1024 * 1024  # a page's pixels pass in a few writes, not hundreds
 
 
 class WorkerError(Exception):
@@ -106,6 +114,54 @@ def _die_with_parent(parent_pid: int, deathsig: bool) -> None:
     ).start()
 
 
+def _write_all(fd: int, data: memoryview) -> None:
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _read_into(sock: socket.socket, buffer: bytearray) -> None:
+    """Fill `buffer` from the pipe, in one call as a rule (MSG_WAITALL: the GIL is
+    released once, not once a chunk); EOFError when the child dies half-way."""
+    view, got = memoryview(buffer), 0
+    while got < len(view):
+        n = sock.recv_into(view[got:], len(view) - got, socket.MSG_WAITALL)
+        if n == 0:
+            raise EOFError("the worker's pipe closed during a reply")
+        got += n
+
+
+def _send_reply(conn: Connection, reply: tuple[Any, ...]) -> None:
+    """Pickle `reply` (protocol 5) and send it; its PickleBuffers follow out of band."""
+    buffers: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(reply, protocol=5, buffer_callback=buffers.append)
+    if not buffers:
+        conn.send_bytes(data)  # what conn.recv() reads
+        return
+    raws = [b.raw() for b in buffers]
+    conn.send((_OUT_OF_BAND, [r.nbytes for r in raws], data))
+    for raw in raws:
+        if _RAW_FD:
+            _write_all(conn.fileno(), raw)
+        else:
+            conn.send_bytes(raw)
+
+
+def _receive_reply(conn: Connection, sock: socket.socket | None) -> Any:
+    """The counterpart of `_send_reply`: out-of-band buffers land in bytearrays that the
+    rebuilt result keeps (no copy after the pipe's own). `sock`: the pipe as a socket."""
+    reply = conn.recv()
+    if not (isinstance(reply, tuple) and reply and reply[0] == _OUT_OF_BAND):
+        return reply
+    _, sizes, data = reply
+    buffers = [bytearray(n) for n in sizes]
+    for buffer in buffers:
+        if sock is not None:
+            _read_into(sock, buffer)
+        else:
+            conn.recv_bytes_into(buffer)
+    return pickle.loads(data, buffers=buffers)
+
+
 def _child_main(
     conn: Connection, parent_pid: int, deathsig: bool, preload: Preload = None, nice: int = 0
 ) -> None:
@@ -134,7 +190,7 @@ def _child_main(
             reply = ("err", type(exc).__name__, str(exc), traceback.format_exc())
         notes = engine.messages()  # also silences a PyMuPDF the call imported directly
         try:
-            conn.send((*reply, notes))
+            _send_reply(conn, (*reply, notes))
         except (EOFError, OSError):
             return
         except Exception as exc:  # e.g. the result cannot be pickled
@@ -152,6 +208,8 @@ class WorkerProcess:
         self.nice = nice  # > 0: background work, which yields the CPU to the rest
         self._process: Any = None
         self._conn: Connection | None = None
+        self._sock: socket.socket | None = None  # the same pipe, for raw reads
+        self._sent: str | None = None  # the call `send()` started, until `receive()`
         self._lock = threading.Lock()
         self._closed = False
 
@@ -163,6 +221,14 @@ class WorkerProcess:
 
     def _start(self) -> None:
         parent_conn, child_conn = _SPAWN.Pipe(duplex=True)
+        sock: socket.socket | None = None
+        if _RAW_FD:  # the pipe is a socket pair: raw reads (see above), large buffers
+            sock = socket.socket(fileno=os.dup(parent_conn.fileno()))
+            with socket.socket(fileno=os.dup(child_conn.fileno())) as child_end:
+                for end in (sock, child_end):
+                    end.setblocking(True)  # as the Connection expects, whatever the default
+                    with contextlib.suppress(OSError):
+                        end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _PIPE_BUFFER)
         deathsig = threading.current_thread() is threading.main_thread()
         process = _SPAWN.Process(
             target=_child_main,
@@ -172,12 +238,12 @@ class WorkerProcess:
         )
         process.start()
         child_conn.close()
-        self._process, self._conn = process, parent_conn
+        self._process, self._conn, self._sock = process, parent_conn, sock
 
     def _kill(self) -> None:
         """Kill the child (SIGKILL) and forget it; the next call starts a fresh one."""
-        process, conn = self._process, self._conn
-        self._process, self._conn = None, None
+        process, conn, sock = self._process, self._conn, self._sock
+        self._process, self._conn, self._sock = None, None, None
         if process is not None:
             if process.is_alive():
                 process.kill()
@@ -188,6 +254,8 @@ class WorkerProcess:
                 pass
         if conn is not None:
             conn.close()
+        if sock is not None:
+            sock.close()
 
     def start(self) -> None:
         """Start the child now (it loads `preload` at once), so the first call need not wait
@@ -203,34 +271,77 @@ class WorkerProcess:
         """Run module-level ``func(*args)`` in the child and return its result."""
         name = function_name(func)
         with self._lock:
-            if self._closed:
-                raise RuntimeError(f"{self.name} is closed")
-            if self._process is None or not self._process.is_alive():
-                self._kill()
-                self._start()
-            conn, process = self._conn, self._process
-            assert conn is not None and process is not None
+            conn = self._send_locked(name, args)
             try:
-                conn.send((name, args))
                 ready = conn.poll(timeout)
-            except (OSError, EOFError, BrokenPipeError) as exc:
+            except (OSError, EOFError) as exc:
                 self._kill()
                 raise WorkerCrashed(f"{self.name} died: {exc}") from exc
             if not ready:
                 self._kill()
                 raise WorkerTimeout(f"{name} timed out after {timeout:g} s")
-            try:
-                reply = conn.recv()
-            except (OSError, EOFError) as exc:
-                process.join(1.0)
-                code = process.exitcode
-                self._kill()
-                raise WorkerCrashed(f"{self.name} died (exit code {code})") from exc
+            reply = self._receive_locked()
+        return self._result(name, reply)
+
+    def send(self, func: Callable[..., Any], *args: Any) -> int:
+        """Start ``func(*args)`` in the child without waiting for it. Returns the pipe's file
+        descriptor, readable once the reply (or the child's death) is there: then
+        `receive()`. For one event-loop owner that watches the descriptor instead of
+        parking a thread in `call`; the owner keeps its own time limit (`reset()`)."""
+        name = function_name(func)
+        with self._lock:
+            conn = self._send_locked(name, args)
+            self._sent = name
+            return conn.fileno()
+
+    def receive(self) -> Any:
+        """The result of the call `send()` started (blocks until the reply is complete)."""
+        with self._lock:
+            name, self._sent = self._sent, None
+            if name is None:
+                raise RuntimeError(f"{self.name}: nothing was sent")
+            reply = self._receive_locked()
+        return self._result(name, reply)
+
+    def reset(self) -> None:
+        """Kill the child and forget it (a call sent is dropped); the next starts afresh."""
+        with self._lock:
+            self._sent = None
+            self._kill()
+
+    def _send_locked(self, name: str, args: tuple[Any, ...]) -> Connection:
+        if self._closed:
+            raise RuntimeError(f"{self.name} is closed")
+        if self._process is None or not self._process.is_alive():
+            self._kill()
+            self._start()
+        conn = self._conn
+        assert conn is not None
+        try:
+            conn.send((name, args))
+        except (OSError, EOFError) as exc:
+            self._kill()
+            raise WorkerCrashed(f"{self.name} died: {exc}") from exc
+        return conn
+
+    def _receive_locked(self) -> Any:
+        conn, process, sock = self._conn, self._process, self._sock
+        if conn is None or process is None:
+            raise WorkerCrashed(f"{self.name} died")
+        try:
+            return _receive_reply(conn, sock)
+        except (OSError, EOFError) as exc:
+            process.join(1.0)
+            code = process.exitcode
+            self._kill()
+            raise WorkerCrashed(f"{self.name} died (exit code {code})") from exc
+
+    def _result(self, name: str, reply: Any) -> Any:
         *reply, notes = reply
         if notes:
             engine.log_messages(notes, f"{self.name}: {name}")
         if reply[0] == "ok":
-            return reply[1]  # type: ignore[no-any-return]
+            return reply[1]
         raise WorkerError(reply[1], reply[2], reply[3])
 
     def abort(self) -> None:

@@ -6,6 +6,12 @@ child processes; a render past its time limit is killed (its worker is replaced 
 next call) and reported as failed. Only as many jobs as there are workers are handed to
 the pool; the rest wait here, newest visible request first, so paging quickly never
 leaves the window waiting behind stale pages.
+
+A page someone waits for comes back the short way (issue: the cold page took twice a
+plain render): rendered as BGRX, the GUI's own pixel layout (`render_screen`), sent out of
+band down the pipe into a bytearray, read by this thread's event loop as soon as the pipe
+is readable (LoopWorkerPool), and drawn from that very buffer: no pickling of the pixels,
+no conversion, no copy, no thread to wake.
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 
 from ..pdf import words as pdf_words
-from ..pdf.render import RenderedPage, render_page
+from ..pdf.render import BGRX, RenderedPage, render_screen
 from ..pdf.worker import WorkerCrashed, WorkerError, WorkerPool, WorkerTimeout
+from .loop_pool import LoopWorkerPool
 
 
 def pin_python_singletons() -> None:
@@ -74,8 +81,17 @@ def zoom_bucket(zoom: float) -> float:
 
 
 def image_from_rendered(page: RenderedPage) -> QImage:
-    """A QImage that owns its pixels (the worker's bytes are not kept alive)."""
-    image = QImage(page.samples, page.width, page.height, page.stride, QImage.Format.Format_RGB888)
+    """A QImage of the page in the format fastest to paint (RGB32).
+
+    BGRX pixels (`render_screen`) are that format already: the image is built over the
+    buffer they arrived in, which it keeps alive, with no copy. RGB pixels are converted
+    into a QImage that owns its own copy."""
+    size = (page.width, page.height, page.stride)
+    if page.pixel_format == BGRX:
+        image = QImage(page.samples, *size, QImage.Format.Format_RGB32)
+        # over a bytearray the image is writable and keeps it; over bytes, it owns a copy
+        return image if isinstance(page.samples, bytearray) else image.copy()
+    image = QImage(page.samples, *size, QImage.Format.Format_RGB888)
     return image.convertToFormat(QImage.Format.Format_RGB32)  # a copy, and faster to paint
 
 
@@ -119,7 +135,7 @@ class RenderService(QObject):
         self,
         parent: QObject | None = None,
         *,
-        render: RenderFunc = render_page,
+        render: RenderFunc = render_screen,
         workers: int = DEFAULT_WORKERS,
         timeout: float = DEFAULT_TIMEOUT_S,
         cache_bytes: int = DEFAULT_CACHE_BYTES,
@@ -131,9 +147,15 @@ class RenderService(QObject):
         self.cache_bytes = cache_bytes
         # pages someone asked for go to `_pool`; prefetches, thumbnails and words to
         # `_background`, whose worker runs niced: on a busy machine (two cores, the window,
-        # two renders) a neighbour's prefetch made the page being waited for twice as slow
+        # two renders) a neighbour's prefetch made the page being waited for twice as slow.
+        # `_pool`'s replies are read by this thread's event loop (loop_pool.py), so a page
+        # reaches the screen without waking a thread for it
+        self._pool: WorkerPool | LoopWorkerPool
         if self.workers >= 2:
-            self._pool = WorkerPool(self.workers - 1)
+            if sys.platform == "win32":
+                self._pool = WorkerPool(self.workers - 1)
+            else:
+                self._pool = LoopWorkerPool(self.workers - 1, self)
             self._background = WorkerPool(1, nice=BACKGROUND_NICE)
         else:
             self._pool = self._background = WorkerPool(1)
@@ -330,24 +352,33 @@ class RenderService(QObject):
             else:
                 return
 
-    def _submit(self, job: _Job, pool: WorkerPool) -> None:
+    def _submit(self, job: _Job, pool: WorkerPool | LoopWorkerPool) -> None:
         del self._pending[job.key]
         _sha, page, zoom = job.key
         future = pool.submit(self._render, job.pdf_path, page, zoom, timeout=self.timeout)
         self._inflight[job.key] = future
-        future.add_done_callback(partial(self._on_done, job.key))
+        here = isinstance(pool, LoopWorkerPool)  # its futures complete on this thread
+        future.add_done_callback(partial(self._on_done, job.key, here))
 
-    def _on_done(self, key: RenderKey, future: concurrent.futures.Future[Any]) -> None:
-        """Runs in a pool thread: build the QImage here, hand it to the GUI thread."""
+    def _on_done(self, key: RenderKey, here: bool, future: concurrent.futures.Future[Any]) -> None:
+        """Build the QImage where the reply arrived (a pool thread, or the GUI thread when
+        `here`), and hand it to the GUI thread (at once when it is there already)."""
         if self._closed:
             return
         try:
             result = future.result()
             image = image_from_rendered(result)
         except BaseException as exc:  # every failure becomes a reason on the page
-            self._failed_in_worker.emit(key, failure_reason(exc, self.timeout))
+            reason = failure_reason(exc, self.timeout)
+            if here:
+                self._on_failed(key, reason)
+            else:
+                self._failed_in_worker.emit(key, reason)
             return
-        self._succeeded.emit(key, image)
+        if here:
+            self._on_succeeded(key, image)
+        else:
+            self._succeeded.emit(key, image)
 
     @Slot(object, QImage)
     def _on_succeeded(self, key: RenderKey, image: QImage) -> None:

@@ -68,3 +68,23 @@ def test_fast_paths_run_in_a_worker(tmp_path: Path) -> None:
         sharp = worker.call(render_page, path, 0, 1.0, timeout=60)
     assert isinstance(first, RenderedPage) and first.height == 300
     assert (sharp.width, sharp.height) == (595, 842)
+
+
+@pytest.mark.parametrize("rotation, crop", [(0, False), (90, True)])
+def test_render_screen_is_render_page_as_bgrx(tmp_path: Path, rotation: int, crop: bool) -> None:
+    import sys
+
+    from aal_desktop.pdf.render import render_screen
+
+    path = str(_pdf(tmp_path, rotation=rotation, crop=crop))
+    rgb, screen = render_page(path, 0, 1.5), render_screen(path, 0, 1.5)
+    assert (screen.width, screen.height, screen.zoom) == (rgb.width, rgb.height, 1.5)
+    if sys.byteorder != "little":
+        assert screen.pixel_format == "RGB"
+        return
+    assert screen.pixel_format == "BGRX" and screen.stride == 4 * screen.width
+    n = screen.width * screen.height
+    back, bgrx = bytearray(3 * n), screen.samples
+    back[0::3], back[1::3], back[2::3] = bgrx[2::4], bgrx[1::4], bgrx[0::4]
+    assert bytes(back) == rgb.samples  # the same colours
+    assert screen.samples[3::4] == b"\xff" * n

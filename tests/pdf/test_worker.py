@@ -252,3 +252,42 @@ def test_close_ends_running_jobs_and_refuses_new_ones() -> None:
         running.result(timeout=10)
     with pytest.raises(RuntimeError):
         pool.submit(add, 1, 1, timeout=1)
+
+
+def big_buffer(n: int) -> object:
+    """A result carrying a protocol-5 PickleBuffer, like a rendered page's pixels."""
+    import pickle
+
+    from aal_desktop.pdf.render import RenderedPage
+
+    data = bytearray(range(256)) * (n // 256)
+    return ("head", RenderedPage(n // 4, 1, n, data, 1.0, pixel_format="BGRX"), pickle.dumps(1))
+
+
+def test_large_buffers_come_out_of_band_into_a_bytearray(worker: WorkerProcess) -> None:
+    n = 4 * 1024 * 1024
+    head, page, tail = worker.call(big_buffer, n, timeout=30)
+    assert head == "head" and tail == __import__("pickle").dumps(1)
+    assert isinstance(page.samples, bytearray) and len(page.samples) == n
+    assert page.samples[:256] == bytearray(range(256)) and page.pixel_format == "BGRX"
+    assert worker.call(add, 2, 3, timeout=30) == 5  # the pipe is in step afterwards
+
+
+def test_send_then_receive_when_the_pipe_is_readable() -> None:
+    import select
+
+    with WorkerProcess() as w:
+        fd = w.send(add, 4, 5)
+        assert select.select([fd], [], [], 30)[0] == [fd]
+        assert w.receive() == 9
+        w.send(fail, "no")
+        with pytest.raises(WorkerError):
+            w.receive()
+        w.send(sleep_then_pid, 60)
+        w.reset()  # the owner's time limit: the child is killed, the next call gets a new one
+        assert w.call(add, 1, 1, timeout=30) == 2
+        fd = w.send(die)
+        select.select([fd], [], [], 30)
+        with pytest.raises(WorkerCrashed):
+            w.receive()
+        assert w.call(add, 2, 2, timeout=30) == 4

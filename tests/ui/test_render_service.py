@@ -134,3 +134,21 @@ def test_a_page_asked_for_does_not_wait_for_a_slow_prefetch_and_background_work_
             assert os.getpriority(os.PRIO_PROCESS, background) == min(mine + 10, 19)
     finally:
         service.close()
+
+
+def test_screen_pixels_become_an_image_without_a_copy(qtbot):
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    from aal_desktop.ui.render_service import image_from_rendered
+
+    if sys.byteorder != "little":
+        pytest.skip("BGRX is the GUI's layout on little-endian machines")
+    data = bytearray(b"\x10\x20\x30\xff" * 6)
+    image = image_from_rendered(RenderedPage(3, 2, 12, data, 1.0, pixel_format="BGRX"))
+    assert image.format() == QImage.Format.Format_RGB32 and image.pixel(2, 1) == 0xFF302010
+    data[0:3] = b"\x00\x00\x00"  # the image is over the very buffer that arrived
+    assert image.pixel(0, 0) == 0xFF000000
+    rgb = image_from_rendered(RenderedPage(1, 1, 3, b"\x30\x20\x10"))
+    assert rgb.format() == QImage.Format.Format_RGB32 and rgb.pixel(0, 0) == 0xFF302010
