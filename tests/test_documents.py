@@ -69,6 +69,10 @@ def test_bad_files_are_rejected_one_line_each_and_do_not_stop_the_rest(
         if o.status == "rejected":
             assert o.path.name in o.line() and o.reason
     assert len(documents.list_documents(project)) == 1
+    # the blob is copied while the file is checked: a refused file leaves no copy behind
+    (kept,) = documents.list_documents(project)
+    blobs = [p for p in project.blobs.root.rglob("*") if p.is_file()]
+    assert blobs == [project.blobs.path(kept.sha256)]
 
 
 def test_encrypted_file_needs_password_once(project: Project, tmp_path: Path) -> None:
@@ -89,6 +93,10 @@ def test_encrypted_file_needs_password_once(project: Project, tmp_path: Path) ->
     assert d.encrypted and d.sha256 == sha256_file(enc)
     managed = pymupdf.open(project.blobs.path(d.sha256))
     assert not managed.needs_pass and "Secret words" in managed[0].get_text()
+    # the encrypted bytes copied while checking were dropped: only the decrypted blob is kept
+    assert [p for p in project.blobs.root.rglob("*") if p.is_file()] == [
+        project.blobs.path(d.sha256)
+    ]
 
 
 def test_folders_are_walked_recursively(project: Project, tmp_path: Path) -> None:

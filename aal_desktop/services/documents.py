@@ -176,7 +176,16 @@ def _import_one(
     existing = find_by_sha(project, sha)
     if existing is not None:
         return ImportOutcome(path, "present", existing.id, existing.page_count, sha)
-    result = inspect_with_timeout(worker, str(path), password, timeout)
+    # The blob is copied (and fsynced) while the worker checks the file: the two take
+    # about as long on a long document, and the copy only becomes the blob if it passes.
+    copy = _BackgroundCopy(project, sha, path)
+    try:
+        result = inspect_with_timeout(worker, str(path), password, timeout)
+    except BaseException:
+        copy.discard()
+        raise
+    if not result.ok or result.decrypted_pdf is not None:
+        copy.discard()  # a refused file leaves no blob; a decrypted one is stored as such
     if not result.ok:
         return ImportOutcome(path, "rejected", sha256=sha, kind=result.kind, reason=result.reason)
     # Blob first (atomic rename), then rows in one transaction: a kill in between leaves a
@@ -184,7 +193,9 @@ def _import_one(
     if result.decrypted_pdf is not None:
         project.blobs.put_bytes(sha, result.decrypted_pdf)
     else:
-        project.blobs.put_file(sha, path)
+        staged = copy.wait()  # its OSError is raised here, as put_file's was
+        if staged is not None:
+            project.blobs.adopt(sha, staged)
     now = _now()
     with transaction(project.db):
         doc_id = document_rows.insert(
@@ -202,11 +213,43 @@ def _import_one(
             now,
             DocStatus.todo.value,
         )
-        document_rows.insert_page_rows(project.db, result.pages.rows(doc_id))
+        document_rows.insert_page_runs(project.db, doc_id, result.pages.runs())
         document_rows.add_status_change(
             project.db, doc_id, None, DocStatus.todo.value, project.user, now, "imported"
         )
     return ImportOutcome(path, "imported", doc_id, result.page_count, sha)
+
+
+class _BackgroundCopy:
+    """`BlobStore.stage_file` in a thread: the copy under a temporary name, or its error."""
+
+    def __init__(self, project: Project, sha256: str, source: Path) -> None:
+        import threading  # here: `aal doc list` loads no threads
+
+        self._blobs, self._sha, self._source = project.blobs, sha256, source
+        self._staged: Path | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="aal-import-copy", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._staged = self._blobs.stage_file(self._sha, self._source)
+        except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
+            self._error = exc
+
+    def wait(self) -> Path | None:
+        """The staged copy (None: the blob was already there); raises the copy's error."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._staged
+
+    def discard(self) -> None:
+        """Wait for the copy and remove it (a failed copy removed its own)."""
+        self._thread.join()
+        if self._staged is not None:
+            self._staged.unlink(missing_ok=True)
 
 
 def _box_json(box: tuple[float, float, float, float]) -> str:

@@ -56,9 +56,16 @@ class BlobStore:
 
     def put_file(self, sha256: str, source: Path) -> Path:
         """Copy in the kernel (copy_file_range/sendfile), fsync, then rename into place."""
+        staged = self.stage_file(sha256, source)
+        return self.path(sha256) if staged is None else self.adopt(sha256, staged)
+
+    def stage_file(self, sha256: str, source: Path) -> Path | None:
+        """The first half of `put_file`: a durable copy under a temporary name beside the
+        blob's (swept at the next open if never adopted), or None when the blob exists.
+        Import copies while the file is checked, and adopts or discards the copy after."""
         target = self.path(sha256)
         if target.is_file():
-            return target
+            return None
         target.parent.mkdir(parents=True, exist_ok=True)
         import tempfile  # here: opening a project (every `aal` command) writes no blob
 
@@ -68,9 +75,18 @@ class BlobStore:
             shutil.copyfile(source, tmp)
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
-            os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
+            raise
+        return Path(tmp)
+
+    def adopt(self, sha256: str, staged: Path) -> Path:
+        """Rename a `stage_file` copy into place (atomic: the blob is whole or absent)."""
+        target = self.path(sha256)
+        try:
+            os.replace(staged, target)
+        except BaseException:
+            staged.unlink(missing_ok=True)
             raise
         return target
 

@@ -168,6 +168,30 @@ def insert_page_rows(db: Database, rows: Sequence[Sequence[Any]]) -> None:
     )
 
 
+# One statement a run of equal pages: the page numbers come from a counting CTE, so a
+# 1000-page document of one page size is one INSERT, not a thousand rows built in Python.
+_RUN_INSERT = (
+    "WITH RECURSIVE n(page) AS (SELECT ? UNION ALL SELECT page + 1 FROM n WHERE page < ?) "
+    "INSERT INTO pages (document_id, page, width, height, rotation, mediabox, cropbox) "
+    "SELECT ?, page, ?, ?, ?, ?, ? FROM n"
+)
+
+
+def insert_page_runs(
+    db: Database, document_id: int, runs: Iterable[tuple[int, int, float, float, int, str, str]]
+) -> None:
+    """Add a new document's pages rows from runs of consecutive pages that share their
+    geometry: (first page, count, width, height, rotation, mediabox, cropbox as JSON)."""
+    single: list[tuple[Any, ...]] = []
+    for first, count, *geometry in runs:
+        if count == 1:
+            single.append((document_id, first, *geometry))
+        elif count > 1:
+            db.conn.execute(_RUN_INSERT, (first, first + count - 1, document_id, *geometry))
+    if single:
+        insert_page_rows(db, single)
+
+
 def list_pages(db: Database, document_id: int) -> list[PageRecord]:
     """The document's pages in page order."""
     rows = db.conn.execute(
