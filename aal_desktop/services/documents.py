@@ -159,6 +159,7 @@ def _import_one(
     timeout: float,
 ) -> ImportOutcome:
     from ..pdf.inspect import inspect_with_timeout
+    from ..pdf.worker import WorkerError
 
     if not path.exists():
         return ImportOutcome(path, "rejected", kind="missing", reason="no such file")
@@ -166,26 +167,46 @@ def _import_one(
         return ImportOutcome(path, "rejected", kind="missing", reason="not a regular file")
     try:
         size = path.stat().st_size
-        if size == 0:
-            return ImportOutcome(path, "rejected", kind="empty", reason="empty file (0 bytes)")
-        sha = sha256_file(path)
     except OSError as exc:
-        return ImportOutcome(
-            path, "rejected", kind="unreadable", reason=f"cannot read the file ({exc.strerror})"
-        )
-    existing = find_by_sha(project, sha)
-    if existing is not None:
-        return ImportOutcome(path, "present", existing.id, existing.page_count, sha)
-    # The blob is copied (and fsynced) while the worker checks the file: the two take
-    # about as long on a long document, and the copy only becomes the blob if it passes.
-    copy = _BackgroundCopy(project, sha, path)
+        return _unreadable(path, exc)
+    if size == 0:
+        return ImportOutcome(path, "rejected", kind="empty", reason="empty file (0 bytes)")
+    # The worker checks the file while this process copies it into the blob store (and
+    # fsyncs it): on a long document the two take about as long. The copy becomes the
+    # blob only if the file passes. A large file no document has the size of cannot be
+    # present (same bytes, same size), so it is hashed during the check too.
+    if size >= HASH_WHILE_CHECKING and not document_rows.has_size(project.db, size):
+        background = _Background(project, path, None)
+    else:
+        try:
+            sha = sha256_file(path)
+        except OSError as exc:
+            return _unreadable(path, exc)
+        existing = find_by_sha(project, sha)
+        if existing is not None:
+            return ImportOutcome(path, "present", existing.id, existing.page_count, sha)
+        background = _Background(project, path, sha)
     try:
         result = inspect_with_timeout(worker, str(path), password, timeout)
-    except BaseException:
-        copy.discard()
+    except WorkerError:
+        background.discard()  # the worker could not read what was hashed, or the reverse
+        if isinstance(background.hash_error, OSError):
+            return _unreadable(path, background.hash_error)
         raise
-    if not result.ok or result.decrypted_pdf is not None:
-        copy.discard()  # a refused file leaves no blob; a decrypted one is stored as such
+    except BaseException:
+        background.discard()
+        raise
+    background.join()
+    if background.hash_error is not None:  # hashing failed after the worker's read
+        if isinstance(background.hash_error, OSError):
+            return _unreadable(path, background.hash_error)
+        raise background.hash_error
+    sha = background.sha256()
+    existing = find_by_sha(project, sha)  # (when hashed in the background: another import)
+    if existing is not None or not result.ok or result.decrypted_pdf is not None:
+        background.discard()  # a refused file leaves no blob; a decrypted one is stored as such
+    if existing is not None:
+        return ImportOutcome(path, "present", existing.id, existing.page_count, sha)
     if not result.ok:
         return ImportOutcome(path, "rejected", sha256=sha, kind=result.kind, reason=result.reason)
     # Blob first (atomic rename), then rows in one transaction: a kill in between leaves a
@@ -193,7 +214,7 @@ def _import_one(
     if result.decrypted_pdf is not None:
         project.blobs.put_bytes(sha, result.decrypted_pdf)
     else:
-        staged = copy.wait()  # its OSError is raised here, as put_file's was
+        staged = background.staged()  # its OSError is raised here, as put_file's was
         if staged is not None:
             project.blobs.adopt(sha, staged)
     now = _now()
@@ -220,36 +241,66 @@ def _import_one(
     return ImportOutcome(path, "imported", doc_id, result.page_count, sha)
 
 
-class _BackgroundCopy:
-    """`BlobStore.stage_file` in a thread: the copy under a temporary name, or its error."""
+HASH_WHILE_CHECKING = 1 << 20
+"""From this size, a file no document has the size of is hashed while it is checked
+(below it, hashing takes under a millisecond: not worth a wasted check of a present file)."""
 
-    def __init__(self, project: Project, sha256: str, source: Path) -> None:
+
+def _unreadable(path: Path, exc: OSError) -> ImportOutcome:
+    return ImportOutcome(
+        path, "rejected", kind="unreadable", reason=f"cannot read the file ({exc.strerror})"
+    )
+
+
+class _Background:
+    """In a thread: hash the file (unless its SHA-256 is given), then copy it under a
+    temporary name in the blob store (`BlobStore.stage_file`), while the worker checks it."""
+
+    def __init__(self, project: Project, source: Path, sha256: str | None) -> None:
         import threading  # here: `aal doc list` loads no threads
 
-        self._blobs, self._sha, self._source = project.blobs, sha256, source
+        self._blobs, self._source, self._sha = project.blobs, source, sha256
         self._staged: Path | None = None
-        self._error: BaseException | None = None
+        self.hash_error: BaseException | None = None
+        self._copy_error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="aal-import-copy", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
+            if self._sha is None:
+                self._sha = sha256_file(self._source)
+        except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
+            self.hash_error = exc
+            return
+        try:
             self._staged = self._blobs.stage_file(self._sha, self._source)
         except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
-            self._error = exc
+            self._copy_error = exc
 
-    def wait(self) -> Path | None:
+    def join(self) -> None:
+        """Wait for the hash and the copy (quick beside the check, which ran meanwhile)."""
+        self._thread.join()
+
+    def sha256(self) -> str:
+        """The file's SHA-256 (check `hash_error` first)."""
+        self._thread.join()
+        assert self._sha is not None, "hash_error is checked first"
+        return self._sha
+
+    def staged(self) -> Path | None:
         """The staged copy (None: the blob was already there); raises the copy's error."""
         self._thread.join()
-        if self._error is not None:
-            raise self._error
+        if self._copy_error is not None:
+            raise self._copy_error
         return self._staged
 
     def discard(self) -> None:
-        """Wait for the copy and remove it (a failed copy removed its own)."""
+        """Wait for the thread and remove its copy (a failed copy removed its own)."""
         self._thread.join()
         if self._staged is not None:
             self._staged.unlink(missing_ok=True)
+            self._staged = None
 
 
 def _box_json(box: tuple[float, float, float, float]) -> str:

@@ -88,6 +88,13 @@ def list_documents(
     return [from_row(r) for r in db.conn.execute(f"{SELECT}{where} ORDER BY id", params)]
 
 
+def has_size(db: Database, size: int) -> bool:
+    """Whether any document has exactly this many bytes (import: a file no document has
+    the size of cannot be present, so it need not be hashed before it is checked)."""
+    row = db.conn.execute("SELECT 1 FROM documents WHERE size = ? LIMIT 1", [size]).fetchone()
+    return row is not None
+
+
 def page_count(db: Database, document_id: int) -> int | None:
     """How many pages the document has, or None when there is no such document."""
     row = db.conn.execute("SELECT page_count FROM documents WHERE id = ?", [document_id]).fetchone()
