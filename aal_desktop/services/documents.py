@@ -198,6 +198,7 @@ def _import_one(
         raise
     background.join()
     if background.hash_error is not None:  # hashing failed after the worker's read
+        background.discard()
         if isinstance(background.hash_error, OSError):
             return _unreadable(path, background.hash_error)
         raise background.hash_error
@@ -253,8 +254,8 @@ def _unreadable(path: Path, exc: OSError) -> ImportOutcome:
 
 
 class _Background:
-    """In a thread: hash the file (unless its SHA-256 is given), then copy it under a
-    temporary name in the blob store (`BlobStore.stage_file`), while the worker checks it."""
+    """While the worker checks the file, in threads: copy it under a temporary name in the
+    blob store (`BlobStore.stage_file`) and, unless its SHA-256 is given, hash it."""
 
     def __init__(self, project: Project, source: Path, sha256: str | None) -> None:
         import threading  # here: `aal doc list` loads no threads
@@ -263,41 +264,45 @@ class _Background:
         self._staged: Path | None = None
         self.hash_error: BaseException | None = None
         self._copy_error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="aal-import-copy", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._copy, args=(sha256,), daemon=True)]
+        if sha256 is None:
+            self._threads.append(threading.Thread(target=self._hash, daemon=True))
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self) -> None:
+    def _hash(self) -> None:
         try:
-            if self._sha is None:
-                self._sha = sha256_file(self._source)
+            self._sha = sha256_file(self._source)
         except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
             self.hash_error = exc
-            return
+
+    def _copy(self, sha256: str | None) -> None:
         try:
-            self._staged = self._blobs.stage_file(self._sha, self._source)
+            self._staged = self._blobs.stage_file(self._source, sha256)
         except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
             self._copy_error = exc
 
     def join(self) -> None:
-        """Wait for the hash and the copy (quick beside the check, which ran meanwhile)."""
-        self._thread.join()
+        """Wait for the copy and the hash (quick beside the check, which ran meanwhile)."""
+        for thread in self._threads:
+            thread.join()
 
     def sha256(self) -> str:
         """The file's SHA-256 (check `hash_error` first)."""
-        self._thread.join()
+        self.join()
         assert self._sha is not None, "hash_error is checked first"
         return self._sha
 
     def staged(self) -> Path | None:
         """The staged copy (None: the blob was already there); raises the copy's error."""
-        self._thread.join()
+        self.join()
         if self._copy_error is not None:
             raise self._copy_error
         return self._staged
 
     def discard(self) -> None:
-        """Wait for the thread and remove its copy (a failed copy removed its own)."""
-        self._thread.join()
+        """Wait for the threads and remove the copy (a failed copy removed its own)."""
+        self.join()
         if self._staged is not None:
             self._staged.unlink(missing_ok=True)
             self._staged = None
