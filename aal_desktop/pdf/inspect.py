@@ -258,7 +258,6 @@ def _fast_pages(doc: pymupdf.Document, page_count: int) -> PackedPages | None:
     /Parent is not the node that lists it, sample pages that disagree with a real load),
     and the caller loads every page instead.
     """
-
     m = engine.load().mupdf
     try:
         pdf = m.pdf_document_from_fz_document(doc.this)
