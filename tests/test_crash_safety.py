@@ -107,3 +107,13 @@ def test_sigkill_during_import_leaves_no_half_written_row_or_blob(tmp_path: Path
         outcomes = documents.import_paths(project, [folder])
         assert all(o.status in {"imported", "present"} for o in outcomes)
         assert len(documents.list_documents(project)) == 40
+
+
+def test_opening_a_project_sweeps_copies_staged_before_their_hash(tmp_path: Path) -> None:
+    db = tmp_path / "aal.sqlite3"
+    with Project(db, user="lead1") as project:
+        staged = project.blobs.stage_file(make_pdf(tmp_path / "a.pdf"))  # no SHA-256 yet
+        assert staged is not None and staged.parent == project.blobs.root
+    with Project(db, user="lead1") as project:
+        assert not staged.exists()
+        assert not list(project.blobs.root.rglob(".tmp-*"))

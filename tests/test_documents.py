@@ -69,6 +69,10 @@ def test_bad_files_are_rejected_one_line_each_and_do_not_stop_the_rest(
         if o.status == "rejected":
             assert o.path.name in o.line() and o.reason
     assert len(documents.list_documents(project)) == 1
+    # the blob is copied while the file is checked: a refused file leaves no copy behind
+    (kept,) = documents.list_documents(project)
+    blobs = [p for p in project.blobs.root.rglob("*") if p.is_file()]
+    assert blobs == [project.blobs.path(kept.sha256)]
 
 
 def test_encrypted_file_needs_password_once(project: Project, tmp_path: Path) -> None:
@@ -89,6 +93,10 @@ def test_encrypted_file_needs_password_once(project: Project, tmp_path: Path) ->
     assert d.encrypted and d.sha256 == sha256_file(enc)
     managed = pymupdf.open(project.blobs.path(d.sha256))
     assert not managed.needs_pass and "Secret words" in managed[0].get_text()
+    # the encrypted bytes copied while checking were dropped: only the decrypted blob is kept
+    assert [p for p in project.blobs.root.rglob("*") if p.is_file()] == [
+        project.blobs.path(d.sha256)
+    ]
 
 
 def test_folders_are_walked_recursively(project: Project, tmp_path: Path) -> None:
@@ -152,3 +160,42 @@ def test_assignments_for_double_annotation(project: Project, doc_id: int) -> Non
     assert [d.id for d in documents.list_documents(project, assignee="bob")] == [doc_id]
     with pytest.raises(NotFound):
         documents.assign(project, doc_id, ["nobody"])
+
+
+def test_a_large_new_file_is_hashed_while_it_is_checked(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "HASH_WHILE_CHECKING", 1)  # every file counts as large
+    pdf = make_pdf(tmp_path / "a.pdf", pages=3)
+    (first,) = documents.import_paths(project, [pdf])
+    assert first.status == "imported" and first.sha256 == sha256_file(pdf)
+    assert sha256_file(project.blobs.path(first.sha256)) == first.sha256
+    assert len(documents.pages(project, first.document_id or 0)) == 3
+    # a file of a size some document has is hashed first, and found present
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(pdf.read_bytes())
+    (again,) = documents.import_paths(project, [copy])
+    assert again.status == "present" and again.document_id == first.document_id
+    # and when the size check is fooled (another import in between), the hash still is not
+    monkeypatch.setattr(documents.document_rows, "has_size", lambda db, size: False)
+    (raced,) = documents.import_paths(project, [copy])
+    assert raced.status == "present" and raced.document_id == first.document_id
+    assert [p for p in project.blobs.root.rglob("*") if p.is_file()] == [
+        project.blobs.path(first.sha256)
+    ]
+
+
+def test_a_large_file_that_cannot_be_hashed_is_unreadable(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "HASH_WHILE_CHECKING", 1)
+
+    def refuse(path: Path) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(documents, "sha256_file", refuse)
+    (outcome,) = documents.import_paths(project, [make_pdf(tmp_path / "a.pdf")])
+    assert outcome.status == "rejected" and outcome.kind == "unreadable"
+    assert "Permission denied" in (outcome.reason or "")
+    assert documents.list_documents(project) == []
+    assert not [p for p in project.blobs.root.rglob("*") if p.is_file()]

@@ -149,3 +149,25 @@ class PackedPages(Sequence[PageInfo]):
             )
             for i, o in enumerate(range(0, len(v), FIELDS))
         ]
+
+    def runs(self) -> list[tuple[int, int, float, float, int, str, str]]:
+        """Consecutive pages of equal geometry as (first page, count, width, height,
+        rotation, mediabox, cropbox): most documents are a handful of runs, stored with a
+        statement each instead of a row object a page (`store.documents.insert_page_runs`)."""
+        v = self.values
+        out: list[tuple[int, int, float, float, int, str, str]] = []
+        previous: array[float] | None = None
+        first = 0
+        for i, o in enumerate(range(0, len(v), FIELDS)):
+            page = v[o : o + FIELDS]
+            if page != previous:
+                if previous is not None:
+                    out.append(_run(first, i - first, previous))
+                previous, first = page, i
+        if previous is not None:
+            out.append(_run(first, len(self) - first, previous))
+        return out
+
+
+def _run(first: int, count: int, v: array[float]) -> tuple[int, int, float, float, int, str, str]:
+    return (first, count, v[0], v[1], int(v[2]), _box_text(v[3:7]), _box_text(v[7:11]))

@@ -159,6 +159,7 @@ def _import_one(
     timeout: float,
 ) -> ImportOutcome:
     from ..pdf.inspect import inspect_with_timeout
+    from ..pdf.worker import WorkerError
 
     if not path.exists():
         return ImportOutcome(path, "rejected", kind="missing", reason="no such file")
@@ -166,17 +167,47 @@ def _import_one(
         return ImportOutcome(path, "rejected", kind="missing", reason="not a regular file")
     try:
         size = path.stat().st_size
-        if size == 0:
-            return ImportOutcome(path, "rejected", kind="empty", reason="empty file (0 bytes)")
-        sha = sha256_file(path)
     except OSError as exc:
-        return ImportOutcome(
-            path, "rejected", kind="unreadable", reason=f"cannot read the file ({exc.strerror})"
-        )
-    existing = find_by_sha(project, sha)
+        return _unreadable(path, exc)
+    if size == 0:
+        return ImportOutcome(path, "rejected", kind="empty", reason="empty file (0 bytes)")
+    # The worker checks the file while this process copies it into the blob store (and
+    # fsyncs it): on a long document the two take about as long. The copy becomes the
+    # blob only if the file passes. A large file no document has the size of cannot be
+    # present (same bytes, same size), so it is hashed during the check too.
+    if size >= HASH_WHILE_CHECKING and not document_rows.has_size(project.db, size):
+        background = _Background(project, path, None)
+    else:
+        try:
+            sha = sha256_file(path)
+        except OSError as exc:
+            return _unreadable(path, exc)
+        existing = find_by_sha(project, sha)
+        if existing is not None:
+            return ImportOutcome(path, "present", existing.id, existing.page_count, sha)
+        background = _Background(project, path, sha)
+    try:
+        result = inspect_with_timeout(worker, str(path), password, timeout)
+    except WorkerError:
+        background.discard()  # the worker could not read what was hashed, or the reverse
+        if isinstance(background.hash_error, OSError):
+            return _unreadable(path, background.hash_error)
+        raise
+    except BaseException:
+        background.discard()
+        raise
+    background.join()
+    if background.hash_error is not None:  # hashing failed after the worker's read
+        background.discard()
+        if isinstance(background.hash_error, OSError):
+            return _unreadable(path, background.hash_error)
+        raise background.hash_error
+    sha = background.sha256()
+    existing = find_by_sha(project, sha)  # (when hashed in the background: another import)
+    if existing is not None or not result.ok or result.decrypted_pdf is not None:
+        background.discard()  # a refused file leaves no blob; a decrypted one is stored as such
     if existing is not None:
         return ImportOutcome(path, "present", existing.id, existing.page_count, sha)
-    result = inspect_with_timeout(worker, str(path), password, timeout)
     if not result.ok:
         return ImportOutcome(path, "rejected", sha256=sha, kind=result.kind, reason=result.reason)
     # Blob first (atomic rename), then rows in one transaction: a kill in between leaves a
@@ -184,7 +215,9 @@ def _import_one(
     if result.decrypted_pdf is not None:
         project.blobs.put_bytes(sha, result.decrypted_pdf)
     else:
-        project.blobs.put_file(sha, path)
+        staged = background.staged()  # its OSError is raised here, as put_file's was
+        if staged is not None:
+            project.blobs.adopt(sha, staged)
     now = _now()
     with transaction(project.db):
         doc_id = document_rows.insert(
@@ -202,11 +235,77 @@ def _import_one(
             now,
             DocStatus.todo.value,
         )
-        document_rows.insert_page_rows(project.db, result.pages.rows(doc_id))
+        document_rows.insert_page_runs(project.db, doc_id, result.pages.runs())
         document_rows.add_status_change(
             project.db, doc_id, None, DocStatus.todo.value, project.user, now, "imported"
         )
     return ImportOutcome(path, "imported", doc_id, result.page_count, sha)
+
+
+HASH_WHILE_CHECKING = 1 << 20
+"""From this size, a file no document has the size of is hashed while it is checked
+(below it, hashing takes under a millisecond: not worth a wasted check of a present file)."""
+
+
+def _unreadable(path: Path, exc: OSError) -> ImportOutcome:
+    return ImportOutcome(
+        path, "rejected", kind="unreadable", reason=f"cannot read the file ({exc.strerror})"
+    )
+
+
+class _Background:
+    """While the worker checks the file, in threads: copy it under a temporary name in the
+    blob store (`BlobStore.stage_file`) and, unless its SHA-256 is given, hash it."""
+
+    def __init__(self, project: Project, source: Path, sha256: str | None) -> None:
+        import threading  # here: `aal doc list` loads no threads
+
+        self._blobs, self._source, self._sha = project.blobs, source, sha256
+        self._staged: Path | None = None
+        self.hash_error: BaseException | None = None
+        self._copy_error: BaseException | None = None
+        self._threads = [threading.Thread(target=self._copy, args=(sha256,), daemon=True)]
+        if sha256 is None:
+            self._threads.append(threading.Thread(target=self._hash, daemon=True))
+        for thread in self._threads:
+            thread.start()
+
+    def _hash(self) -> None:
+        try:
+            self._sha = sha256_file(self._source)
+        except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
+            self.hash_error = exc
+
+    def _copy(self, sha256: str | None) -> None:
+        try:
+            self._staged = self._blobs.stage_file(self._source, sha256)
+        except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
+            self._copy_error = exc
+
+    def join(self) -> None:
+        """Wait for the copy and the hash (quick beside the check, which ran meanwhile)."""
+        for thread in self._threads:
+            thread.join()
+
+    def sha256(self) -> str:
+        """The file's SHA-256 (check `hash_error` first)."""
+        self.join()
+        assert self._sha is not None, "hash_error is checked first"
+        return self._sha
+
+    def staged(self) -> Path | None:
+        """The staged copy (None: the blob was already there); raises the copy's error."""
+        self.join()
+        if self._copy_error is not None:
+            raise self._copy_error
+        return self._staged
+
+    def discard(self) -> None:
+        """Wait for the threads and remove the copy (a failed copy removed its own)."""
+        self.join()
+        if self._staged is not None:
+            self._staged.unlink(missing_ok=True)
+            self._staged = None
 
 
 def _box_json(box: tuple[float, float, float, float]) -> str:

@@ -56,21 +56,44 @@ class BlobStore:
 
     def put_file(self, sha256: str, source: Path) -> Path:
         """Copy in the kernel (copy_file_range/sendfile), fsync, then rename into place."""
-        target = self.path(sha256)
-        if target.is_file():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = self.stage_file(source, sha256)
+        return self.path(sha256) if staged is None else self.adopt(sha256, staged)
+
+    def stage_file(self, source: Path, sha256: str | None = None) -> Path | None:
+        """The first half of `put_file`: a durable copy under a temporary name (swept at the
+        next open if never adopted), beside the blob's when its SHA-256 is given (None when
+        that blob exists), else in the root: import copies while the file is hashed and
+        checked, and adopts or discards the copy after."""
+        if sha256 is None:
+            folder = self.root
+        else:
+            target = self.path(sha256)
+            if target.is_file():
+                return None
+            folder = target.parent
+        folder.mkdir(parents=True, exist_ok=True)
         import tempfile  # here: opening a project (every `aal` command) writes no blob
 
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=folder)
         os.close(fd)
         try:
             shutil.copyfile(source, tmp)
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
-            os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
+            raise
+        return Path(tmp)
+
+    def adopt(self, sha256: str, staged: Path) -> Path:
+        """Rename a `stage_file` copy of these bytes into place (atomic: the blob is whole
+        or absent)."""
+        target = self.path(sha256)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        except BaseException:
+            staged.unlink(missing_ok=True)
             raise
         return target
 
@@ -78,7 +101,7 @@ class BlobStore:
         """Remove leftovers of killed imports (never visible under a real name)."""
         n = 0
         if self.root.is_dir():
-            for p in self.root.glob("*/.tmp-*"):
+            for p in [*self.root.glob(".tmp-*"), *self.root.glob("*/.tmp-*")]:
                 p.unlink(missing_ok=True)
                 n += 1
         return n

@@ -88,6 +88,13 @@ def list_documents(
     return [from_row(r) for r in db.conn.execute(f"{SELECT}{where} ORDER BY id", params)]
 
 
+def has_size(db: Database, size: int) -> bool:
+    """Whether any document has exactly this many bytes (import: a file no document has
+    the size of cannot be present, so it need not be hashed before it is checked)."""
+    row = db.conn.execute("SELECT 1 FROM documents WHERE size = ? LIMIT 1", [size]).fetchone()
+    return row is not None
+
+
 def page_count(db: Database, document_id: int) -> int | None:
     """How many pages the document has, or None when there is no such document."""
     row = db.conn.execute("SELECT page_count FROM documents WHERE id = ?", [document_id]).fetchone()
@@ -166,6 +173,30 @@ def insert_page_rows(db: Database, rows: Sequence[Sequence[Any]]) -> None:
         "VALUES (?,?,?,?,?,?,?)",
         rows,
     )
+
+
+# One statement a run of equal pages: the page numbers come from a counting CTE, so a
+# 1000-page document of one page size is one INSERT, not a thousand rows built in Python.
+_RUN_INSERT = (
+    "WITH RECURSIVE n(page) AS (SELECT ? UNION ALL SELECT page + 1 FROM n WHERE page < ?) "
+    "INSERT INTO pages (document_id, page, width, height, rotation, mediabox, cropbox) "
+    "SELECT ?, page, ?, ?, ?, ?, ? FROM n"
+)
+
+
+def insert_page_runs(
+    db: Database, document_id: int, runs: Iterable[tuple[int, int, float, float, int, str, str]]
+) -> None:
+    """Add a new document's pages rows from runs of consecutive pages that share their
+    geometry: (first page, count, width, height, rotation, mediabox, cropbox as JSON)."""
+    single: list[tuple[Any, ...]] = []
+    for first, count, *geometry in runs:
+        if count == 1:
+            single.append((document_id, first, *geometry))
+        elif count > 1:
+            db.conn.execute(_RUN_INSERT, (first, first + count - 1, document_id, *geometry))
+    if single:
+        insert_page_rows(db, single)
 
 
 def list_pages(db: Database, document_id: int) -> list[PageRecord]:

@@ -46,6 +46,46 @@ def test_rows_spell_boxes_as_the_pages_table_does() -> None:
     assert [json.loads(r[6]) for r in rows] == [list(p.cropbox) for p in PAGES]
 
 
+def test_runs_group_consecutive_pages_of_equal_geometry() -> None:
+    a, b = PAGES
+    pages = [a, a, b, a, b, b, b]
+    packed = PackedPages.of([PageInfo(i, *_geometry(p)) for i, p in enumerate(pages)])
+    runs = packed.runs()
+    assert [(first, count) for first, count, *_ in runs] == [(0, 2), (2, 1), (3, 1), (4, 3)]
+    rows = packed.rows(7)
+    for first, count, *geometry in runs:
+        for page in range(first, first + count):
+            assert rows[page] == (7, page, *geometry)
+    assert PackedPages().runs() == []
+
+
+def test_page_runs_store_the_same_rows_as_one_row_a_page() -> None:
+    import sqlite3
+
+    from aal_desktop.store import documents as document_rows
+    from aal_desktop.store.upgrades import u001_initial
+
+    class Db:
+        def __init__(self) -> None:
+            self.conn = sqlite3.connect(":memory:")
+            start = u001_initial.SQL.index("CREATE TABLE pages")
+            self.conn.execute(u001_initial.SQL[start : u001_initial.SQL.index(";", start)])
+
+    a, b = PAGES
+    pages = [b] + [a] * 5 + [b, a, b, b]
+    packed = PackedPages.of([PageInfo(i, *_geometry(p)) for i, p in enumerate(pages)])
+    by_rows, by_runs = Db(), Db()
+    document_rows.insert_page_rows(by_rows, packed.rows(3))  # type: ignore[arg-type]
+    document_rows.insert_page_runs(by_runs, 3, packed.runs())  # type: ignore[arg-type]
+    query = "SELECT * FROM pages ORDER BY document_id, page"
+    assert by_runs.conn.execute(query).fetchall() == by_rows.conn.execute(query).fetchall()
+    assert len(by_runs.conn.execute(query).fetchall()) == len(pages)
+
+
+def _geometry(p: PageInfo) -> tuple:
+    return (p.width, p.height, p.rotation, p.mediabox, p.cropbox)
+
+
 def test_packed_values_must_be_whole_pages() -> None:
     with pytest.raises(ValueError):
         PackedPages([1.0, 2.0])
