@@ -111,9 +111,42 @@ def test_sigkill_during_import_leaves_no_half_written_row_or_blob(tmp_path: Path
 
 def test_opening_a_project_sweeps_copies_staged_before_their_hash(tmp_path: Path) -> None:
     db = tmp_path / "aal.sqlite3"
+    pdf = make_pdf(tmp_path / "a.pdf")
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom aal_desktop.services.project import Project\n"
+        "with Project(Path(sys.argv[1]), user='lead1') as p:\n"
+        "    print(p.blobs.stage_file(Path(sys.argv[2])))\n"  # no SHA-256 yet; never adopted
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(db), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    staged = Path(run.stdout.strip())
+    assert staged.is_file()  # left behind as by a killed import
     with Project(db, user="lead1") as project:
-        staged = project.blobs.stage_file(make_pdf(tmp_path / "a.pdf"))  # no SHA-256 yet
-        assert staged is not None and staged.parent == project.blobs.root
-    with Project(db, user="lead1") as project:
-        assert not staged.exists()
+        assert staged.parent == project.blobs.root
+        assert not staged.exists()  # its writer is gone
         assert not list(project.blobs.root.rglob(".tmp-*"))
+
+
+def test_opening_a_project_leaves_a_running_imports_copy_alone(tmp_path: Path) -> None:
+    """Two processes on one project (the window importing while `aal` opens it): the sweep
+    removes the copies of dead writers only."""
+    db = tmp_path / "aal.sqlite3"
+    with Project(db, user="lead1") as project:
+        live = project.blobs.stage_file(make_pdf(tmp_path / "a.pdf"))  # this process's
+        gone = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dead = project.blobs.root / f".tmp-{gone.stdout.strip()}-x.pdf"
+        dead.write_bytes(b"%PDF-1.4 half")
+    with Project(db, user="lead1") as project:
+        assert live is not None and live.exists()
+        assert not dead.exists()

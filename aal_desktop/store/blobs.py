@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 CHUNK = 1 << 20
@@ -74,7 +75,8 @@ class BlobStore:
         folder.mkdir(parents=True, exist_ok=True)
         import tempfile  # here: opening a project (every `aal` command) writes no blob
 
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=folder)
+        # the writer's process id in the name: a sweep leaves a live import's copy alone
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", suffix=".pdf", dir=folder)
         os.close(fd)
         try:
             shutil.copyfile(source, tmp)
@@ -98,10 +100,37 @@ class BlobStore:
         return target
 
     def sweep_temporaries(self) -> int:
-        """Remove leftovers of killed imports (never visible under a real name)."""
+        """Remove leftovers of killed imports (never visible under a real name); the copy
+        a running import (the GUI's, while `aal` opens the same project) is writing stays."""
         n = 0
         if self.root.is_dir():
             for p in [*self.root.glob(".tmp-*"), *self.root.glob("*/.tmp-*")]:
+                if _writer_alive(p):
+                    continue
                 p.unlink(missing_ok=True)
                 n += 1
         return n
+
+
+STALE_SECONDS = 3600  # where a process id cannot be asked after (Windows): an hour
+
+
+def _writer_alive(path: Path) -> bool:
+    """Whether the process that named this temporary copy (`.tmp-<pid>-…`) still runs."""
+    parts = path.name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False  # written before copies carried their writer's id
+    if os.name != "posix":  # os.kill would end the process there, not ask after it
+        try:
+            return time.time() - path.stat().st_mtime < STALE_SECONDS
+        except OSError:
+            return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OSError:
+        return False
+    return True
