@@ -25,8 +25,10 @@ def test_new_database_has_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> N
 
 
 def test_upgrade_steps_are_numbered_in_order() -> None:
-    assert [u.version for u in store_db.upgrades()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-    assert store_db.latest_version() == 10
+    assert [u.version for u in store_db.upgrades()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]
+    assert store_db.latest_version() == 11
+    # an older app reads 10, 30 and 50 as the legacy numbers of steps 2, 3 and 4
+    assert not {u.version for u in store_db.upgrades()} & set(store_db.LEGACY_DB_VERSIONS)
 
 
 def test_a_database_at_a_legacy_version_is_renumbered(tmp_path: Path) -> None:
@@ -53,8 +55,8 @@ def test_a_database_at_legacy_10_gets_the_later_steps(tmp_path: Path) -> None:
     db = store_db.connect(path)
     assert [u.version for u in store_db.upgrade(db, upto=2)] == [1, 2]
     db.execute("PRAGMA user_version = 10")
-    assert [u.version for u in store_db.upgrade(db)] == [3, 4, 5, 6, 7, 8, 9, 10]
-    assert store_db.db_version(db) == 10
+    assert [u.version for u in store_db.upgrade(db)] == [3, 4, 5, 6, 7, 8, 9, 11]
+    assert store_db.db_version(db) == 11
     db.conn.close()
 
 

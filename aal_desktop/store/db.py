@@ -23,7 +23,7 @@ from .upgrades import (
     u007_event_indexes,
     u008_audit_anchors,
     u009_teams,
-    u010_undo_index,
+    u011_undo_index,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -46,7 +46,7 @@ UPGRADE_MODULES: tuple[ModuleType, ...] = (
     u007_event_indexes,
     u008_audit_anchors,
     u009_teams,
-    u010_undo_index,
+    u011_undo_index,
 )
 # Databases written before the steps were numbered 1, 2, 3, … carry team-range numbers.
 LEGACY_DB_VERSIONS = {10: 2, 30: 3, 50: 4}
@@ -103,10 +103,15 @@ class Upgrade:
 
 
 def upgrades() -> list[Upgrade]:
-    """Every step in `store/upgrades/uNNN_*.py`, numbered 1, 2, 3, … in the order they run."""
+    """Every step in `store/upgrades/uNNN_*.py`, numbered 1, 2, 3, … in the order they run,
+    skipping the legacy numbers (10, 30, 50): an older app reads those as steps 2, 3, 4."""
     found = [Upgrade(version=m.VERSION, name=m.NAME, sql=m.SQL) for m in UPGRADE_MODULES]
-    if [u.version for u in found] != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"upgrade steps must be numbered 1..n: {[u.version for u in found]}")
+    numbers = [n for n in range(1, 10 * len(found) + 1) if n not in LEGACY_DB_VERSIONS]
+    if [u.version for u in found] != numbers[: len(found)]:
+        raise RuntimeError(
+            f"upgrade steps must be numbered 1, 2, … skipping {sorted(LEGACY_DB_VERSIONS)}: "
+            f"{[u.version for u in found]}"
+        )
     return found
 
 
@@ -147,13 +152,10 @@ def db_version(db: Database) -> int:
 
 
 def _renumber_legacy(db: Database) -> int:
-    """Rewrite a legacy team-range user_version (10, 30, 50) as its step number (2, 3, 4).
-
-    Those numbers were written before step 5 made the undo table, so a database that has
-    it is numbered by steps already (step 10 is a real step, not the legacy 2)."""
+    """Rewrite a legacy team-range user_version (10, 30, 50) as its step number (2, 3, 4)."""
     current = db_version(db)
     new = LEGACY_DB_VERSIONS.get(current)
-    if new is None or Table(db, "history_steps").exists():
+    if new is None:
         return current
     with transaction(db):
         db.execute(f"PRAGMA user_version={int(new)}")

@@ -5,9 +5,12 @@ more page written by every edit's commit (issue 16). Only two lookups need an in
 undone steps (redo, and the new step that drops them), which this partial index serves and
 which are few; the newest done step (undo) is the last row of the table for its user,
 found by reading the rows backwards from the end.
+
+Step 11, not 10: databases from before the steps were renumbered carry 10 for step 2, and
+an older AAL Desktop that met a 10 would take it for that and run step 3 again.
 """
 
-VERSION = 10
+VERSION = 11
 NAME = "undo_index"
 SQL = """
 DROP INDEX IF EXISTS history_steps_user_state;
