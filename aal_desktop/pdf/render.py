@@ -92,13 +92,28 @@ def _open(pdf_path: str) -> tuple[_DocKey, pymupdf.Document]:
     if doc is not None:
         _documents.move_to_end(key)
         return key, doc
-    doc = pymupdf.open(path)
+    doc = _open_file(pymupdf, path, stat.st_size)
     _documents[key] = doc
     while len(_documents) > _CACHE_SIZE:
         old_key, old = _documents.popitem(last=False)
         _forget_lists(old_key)
         old.close()
     return key, doc
+
+
+# A file up to this size is read whole and opened from memory: MuPDF reads a long
+# document's page tree (loaded on the first page asked for) about twice as fast so; a
+# 1000-page one's first page ~5 ms sooner. At most _CACHE_SIZE of them stay open per worker.
+IN_MEMORY = 16 << 20
+
+
+def _open_file(pymupdf: Any, path: str, size: int) -> pymupdf.Document:
+    if size <= IN_MEMORY:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if b"%PDF-" in data[:1024]:
+            return pymupdf.open(stream=data, filetype="pdf")
+    return pymupdf.open(path)
 
 
 def open_document(pdf_path: str) -> pymupdf.Document:

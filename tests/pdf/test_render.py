@@ -97,3 +97,20 @@ def test_render_runs_in_a_worker(tmp_path: Path) -> None:
         again = worker.call(render_page, path, 0, 0.5, timeout=60)
     assert (image.width, image.height) == (421, 298)
     assert image == again
+
+
+@pytest.mark.parametrize("in_memory", [16 << 20, 0])
+def test_small_files_open_from_memory_large_ones_from_the_file_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: int
+) -> None:
+    """Read whole (a long page tree loads twice as fast from memory) or through the file
+    past the bound: the same page either way, and a later change to the file is seen."""
+    monkeypatch.setattr(render, "IN_MEMORY", in_memory)
+    path = _pdf(tmp_path, rotation=90)
+    doc = open_document(str(path))
+    assert bool(doc.name) is (in_memory == 0)  # one opened from bytes has no file name
+    image = render_page(str(path), 0, 1.0)
+    assert (image.width, image.height) == (842, 595)
+    assert _pixel(image, 842 - 150, 150) == (0, 0, 0)  # the square, turned with the page
+    _pdf(tmp_path, crop=True)  # the same name, written again
+    assert open_document(str(path))[0].cropbox == pymupdf.Rect(50, 60, 350, 460)
