@@ -104,25 +104,9 @@ class RegionListing(NamedTuple):
 
     @classmethod
     def of(cls, region: Region) -> RegionListing:
-        r, (x0, y0, x1, y1) = region, region.box
-        return cls(
-            r.id,
-            r.class_key,
-            r.text,
-            r.origin,
-            r.model_name,
-            r.model_version,
-            r.confidence,
-            r.prelabel_state,
-            r.reading_order,
-            x0,
-            y0,
-            x1,
-            y1,
-            r.annotator,
-            r.created_by,
-            r.created_at,
-        )
+        """A Region's listing: its fields of the same names, the box's corners as x0 … y1."""
+        corners = dict(zip(("x0", "y0", "x1", "y1"), region.box, strict=True))
+        return cls._make(corners[f] if f in corners else getattr(region, f) for f in cls._fields)
 
 
 class Region(BaseModel):
