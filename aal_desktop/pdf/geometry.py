@@ -125,31 +125,6 @@ class PackedPages(Sequence[PageInfo]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (PackedPages, (self.values,))
 
-    def rows(self, document_id: int) -> list[tuple[Any, ...]]:
-        """Rows for ``pages (document_id, page, width, height, rotation, mediabox, cropbox)``,
-        boxes as JSON text, without a PageInfo per page."""
-        v = self.values
-        texts: dict[tuple[float, ...], str] = {}  # the pages of a document share their boxes
-
-        def text(box: tuple[float, ...]) -> str:
-            found = texts.get(box)
-            if found is None:
-                found = texts[box] = _box_text(box)
-            return found
-
-        return [
-            (
-                document_id,
-                i,
-                v[o],
-                v[o + 1],
-                int(v[o + 2]),
-                text(tuple(v[o + 3 : o + 7])),
-                text(tuple(v[o + 7 : o + 11])),
-            )
-            for i, o in enumerate(range(0, len(v), FIELDS))
-        ]
-
     def runs(self) -> list[tuple[int, int, float, float, int, str, str]]:
         """Consecutive pages of equal geometry as (first page, count, width, height,
         rotation, mediabox, cropbox): most documents are a handful of runs, stored with a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -40,10 +41,19 @@ def test_a_thousand_pages_pickle_as_bytes_not_objects() -> None:
     assert b"PageInfo" not in blob
 
 
-def test_rows_spell_boxes_as_the_pages_table_does() -> None:
-    rows = PackedPages.of(PAGES).rows(7)
-    assert rows[1] == (7, 1, 480.0, 380.0, 90, "[0.0,0.0,600.0,800.0]", "[20.0,300.0,400.0,780.0]")
-    assert [json.loads(r[6]) for r in rows] == [list(p.cropbox) for p in PAGES]
+def _rows(packed: PackedPages, document_id: int) -> list[tuple]:
+    """One pages row a page, as the pages table holds them (boxes as JSON)."""
+    text = partial(json.dumps, separators=(",", ":"))
+    return [
+        (document_id, p.number, p.width, p.height, p.rotation, text(p.mediabox), text(p.cropbox))
+        for p in packed
+    ]
+
+
+def test_runs_spell_boxes_as_the_pages_table_does() -> None:
+    runs = PackedPages.of(PAGES).runs()
+    assert runs[1] == (1, 1, 480.0, 380.0, 90, "[0.0,0.0,600.0,800.0]", "[20.0,300.0,400.0,780.0]")
+    assert [json.loads(r[6]) for r in runs] == [list(p.cropbox) for p in PAGES]
 
 
 def test_runs_group_consecutive_pages_of_equal_geometry() -> None:
@@ -52,7 +62,7 @@ def test_runs_group_consecutive_pages_of_equal_geometry() -> None:
     packed = PackedPages.of([PageInfo(i, *_geometry(p)) for i, p in enumerate(pages)])
     runs = packed.runs()
     assert [(first, count) for first, count, *_ in runs] == [(0, 2), (2, 1), (3, 1), (4, 3)]
-    rows = packed.rows(7)
+    rows = _rows(packed, 7)
     for first, count, *geometry in runs:
         for page in range(first, first + count):
             assert rows[page] == (7, page, *geometry)
@@ -75,7 +85,7 @@ def test_page_runs_store_the_same_rows_as_one_row_a_page() -> None:
     pages = [b] + [a] * 5 + [b, a, b, b]
     packed = PackedPages.of([PageInfo(i, *_geometry(p)) for i, p in enumerate(pages)])
     by_rows, by_runs = Db(), Db()
-    document_rows.insert_page_rows(by_rows, packed.rows(3))  # type: ignore[arg-type]
+    document_rows.insert_page_rows(by_rows, _rows(packed, 3))  # type: ignore[arg-type]
     document_rows.insert_page_runs(by_runs, 3, packed.runs())  # type: ignore[arg-type]
     query = "SELECT * FROM pages ORDER BY document_id, page"
     assert by_runs.conn.execute(query).fetchall() == by_rows.conn.execute(query).fetchall()
