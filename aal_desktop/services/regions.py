@@ -294,23 +294,7 @@ def delete_many(
     project: Project, region_ids: Sequence[str], reason: str | None = None
 ) -> list[Edit]:
     """Soft-delete (invariant 4): the row stays, flagged, and can be restored."""
-    schema = schemas.current(project)
-    with transaction(project.db):
-        items = []
-        for rid in region_ids:
-            r = get(project, rid)
-            if not r.deleted:
-                items.append(
-                    writes.Item(r, r.model_copy(update={"deleted": True}), EventKind.region_delete)
-                )
-        return writes.apply(
-            project,
-            items,
-            reason,
-            schema,
-            writes.batch_id(len(items)),
-            writes.counted("Delete", len(items)),
-        )
+    return _flag_deleted(project, region_ids, True, reason)
 
 
 def delete(project: Project, region_id: str, reason: str | None = None) -> Region:
@@ -322,24 +306,30 @@ def delete(project: Project, region_id: str, reason: str | None = None) -> Regio
 def restore_many(
     project: Project, region_ids: Sequence[str], reason: str | None = None
 ) -> list[Edit]:
+    return _flag_deleted(project, region_ids, False, reason)
+
+
+def _flag_deleted(
+    project: Project, region_ids: Sequence[str], deleted: bool, reason: str | None
+) -> list[Edit]:
+    """Set or clear the deleted flag of the regions not already so, as one gesture."""
+    kind, verb = (
+        (EventKind.region_delete, "Delete") if deleted else (EventKind.region_restore, "Restore")
+    )
     schema = schemas.current(project)
     with transaction(project.db):
         items = []
         for rid in region_ids:
             r = get(project, rid)
-            if r.deleted:
-                items.append(
-                    writes.Item(
-                        r, r.model_copy(update={"deleted": False}), EventKind.region_restore
-                    )
-                )
+            if r.deleted != deleted:
+                items.append(writes.Item(r, r.model_copy(update={"deleted": deleted}), kind))
         return writes.apply(
             project,
             items,
             reason,
             schema,
             writes.batch_id(len(items)),
-            writes.counted("Restore", len(items)),
+            writes.counted(verb, len(items)),
         )
 
 
