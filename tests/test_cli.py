@@ -254,6 +254,30 @@ def test_quick_commands_import_only_their_own_module(tmp_path: Path, argv: list[
     assert set(cli.split(",")) == expected
 
 
+@pytest.mark.parametrize("columns", [None, "", "abc", "-3", "40", "132"])
+def test_help_is_as_wide_as_shutil_would_make_it(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    """The parser finds the terminal's width itself (importing shutil cost a cold command
+    ~4 ms); it must agree with shutil.get_terminal_size() and wrap help to it."""
+    import shutil
+
+    from aal_desktop.cli import main as cli_main
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    cli_main._terminal_width.cache_clear()
+    try:
+        width = shutil.get_terminal_size().columns
+        assert cli_main._terminal_width() == width
+        text = cli_main.build_parser("doc").format_help()
+        assert max(len(line) for line in text.splitlines()) <= max(width, 60) - 2
+    finally:
+        cli_main._terminal_width.cache_clear()
+
+
 def test_building_the_parser_leaves_gettext_as_it_was() -> None:
     """The parser is built with gettext's catalogue search remembered (cli/main.py), and
     gettext is given back untouched: later messages are looked up as before."""

@@ -87,12 +87,14 @@ def test_assignee_filter_matches_the_records(listed: Project) -> None:
 
 
 def test_doc_list_builds_no_record(listed: Project) -> None:
-    """A cold `aal doc list` imports neither pydantic nor the PDF machinery."""
+    """A cold `aal doc list` imports neither pydantic nor the PDF machinery, nor dataclasses,
+    inspect or shutil (together a tenth of its start)."""
     code = (
         "import sys\n"
         "from aal_desktop.cli.main import main\n"
         f"assert main(['--db', {str(listed.path)!r}, '--user', 'lead1', 'doc', 'list']) == 0\n"
-        "watched = ('pydantic', 'aal_desktop.core.records', 'aal_desktop.pdf', 'multiprocessing')\n"
+        "watched = ('pydantic', 'aal_desktop.core.records', 'aal_desktop.pdf', 'multiprocessing',"
+        " 'dataclasses', 'inspect', 'shutil')\n"
         "print(','.join(m for m in watched if m in sys.modules), file=sys.stderr)\n"
     )
     out = subprocess.run(

@@ -24,6 +24,27 @@ class _Parser(argparse.ArgumentParser):
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every argument it adds; left to find the width
+        # itself, the first one imports shutil (and bz2, lzma, zlib with it)
+        # (typeshed types formatter_class as taking prog alone; every HelpFormatter takes width)
+        return self.formatter_class(prog=self.prog, width=_terminal_width() - 2)  # type: ignore[call-arg]
+
+
+@functools.cache
+def _terminal_width() -> int:
+    """What shutil.get_terminal_size() would say: COLUMNS, else the terminal, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
 
 # Each command module, imported only when one of its commands runs (`aal --version` and
 # `aal doc list` must not pay for scipy, pandas, pyarrow or PyMuPDF).

@@ -8,9 +8,8 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.enums import DocStatus
 from ..core.errors import NotFound, ValidationFailed
@@ -43,8 +42,7 @@ LEAD_STATUSES = {DocStatus.approved, DocStatus.rejected}
 DEFAULT_TIMEOUT = 20.0
 
 
-@dataclass(frozen=True)
-class ImportOutcome:
+class ImportOutcome(NamedTuple):
     """One line of an import report: imported, already present, rejected, or failed (the
     project database could not take it, which stops the import), and why."""
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..core.enums import Role
 from ..core.errors import AalError, NotFound, PermissionDenied
@@ -69,26 +68,49 @@ def database_failure(exc: BaseException, path: Path | str | None) -> AalError | 
     return sqlite_errors.as_failure(exc, path)
 
 
-@dataclass(frozen=True)
-class Change:
+class _ChangeFields(NamedTuple):
+    kind: ChangeKind
+    ids: tuple[Any, ...]
+    document_id: int | None
+    page: int | None
+    detail: Mapping[str, Any]
+    initiator: object | None
+    regions: tuple[Region, ...]
+
+
+class Change(_ChangeFields):
     """What a committed service call changed; sent to listeners after the commit.
 
     `initiator` is an opaque token the caller passed in (a view passes itself), so the
     view that made a change can skip its own echo. `regions` carries the new states of
     the changed regions when the service has them, so a view can update without reading.
     A kind given as a string is checked against ChangeKind (an unknown one is a bug).
+    A named tuple, not a dataclass: importing `dataclasses` (and `inspect` with it) was a
+    tenth of a cold `aal doc list`, and every command opens a project.
     """
 
-    kind: ChangeKind
-    ids: tuple[Any, ...] = ()
-    document_id: int | None = None
-    page: int | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-    initiator: object | None = None
-    regions: tuple[Region, ...] = ()
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", ChangeKind(self.kind))
+    def __new__(
+        cls,
+        kind: ChangeKind | str,
+        ids: tuple[Any, ...] = (),
+        document_id: int | None = None,
+        page: int | None = None,
+        detail: Mapping[str, Any] | None = None,
+        initiator: object | None = None,
+        regions: tuple[Region, ...] = (),
+    ) -> Change:
+        return super().__new__(
+            cls,
+            ChangeKind(kind),
+            ids,
+            document_id,
+            page,
+            {} if detail is None else detail,
+            initiator,
+            regions,
+        )
 
     def merged(self, other: Change) -> Change | None:
         """One change for two of the same gesture (same kind, page, initiator), else None."""
@@ -101,7 +123,7 @@ class Change:
         )
         if not same:
             return None
-        return replace(self, ids=self.ids + other.ids, regions=self.regions + other.regions)
+        return self._replace(ids=self.ids + other.ids, regions=self.regions + other.regions)
 
 
 class Project:
@@ -232,7 +254,7 @@ class Project:
         if self.closed:
             return  # e.g. a background job finishing after its window's project closed
         if change.initiator is None and self._initiator is not None:
-            change = replace(change, initiator=self._initiator)
+            change = change._replace(initiator=self._initiator)
         if self.db.conn.in_transaction:
             if self._pending and (both := self._pending[-1].merged(change)) is not None:
                 self._pending[-1] = both

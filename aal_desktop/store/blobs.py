@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -73,7 +72,8 @@ class BlobStore:
                 return None
             folder = target.parent
         folder.mkdir(parents=True, exist_ok=True)
-        import tempfile  # here: opening a project (every `aal` command) writes no blob
+        import shutil  # here: opening a project (every `aal` command) writes no blob
+        import tempfile
 
         # the writer's process id in the name: a sweep leaves a live import's copy alone
         fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", suffix=".pdf", dir=folder)

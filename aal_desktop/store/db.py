@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..core.errors import AalError
 from . import sqlite_errors
@@ -93,8 +92,7 @@ class Database:
         return Table(self, name)
 
 
-@dataclass(frozen=True)
-class Upgrade:
+class Upgrade(NamedTuple):
     """One database upgrade step; `version` is the PRAGMA user_version it leaves behind."""
 
     version: int
