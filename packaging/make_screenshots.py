@@ -20,13 +20,20 @@ sys.path.insert(0, str(ROOT))
 
 # (class, box) on page 1 of resources/sample.pdf, from its text blocks
 PAGE_ONE = [
-    ("page_header", (54, 29, 558, 41)), ("title", (122, 63, 490, 109)),
-    ("text", (187, 118, 425, 146)), ("section_header", (54, 165, 130, 182)),
-    ("text", (54, 181, 297, 277)), ("text", (54, 279, 297, 352)),
-    ("list_item", (67, 368, 294, 446)), ("section_header", (54, 453, 106, 469)),
-    ("text", (54, 469, 297, 553)), ("formula", (150, 594, 298, 626)),
-    ("text", (315, 161, 558, 222)), ("caption", (315, 226, 558, 249)),
-    ("table", (316, 254, 557, 356)), ("text", (315, 362, 558, 458)),
+    ("page_header", (54, 29, 558, 41)),
+    ("title", (122, 63, 490, 109)),
+    ("text", (187, 118, 425, 146)),
+    ("section_header", (54, 165, 130, 182)),
+    ("text", (54, 181, 297, 277)),
+    ("text", (54, 279, 297, 352)),
+    ("list_item", (67, 368, 294, 446)),
+    ("section_header", (54, 453, 106, 469)),
+    ("text", (54, 469, 297, 553)),
+    ("formula", (150, 594, 298, 626)),
+    ("text", (315, 161, 558, 222)),
+    ("caption", (315, 226, 558, 249)),
+    ("table", (316, 254, 557, 356)),
+    ("text", (315, 362, 558, 458)),
 ]
 
 
@@ -37,14 +44,20 @@ def demo_project(folder: Path) -> Path:
     db = folder / "aal.sqlite3"
     with Project(db, user="lead1") as project:
         schemas.ensure_default(project)
-        (o,) = documents.import_paths(project, [ROOT / "resources" / "sample.pdf"],
-                                      source="AAL Desktop sample", license="CC0-1.0")
+        (o,) = documents.import_paths(
+            project,
+            [ROOT / "resources" / "sample.pdf"],
+            source="AAL Desktop sample",
+            license="CC0-1.0",
+        )
         doc = o.document_id
         assert doc is not None
         users.add_user(project, "ann1", "annotator")
         project.switch_user("ann1")
-        made = {i: regions.add_region(project, doc, 0, box, cls).id
-                for i, (cls, box) in enumerate(PAGE_ONE)}
+        made = {
+            i: regions.add_region(project, doc, 0, box, cls).id
+            for i, (cls, box) in enumerate(PAGE_ONE)
+        }
         regions.relabel(project, made[2], "page_header", reason="the author line is a header")
         regions.move(project, made[12], (316, 252, 557, 357), reason="include the top rule")
         regions.relabel(project, made[2], "text", reason="no: authors are body text")
@@ -83,11 +96,28 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = demo_project(Path(tmp))
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-               "XDG_CONFIG_HOME": str(Path(tmp) / "config")}  # never the user's settings
-        subprocess.run([sys.executable, "-m", "aal_desktop.cli.main", "--db", str(db),
-                        "--user", "lead1", "gui", "--screenshot", str(out / "main-window.png")],
-                       check=True, cwd=ROOT, env=env)
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+        }  # never the user's settings
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "aal_desktop.cli.main",
+                "--db",
+                str(db),
+                "--user",
+                "lead1",
+                "gui",
+                "--screenshot",
+                str(out / "main-window.png"),
+            ],
+            check=True,
+            cwd=ROOT,
+            env=env,
+        )
         os.environ["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"]
         review_shot(db, out / "review-window.png")
     print(f"saved {out / 'main-window.png'} and {out / 'review-window.png'}")

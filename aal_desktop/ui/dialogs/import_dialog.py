@@ -9,7 +9,6 @@ for their password afterwards, one at a time (a wrong one asks again; Cancel ski
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -252,9 +251,7 @@ class ImportRun(QObject):
             return  # closed after OK (the password is being tried)
         self.password_dialog = None
         i = self._locked.pop(0)
-        self._found[i] = dataclasses.replace(
-            self._found[i], reason="encrypted: skipped (no password given)"
-        )
+        self._found[i] = self._found[i]._replace(reason="encrypted: skipped (no password given)")
         self._ask_password()
 
     def _finish(self) -> None:
