@@ -31,4 +31,5 @@ def cmd_gui(args: argparse.Namespace) -> int:
         argv += ["--doc", args.doc]
     if args.page is not None:
         argv += ["--page", str(args.page)]
-    return main(argv)
+    # `aal gui` run as the program (not a call from a larger process) ends like `aal-desktop`
+    return main(argv, own_process=getattr(args, "own_process", False))

@@ -306,11 +306,14 @@ _BREAKS = re.compile(r"([\n\r])")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`aal ARGS`; argv None: the command line (this is the program, not a call from tests
+    or a script, which a command like `gui --screenshot` may then end itself)."""
+    own_process = argv is None
     argv = sys.argv[1:] if argv is None else argv
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Printable(out), _Printable(err)  # type: ignore[assignment]
     try:
-        return _main(argv)
+        return _main(argv, own_process)
     finally:
         sys.stdout, sys.stderr = out, err
 
@@ -329,9 +332,10 @@ def _show_mupdf_messages_on_stderr() -> None:
         log.propagate = False
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], own_process: bool = False) -> int:
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
+    args.own_process = own_process
     if not getattr(args, "no_pdf", False):  # a command that opens no PDF skips `logging`
         _show_mupdf_messages_on_stderr()
     handler = getattr(args, "handler", None)

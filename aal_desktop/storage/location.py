@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from .base import Storage
 from .errors import StorageError
@@ -46,6 +45,8 @@ def open_storage(target: str | Path, create: bool = False) -> Storage:
     if protocol == "file":
         if parts.netloc not in ("", "localhost"):
             raise StorageError(f"{text}: only local file:// URLs are supported")
+        from urllib.request import url2pathname  # here: it imports http, email and ssl
+
         return LocalStorage(Path(url2pathname(unquote(parts.path))), text, create)
     root = (parts.netloc + parts.path).strip("/")
     if not parts.netloc:

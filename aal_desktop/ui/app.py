@@ -7,10 +7,13 @@ aal-desktop --install-desktop-entry
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import multiprocessing
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
@@ -160,7 +163,24 @@ def _fail(message: str, quiet: bool) -> int:
     return 1
 
 
-def main(argv: list[str] | None = None) -> int:
+def end_process(code: int) -> NoReturn:
+    """End a `--screenshot` run once its picture is written and the project, workers and
+    window are closed: the exit handlers run and output is flushed, but the interpreter's
+    own teardown (freeing every module and Qt object, ~0.2 s of a ~1.8 s run) is skipped,
+    since nothing is left for it to save."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            stream.flush()  # type: ignore[union-attr]
+    os._exit(code)
+
+
+def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
+    """The window (or, with --screenshot, its picture). `own_process` (default: whether
+    argv comes from the command line): a screenshot run then ends the process itself
+    (end_process) instead of returning; callers in a larger process pass argv."""
+    if own_process is None:
+        own_process = argv is None
     multiprocessing.freeze_support()  # render and import workers in a frozen build
     args = build_parser().parse_args(argv)
     if args.install_desktop_entry:  # before Qt: works on a machine without a display
@@ -209,25 +229,28 @@ def main(argv: list[str] | None = None) -> int:
         window.show_message(f"The sample document could not be imported: {sample.reason}")
     page = args.page - 1 if args.page is not None else None
     try:
-        if shot:
-            from .screenshot import capture
-
+        if not shot:
+            window.show()
             try:
-                capture(window, shot, args.doc, page)
+                window.open_initial(args.doc, page)
             except AalError as exc:
-                return _fail(str(exc), quiet=True)
-            print(f"saved {shot}")
-            return 0
-        window.show()
+                window.show_error(str(exc))
+            return int(app.exec())
+        from .screenshot import capture
+
         try:
-            window.open_initial(args.doc, page)
+            capture(window, shot, args.doc, page)
+            print(f"saved {shot}")
+            code = 0
         except AalError as exc:
-            window.show_error(str(exc))
-        return int(app.exec())
+            code = _fail(str(exc), quiet=True)
     finally:
         if controller.window is not None:
             controller.window.close()
         controller.close()
+    if own_process:
+        end_process(code)
+    return code
 
 
 if __name__ == "__main__":

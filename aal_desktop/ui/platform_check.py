@@ -193,7 +193,7 @@ def launch(argv: list[str] | None = None) -> int:
             return 1
     from .app import main as app_main
 
-    return app_main(args)
+    return app_main(args, own_process=argv is None)
 
 
 def main() -> int:

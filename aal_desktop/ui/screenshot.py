@@ -58,7 +58,7 @@ def capture(
     window.resize(*size)
     window.show()
     QApplication.processEvents()
-    pump(50)
+    pump(10)
     if not window.open_initial(doc, page):
         raise ScreenshotFailed("the project has no documents to show (import one first)")
     canvas = window.canvas
@@ -70,7 +70,7 @@ def capture(
     if not ready:
         raise ScreenshotFailed(f"{where} was not drawn within {timeout_s:g} s")
     wait_until(lambda: window.thumbnails.pending() == 0, THUMBNAIL_GRACE_S)
-    pump(100)
+    pump(20)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out), "PNG"):
         raise ScreenshotFailed(f"could not write {out}")

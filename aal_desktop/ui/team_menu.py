@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar
 
 from ..core.errors import AalError
 from ..core.team import SyncResult
-from ..services import team_setup, team_sync
 from ..services.project import Project
 from .jobs import Job, JobContext, busy_bar, run_job
 
@@ -125,6 +124,7 @@ class TeamMenu(QObject):
         return dialog
 
     def show_status(self) -> Any:
+        from ..services import team_setup
         from .dialogs.team_dialogs import TeamStatusDialog
 
         try:
@@ -150,6 +150,8 @@ class TeamMenu(QObject):
         progress = self._progress
 
         def work(context: JobContext) -> SyncResult:
+            from ..services import team_sync  # here: the window opens without the sync code
+
             return team_sync.sync(context.project, progress.step.emit)
 
         self.progress.setVisible(True)
