@@ -16,6 +16,7 @@ scene_10000_revisit_vs_empty going back to such a page, its layer data kept.
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import tempfile
@@ -86,6 +87,7 @@ class _Bench:
         self.settled: list[tuple[int, int]] = []
         self.canvas.pageReady.connect(lambda d, p: self.settled.append((d, p)))
         self.canvas.pageFailed.connect(lambda d, p, r: self.settled.append((d, p)))
+        gc.freeze()  # as the app does once its window is up (ui/app.py); undone in close()
 
     def show(self, doc: int, page: int) -> float:
         """Seconds from show_page() to pageReady."""
@@ -112,6 +114,7 @@ class _Bench:
         self.canvas.deleteLater()
         self.session.close()
         self.tmp.cleanup()
+        gc.unfreeze()
 
 
 def _raw_first_render_s(pdf: Path, page: int, zoom: float) -> float:

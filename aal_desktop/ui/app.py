@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -225,6 +226,11 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         settings.setValue("user", user)
     controller = App(settings, user)
     window = controller.start(project, renderer)
+    # What start-up built (modules, Qt wrappers, schema models: ~45,000 tracked objects)
+    # lives as long as the process; frozen, the collector stops walking it. Over twenty
+    # first looks at 10,000-region pages, five full collections took 45-60 ms each; frozen,
+    # four took 4-7 ms (freezing itself is O(1): no collection runs here)
+    gc.freeze()
     if sample is not None and sample.status == "rejected":
         window.show_message(f"The sample document could not be imported: {sample.reason}")
     page = args.page - 1 if args.page is not None else None
