@@ -147,11 +147,13 @@ class TeamMenu(QObject):
         """Start a sync on its own connection; the window stays usable meanwhile."""
         if self.task is not None:
             return self.task
+        # here, on the window's thread before the job starts: the window opens without the
+        # sync code, and the job's thread never imports
+        from ..services import team_sync
+
         progress = self._progress
 
         def work(context: JobContext) -> SyncResult:
-            from ..services import team_sync  # here: the window opens without the sync code
-
             return team_sync.sync(context.project, progress.step.emit)
 
         self.progress.setVisible(True)
