@@ -3,6 +3,7 @@ first-run project with the sample, throw-away QSettings, and opening the main wi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,14 @@ def session(project: Project, qtbot: QtBot) -> Iterator[Session]:
 def day(project: Project, tmp_path: Path) -> Day:
     """A day of annotators' edits, for the review and audit windows."""
     return build_day(project, tmp_path)
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where a test saves what it drew, to look at: AAL_SHOTS if set, else its tmp dir."""
+    folder = Path(os.environ.get("AAL_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture

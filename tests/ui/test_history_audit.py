@@ -90,7 +90,7 @@ def test_audit_verify_button_reports_ok_then_the_first_bad_event(
 
 
 def test_audit_summary_table_and_bar_chart_follow_review(
-    session: Session, day: Day, qtbot: QtBot
+    session: Session, day: Day, qtbot: QtBot, shots: Path
 ) -> None:
     d = AuditDialog(session)
     qtbot.addWidget(d)
@@ -116,7 +116,7 @@ def test_audit_summary_table_and_bar_chart_follow_review(
     review.revert(session.project, day.events["ann1_move_r3"], "no")
     qtbot.waitUntil(lambda: d.bar_heights()["reverted in review"] == [1, 0, 1, 0])
     assert d.table.item(row, 5).text() == "1"
-    d.grab().save("/tmp/audit.png")
+    d.grab().save(str(shots / "audit.png"))
 
 
 def test_a_slow_verification_leaves_the_window_responsive_then_shows_the_result(

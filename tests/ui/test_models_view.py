@@ -82,7 +82,7 @@ def test_registry_details_and_graph(session: Session, qtbot: QtBot) -> None:
 
 
 def test_deploy_dialog_refuses_a_failing_gate_then_forces_with_reason(
-    session: Session, qtbot: QtBot
+    session: Session, qtbot: QtBot, shots: Path
 ) -> None:
     d = ModelsDialog(session)
     qtbot.addWidget(d)
@@ -123,7 +123,7 @@ def test_deploy_dialog_refuses_a_failing_gate_then_forces_with_reason(
     assert cur.kind == "rollback" and cur.ref == "det:1" and cur.replaces == dep.id
     qtbot.waitUntil(lambda: "deployment:3" in d.scene.items_by_id)
     d.resize(1280, 860)
-    d.grab().save("/tmp/models.png")
+    d.grab().save(str(shots / "models.png"))
 
 
 def test_retire_model_and_dataset_version_grey_them_in_the_graph(

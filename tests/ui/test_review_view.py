@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -125,7 +127,7 @@ def test_a_revert_that_would_drop_later_work_is_refused_on_screen(
 
 
 def test_selected_change_is_drawn_on_its_page_with_both_boxes(
-    window: ReviewWindow, day: Day, qtbot: QtBot
+    window: ReviewWindow, day: Day, qtbot: QtBot, shots: Path
 ) -> None:
     window.filters.set_values(user="ann1", kind=None, review=None)
     rows = shown_ids(window)
@@ -143,7 +145,7 @@ def test_selected_change_is_drawn_on_its_page_with_both_boxes(
     ]
     assert history.row_texts(1)[4:7] == ["class text", "class title", "it is the title"]
     image = window.grab()
-    assert image.save("/tmp/review.png")
+    assert image.save(str(shots / "review.png"))
     # the page image is on screen: the view is mostly white paper, not the grey background
     shot = view.grab().toImage()
     centre = shot.pixelColor(shot.width() // 2, shot.height() // 2)

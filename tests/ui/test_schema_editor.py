@@ -242,11 +242,11 @@ def test_annotators_see_the_schema_read_only(
     d.close()
 
 
-def test_screenshot(qtbot, dialog: SchemaEditorDialog) -> None:
+def test_screenshot(qtbot, dialog: SchemaEditorDialog, shots: Path) -> None:
     d = dialog
     click_class(qtbot, d, "table")
-    d.grab().save("/tmp/schema_editor.png")
-    assert Path("/tmp/schema_editor.png").stat().st_size > 10_000
+    d.grab().save(str(shots / "schema_editor.png"))
+    assert (shots / "schema_editor.png").stat().st_size > 10_000
     d.migration_tab.plan_edit.setPlainText(
         "from_version: 1\noperations:\n"
         "  - {op: rename, key: text, new_key: paragraph}\n"
@@ -254,7 +254,7 @@ def test_screenshot(qtbot, dialog: SchemaEditorDialog) -> None:
     )
     d.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: d.migration_tab.preview.rowCount() == 2)
-    d.grab().save("/tmp/schema_editor_migration.png")
+    d.grab().save(str(shots / "schema_editor_migration.png"))
 
 
 def gate(

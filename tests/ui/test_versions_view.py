@@ -45,7 +45,7 @@ def click_version(qtbot: QtBot, d: VersionsDialog, name: str) -> None:
 
 
 def test_lists_versions_and_shows_stats_charts_and_changelog(
-    session: Session, built: Built, qtbot: QtBot
+    session: Session, built: Built, qtbot: QtBot, shots: Path
 ) -> None:
     d = VersionsDialog(session)
     qtbot.addWidget(d)
@@ -63,9 +63,9 @@ def test_lists_versions_and_shows_stats_charts_and_changelog(
     table = d.split_table
     assert table.item(2, 3).text() == "6"  # regions, total
     d.tabs.setCurrentIndex(1)
-    d.grab().save("/tmp/versions_changelog.png")
+    d.grab().save(str(shots / "versions_changelog.png"))
     d.tabs.setCurrentIndex(0)
-    d.grab().save("/tmp/versions.png")
+    d.grab().save(str(shots / "versions.png"))
 
     click_version(qtbot, d, "v1")
     assert d.selected_name() == "v1"
@@ -76,14 +76,14 @@ def test_lists_versions_and_shows_stats_charts_and_changelog(
 
 
 def test_a_lead_creates_a_version_from_the_form(
-    session: Session, built: Built, qtbot: QtBot
+    session: Session, built: Built, qtbot: QtBot, shots: Path
 ) -> None:
     d = VersionsDialog(session)
     qtbot.addWidget(d)
     d.show()
     qtbot.mouseClick(d.create_button, Qt.MouseButton.LeftButton)
     assert d.form.isVisible() and d.form.name_edit.text() == "v3"
-    d.grab().save("/tmp/versions_form.png")
+    d.grab().save(str(shots / "versions_form.png"))
     # a name already used is refused in the form, nothing is created
     d.form.name_edit.selectAll()
     qtbot.keyClicks(d.form.name_edit, "v1")
