@@ -2,7 +2,8 @@
 
 Split from schema_editor.py (one module, one job). The form stages operations into the
 migration plan (the Migration tab previews and applies them) or saves presentation touches
-to a draft. It is its own widget and talks to the editor only through SchemaEditorHost.
+to a draft; which operations a form makes is core/schema_edits.py, tested without Qt. It
+is its own widget and talks to the editor only through SchemaEditorHost.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import schema_edits
 from ..core.errors import AalError
 from ..core.schema import HOTKEY_PATTERN, LabelClass, LabelSchema
 from ..services import schemas
@@ -39,22 +41,7 @@ from .icons import outlined_swatch
 from .schema_attributes_table import AttributesTable, first_error
 from .schema_editor_host import SchemaEditorHost
 
-NEW_CLASS_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
 ERROR_STYLE = "color: #b00020;"
-
-
-def fresh_colour(schema: LabelSchema, also_used: set[str] | None = None) -> str:
-    """A colour no class of the schema (nor a staged one) uses: the palette first, then
-    evenly spread hues."""
-    used = {c.color.lower() for c in schema.classes} | (also_used or set())
-    for colour in NEW_CLASS_COLOURS:
-        if colour not in used:
-            return colour
-    for n in range(1, 360):
-        colour = QColor.fromHsv((n * 137) % 360, 200, 200).name()
-        if colour not in used:
-            return colour
-    return "#808080"
 
 
 class ClassesTab(QWidget):
@@ -418,38 +405,9 @@ class ClassesTab(QWidget):
     def form_operations(self) -> list[dict[str, Any]]:
         """The operations that turn the selected class into what the form shows."""
         assert self._schema is not None and self._class_key is not None
-        old = self._schema.require(self._class_key)
-        new = self._form_class()
-        ops: list[dict[str, Any]] = []
-        if new.key != old.key or new.name != old.name:
-            op: dict[str, Any] = {"op": "rename", "key": old.key}
-            if new.key != old.key:
-                op["new_key"] = new.key
-            if new.name != old.name:
-                op["name"] = new.name
-            ops.append(op)
-        update = {
-            f: getattr(new, f)
-            for f in ("color", "hotkey", "description", "parent", "snap_to_text")
-            if getattr(new, f) != getattr(old, f)
-        }
-        if update:
-            ops.append({"op": "update", "key": new.key, **update})
-        old_attrs = {a.key: a for a in old.attributes}
-        new_attrs = {a.key: a for a in new.attributes}
-        for k, a in old_attrs.items():
-            if k not in new_attrs or new_attrs[k] != a:
-                ops.append({"op": "remove_attribute", "key": new.key, "attribute": k})
-        for k, a in new_attrs.items():
-            if k not in old_attrs or old_attrs[k] != a:
-                ops.append(
-                    {
-                        "op": "add_attribute",
-                        "key": new.key,
-                        "attribute": a.model_dump(mode="json", exclude_defaults=True),
-                    }
-                )
-        return ops
+        return schema_edits.class_change_operations(
+            self._schema.require(self._class_key), self._form_class()
+        )
 
     def stage_form_changes(self) -> None:
         if self._class_key is None:
@@ -477,13 +435,7 @@ class ClassesTab(QWidget):
                 f"class '{cls.key}' exists; type a new key for the new class", error=True
             )
             return
-        self.stage(
-            {
-                "op": "add",
-                "class": cls.model_dump(mode="json", exclude_defaults=True)
-                | {"key": cls.key, "name": cls.name, "color": cls.color},
-            }
-        )
+        self.stage(schema_edits.add_operation(cls))
 
     def new_class_form(self) -> None:
         """Empty the form for a new class: a key and colour no class has, no description."""
@@ -497,7 +449,7 @@ class ClassesTab(QWidget):
         staged = self._staged_new_classes()
         keys |= {str(c.get("key")) for c in staged}
         key = next(k for n in range(1, 1000) if (k := f"new_class_{n}") not in keys)
-        colour = fresh_colour(self._schema, {str(c.get("color", "")).lower() for c in staged})
+        colour = schema_edits.fresh_colour(self._schema, (str(c.get("color", "")) for c in staged))
         fresh = LabelClass(key=key, name="New class", color=colour)
         self._fill_form(fresh)
         self._form_message(
@@ -509,14 +461,9 @@ class ClassesTab(QWidget):
     def _staged_new_classes(self) -> list[dict[str, Any]]:
         """The classes the plan already adds (their keys and colours are taken too)."""
         try:
-            ops = self.plan_data()["operations"] or []
+            return schema_edits.added_classes(self.plan_data()["operations"] or [])
         except (AalError, yaml.YAMLError):
             return []
-        return [
-            op["class"]
-            for op in ops
-            if isinstance(op, dict) and op.get("op") == "add" and isinstance(op.get("class"), dict)
-        ]
 
     def _ask_merge(self) -> None:
         keys = self._selected_keys()
@@ -545,23 +492,8 @@ class ClassesTab(QWidget):
             )
 
     def split_operation(self, source: str, targets: list[str]) -> dict[str, Any]:
-        """A split op; targets that are not classes yet are defined with a name and colour."""
         assert self._schema is not None
-        out: list[Any] = []
-        fresh = 0
-        for t in targets:
-            if t == source or self._schema.get(t) is not None:
-                out.append(t)
-            else:
-                out.append(
-                    {
-                        "key": t,
-                        "name": t.replace("_", " ").capitalize(),
-                        "color": NEW_CLASS_COLOURS[fresh % len(NEW_CLASS_COLOURS)],
-                    }
-                )
-                fresh += 1
-        return {"op": "split", "source": source, "targets": out}
+        return schema_edits.split_operation(self._schema, source, targets)
 
     def _deprecate_selected(self) -> None:
         keys = self._selected_keys()
