@@ -51,6 +51,21 @@ def make_pdf(
     return path
 
 
+@pytest.fixture(autouse=True)
+def _own_user_folders(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test has its own user data and config folders (the default database, the
+    signing key, window settings): none reads or writes the real ones of whoever runs
+    the suite. A test that sets AAL_CONFIG_DIR or AAL_DB itself still wins."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("AAL_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("AAL_DB", raising=False)
+    monkeypatch.delenv("AAL_USER", raising=False)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Project]:
     p = Project(tmp_path / "project" / "aal.sqlite3", user="lead1")
