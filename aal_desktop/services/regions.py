@@ -22,8 +22,17 @@ from typing import Any
 
 from ..core.errors import NotFound, ValidationFailed
 from ..core.geometry import Box
-from ..core.records import ChangeType, DocStatus, Event, EventKind, Outline, Region
-from ..core.schema import validate_attributes
+from ..core.records import (
+    ChangeType,
+    DocStatus,
+    Document,
+    Event,
+    EventKind,
+    Outline,
+    PageRecord,
+    Region,
+)
+from ..core.schema import LabelSchema, validate_attributes
 from ..store import events as event_log
 from ..store import regions as region_rows
 from ..store.db import transaction
@@ -215,22 +224,32 @@ def move_many(
     """Move/resize regions to new boxes (points, displayed space); `resize`: the boxes were
     resized by their handles, recorded as region.resize rather than region.move."""
     schema = schemas.current(project)
-    for rid, _box in moves:  # the words under the boxes, before taking the write lock
-        r = get(project, rid)
-        text.page_words(
-            project, r.document_id, documents.resolve(project, r.document_id).sha256, r.page
-        )
+    # the words under the boxes, before taking the write lock: once a page (a group drag
+    # moves hundreds of boxes of one page)
+    for doc_id, page_no, sha in region_rows.pages_of(project.db, [rid for rid, _box in moves]):
+        text.page_words(project, doc_id, sha, page_no)
+    kind = EventKind.region_resize if resize else EventKind.region_move
     with transaction(project.db):
         items = []
+        # read under the lock once per document, page and schema version, not per region
+        docs: dict[int, Document] = {}
+        sizes: dict[tuple[int, int], PageRecord] = {}
+        checked_by: dict[int, LabelSchema] = {}
         for rid, box in moves:
             r = get(project, rid)
             if r.deleted:
                 raise ValidationFailed(f"region {rid} is deleted; restore it before moving it")
-            document = documents.resolve(project, r.document_id)
-            pg = documents.page(project, r.document_id, r.page)
+            document = docs.get(r.document_id)
+            if document is None:
+                document = docs[r.document_id] = documents.resolve(project, r.document_id)
+            pg = sizes.get((r.document_id, r.page))
+            if pg is None:
+                pg = sizes[(r.document_id, r.page)] = documents.page(project, r.document_id, r.page)
             b = writes.check_box(Box(*box), pg.width, pg.height, r.page)
-            kind = EventKind.region_resize if resize else EventKind.region_move
-            cls = writes.schema_for(project, r).get(r.class_key)
+            region_schema = checked_by.get(r.schema_version)
+            if region_schema is None:
+                region_schema = checked_by[r.schema_version] = writes.schema_for(project, r)
+            cls = region_schema.get(r.class_key)
             if snap and cls is not None and cls.snap_to_text:
                 b = text.snapped(project, r.document_id, document.sha256, r.page, b)
             if b == r.box:

@@ -323,3 +323,22 @@ def live_regions_of(db: Database, document_ids: Sequence[int]) -> list[Region]:
             ).fetchall()
         )
     return out
+
+
+def pages_of(db: Database, region_ids: Sequence[str]) -> set[tuple[int, int, str]]:
+    """The pages these regions lie on, as (document id, page, the document's SHA-256): one
+    light read for a gesture over many regions (ids not found are left out; chunked)."""
+    out: set[tuple[int, int, str]] = set()
+    ids = list(dict.fromkeys(region_ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" for _ in chunk)
+        out.update(
+            (int(d), int(p), str(sha))
+            for d, p, sha in db.conn.execute(
+                "SELECT DISTINCT r.document_id, r.page, d.sha256 FROM regions r "
+                f"JOIN documents d ON d.id = r.document_id WHERE r.id IN ({marks})",
+                chunk,
+            )
+        )
+    return out
