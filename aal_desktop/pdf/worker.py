@@ -65,6 +65,21 @@ class WorkerCrashed(Exception):
     """The child died during the call (segfault, kill, out of memory...)."""
 
 
+def about(name: str, args: tuple[Any, ...]) -> str:
+    """What a call's MuPDF messages are about, for a person reading them: the file's name
+    when the first argument is a path (inspect, render, words), else the function."""
+    first = args[0] if args else None
+    if isinstance(first, str | os.PathLike):
+        text = os.fspath(first)
+        if isinstance(text, str) and text.strip():
+            base = os.path.basename(text) or text
+            stem = base.removesuffix(".pdf")
+            if len(stem) == 64 and all(c in "0123456789abcdef" for c in stem):
+                return f"document {stem[:12]}"  # a managed copy, named by its SHA-256
+            return base
+    return name.rpartition(":")[2] or name
+
+
 def function_name(func: Callable[..., Any]) -> str:
     """Name a module-level function as "module:qualname" so the child can import it."""
     module = func.__module__
@@ -209,7 +224,8 @@ class WorkerProcess:
         self._process: Any = None
         self._conn: Connection | None = None
         self._sock: socket.socket | None = None  # the same pipe, for raw reads
-        self._sent: str | None = None  # the call `send()` started, until `receive()`
+        # the call `send()` started (its name, what it is about), until `receive()`
+        self._sent: tuple[str, str] | None = None
         self._lock = threading.Lock()
         self._closed = False
 
@@ -281,7 +297,7 @@ class WorkerProcess:
                 self._kill()
                 raise WorkerTimeout(f"{name} timed out after {timeout:g} s")
             reply = self._receive_locked()
-        return self._result(name, reply)
+        return self._result(about(name, args), reply)
 
     def send(self, func: Callable[..., Any], *args: Any) -> int:
         """Start ``func(*args)`` in the child without waiting for it. Returns the pipe's file
@@ -291,17 +307,17 @@ class WorkerProcess:
         name = function_name(func)
         with self._lock:
             conn = self._send_locked(name, args)
-            self._sent = name
+            self._sent = (name, about(name, args))
             return conn.fileno()
 
     def receive(self) -> Any:
         """The result of the call `send()` started (blocks until the reply is complete)."""
         with self._lock:
-            name, self._sent = self._sent, None
-            if name is None:
+            sent, self._sent = self._sent, None
+            if sent is None:
                 raise RuntimeError(f"{self.name}: nothing was sent")
             reply = self._receive_locked()
-        return self._result(name, reply)
+        return self._result(sent[1], reply)
 
     def reset(self) -> None:
         """Kill the child and forget it (a call sent is dropped); the next starts afresh."""
@@ -336,10 +352,10 @@ class WorkerProcess:
             self._kill()
             raise WorkerCrashed(f"{self.name} died (exit code {code})") from exc
 
-    def _result(self, name: str, reply: Any) -> Any:
+    def _result(self, about: str, reply: Any) -> Any:
         *reply, notes = reply
         if notes:
-            engine.log_messages(notes, f"{self.name}: {name}")
+            engine.log_messages(notes, about)
         if reply[0] == "ok":
             return reply[1]
         raise WorkerError(reply[1], reply[2], reply[3])

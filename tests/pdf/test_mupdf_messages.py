@@ -18,7 +18,7 @@ import pytest
 
 from aal_desktop.pdf import engine
 from aal_desktop.pdf.render import render_page
-from aal_desktop.pdf.worker import WorkerPool, WorkerProcess
+from aal_desktop.pdf.worker import WorkerPool, WorkerProcess, about
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = os.environ.get("AAL_CORPUS")
@@ -81,6 +81,16 @@ def test_worker_keeps_mupdf_off_stdout_and_logs_it(
     assert "MuPDF" not in out and "Overly large image" not in out
     logged = [r.getMessage() for r in caplog.records if r.name == engine.LOG.name]
     assert any("Overly large image" in line for line in logged), logged
+    # each line says which file it is about, not which function of ours asked
+    assert all(line.startswith(f"{NOISY}: ") for line in logged), logged
+
+
+def test_messages_name_the_file_a_call_was_about() -> None:
+    sha = "ab" * 32
+    assert about("m:inspect_pdf", ("/home/me/scans/bad.pdf", None)) == "bad.pdf"
+    assert about("m:page_words", (Path("/p/blobs/ab") / f"{sha}.pdf", 0)) == "document abababababab"
+    assert about("aal_desktop.pdf.layout:detect_layout", (b"%PDF-", 0)) == "detect_layout"
+    assert about("m:f", ()) == "f"
 
 
 @pytest.mark.corpus
