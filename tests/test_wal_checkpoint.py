@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 from aal_desktop.store import db as store_db
@@ -75,3 +76,38 @@ def test_a_failed_checkpoint_is_kept_as_an_error_and_loses_nothing(tmp_path: Pat
 
 def test_memory_databases_have_no_checkpointer() -> None:
     assert store_db.open_database(":memory:").checkpointer is None
+
+
+def test_a_burst_of_commits_is_checkpointed_once_it_pauses_not_beside_it(tmp_path: Path) -> None:
+    path = tmp_path / "aal.sqlite3"
+    db = store_db.open_database(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.checkpointer = Checkpointer(path, commits=10, quiet=30.0)
+    _write(db, 40)  # asked for at the tenth commit: it waits for 30 s without one
+    assert db.checkpointer.runs == 0
+    assert _rows_in_main_file(path, tmp_path / "burst.sqlite3") == 0  # all still in the log
+    start = time.monotonic()
+    db.close()  # a waiting checkpoint does not hold the close up; closing checkpoints
+    assert time.monotonic() - start < 10
+    assert db.checkpointer.runs == 0
+    assert _rows_in_main_file(path, tmp_path / "closed.sqlite3") == 40
+
+    db = store_db.open_database(path)
+    db.checkpointer = Checkpointer(path, commits=10, quiet=0.05)
+    _write(db, 12, first=40)
+    db.checkpointer.wait()  # the pause came: it ran
+    assert db.checkpointer.runs == 1 and db.checkpointer.last_error is None
+    assert _rows_in_main_file(path, tmp_path / "paused.sqlite3") >= 50
+    db.close()
+
+
+def test_a_long_burst_does_not_wait_for_a_pause_for_ever(tmp_path: Path) -> None:
+    path = tmp_path / "aal.sqlite3"
+    db = store_db.open_database(path)
+    db.checkpointer = Checkpointer(path, commits=10, quiet=30.0, urgent_commits=25)
+    _write(db, 40)  # 25 commits after it was asked for, it starts without the pause
+    start = time.monotonic()
+    db.checkpointer.wait()
+    assert time.monotonic() - start < 10
+    assert db.checkpointer.runs == 1
+    db.close()

@@ -75,9 +75,9 @@ class Database:
         self.checkpointer: Checkpointer | None = None  # set for a file database
 
     def close(self) -> None:
-        """Let a background checkpoint finish, then close the connection."""
+        """Let a running background checkpoint finish, then close the connection."""
         if self.checkpointer is not None:
-            self.checkpointer.wait()
+            self.checkpointer.close()
         self.conn.close()
 
     def execute(
