@@ -87,3 +87,19 @@ def test_a_page_listing_is_each_live_region_as_of_would_list_it(
     assert {r.id for r in listed} == {"r-1", kept.id}
     (model_made,) = [r for r in listed if r.id == "r-1"]
     assert (model_made.origin, model_made.confidence, model_made.text) == ("model", 0.5, "Total 3")
+
+
+def test_many_regions_read_at_once_equal_each_read_alone(project: Project, doc_id: int) -> None:
+    first = _stored(project, doc_id)
+    with transaction(project.db):
+        for k in range(700):  # more than one chunk of ids
+            region_rows.insert(
+                project.db,
+                first.model_copy(update={"id": f"r-{k + 2}", "box": Box(k % 50, 1, 60, 70)}),
+            )
+    ids = [f"r-{k}" for k in range(1, 702)]
+    read = region_rows.get_many(project.db, [*ids, "r-1", "no-such-region"])
+    assert sorted(read) == sorted(ids)  # every one once; the unknown left out
+    for rid in ("r-1", "r-350", "r-701"):
+        assert read[rid] == region_rows.get(project.db, rid)
+    assert region_rows.get_many(project.db, []) == {}

@@ -65,6 +65,11 @@ def get(project: Project, region_id: str) -> Region:
     return r
 
 
+def get_many(project: Project, region_ids: Sequence[str]) -> dict[str, Region]:
+    """The regions of these ids that exist, by id (an id not found is left out)."""
+    return region_rows.get_many(project.db, region_ids)
+
+
 def list_regions(
     project: Project,
     document_id: int | None = None,

@@ -100,17 +100,19 @@ class CanvasRegions:
 
     # --- lifting ------------------------------------------------------------------------------
 
-    def lift(self, rid: str) -> RegionItem | None:
-        """A region as its own item (to select, drag or resize it)."""
+    def lift(self, rid: str, region: Region | None = None) -> RegionItem | None:
+        """A region as its own item (to select, drag or resize it); `region`: its full
+        state when the caller read it already."""
         item = self.items.get(rid)
         if item is not None:
             return item
         if rid not in self.layer.regions:
             return None
-        try:
-            region = region_service.get(self.canvas.session.project, rid)
-        except NotFound:  # gone since the page was read; its change notice follows
-            return None
+        if region is None:
+            try:
+                region = region_service.get(self.canvas.session.project, rid)
+            except NotFound:  # gone since the page was read; its change notice follows
+                return None
         colour, name = self.layer.look(region.class_key)
         item = RegionItem(region, colour, name)
         self.items[rid] = item
@@ -195,9 +197,15 @@ class CanvasRegions:
         """Exactly these regions selected (lifted); the rest back in the layer."""
         for rid in [r for r in self.items if r not in wanted]:
             self.drop(rid)
+        to_lift = [r for r in wanted if r not in self.items and r in self.layer.regions]
+        # read together: one query a chunk, not one a region (Select all on a dense page)
+        read = region_service.get_many(self.canvas.session.project, to_lift) if to_lift else {}
         for rid in wanted:
-            item = self.lift(rid)
-            if item is not None:
+            if rid in self.items:
+                self.items[rid].setSelected(True)
+                continue
+            item = self.lift(rid, read[rid]) if rid in read else None
+            if item is not None:  # None: not on this page, or gone since it was read
                 item.setSelected(True)
 
     def cycle(self, selected: list[str], forward: bool) -> str | None:
