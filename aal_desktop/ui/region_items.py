@@ -245,6 +245,8 @@ class RegionItem(QGraphicsItem):
         self._resize_anchor = QRectF()
         self._toggled = False
         self._bounds: QRectF | None = None  # cached: asked for far more often than it changes
+        # the handles as painted, for the unit they were made at (made anew with the box)
+        self._handles: tuple[float, list[QRectF]] | None = None
         self._look: dict[bool, tuple[QPen, QColor]] = {}
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -303,14 +305,14 @@ class RegionItem(QGraphicsItem):
     def set_box(self, box: Box | tuple[float, float, float, float]) -> None:
         x0, y0, x1, y1 = box
         self.prepareGeometryChange()
-        self._bounds = None
+        self._bounds = self._handles = None
         self._rect = QRectF(0, 0, max(x1 - x0, 0.0), max(y1 - y0, 0.0))
         self.setPos(x0, y0)
 
     def unit_changed(self) -> None:
         """The zoom changed: tags and handles keep their pixel size, so the bounds change."""
         self.prepareGeometryChange()
-        self._bounds = None
+        self._bounds = self._handles = None
 
     def label(self) -> str:
         return f"{self._name} ?" if self.pending else self._name
@@ -397,8 +399,10 @@ class RegionItem(QGraphicsItem):
             handle_pen.setCosmetic(True)
             painter.setPen(handle_pen)
             painter.setBrush(QColor(Qt.GlobalColor.white))
-            for rect in self._handle_rects(unit).values():
-                painter.drawRect(rect)
+            handles = self._handles
+            if handles is None or handles[0] != unit:  # one call, not eight, per paint
+                handles = self._handles = (unit, list(self._handle_rects(unit).values()))
+            painter.drawRects(handles[1])
 
     def _paint_tag(self, painter: QPainter, unit: float) -> None:
         """Blit the tag's cached picture at its device position (drawText per paint is slow
