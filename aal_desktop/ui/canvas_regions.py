@@ -201,10 +201,7 @@ class CanvasRegions:
         # read together: one query a chunk, not one a region (Select all on a dense page)
         read = region_service.get_many(self.canvas.session.project, to_lift) if to_lift else {}
         for rid in wanted:
-            if rid in self.items:
-                self.items[rid].setSelected(True)
-                continue
-            item = self.lift(rid, read[rid]) if rid in read else None
+            item = self.lift(rid, read.get(rid))
             if item is not None:  # None: not on this page, or gone since it was read
                 item.setSelected(True)
 
