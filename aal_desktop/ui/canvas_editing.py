@@ -79,7 +79,7 @@ class CanvasEdits:
             self.run(undo.DeleteCommand(self.session, ids))
 
     def accept_selection(self) -> None:
-        ids = [i.region_id for i in self.canvas.selected_items() if i.pending]
+        ids = [o.id for o in self.canvas.selected_outlines() if o.pending]
         if ids:
             self.run(undo.AcceptPrelabelsCommand(self.session, ids))
 
@@ -90,7 +90,10 @@ class CanvasEdits:
 
     def hold_nudge(self, dx: float, dy: float) -> None:
         """An arrow press while the key is held: the boxes move on screen only; the gesture
-        is written as one move on release (end_nudge): one event, one undo step."""
+        is written as one move on release (end_nudge): one event, one undo step. A big
+        selection moves as one and stops at the page edge as one (as its drag does)."""
+        if self.canvas.big.hold_nudge(dx, dy):
+            return
         items = self.canvas.selected_items()
         if self._nudge_from is None:
             self._nudge_from = {i.region_id: i.region.box for i in items}
@@ -99,6 +102,8 @@ class CanvasEdits:
             self.canvas.regions.items[rid].set_box(box)
 
     def end_nudge(self) -> None:
+        if self.canvas.big.end_nudge():
+            return
         start, self._nudge_from = self._nudge_from, None
         if not start:
             return
@@ -109,15 +114,7 @@ class CanvasEdits:
             if rid in items and items[rid].box().rounded() != old
         ]
         if moves:
-            n = len(moves)
-            self.run(
-                undo.MoveCommand(
-                    self.session,
-                    moves,
-                    snap=False,
-                    label=f"Nudge {n} region{'s' if n != 1 else ''}",
-                )
-            )
+            self.run(undo.nudge(self.session, moves))
 
     def move(self, moves: list[tuple[str, Box]], resize: bool = False) -> None:
         """The end of a move or resize gesture: one command for every region that changed
@@ -132,14 +129,8 @@ class CanvasEdits:
         """Remember the selected regions for pasting (on this page or another)."""
         n = self.tool.copy(
             [
-                Clip(
-                    i.region.document_id,
-                    i.region.page,
-                    i.region.box,
-                    i.region.class_key,
-                    dict(i.region.attrs),
-                )
-                for i in self.canvas.selected_items()
+                Clip(r.document_id, r.page, r.box, r.class_key, dict(r.attrs))
+                for r in self.canvas.regions.selected_regions()
             ]
         )
         self.canvas.clipboardChanged.emit(n > 0)
@@ -185,6 +176,6 @@ class CanvasEdits:
         history.setShortcut(QKeySequence("Ctrl+H"))
         history.triggered.connect(lambda: canvas.historyRequested.emit(item.region_id))
         accept = menu.addAction("Accept pre-label")
-        accept.setEnabled(any(i.pending for i in canvas.selected_items()))
+        accept.setEnabled(any(o.pending for o in canvas.selected_outlines()))
         accept.triggered.connect(self.accept_selection)
         return menu

@@ -98,7 +98,7 @@ class CanvasKeys:
             canvas.delete_selection()
         elif key == Qt.Key.Key_Escape:
             canvas.cancel_gesture()
-            canvas.scene().clearSelection()
+            canvas.clear_selection()
         elif key in ARROWS:
             if not canvas.selected_ids():
                 return False  # scroll

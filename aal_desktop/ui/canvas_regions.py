@@ -5,7 +5,10 @@ data as an Outline (box, class, pending: one tuple, read in one light query; one
 the page, hit-tested by a grid index); a selected region is read in full and "lifted" into
 its own RegionItem (handles, drag, resize) and hidden in the layer; when it is deselected
 it drops back into the layer. So a page with 10,000 regions costs one item
-plus the selection, and a drag repaints only the rect it touches.
+plus the selection, and a drag repaints only the rect it touches. A selection of more than
+BIG_SELECTION regions (Select all on a dense page) is not lifted: the layer hides those
+regions and one SelectionLayer item paints them selected and moves them as one
+(selection_layer.py).
 
 The layer data of the last few pages shown is kept (PageCache) with the stamp of the
 database it was read under (services.page_view.data_stamp): going back to a page nothing
@@ -19,12 +22,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from ..core.errors import NotFound
+from ..core.errors import AalError, NotFound
 from ..core.records import Outline, Region
 from ..services import page_view
 from ..services import regions as region_service
-from .region_items import RegionItem
+from .region_items import RegionItem, region_tooltip
 from .region_layer import LayerData, RegionEntry, RegionLayer
+from .selection_layer import BIG_SELECTION, SelectionLayer
 
 if TYPE_CHECKING:
     from .page_canvas import PageCanvas
@@ -77,6 +81,8 @@ class CanvasRegions:
         self.layer = RegionLayer()
         self.scene.addItem(self.layer)
         self.items: dict[str, RegionItem] = {}  # lifted regions (the selection, mostly)
+        self.bulk = SelectionLayer()  # a big selection, when there is one (else empty)
+        self.scene.addItem(self.bulk)
         self._drop_pending = False
         self.pages = PageCache()
 
@@ -93,10 +99,40 @@ class CanvasRegions:
 
     def item_or_entry(self, rid: str) -> RegionItem | RegionEntry | None:
         item = self.items.get(rid)
-        return item if item is not None else self.layer.entry(rid)
+        return item if item is not None else self.layer.entry(rid, rid in self.bulk)
 
     def selected_items(self) -> list[RegionItem]:
+        """The lifted selected items (none while the selection is a big one)."""
         return [i for i in self.items.values() if i.isSelected()]
+
+    def selected_ids(self) -> list[str]:
+        if self.bulk:
+            return list(self.bulk.outlines)
+        return [i.region_id for i in self.items.values() if i.isSelected()]
+
+    def selected_outlines(self) -> list[Outline]:
+        if self.bulk:
+            return list(self.bulk.outlines.values())
+        return [i.region.outline() for i in self.selected_items()]
+
+    def selected_regions(self) -> list[Region]:
+        """The selected regions in full (a big selection is read from the store)."""
+        if not self.bulk:
+            return [i.region for i in self.selected_items()]
+        read = region_service.get_many(self.canvas.session.project, list(self.bulk.outlines))
+        return [read[r] for r in self.bulk.outlines if r in read]
+
+    def tooltip(self, rid: str) -> str | None:
+        """What hovering a region says (read in full), or None if it is gone."""
+        try:
+            region = region_service.get(self.canvas.session.project, rid)
+        except AalError:  # gone, or the database is unreadable now: no tooltip
+            return None
+        return region_tooltip(region, self.layer.look(region.class_key)[1])
+
+    def region_at(self, x: float, y: float, slack: float) -> str | None:
+        """The region the layer or the big selection draws under a page point."""
+        return self.layer.region_at(x, y, slack, self.bulk.outlines)
 
     # --- lifting ------------------------------------------------------------------------------
 
@@ -145,6 +181,7 @@ class CanvasRegions:
         for item in self.items.values():
             self.scene.removeItem(item)
         self.items.clear()
+        self.bulk.clear()
 
     def clear(self) -> None:
         self._remove_items()
@@ -181,20 +218,46 @@ class CanvasRegions:
 
     def apply(self, regions: list[Region], document_id: int, page: int) -> None:
         """New states of some regions: those off this page (or deleted) leave it."""
+        bulk = self.bulk.outlines
+        touched = False
         for region in regions:
+            touched = touched or region.id in bulk
             if region.deleted or region.document_id != document_id or region.page != page:
-                self.remove(region.id)
+                self._remove(region.id)
             else:
                 self.put(region)
+        if touched:  # the big selection as it is now (a moved one: where it went)
+            self._show_bulk([r for r in bulk if r in self.layer.regions])
 
     def remove(self, rid: str) -> None:
+        self._remove(rid)
+        if rid in self.bulk:
+            self._show_bulk([r for r in self.bulk.outlines if r != rid])
+
+    def _remove(self, rid: str) -> None:
         item = self.items.pop(rid, None)
         if item is not None:
             self.scene.removeItem(item)
         self.layer.remove(rid)
 
+    def _show_bulk(self, ids: list[str]) -> None:
+        regions = self.layer.regions
+        self.bulk.set([regions[r] for r in ids], lambda key: self.layer.look(key)[0])
+
     def select(self, wanted: set[str]) -> None:
-        """Exactly these regions selected (lifted); the rest back in the layer."""
+        """Exactly these regions selected (lifted, or a big selection); the rest back in
+        the layer."""
+        if sum(1 for r in wanted if r in self.layer.regions) > BIG_SELECTION:
+            for rid in list(self.items):
+                self.drop(rid)
+            ids = [r for r in self.layer.regions if r in wanted]  # page order
+            self.layer.set_hidden_many([r for r in self.bulk.outlines if r not in wanted], False)
+            self.layer.set_hidden_many(ids, True)
+            self._show_bulk(ids)
+            return
+        if self.bulk:
+            self.layer.set_hidden_many(list(self.bulk.outlines), False)
+            self.bulk.clear()
         for rid in [r for r in self.items if r not in wanted]:
             self.drop(rid)
         to_lift = [r for r in wanted if r not in self.items and r in self.layer.regions]
@@ -219,6 +282,8 @@ class CanvasRegions:
     def schema_changed(self) -> None:
         looks = self.looks()
         self.layer.set_looks(looks)
+        if self.bulk:
+            self._show_bulk(list(self.bulk.outlines))
         for item in self.items.values():
             colour, name = self.layer.look(item.region.class_key)
             item.update_region(item.region, colour, name)
@@ -226,4 +291,5 @@ class CanvasRegions:
     def unit_changed(self) -> None:
         for item in self.items.values():
             item.unit_changed()
+        self.bulk.unit_changed()
         self.layer.update()

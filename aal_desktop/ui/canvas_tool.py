@@ -210,6 +210,18 @@ class CanvasTool:
         dy = -y0 if y0 < 0 else min(0.0, h - y1)
         return [(rid, b.translated(dx, dy).clipped(w, h).rounded()) for rid, b in boxes]
 
+    def group_shift(self, extent: Box | None, dx: float, dy: float) -> tuple[float, float]:
+        """How far a group (the box around it: `extent`) can move by (dx, dy) and stay on
+        the page: stopped at the edge as one, keeping its shape."""
+        if extent is None or self.page_size is None:
+            return dx, dy
+        w, h = self.page_size
+        if extent.width <= w:
+            dx = min(max(dx, -extent.x0), w - extent.x1)
+        if extent.height <= h:
+            dy = min(max(dy, -extent.y0), h - extent.y1)
+        return dx, dy
+
     def nudged(self, boxes: dict[str, Box], dx: float, dy: float) -> list[tuple[str, Box]]:
         """The moves of a nudge (regions already against the page edge stay)."""
         moves = []

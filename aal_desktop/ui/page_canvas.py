@@ -7,8 +7,9 @@ Qt-free tool model (canvas_tool.py) holds the interaction state and decides what
 means; this view maps Qt events onto it and keeps the region items (region_items.py) in
 line with the store; the PageImageController (canvas_view.py) owns zoom and the page image
 rendered in worker processes; CanvasEdits (canvas_editing.py) turns results into undo
-commands; CanvasRegions (canvas_regions.py) keeps one layer item plus the lifted selection;
-CanvasKeys (canvas_keys.py) says what a key press does.
+commands; CanvasRegions (canvas_regions.py) keeps one layer item plus the lifted selection
+(or a big one, painted by one item that BigSelectionGestures in canvas_big_selection.py
+drags and nudges); CanvasKeys (canvas_keys.py) says what a key press does.
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ from ..core.errors import AalError
 from ..core.geometry import Box
 from ..core.records import Document, Outline, PageRecord, Region
 from ..services import documents
-from ..services import regions as region_service
 from ..services.project import Change
+from .canvas_big_selection import BigSelectionGestures
 from .canvas_editing import CanvasEdits
 from .canvas_keys import CanvasKeys, canvas_owns, hotkey_class
 from .canvas_regions import CanvasRegions
 from .canvas_tool import CanvasTool, Point, Press
 from .canvas_view import SCENE_MARGIN_PT, ZOOM_STEP, PageImageController
-from .region_items import PageImageItem, PageScene, RegionItem, overlay_items, region_tooltip
+from .region_items import PageImageItem, PageScene, RegionItem, overlay_items
 from .region_layer import RegionEntry
 from .session import Session
 
@@ -96,6 +97,7 @@ class PageCanvas(QGraphicsView):
         self.tool = CanvasTool(self._default_class())
         self.image = PageImageController(self, self._page_item, self._message)
         self.edits = CanvasEdits(self, self.tool)
+        self.big = BigSelectionGestures(self)
         self.keys = CanvasKeys(self)
 
         self._scene.selectionChanged.connect(self._on_scene_selection)
@@ -158,6 +160,9 @@ class PageCanvas(QGraphicsView):
         finally:
             self._suppress_selection_signal = False
         self._on_scene_selection()
+        extent = self.regions.bulk.extent()
+        if extent is not None:
+            self.ensureVisible(QRectF(extent.x0, extent.y0, extent.width, extent.height), 20, 20)
         chosen = [self.regions.items[r] for r in ids if r in self.regions.items]
         if chosen:
             rect = chosen[0].sceneBoundingRect()
@@ -165,14 +170,21 @@ class PageCanvas(QGraphicsView):
                 rect = rect.united(item.sceneBoundingRect())
             self.ensureVisible(rect, 20, 20)
 
+    def clear_selection(self) -> None:
+        self.select_regions([])
+
     def selected_ids(self) -> list[str]:
-        return [i.region_id for i in self.selected_items()]
+        return self.regions.selected_ids()
 
     def selected_items(self) -> list[RegionItem]:
+        """Lifted selected items: none for a big selection (see selected_outlines)."""
         return self.regions.selected_items()
 
+    def selected_outlines(self) -> list[Outline]:
+        return self.regions.selected_outlines()
+
     def select_all(self) -> None:
-        self.select_regions(self.regions.layer.index.ids())
+        self.select_regions(list(self.regions.layer.regions))
 
     def set_current_class(self, key: str) -> None:
         self.session.schema.require(key)
@@ -377,8 +389,9 @@ class PageCanvas(QGraphicsView):
             if isinstance(item, RegionItem):
                 return item
         p = self.mapToScene(pos)
-        rid = self.regions.layer.region_at(p.x(), p.y(), 2.0 * self._scene.unit)
-        return None if rid is None else self.regions.layer.entry(rid)
+        rid = self.regions.region_at(p.x(), p.y(), 2.0 * self._scene.unit)
+        entry = None if rid is None else self.regions.item_or_entry(rid)
+        return entry if isinstance(entry, RegionEntry) else None
 
     def cancel_gesture(self) -> None:
         self.tool.cancel()
@@ -405,6 +418,8 @@ class PageCanvas(QGraphicsView):
         elif press is Press.ignore:
             super().mousePressEvent(event)
         elif press is Press.edit:
+            if isinstance(under, RegionEntry) and self.big.press(under, event):
+                return
             if isinstance(under, RegionEntry):  # lift it out of the layer to take the press
                 self.regions.lift(under.region_id)
             super().mousePressEvent(event)  # select / toggle / start a move or resize
@@ -433,6 +448,9 @@ class PageCanvas(QGraphicsView):
             return
         if self._band_from is not None:
             self._band.setRect(QRectF(self._band_from, scene_pos).normalized())
+            event.accept()
+            return
+        if self.big.drag_to(scene_pos):
             event.accept()
             return
         if self.tool.draw_from is not None:
@@ -468,12 +486,15 @@ class PageCanvas(QGraphicsView):
             event.accept()
             box = tool.release_draw(_xy(pos), _xy(self.mapToScene(pos)))
             if box is None:
-                self._scene.clearSelection()  # a click on empty page: deselect
+                self.clear_selection()  # a click on empty page: deselect
             else:
                 self.edits.add_box(box)
             return
         if tool.rubber_band:
             self._end_rubber_band(self.mapToScene(pos))
+            event.accept()
+            return
+        if self.big.release(pos):
             event.accept()
             return
         resized = any(i.resizing for i in self.regions.items.values())
@@ -521,15 +542,11 @@ class PageCanvas(QGraphicsView):
     def _layer_tooltip(self, event: QHelpEvent) -> bool:
         """A region drawn by the layer has no item to carry a tooltip: read it on hover."""
         under = self._region_at(event.pos())
-        if not isinstance(under, RegionEntry):
-            return False  # a lifted item shows its own; nothing under the cursor: none
-        try:
-            region = region_service.get(self.session.project, under.region_id)
-        except AalError:
-            return False
-        name = self.regions.layer.look(region.class_key)[1]
-        QToolTip.showText(event.globalPos(), region_tooltip(region, name), self.viewport())
-        return True
+        # a lifted item shows its own; nothing under the cursor: none
+        text = self.regions.tooltip(under.region_id) if isinstance(under, RegionEntry) else None
+        if text is not None:
+            QToolTip.showText(event.globalPos(), text, self.viewport())
+        return text is not None
 
     def event(self, event: QEvent) -> bool:
         # Keys the canvas owns win over window shortcuts while it has focus.

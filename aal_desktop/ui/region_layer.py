@@ -10,6 +10,7 @@ that carry the handles and the drag; `hidden` names them so they are not painted
 from __future__ import annotations
 
 import math
+from collections.abc import Container
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ..core.geometry import Box
 from ..core.records import Outline
-from .layer_raster import MIN_REGIONS, LayerRaster
+from .layer_raster import MAX_DIRTY, MIN_REGIONS, LayerRaster
 from .region_index import RegionIndex
 from .region_items import (
     FILL_ALPHA,
@@ -38,9 +39,10 @@ DENSE_PAGE = 1000  # regions on a page from which outlines are drawn 1 px wide
 class RegionEntry:
     """A region drawn by the layer: the same read API as a RegionItem (tests, panels)."""
 
-    def __init__(self, outline: Outline, name: str) -> None:
+    def __init__(self, outline: Outline, name: str, selected: bool = False) -> None:
         self.outline = outline
         self._name = name
+        self._selected = selected  # one of a big selection (selection_layer.py)
 
     @property
     def region_id(self) -> str:
@@ -57,7 +59,7 @@ class RegionEntry:
         return self.outline.box
 
     def isSelected(self) -> bool:  # noqa: N802 - the QGraphicsItem spelling
-        return False
+        return self._selected
 
 
 class LayerData:
@@ -193,6 +195,20 @@ class RegionLayer(QGraphicsItem):
         if region is not None:
             self.update_box(region.box)
 
+    def set_hidden_many(self, ids: list[str], hidden: bool) -> None:
+        """Hide (or show again) many regions at once: the page is drawn again once, not
+        touched a box at a time (a big selection)."""
+        change = [r for r in ids if (r in self.hidden) != hidden]
+        if not change:
+            return
+        if len(change) <= MAX_DIRTY:
+            for rid in change:
+                self.set_hidden(rid, hidden)
+            return
+        (self.hidden.update if hidden else self.hidden.difference_update)(change)
+        self.page_data.raster.invalidate()
+        self.update()
+
     def update_box(self, box: Box) -> None:
         """Repaint a box with room for its tag and pen."""
         unit = self._unit()
@@ -208,14 +224,17 @@ class RegionLayer(QGraphicsItem):
     def look(self, class_key: str) -> tuple[str, str]:
         return self.page_data.look(class_key)
 
-    def entry(self, rid: str) -> RegionEntry | None:
+    def entry(self, rid: str, selected: bool = False) -> RegionEntry | None:
         region = self.regions.get(rid)
-        return None if region is None else RegionEntry(region, self.look(region.class_key)[1])
+        if region is None:
+            return None
+        return RegionEntry(region, self.look(region.class_key)[1], selected)
 
-    def region_at(self, x: float, y: float, slack: float) -> str | None:
-        """The visible region under a page point (smallest first), if any."""
+    def region_at(self, x: float, y: float, slack: float, also: Container[str] = ()) -> str | None:
+        """The region under a page point (smallest first) that the layer draws, or that is
+        hidden but in `also` (drawn by the big selection's item), if any."""
         for rid in self.index.at(x, y, slack):
-            if rid not in self.hidden:
+            if rid not in self.hidden or rid in also:
                 return rid
         return None
 

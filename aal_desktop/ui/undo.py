@@ -172,6 +172,13 @@ class MoveCommand(RegionCommand):
         )
 
 
+def nudge(session: Session, moves: Sequence[tuple[str, BoxLike]]) -> MoveCommand:
+    """The move of a nudge by the arrow keys, labelled as one."""
+    n = len(moves)
+    label = f"Nudge {n} region{'s' if n != 1 else ''}"
+    return MoveCommand(session, moves, snap=False, label=label)
+
+
 class DeleteCommand(RegionCommand):
     def __init__(
         self, session: Session, region_ids: Sequence[str], initiator: object | None = None

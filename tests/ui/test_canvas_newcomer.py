@@ -198,15 +198,15 @@ class _PaintClock(QObject):
         return False
 
 
-def test_a_page_with_10000_regions_answers_a_key_within_100_ms(qtbot, session, settings):
-    project = session.project
+def _fill_page_with_10000_regions(project: Project) -> None:
+    """Set-up only: 10,000 rows without 10,000 events, in a grid over page 1."""
     (doc,) = documents.list_documents(project)
     record = documents.page(project, doc.id, 0)
     classes = [c.key for c in schemas.current(project).classes]
     cols, rows = 50, 200
     w, h = record.width / cols, record.height / rows
     now = now_iso()
-    with transaction(project.db):  # set-up only: 10,000 rows without 10,000 events
+    with transaction(project.db):
         for k in range(cols * rows):
             x, y = (k % cols) * w, (k // cols) * h
             region_rows.insert(
@@ -223,6 +223,11 @@ def test_a_page_with_10000_regions_answers_a_key_within_100_ms(qtbot, session, s
                     created_at=now,
                 ),
             )
+
+
+def test_a_page_with_10000_regions_answers_a_key_within_100_ms(qtbot, session, settings):
+    project = session.project
+    _fill_page_with_10000_regions(project)
     window = open_window(qtbot, session, settings)
     canvas = window.canvas
     assert len(canvas.regions_on_page()) == 10000
@@ -266,3 +271,29 @@ def test_near_a_documents_end_the_next_documents_first_page_is_prefetched(
     window = open_window(qtbot, session, settings)  # the sample: page 1 of 2
     zoom = window.canvas.image.render_zoom()
     qtbot.waitUntil(lambda: session.renderer.cached(nxt.sha256, 0, zoom) is not None, timeout=60000)
+
+
+def test_select_all_on_a_page_with_10000_regions_shows_without_freezing(qtbot, session, settings):
+    _fill_page_with_10000_regions(session.project)
+    window = open_window(qtbot, session, settings)
+    canvas = window.canvas
+    clock = _PaintClock()
+    canvas.viewport().installEventFilter(clock)
+    qtbot.wait(50)
+    shown = []
+    for key, mods in (
+        (Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    ):
+        clock.start()
+        qtbot.keyPress(canvas, key, mods)
+        qtbot.waitUntil(lambda: clock.painted_after is not None, timeout=10000)
+        shown.append(clock.painted_after)
+        if key == Qt.Key.Key_A:
+            assert len(canvas.selected_ids()) == 10000
+            assert canvas.regions.items == {}  # painted by one item, not 10,000
+            assert len(window.regions_panel.selected_ids()) == 10000
+    canvas.viewport().removeEventFilter(clock)
+    assert canvas.selected_ids() == []
+    # it took ~4 s to show before the big selection was painted by one item; ~0.3 s now
+    assert max(shown) < 2000, shown

@@ -131,3 +131,15 @@ def test_nudges_stay_on_the_page_and_selection_is_announced_once() -> None:
     assert tool.keep_selected(["old"]) == {"new"}
     assert tool.keep_selected(["old"]) == {"old"}
     assert is_drag((0, 0), (0, MIN_DRAG_PX)) and not is_drag((0, 0), (1, 1))
+
+
+def test_a_group_shift_stops_at_the_page_edge_as_one() -> None:
+    tool = CanvasTool("text")
+    assert tool.group_shift(Box(100, 100, 200, 200), 30, -40) == (30, -40)  # no page: as asked
+    tool.set_page(1, 0, 612.0, 792.0)
+    group = Box(100, 100, 500, 700)  # the box around a selection
+    assert tool.group_shift(group, 30, -40) == (30, -40)
+    assert tool.group_shift(group, -150, 0) == (-100, 0)  # the left edge stops it
+    assert tool.group_shift(group, 200, 200) == (112, 92)  # right and bottom edges
+    assert tool.group_shift(Box(0, 0, 612, 792), 5, 5) == (0, 0)  # a full page cannot move
+    assert tool.group_shift(None, 5, -5) == (5, -5)

@@ -347,8 +347,8 @@ class RegionsPanel(QWidget):
         selection = QItemSelection()
         rows = sorted(self.model.row_of[i] for i in ids if i in self.model.row_of)
         last = self.model.columnCount() - 1
-        for row in rows:
-            selection.select(self.model.index(row, 0), self.model.index(row, last))
+        for first, end in _runs(rows):  # one range a run of rows: Select all is one range
+            selection.select(self.model.index(first, 0), self.model.index(end, last))
         self.table.selectionModel().select(
             selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
@@ -373,3 +373,14 @@ class RegionsPanel(QWidget):
             ids = self.selected_ids()
             self._wanted = set(ids)
             self.selectionChangedIds.emit(ids)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as runs of consecutive rows: (first, last) each."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
