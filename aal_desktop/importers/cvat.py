@@ -10,6 +10,7 @@ not carried over. CVAT for video (tracks) is refused: export as CVAT for images.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -34,18 +35,18 @@ def safe_xml(data: bytes, source: Path) -> ET.Element:
 def _shape(el: ET.Element, fid: str, page: str, source: Path) -> ForeignBox:
     label = el.get("label") or ""
     attrs = tuple((a.get("name") or "", a.text or "") for a in el.findall("attribute"))
-    base = {"foreign_id": fid, "page_key": page, "label": label, "attributes": attrs}
+    base = ForeignBox(foreign_id=fid, page_key=page, label=label, box=None, attributes=attrs)
     if el.tag == "box":
         x0, y0, x1, y1 = (
             number(el.get(k), f"{k} of box {fid}", source) for k in ("xtl", "ytl", "xbr", "ybr")
         )
         rot = number(el.get("rotation") or 0, "rotation", source) % 360
         if x1 <= x0 or y1 <= y0:
-            return ForeignBox(box=None, skip="empty", **base)
+            return replace(base, box=None, skip="empty")
         if rot:
             pts = shapes.rotated_rect(x0, y0, x1 - x0, y1 - y0, rot, pivot="center")
-            return ForeignBox(box=shapes.bounds(pts), reduced=shapes.ROTATED, **base)
-        return ForeignBox(box=(x0, y0, x1, y1), **base)
+            return replace(base, box=shapes.bounds(pts), reduced=shapes.ROTATED)
+        return replace(base, box=(x0, y0, x1, y1))
     if el.tag == "polygon":
         try:
             pts = shapes.parse_point_list(el.get("points") or "")
@@ -53,19 +54,19 @@ def _shape(el: ET.Element, fid: str, page: str, source: Path) -> ForeignBox:
             raise ValidationFailed(f"{source}: polygon {fid} has bad points") from None
         box = shapes.bounds(pts)
         if box is None:
-            return ForeignBox(box=None, skip="empty", **base)
+            return replace(base, box=None, skip="empty")
         rect = shapes.is_axis_aligned_rectangle(pts)
-        return ForeignBox(box=box, reduced=None if rect else shapes.POLYGON, **base)
+        return replace(base, box=box, reduced=None if rect else shapes.POLYGON)
     if el.tag == "ellipse":
         cx, cy, rx, ry = (
             number(el.get(k), f"{k} of ellipse {fid}", source) for k in ("cx", "cy", "rx", "ry")
         )
-        return ForeignBox(box=(cx - rx, cy - ry, cx + rx, cy + ry), reduced="ellipse → box", **base)
+        return replace(base, box=(cx - rx, cy - ry, cx + rx, cy + ry), reduced="ellipse → box")
     if el.tag == "mask":
         left, top = (number(el.get(k), k, source) for k in ("left", "top"))
         w, h = (number(el.get(k), k, source) for k in ("width", "height"))
-        return ForeignBox(box=(left, top, left + w, top + h), reduced="mask → box", **base)
-    return ForeignBox(box=None, skip=NOT_AN_AREA, **base)
+        return replace(base, box=(left, top, left + w, top + h), reduced="mask → box")
+    return replace(base, box=None, skip=NOT_AN_AREA)
 
 
 def parse(path: Path) -> ForeignFile:

@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +44,22 @@ def _box(shape: dict[str, Any], i: int, source: Path) -> ForeignBox:
     label = str(shape.get("label", ""))
     kind = shape.get("shape_type") or "polygon"
     pts = _points(shape, fid, source)
-    base = {"foreign_id": fid, "page_key": "0", "label": label}
+    base = ForeignBox(foreign_id=fid, page_key="0", label=label, box=None)
     if kind in ("line", "linestrip", "point", "points"):
-        return ForeignBox(box=None, skip=NOT_AN_AREA, **base)
+        return replace(base, box=None, skip=NOT_AN_AREA)
     if kind == "circle" and len(pts) >= 2:
         (cx, cy), (ex, ey) = pts[0], pts[1]
         r = math.hypot(ex - cx, ey - cy)
-        return ForeignBox(box=(cx - r, cy - r, cx + r, cy + r), reduced=shapes.CIRCLE, **base)
+        return replace(base, box=(cx - r, cy - r, cx + r, cy + r), reduced=shapes.CIRCLE)
     box = shapes.bounds(pts)
     if box is None:
-        return ForeignBox(box=None, skip="empty", **base)
+        return replace(base, box=None, skip="empty")
     if kind == "rectangle":
-        return ForeignBox(box=box, **base)
+        return replace(base, box=box)
     if kind == "mask":
-        return ForeignBox(box=box, reduced="mask → box", **base)
+        return replace(base, box=box, reduced="mask → box")
     rect = shapes.is_axis_aligned_rectangle(pts)
-    return ForeignBox(box=box, reduced=None if rect else shapes.POLYGON, **base)
+    return replace(base, box=box, reduced=None if rect else shapes.POLYGON)
 
 
 def parse(path: Path) -> ForeignFile:

@@ -12,6 +12,7 @@ choices, text areas and cancelled annotations are not carried over.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +69,9 @@ def _result(
     # pixels when the export says how big the image was; else percent, both ways
     fx = number(ow, "original_width", source) / 100 if ow else 1.0
     fy = number(oh, "original_height", source) / 100 if oh else 1.0
-    base = {
-        "foreign_id": fid,
-        "page_key": page,
-        "label": label,
-        "score": score,
-        "annotator": annotator,
-    }
+    base = ForeignBox(
+        foreign_id=fid, page_key=page, label=label, box=None, score=score, annotator=annotator
+    )
     if kind in POLY_TYPES:
         pts = [
             (number(p[0], "point x", source) * fx, number(p[1], "point y", source) * fy)
@@ -83,21 +80,21 @@ def _result(
         ]
         box = shapes.bounds(pts)
         if box is None:
-            return ForeignBox(box=None, skip="empty", **base)
+            return replace(base, box=None, skip="empty")
         rect = shapes.is_axis_aligned_rectangle(pts)
-        return ForeignBox(box=box, reduced=None if rect else shapes.POLYGON, **base)
+        return replace(base, box=box, reduced=None if rect else shapes.POLYGON)
     if "x" not in value or "width" not in value:
-        return ForeignBox(box=None, skip="empty", **base)
+        return replace(base, box=None, skip="empty")
     x, y = number(value["x"], "x", source) * fx, number(value["y"], "y", source) * fy
     w = number(value["width"], "width", source) * fx
     h = number(value["height"], "height", source) * fy
     rot = number(value.get("rotation") or 0, "rotation", source) % 360
     if w <= 0 or h <= 0:
-        return ForeignBox(box=None, skip="empty", **base)
+        return replace(base, box=None, skip="empty")
     if rot:
         box = shapes.bounds(shapes.rotated_rect(x, y, w, h, rot, pivot="top-left"))
-        return ForeignBox(box=box, reduced=shapes.ROTATED, **base)
-    return ForeignBox(box=(x, y, x + w, y + h), **base)
+        return replace(base, box=box, reduced=shapes.ROTATED)
+    return replace(base, box=(x, y, x + w, y + h))
 
 
 def parse(path: Path) -> ForeignFile:
