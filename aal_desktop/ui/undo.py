@@ -11,10 +11,12 @@ any, instead of leaving a dead step on the stack.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QUndoCommand
 
 from ..core.errors import AalError
 from ..core.geometry import Box
@@ -27,6 +29,20 @@ if TYPE_CHECKING:
     from .session import Session
 
 BoxLike = Sequence[float]
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    """The wait cursor while a step is written or taken back: moving or undoing thousands
+    of regions takes seconds, and the window does not answer meanwhile."""
+    if QGuiApplication.instance() is None:
+        yield
+        return
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
 
 
 class RegionCommand(QUndoCommand):
@@ -50,6 +66,14 @@ class RegionCommand(QUndoCommand):
 
     # QUndoCommand ----------------------------------------------------------------------
     def redo(self) -> None:
+        with busy():
+            self._redo()
+
+    def undo(self) -> None:
+        with busy():
+            self._replay(history.undo, "undo")
+
+    def _redo(self) -> None:
         project = self.session.project
         if not self._done_once:
             self._done_once = True
@@ -67,9 +91,6 @@ class RegionCommand(QUndoCommand):
             self.setText(history.get(project, step.step_id).label)
             return
         self._replay(history.redo, "redo")
-
-    def undo(self) -> None:
-        self._replay(history.undo, "undo")
 
     def _replay(self, action: Callable[..., history.Outcome], verb: str) -> None:
         """Undo/redo through the service; a refusal (someone changed the regions since)

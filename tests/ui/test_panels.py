@@ -235,3 +235,32 @@ def test_user_dialog_lists_people_and_only_leads_can_add_them(qtbot, project, tm
         other.add_user()  # even when reached: the service refuses, the dialog says why
         assert "only a lead" in other.error.text()
         assert "sneaky" not in {u.name for u in users.list_users(as_annotator)}
+
+
+def test_regions_panel_follows_a_change_of_hundreds_of_rows_in_one_rebuild(
+    qtbot, session, project, two_docs
+):
+    a, _ = two_docs
+
+    def box(k: int, top: float) -> tuple[float, float, float, float]:
+        x = 20 + (k % 10) * 50
+        return (x, top + k, x + 40, top + k + 0.5)
+
+    ids = [region_service.add_region(project, a, 0, box(k, 100), "text").id for k in range(120)]
+    panel = shown(RegionsPanel(session), qtbot)
+    panel.set_page(a, 0)
+    panel.select_ids(ids[:3])
+    assert panel.row_ids() == ids  # top to bottom
+    resets = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    # one move of every box: the first row goes to the bottom, the rest keep their order
+    moves = [(rid, box(k, 500)) for k, rid in enumerate(ids)]
+    moves[0] = (ids[0], box(0, 700))
+    region_service.move_many(project, moves)
+    qtbot.waitUntil(lambda: panel.row_ids() == [*ids[1:], ids[0]], timeout=5000)
+    assert resets == [1]  # rebuilt once, not a row at a time
+    assert set(panel.selected_ids()) == set(ids[:3])  # the selection kept
+    assert panel.summary.text() == "120 regions on this page"
+    region_service.delete(project, ids[5])  # a small change: that row alone
+    qtbot.waitUntil(lambda: ids[5] not in panel.row_ids(), timeout=5000)
+    assert resets == [1]

@@ -71,3 +71,27 @@ def test_window_undo_never_loses_another_users_edit(qtbot, session, project, doc
     assert len(failures) == 1 and "relabelled by bob" in failures[0]
     assert "nothing undone" in failures[0]
     assert session.undo_stack.count() == 0  # the refused step left the stack
+
+
+def test_a_step_is_written_and_taken_back_under_the_wait_cursor(qtbot, session, project, doc_id):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from aal_desktop.ui import undo
+
+    def shape() -> Qt.CursorShape | None:
+        cursor = QGuiApplication.overrideCursor()
+        return None if cursor is None else cursor.shape()
+
+    seen = []
+
+    def add() -> list[region_service.Edit]:
+        seen.append(shape())
+        return region_service.add_many(project, doc_id, 0, [((10, 10, 50, 50), "text", {})])
+
+    undo.perform(session, undo.ServiceCommand(session, "Add one", add))
+    assert seen == [Qt.CursorShape.WaitCursor]
+    assert shape() is None  # restored
+    session.undo_stack.undo()
+    assert shape() is None
+    assert region_service.list_regions(project, doc_id, 0) == []
