@@ -306,3 +306,72 @@ def test_a_refused_call_inside_a_step_leaves_the_rest_of_the_step_whole(
     assert (remove.kind, remove.reverts) == ("region.move", unmove.id)
     history.undo(project)
     assert region_service.get(project, rid).class_key == "text"
+
+
+def test_a_step_of_more_regions_than_one_read_holds_is_undone_and_redone_whole(
+    project: Project, doc_id: int
+) -> None:
+    n = 620  # more than one chunk of ids in one IN (...)
+    items = []
+    for k in range(n):
+        x, y = 20 + (k % 20) * 25, 60 + (k // 20) * 20
+        items.append(((x, y, x + 20, y + 15), "text", {}))
+    ids = [e.after.id for e in region_service.add_many(project, doc_id, 0, items)]
+    before = {r: region_service.get(project, r).box for r in ids}
+    moved = region_service.move_many(project, [(r, b.translated(3, 2)) for r, b in before.items()])
+    assert len(moved) == n
+    history.undo(project)
+    assert {r: region_service.get(project, r).box for r in ids} == before
+    undo_events = region_events(project)[-n:]
+    assert {e.reverts for e in undo_events} == {e.event_id for e in moved}  # each its own
+    history.redo(project)
+    assert {r: region_service.get(project, r).box for r in ids} == {
+        r: b.translated(3, 2) for r, b in before.items()
+    }
+    # the batch read of events is the read of each alone
+    wanted = [e.event_id for e in moved][::-1] + [10**9]  # one that does not exist
+    read = event_log.get_many(project.db, wanted)
+    assert set(read) == {e.event_id for e in moved}
+    for event_id in wanted[:-1:97]:
+        assert read[event_id] == event_log.get(project.db, event_id)
+
+
+def test_adding_many_regions_writes_their_step_once_and_tells_of_them_once(
+    project: Project, doc_id: int
+) -> None:
+    items = []
+    for k in range(300):
+        x, y = 20 + (k % 20) * 25, 60 + (k // 20) * 20
+        items.append(((x, y, x + 20, y + 15), "text", {}))
+    told: list[Change] = []
+    project.subscribe(told.append)
+    step_writes: list[str] = []
+    project.db.conn.set_trace_callback(
+        lambda sql: step_writes.append(sql) if "history_steps" in sql else None
+    )
+    try:
+        edits = region_service.add_many(project, doc_id, 0, items)
+    finally:
+        project.db.conn.set_trace_callback(None)
+    assert len(edits) == 300
+    # one INSERT of the step (and the UPDATE that drops what could be redone), not 300 rewrites
+    assert len(step_writes) <= 2, step_writes
+    step = history.next_undo(project)
+    assert step is not None and step.label == "Add 300 regions"
+    assert step.event_ids == tuple(e.event_id for e in edits)
+    region_changes = [c for c in told if c.kind is ChangeKind.region]
+    assert len(region_changes) == 1  # one change for the gesture ...
+    assert region_changes[0].ids == tuple(e.after.id for e in edits)  # ... in order
+    assert region_changes[0].regions == tuple(e.after for e in edits)
+    history.undo(project)
+    assert region_service.list_regions(project, doc_id, 0) == []
+
+
+def test_a_failure_inside_a_gathered_block_writes_no_step(project: Project, doc_id: int) -> None:
+    from aal_desktop.store.db import transaction
+
+    with pytest.raises(ValidationFailed), transaction(project.db), history.gathered(project):
+        region_service.add_region(project, doc_id, 0, (10, 10, 60, 60), "text")
+        region_service.add_region(project, doc_id, 0, (10, 10, 60, 60), "no such class")
+    assert history.next_undo(project) is None
+    assert region_service.list_regions(project, doc_id, 0) == []

@@ -30,6 +30,7 @@ from ..store import events as event_log
 from ..store.db import transaction
 from ..store.events import NewEvent
 from . import documents, regions, schemas
+from . import history as undo_history
 from .project import Change, ChangeKind, Project
 
 ADJUDICATE_EVENT_KIND = "agreement.adjudicate"
@@ -321,7 +322,7 @@ def adjudicate(
         plans.append(_plan(project, document.id, page, pick))
     batch = str(uuid.uuid4())
     created: list[Region] = []
-    with transaction(project.db):
+    with transaction(project.db), undo_history.gathered(project):
         for pick, box, key, attrs in plans:
             if box is None or key is None:
                 continue

@@ -25,6 +25,7 @@ from ..importers.model import ForeignBox, ForeignFile
 from ..store import annotation_imports as rows
 from ..store.db import transaction
 from ..store.events import now_iso
+from . import history as undo_history
 from . import regions, schemas
 from .annotation_pages import PageResolver, PageTarget
 from .project import Project
@@ -207,7 +208,7 @@ def run(
             tell(f"finding the pages of {ff.path.name}")
             targets.append(resolver.resolve(ff))
         mapping = p.mapping()
-        with transaction(project.db):
+        with transaction(project.db), undo_history.gathered(project):
             for ff, pages in zip(p.files, targets, strict=True):
                 fr = FileReport(str(ff.path), ff.sha256)
                 report.files.append(fr)

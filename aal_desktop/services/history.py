@@ -83,6 +83,8 @@ class OpenStep:
     labels: list[str] = field(default_factory=list)
     quiet: bool = False  # an undo/redo in progress records no new step
     explicit: bool = False  # opened by step(): lasts across transactions, not just one
+    # inside gathered(): (label, event ids, time) of each record, written once at its end
+    gathering: list[tuple[str, list[int], str | None]] | None = None
 
 
 def _step(row: step_rows.StepRow) -> Step:
@@ -133,17 +135,53 @@ def record(project: Project, label: str, edits: list[regions.Edit], at: str | No
         open_step = project.open_step = OpenStep()
     if open_step.quiet:
         return
-    now = at or now_iso()
     ids = [e.event_id for e in edits]
+    if open_step.gathering is not None:
+        open_step.gathering.append((label, ids, at))
+        return
+    _write(project, open_step, [label], ids, at or now_iso())
+
+
+@contextlib.contextmanager
+def gathered(project: Project) -> Iterator[None]:
+    """Inside one transaction: what the services record in this block goes into the step
+    in one write at its end, not one write a region (pasting or importing 10,000 boxes
+    rewrote the step's growing list of events 10,000 times: minutes). An error leaves the
+    block without writing; the transaction it is in rolls back."""
+    assert project.db.conn.in_transaction, "gathered() runs inside the edits' transaction"
+    open_step = project.open_step
+    if open_step is None:
+        open_step = project.open_step = OpenStep()
+    if open_step.quiet or open_step.gathering is not None:
+        yield  # nothing is recorded, or an outer block gathers already
+        return
+    open_step.gathering = []
+    try:
+        yield
+        items = open_step.gathering
+    finally:
+        open_step.gathering = None
+    if items:
+        labels = [label for label, _ids, _at in items]
+        ids = [i for _label, some, _at in items for i in some]
+        _write(project, open_step, labels, ids, items[-1][2] or now_iso())
+
+
+def _write(
+    project: Project, open_step: OpenStep, labels: list[str], ids: list[int], now: str
+) -> None:
+    """Add events to the open step's row (creating it: a new step drops the redo stack)."""
     if open_step.step_id is not None and not step_rows.extend(
         project.db, open_step.step_id, ids, now
     ):
         open_step.step_id, open_step.labels = None, []  # its transaction was rolled back
-    open_step.labels.append(label)
+    open_step.labels.extend(labels)
     if open_step.step_id is None:
         open_step.step_id = step_rows.insert(
-            project.db, project.user, open_step.label or label, ids, now
+            project.db, project.user, open_step.label or labels[0], ids, now
         )
+        if open_step.label is None and len(open_step.labels) > 1:
+            step_rows.relabel(project.db, open_step.step_id, _combined(open_step.labels))
         return
     if open_step.label is None:
         step_rows.relabel(project.db, open_step.step_id, _combined(open_step.labels))
@@ -229,18 +267,24 @@ def _rounds(
     event: an undo takes a region's events back newest first, a redo replays them in order,
     one round per event of a region. Refuses if a region no longer has the value the step
     (or its undo) left it with: someone changed it since."""
+    # read together, not an event and a region at a time (a step can move 10,000 boxes)
+    read = event_log.get_many(project.db, [*row.event_ids, *row.current_ids])
     events = []
     by_region: dict[str, list[int]] = {}
     for i, event_id in enumerate(row.event_ids):
-        event = event_log.get(project.db, event_id)
+        event = read.get(event_id)
         assert event is not None and event.region_id is not None
         events.append(event)
         by_region.setdefault(event.region_id, []).append(i)
+    states = regions.get_many(project, list(by_region))
     for rid, indexes in by_region.items():
         last_applied = row.current_ids[indexes[-1] if undoing else indexes[0]]
-        left = event_log.get(project.db, last_applied)
+        left = read.get(last_applied)
         assert left is not None
-        now = regions.get(project, rid).snapshot()
+        state = states.get(rid)
+        if state is None:
+            raise NotFound(f"no region {rid} (see `aal region list`)")
+        now = state.snapshot()
         if any(_norm(now.get(f)) != _norm((left.new or {}).get(f)) for f in _COMPARED):
             raise ValidationFailed(_changed_since(project, rid, last_applied, undoing))
     rounds: list[list[tuple[int, regions.Revert]]] = []

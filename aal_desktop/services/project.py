@@ -112,18 +112,15 @@ class Change(_ChangeFields):
             regions,
         )
 
-    def merged(self, other: Change) -> Change | None:
-        """One change for two of the same gesture (same kind, page, initiator), else None."""
-        same = (other.kind, other.document_id, other.page, other.initiator, other.detail) == (
+    def same_gesture(self, other: Change) -> bool:
+        """Two changes that go out as one (same kind, page, initiator and detail)."""
+        return (other.kind, other.document_id, other.page, other.initiator, other.detail) == (
             self.kind,
             self.document_id,
             self.page,
             self.initiator,
             self.detail,
         )
-        if not same:
-            return None
-        return self._replace(ids=self.ids + other.ids, regions=self.regions + other.regions)
 
 
 class Project:
@@ -159,6 +156,9 @@ class Project:
         # per-project memo of frozen things (published schema bodies); never of live data
         self.cache: dict[str, Any] = {}
         self._pending: list[Change] = []
+        # the ids and regions of later changes merged into each held one: lists, so that
+        # holding 10,000 one-region changes costs 10,000 appends, not growing tuples
+        self._merged: list[tuple[list[Any], list[Region]]] = []
         self._closed = False
         self._initiator: object | None = None  # see initiated_by
         self.open_step: Any = None  # the undo step this transaction records (services/history)
@@ -256,10 +256,13 @@ class Project:
         if change.initiator is None and self._initiator is not None:
             change = change._replace(initiator=self._initiator)
         if self.db.conn.in_transaction:
-            if self._pending and (both := self._pending[-1].merged(change)) is not None:
-                self._pending[-1] = both
+            if self._pending and self._pending[-1].same_gesture(change):
+                ids, regions = self._merged[-1]
+                ids.extend(change.ids)
+                regions.extend(change.regions)
             else:
                 self._pending.append(change)
+                self._merged.append(([], []))
             return
         for listener in list(self._listeners):
             listener(change)
@@ -273,12 +276,17 @@ class Project:
         self._end_step()
         self._registered = True
         pending, self._pending = self._pending, []
-        for change in pending:
+        merged, self._merged = self._merged, []
+        for change, (ids, regions) in zip(pending, merged, strict=True):
+            if ids or regions:
+                change = change._replace(
+                    ids=change.ids + tuple(ids), regions=change.regions + tuple(regions)
+                )
             self.notify(change)
 
     def rolled_back(self) -> None:
         self._end_step()
-        self._pending = []
+        self._pending, self._merged = [], []
 
     # --- PyMuPDF calls --------------------------------------------------------------------
 

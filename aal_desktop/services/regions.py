@@ -161,7 +161,7 @@ def add_many(
     if label is None:
         label = f"Draw {items[0][1]}" if len(items) == 1 else f"Add {len(items)} regions"
     edits = []
-    with undo_history.step(project, label), transaction(project.db):
+    with undo_history.step(project, label), transaction(project.db), undo_history.gathered(project):
         document = documents.resolve(project, document.id)  # its status, under the lock
         for box, key, attrs in items:
             edits.append(
@@ -470,8 +470,9 @@ def revert(project: Project, reverts: Sequence[Revert], reason: str | None = Non
     schema = schemas.current(project)
     with transaction(project.db):
         items = []
+        read = get_many(project, [rv.region_id for rv in reverts])
         for rv in reverts:
-            r = get(project, rv.region_id)
+            r = read.get(rv.region_id) or get(project, rv.region_id)  # get: says it is gone
             target = _target(r, rv.snapshot)
             if target == r:
                 continue

@@ -197,6 +197,16 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+IN_CHUNK = 500  # values bound in one `IN (...)`: SQLite limits a statement's parameters
+
+
+def in_chunks(values: Sequence[Any]) -> Iterator[tuple[list[Any], str]]:
+    """`values` a chunk at a time, each with the `?,?,...` of its `IN (...)`."""
+    for i in range(0, len(values), IN_CHUNK):
+        chunk = list(values[i : i + IN_CHUNK])
+        yield chunk, ",".join("?" * len(chunk))
+
+
 @contextlib.contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE ... COMMIT, or a savepoint when already inside one.

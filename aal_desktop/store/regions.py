@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from ..core.geometry import Box
 from ..core.records import Outline, Region, RegionListing
 from . import json_text
-from .db import Database
+from .db import Database, in_chunks
 
 COLUMNS = (
     "id",
@@ -157,21 +157,11 @@ def get(db: Database, region_id: str) -> Region | None:
     return None if row is None else from_row(row)
 
 
-IN_CHUNK = 500  # values bound in one `IN (...)`: SQLite limits a statement's parameters
-
-
-def _in_chunks(values: Sequence[Any]) -> Iterator[tuple[list[Any], str]]:
-    """`values` a chunk at a time, each with the `?,?,...` of its `IN (...)`."""
-    for i in range(0, len(values), IN_CHUNK):
-        chunk = list(values[i : i + IN_CHUNK])
-        yield chunk, ",".join("?" * len(chunk))
-
-
 def get_many(db: Database, region_ids: Sequence[str]) -> dict[str, Region]:
     """The regions of these ids that exist, by id: one read a chunk of 500, not one a region
     (a selection of thousands is lifted out of the page's layer at once)."""
     out: dict[str, Region] = {}
-    for chunk, marks in _in_chunks(list(dict.fromkeys(region_ids))):
+    for chunk, marks in in_chunks(list(dict.fromkeys(region_ids))):
         for row in db.conn.execute(f"{SELECT} WHERE id IN ({marks})", chunk):
             region = from_row(row)
             out[region.id] = region
@@ -332,7 +322,7 @@ def live_regions_of(db: Database, document_ids: Sequence[int]) -> list[Region]:
     """The live regions of these documents, by document, page and id (chunked: SQLite
     limits the number of parameters of one statement)."""
     out: list[Region] = []
-    for chunk, marks in _in_chunks(document_ids):
+    for chunk, marks in in_chunks(document_ids):
         out.extend(
             from_row(r)
             for r in db.conn.execute(
@@ -348,7 +338,7 @@ def pages_of(db: Database, region_ids: Sequence[str]) -> set[tuple[int, int, str
     """The pages these regions lie on, as (document id, page, the document's SHA-256): one
     light read for a gesture over many regions (ids not found are left out; chunked)."""
     out: set[tuple[int, int, str]] = set()
-    for chunk, marks in _in_chunks(list(dict.fromkeys(region_ids))):
+    for chunk, marks in in_chunks(list(dict.fromkeys(region_ids))):
         out.update(
             (int(d), int(p), str(sha))
             for d, p, sha in db.conn.execute(
