@@ -39,7 +39,7 @@ from ..store.db import transaction
 from . import documents, schemas, text
 from . import history as undo_history
 from . import region_writes as writes
-from .project import Project
+from .project import Change, Project
 from .region_writes import MIN_SIDE_PT, Edit
 
 __all__ = ["MIN_SIDE_PT", "Edit", "Revert"]  # the values callers of these services handle
@@ -68,6 +68,15 @@ def get(project: Project, region_id: str) -> Region:
 def get_many(project: Project, region_ids: Sequence[str]) -> dict[str, Region]:
     """The regions of these ids that exist, by id (an id not found is left out)."""
     return region_rows.get_many(project.db, region_ids)
+
+
+def changed_states(project: Project, change: Change) -> dict[str, Region | None]:
+    """The state now of each region a change names, in its order: the one it carries, else
+    read (a chunk at a time); None for a region that is gone."""
+    carried = {r.id: r for r in change.regions}
+    ids = [str(i) for i in change.ids]
+    read = get_many(project, [i for i in ids if i not in carried])
+    return {i: carried.get(i) or read.get(i) for i in ids}
 
 
 def list_regions(

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import AalError
 from ...core.schema import LabelClass, LabelSchema
 from ...services import regions as region_service
 from ...services.project import Change
@@ -180,15 +179,8 @@ class LabelsPalette(QWidget):
         if not ids or len(ids) > 500 and len(states) < len(ids):
             self.refresh_counts()
             return
-        for rid in ids:
-            region = states.get(rid)
-            if region is None:
-                try:
-                    region = region_service.get(self.session.project, rid)
-                except AalError:
-                    self._class_of.pop(rid, None)
-                    continue
-            if region.deleted or region.document_id != self._document_id:
+        for rid, region in region_service.changed_states(self.session.project, change).items():
+            if region is None or region.deleted or region.document_id != self._document_id:
                 self._class_of.pop(rid, None)
             else:
                 self._class_of[rid] = region.class_key

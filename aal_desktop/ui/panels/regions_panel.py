@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import AalError
 from ...core.records import Region, RegionListing
 from ...services import page_view
 from ...services import regions as region_service
@@ -304,15 +303,12 @@ class RegionsPanel(QWidget):
             return
         here: list[Region] = []
         gone: list[str] = []
-        for rid in ids:
-            region = states.get(rid)
-            if region is None:
-                try:
-                    region = region_service.get(self.session.project, rid)
-                except AalError:
-                    gone.append(rid)
-                    continue
-            if region.deleted or region.document_id != self._doc or region.page != self._page:
+        for rid, region in region_service.changed_states(self.session.project, change).items():
+            if (
+                region is None
+                or region.deleted
+                or (region.document_id, region.page) != (self._doc, self._page)
+            ):
                 gone.append(rid)
             else:
                 here.append(region)
