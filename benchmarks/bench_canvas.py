@@ -419,6 +419,42 @@ def drag_one_of_2000_vs_empty_page(quick: bool) -> BenchResult:
     )
 
 
+def select_all_10000_vs_one(quick: bool) -> BenchResult:
+    """Select all on a page of 10,000 regions, until the canvas has repainted, vs selecting
+    one of them (a big selection is painted by one item: ui/selection_layer.py)."""
+    bench = _Bench(_corpus_docs()[:1])
+    try:
+        doc = bench.docs[0]
+        ids = _grid_regions(bench.project, doc, 0, 10_000)
+        bench.show(doc, 0)
+        canvas = bench.canvas
+
+        def best(select: Callable[[], None]) -> float:
+            times = []
+            for _ in range(3 if quick else 7):
+                canvas.select_regions([])
+                canvas.viewport().repaint()
+                start = time.perf_counter()
+                select()
+                canvas.viewport().repaint()  # the paint, at once
+                times.append(time.perf_counter() - start)
+            return min(times)
+
+        one = best(lambda: canvas.select_regions([ids[len(ids) // 2]]))
+        every = best(canvas.select_all)
+        assert len(canvas.selected_ids()) == len(ids)
+    finally:
+        bench.close()
+    return BenchResult(
+        "select_all_10000_vs_one",
+        every * 1000,
+        one * 1000,
+        "ms",
+        "Select all on a page of 10,000 regions until the canvas repainted, vs selecting "
+        "one of them (no target; ~2-4 s before a big selection was painted by one item)",
+    )
+
+
 BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
     "page_display_vs_raw_render": page_display_vs_raw_render,
     "scene_2000_regions_ms": scene_2000_regions_ms,
@@ -426,4 +462,5 @@ BENCHMARKS: dict[str, Callable[[bool], BenchResult]] = {
     "scene_10000_revisit_vs_empty": scene_10000_revisit_vs_empty,
     "cold_page_vs_raw_first_render": cold_page_vs_raw_first_render,
     "drag_one_of_2000_vs_empty_page": drag_one_of_2000_vs_empty_page,
+    "select_all_10000_vs_one": select_all_10000_vs_one,
 }
