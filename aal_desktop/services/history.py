@@ -180,9 +180,8 @@ def _write(
         open_step.step_id = step_rows.insert(
             project.db, project.user, open_step.label or labels[0], ids, now
         )
-        if open_step.label is None and len(open_step.labels) > 1:
-            step_rows.relabel(project.db, open_step.step_id, _combined(open_step.labels))
-        return
+        if len(open_step.labels) == 1:
+            return  # named by its one label already
     if open_step.label is None:
         step_rows.relabel(project.db, open_step.step_id, _combined(open_step.labels))
 

@@ -108,7 +108,7 @@ class CanvasRegions:
     def selected_ids(self) -> list[str]:
         if self.bulk:
             return list(self.bulk.outlines)
-        return [i.region_id for i in self.items.values() if i.isSelected()]
+        return [i.region_id for i in self.selected_items()]
 
     def selected_outlines(self) -> list[Outline]:
         if self.bulk:
@@ -247,10 +247,11 @@ class CanvasRegions:
     def select(self, wanted: set[str]) -> None:
         """Exactly these regions selected (lifted, or a big selection); the rest back in
         the layer."""
-        if sum(1 for r in wanted if r in self.layer.regions) > BIG_SELECTION:
+        # on this page, in page order (only worth listing when it may be a big one)
+        ids = [r for r in self.layer.regions if r in wanted] if len(wanted) > BIG_SELECTION else []
+        if len(ids) > BIG_SELECTION:
             for rid in list(self.items):
                 self.drop(rid)
-            ids = [r for r in self.layer.regions if r in wanted]  # page order
             self.layer.set_hidden_many([r for r in self.bulk.outlines if r not in wanted], False)
             self.layer.set_hidden_many(ids, True)
             self._show_bulk(ids)
